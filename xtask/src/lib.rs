@@ -1,0 +1,15 @@
+//! The developer tasks behind `cargo xtask`: importing OpenRouter's per-endpoint specs and regenerating the
+//! `openrouter-mgmt-gen` crate from them. A library so that tests can drive every step directly.
+
+pub mod components;
+pub mod error;
+pub mod generate;
+pub mod import;
+pub mod json_pointer;
+pub mod merge;
+pub mod normalize;
+pub mod output;
+pub mod regen;
+pub mod schema_walk;
+pub mod source;
+pub mod yaml;
