@@ -1,0 +1,1 @@
+//! The openrouter-mgmt facade (work in progress: see issue 3).
