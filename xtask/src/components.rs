@@ -84,7 +84,7 @@ pub fn prune(doc: &mut Value) -> Result<()> {
     let kept = subset(doc, &wanted);
     if let Some(root) = doc.as_object_mut() {
         if kept.is_empty() {
-            root.remove("components");
+            root.shift_remove("components");
         } else {
             root.insert("components".into(), Value::Object(kept));
         }

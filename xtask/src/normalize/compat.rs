@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 pub(super) fn allow_unknown_fields(doc: &mut Value) {
     for_each_schema_mut(doc, &mut |s, _| {
         if s.get("additionalProperties") == Some(&Value::Bool(false)) {
-            s.remove("additionalProperties");
+            s.shift_remove("additionalProperties");
         }
     });
 }
@@ -128,7 +128,7 @@ fn hoist_within(schema: &mut Value, name: &str, is_component: bool, out: &mut Ve
         let mut moved = std::mem::replace(schema, Value::Null);
         let nullable = moved
             .as_object_mut()
-            .and_then(|m| m.remove("nullable"))
+            .and_then(|m| m.shift_remove("nullable"))
             .is_some_and(|v| v == Value::Bool(true));
         let reference = json!({ "$ref": format!("#{}", component("schemas", name)) });
         *schema = if nullable {
@@ -172,7 +172,7 @@ pub(super) fn nullable_at_reference_sites(doc: &mut Value) {
         for (name, s) in schemas.iter_mut() {
             if is_string_enum(s)
                 && let Some(obj) = s.as_object_mut()
-                && obj.remove("nullable") == Some(Value::Bool(true))
+                && obj.shift_remove("nullable") == Some(Value::Bool(true))
             {
                 nullable_enums.push(name.clone());
             }
@@ -193,12 +193,12 @@ pub(super) fn nullable_at_reference_sites(doc: &mut Value) {
     // The walk descends into what the closure builds, so a wrapped reference is marked until the walk is over.
     const WRAPPED: &str = "x-openrouter-mgmt-wrapped";
     for_each_schema_mut(doc, &mut |s, _| {
-        if s.remove(WRAPPED).is_some() {
+        if s.shift_remove(WRAPPED).is_some() {
             return;
         }
         let as_value = Value::Object(s.clone());
         if is_target(&as_value) {
-            let reference = s.remove("$ref").expect("checked above");
+            let reference = s.shift_remove("$ref").expect("checked above");
             s.insert("allOf".into(), json!([{ "$ref": reference, WRAPPED: true }]));
             s.insert("nullable".into(), Value::Bool(true));
         } else if let Some(Value::Array(members)) = s.get_mut("allOf")

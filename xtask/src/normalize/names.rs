@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn colliding_names_are_an_error() {
-        let mut doc = json!({"components": {"schemas": {"a_b": {}, "AB": {}}}});
+        let mut doc = json!({"components": {"schemas": {"a_b": {}, "A B": {}}}});
         let err = identifier_component_names(&mut doc).unwrap_err();
         assert!(err.message.contains("both become"), "{err}");
     }

@@ -32,7 +32,7 @@ fn type_arrays(s: &mut Map<String, Value>, ptr: &str, errors: &mut Vec<SpecError
     let rest: Vec<&String> = types.iter().filter(|t| *t != "null").collect();
     match rest.as_slice() {
         [] => {
-            s.remove("type");
+            s.shift_remove("type");
         }
         [one] => {
             s.insert("type".into(), Value::String((*one).clone()));
@@ -66,7 +66,7 @@ fn null_in_enum(s: &mut Map<String, Value>) {
 
 /// `const: v` → `enum: [v]`.
 fn const_to_enum(s: &mut Map<String, Value>) {
-    if let Some(value) = s.remove("const") {
+    if let Some(value) = s.shift_remove("const") {
         if value.is_null() {
             s.insert("nullable".into(), Value::Bool(true));
         } else {
@@ -77,7 +77,7 @@ fn const_to_enum(s: &mut Map<String, Value>) {
 
 /// 3.1 `examples: [..]` on a schema → 3.0 `example: <first>`.
 fn examples_to_example(s: &mut Map<String, Value>) {
-    if let Some(Value::Array(mut examples)) = s.remove("examples")
+    if let Some(Value::Array(mut examples)) = s.shift_remove("examples")
         && !s.contains_key("example")
         && !examples.is_empty()
     {
@@ -121,7 +121,7 @@ fn null_members(s: &mut Map<String, Value>, key: &str) {
         _ => return,
     };
     if let [only] = members.as_slice() {
-        s.remove(key);
+        s.shift_remove(key);
         if only.get("$ref").is_some() {
             s.insert("allOf".into(), json!([only]));
         } else if let Value::Object(inner) = only {
@@ -140,7 +140,7 @@ fn ref_siblings(s: &mut Map<String, Value>) {
     };
     s.retain(|k, _| k == "$ref" || !REF_ANNOTATIONS.contains(&k.as_str()));
     if s.len() > 1 {
-        s.remove("$ref");
+        s.shift_remove("$ref");
         s.insert("allOf".into(), json!([{ "$ref": reference }]));
     }
 }

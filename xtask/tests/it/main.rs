@@ -1,0 +1,8 @@
+//! Integration tests of the xtask, in one binary: import, regen, the check mode, bad input, and snapshots.
+
+mod bad_input;
+mod reference_import;
+mod regen_check;
+mod seeds;
+mod snapshot;
+mod support;

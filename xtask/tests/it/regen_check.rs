@@ -1,0 +1,67 @@
+//! `regen --check` as an ordinary test (so `cargo test` alone catches stale output), the tamper-and-restore cycle,
+//! and byte-identical output independent of the order files are listed in.
+
+use crate::support::{copy_dir, repo_root};
+use xtask::regen::{Outcome, Paths, plan, run};
+
+#[test]
+fn generated_files_are_up_to_date() {
+    match run(&Paths::in_repo(&repo_root()), true) {
+        Ok(Outcome::UpToDate) => {}
+        Ok(other) => panic!("check mode wrote files: {other:?}"),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// A copy of the repository's specs and generated sources in a temporary directory.
+fn scratch_copy() -> (tempfile::TempDir, Paths) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths {
+        openapi_dir: dir.path().join("openapi"),
+        out_dir: dir.path().join("gen"),
+    };
+    copy_dir(&repo_root().join("openapi"), &paths.openapi_dir);
+    copy_dir(&repo_root().join("crates/openrouter-mgmt-gen/src"), &paths.out_dir);
+    (dir, paths)
+}
+
+#[test]
+fn a_tampered_generated_file_fails_the_check_and_regen_restores_it() {
+    let (_dir, paths) = scratch_copy();
+    let generated = paths.out_dir.join("generated.rs");
+    let original = std::fs::read_to_string(&generated).unwrap();
+    std::fs::write(&generated, original.replace("pub async fn list_guardrails", "pub async fn tampered")).unwrap();
+
+    let err = run(&paths, true).unwrap_err().to_string();
+    assert!(err.contains("out of date") && err.contains("generated.rs"), "{err}");
+    assert!(err.contains("-    pub async fn tampered") && err.contains("+    pub async fn list_guardrails"), "diff shown: {err}");
+    assert!(!err.contains("openapi.merged.yaml"), "only the stale file is named: {err}");
+
+    match run(&paths, false).unwrap() {
+        Outcome::Written(files) => assert_eq!(files, vec![generated.clone()]),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(std::fs::read_to_string(&generated).unwrap(), original);
+    assert!(matches!(run(&paths, true).unwrap(), Outcome::UpToDate));
+}
+
+#[test]
+fn output_is_byte_identical_and_independent_of_listing_order() {
+    let first = plan(&Paths::in_repo(&repo_root())).unwrap();
+    let second = plan(&Paths::in_repo(&repo_root())).unwrap();
+    let contents = |p: &[xtask::output::Planned]| p.iter().map(|f| f.contents.clone()).collect::<Vec<_>>();
+    assert_eq!(contents(&first), contents(&second));
+
+    // Recreate the folder with files written in reverse order and directories renamed, so that neither creation
+    // order nor names change what comes out.
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = xtask::import::spec_files(&repo_root().join("openapi")).unwrap();
+    files.reverse();
+    for (i, f) in files.iter().enumerate() {
+        let target = dir.path().join(format!("z{}", 100 - i)).join(f.file_name().unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(f, target).unwrap();
+    }
+    let shuffled = plan(&Paths { openapi_dir: dir.path().to_path_buf(), out_dir: dir.path().join("gen") }).unwrap();
+    assert_eq!(contents(&first), contents(&shuffled));
+}
