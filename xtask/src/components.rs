@@ -134,7 +134,13 @@ mod tests {
         });
         let root = json!({"$ref": "#/components/schemas/A"});
         let got = reachable(&doc, &[("/x", &root)]).unwrap();
-        assert_eq!(got, [("schemas".into(), "A".into()), ("schemas".into(), "B".into())]);
+        assert_eq!(
+            got,
+            [
+                ("schemas".into(), "A".into()),
+                ("schemas".into(), "B".into())
+            ]
+        );
         let sub = subset(&doc, &got);
         assert_eq!(sub["schemas"].as_object().unwrap().len(), 2);
 

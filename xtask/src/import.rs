@@ -140,7 +140,9 @@ pub fn split(doc: &Value, tags: &[String]) -> Result<Vec<OperationDoc>> {
                         .in_operation(format!("{} {path}", method.to_uppercase()))
                 })?
                 .to_string();
-            let tag = first_tag(op).map(|t| tag_dir(&t)).unwrap_or_else(|| "untagged".into());
+            let tag = first_tag(op)
+                .map(|t| tag_dir(&t))
+                .unwrap_or_else(|| "untagged".into());
             if !wanted.is_empty() && !wanted.contains(&tag) {
                 continue;
             }
@@ -250,7 +252,8 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
             Err(e) => return Err(SpecError::new(format!("cannot list: {e}")).in_file(&d)),
         };
         for entry in entries {
-            let entry = entry.map_err(|e| SpecError::new(format!("cannot list: {e}")).in_file(&d))?;
+            let entry =
+                entry.map_err(|e| SpecError::new(format!("cannot list: {e}")).in_file(&d))?;
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
@@ -349,7 +352,10 @@ mod tests {
         assert_eq!(tag_dir("API Keys"), "api-keys");
         assert_eq!(tag_dir("subpackage_guardrails"), "guardrails");
         assert_eq!(tag_dir("Guardrails"), "guardrails");
-        assert_eq!(first_tag(&json!({"tags": [["subpackage_guardrails"]]})).as_deref(), Some("subpackage_guardrails"));
+        assert_eq!(
+            first_tag(&json!({"tags": [["subpackage_guardrails"]]})).as_deref(),
+            Some("subpackage_guardrails")
+        );
     }
 
     #[test]
@@ -367,7 +373,12 @@ mod tests {
         });
         let ops = split(&doc, &["a".to_string()]).unwrap();
         assert_eq!(ops.len(), 1);
-        let names: Vec<_> = ops[0].doc["components"]["schemas"].as_object().unwrap().keys().cloned().collect();
+        let names: Vec<_> = ops[0].doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
         assert_eq!(names, ["A", "X"]);
         assert_eq!(ops[0].doc["info"]["title"], "Get A");
         assert_eq!(ops[0].default_file(), Path::new("a/get-a.yaml"));

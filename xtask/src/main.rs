@@ -64,9 +64,18 @@ fn main() -> ExitCode {
             check,
             openapi_dir,
             out_dir,
-        } => xtask::regen::run(&Paths { openapi_dir, out_dir }, check).map(|outcome| match outcome {
+        } => xtask::regen::run(
+            &Paths {
+                openapi_dir,
+                out_dir,
+            },
+            check,
+        )
+        .map(|outcome| match outcome {
             Outcome::UpToDate => println!("generated files are up to date"),
-            Outcome::Written(files) if files.is_empty() => println!("generated files were already up to date"),
+            Outcome::Written(files) if files.is_empty() => {
+                println!("generated files were already up to date")
+            }
             Outcome::Written(files) => {
                 for f in files {
                     println!("wrote {}", f.display());

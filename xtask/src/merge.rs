@@ -23,7 +23,12 @@ pub fn merge(docs: &[(PathBuf, Value)]) -> Result<Value> {
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
 
     for (file, doc) in sorted {
-        for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for (path, item) in doc
+            .get("paths")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let item_ptr = push("/paths", path);
             let fields = paths.entry(path.clone()).or_default();
             for (key, value) in item.as_object().into_iter().flatten() {
@@ -44,8 +49,7 @@ pub fn merge(docs: &[(PathBuf, Value)]) -> Result<Value> {
                     None => {
                         fields.insert(key.clone(), (value.clone(), file.clone()));
                     }
-                    Some((existing, other)) if METHODS.contains(&key.as_str()) => {
-                        let _ = existing;
+                    Some((_, other)) if METHODS.contains(&key.as_str()) => {
                         return Err(SpecError::new(format!(
                             "{} {path} is defined twice",
                             key.to_uppercase()
@@ -67,7 +71,12 @@ pub fn merge(docs: &[(PathBuf, Value)]) -> Result<Value> {
                 }
             }
         }
-        for (kind, entries) in doc.get("components").and_then(Value::as_object).into_iter().flatten() {
+        for (kind, entries) in doc
+            .get("components")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let merged = components.entry(kind.clone()).or_default();
             for (name, def) in entries.as_object().into_iter().flatten() {
                 match merged.get(name) {
@@ -75,7 +84,8 @@ pub fn merge(docs: &[(PathBuf, Value)]) -> Result<Value> {
                         merged.insert(name.clone(), (def.clone(), file.clone()));
                     }
                     Some((existing, other)) => {
-                        if let Some(diff) = first_difference(existing, def, &component(kind, name)) {
+                        if let Some(diff) = first_difference(existing, def, &component(kind, name))
+                        {
                             return Err(SpecError::new(format!(
                                 "component `{name}` is defined differently"
                             ))
@@ -92,10 +102,14 @@ pub fn merge(docs: &[(PathBuf, Value)]) -> Result<Value> {
     let mut out_paths = Map::new();
     for (path, fields) in paths {
         let mut item = Map::new();
+        // Path-level fields (non-methods) first, by name, then methods in their canonical order.
         let mut keys: Vec<&String> = fields.keys().collect();
-        keys.sort_by_key(|k| (METHODS.iter().position(|m| m == k).unwrap_or(0), k.as_str()));
-        // Path-level fields (non-methods) first, then methods in their canonical order.
-        keys.sort_by_key(|k| METHODS.iter().position(|m| m == k).map_or(0, |p| p + 1));
+        keys.sort_by_key(|k| {
+            (
+                METHODS.iter().position(|m| m == k).map_or(0, |p| p + 1),
+                k.as_str(),
+            )
+        });
         for k in keys {
             item.insert(k.clone(), fields[k].0.clone());
         }
@@ -103,7 +117,12 @@ pub fn merge(docs: &[(PathBuf, Value)]) -> Result<Value> {
     }
     let mut out_components = Map::new();
     let mut kinds: Vec<String> = components.keys().cloned().collect();
-    kinds.sort_by_key(|k| (KINDS.iter().position(|x| x == k).unwrap_or(KINDS.len()), k.clone()));
+    kinds.sort_by_key(|k| {
+        (
+            KINDS.iter().position(|x| x == k).unwrap_or(KINDS.len()),
+            k.clone(),
+        )
+    });
     for kind in kinds {
         let entries: Map<String, Value> = components[&kind]
             .iter()
@@ -113,7 +132,10 @@ pub fn merge(docs: &[(PathBuf, Value)]) -> Result<Value> {
     }
     let mut out = Map::new();
     out.insert("openapi".into(), json!(OPENAPI_VERSION));
-    out.insert("info".into(), json!({ "title": API_TITLE, "version": API_VERSION }));
+    out.insert(
+        "info".into(),
+        json!({ "title": API_TITLE, "version": API_VERSION }),
+    );
     out.insert("paths".into(), Value::Object(out_paths));
     if !out_components.is_empty() {
         out.insert("components".into(), Value::Object(out_components));
@@ -132,8 +154,14 @@ mod tests {
 
     #[test]
     fn identical_components_are_shared_and_order_does_not_matter() {
-        let a = (PathBuf::from("a.yaml"), doc("/a", "get", "getA", json!({"type": "string"})));
-        let b = (PathBuf::from("b.yaml"), doc("/b", "get", "getB", json!({"type": "string"})));
+        let a = (
+            PathBuf::from("a.yaml"),
+            doc("/a", "get", "getA", json!({"type": "string"})),
+        );
+        let b = (
+            PathBuf::from("b.yaml"),
+            doc("/b", "get", "getB", json!({"type": "string"})),
+        );
         let m1 = merge(&[a.clone(), b.clone()]).unwrap();
         let m2 = merge(&[b, a]).unwrap();
         assert_eq!(m1, m2);
@@ -142,12 +170,21 @@ mod tests {
 
     #[test]
     fn conflicting_component_names_both_files_and_pointer() {
-        let a = (PathBuf::from("a.yaml"), doc("/a", "get", "getA", json!({"type": "string"})));
-        let b = (PathBuf::from("b.yaml"), doc("/b", "get", "getB", json!({"type": "integer"})));
+        let a = (
+            PathBuf::from("a.yaml"),
+            doc("/a", "get", "getA", json!({"type": "string"})),
+        );
+        let b = (
+            PathBuf::from("b.yaml"),
+            doc("/b", "get", "getB", json!({"type": "integer"})),
+        );
         let err = merge(&[a, b]).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("a.yaml") && text.contains("b.yaml"), "{text}");
-        assert_eq!(err.pointer.as_deref(), Some("/components/schemas/Shared/type"));
+        assert_eq!(
+            err.pointer.as_deref(),
+            Some("/components/schemas/Shared/type")
+        );
     }
 
     #[test]
@@ -155,11 +192,17 @@ mod tests {
         let a = (PathBuf::from("a.yaml"), doc("/a", "get", "same", json!({})));
         let b = (PathBuf::from("b.yaml"), doc("/b", "get", "same", json!({})));
         let err = merge(&[a, b]).unwrap_err().to_string();
-        assert!(err.contains("a.yaml") && err.contains("b.yaml") && err.contains("same"), "{err}");
+        assert!(
+            err.contains("a.yaml") && err.contains("b.yaml") && err.contains("same"),
+            "{err}"
+        );
 
         let a = (PathBuf::from("a.yaml"), doc("/a", "get", "one", json!({})));
         let b = (PathBuf::from("b.yaml"), doc("/a", "get", "two", json!({})));
         let err = merge(&[a, b]).unwrap_err().to_string();
-        assert!(err.contains("GET /a is defined twice") && err.contains("a.yaml and b.yaml"), "{err}");
+        assert!(
+            err.contains("GET /a is defined twice") && err.contains("a.yaml and b.yaml"),
+            "{err}"
+        );
     }
 }

@@ -84,7 +84,10 @@ fn blame(error: SpecError, docs: &[(PathBuf, serde_json::Value)]) -> SpecError {
             if let Ok((method, path)) = crate::import::operation_key(doc) {
                 e = e
                     .in_operation(format!("{} {path}", method.to_uppercase()))
-                    .at(crate::json_pointer::push(&crate::json_pointer::push("/paths", &path), &method));
+                    .at(crate::json_pointer::push(
+                        &crate::json_pointer::push("/paths", &path),
+                        &method,
+                    ));
             }
             return e;
         }
@@ -112,7 +115,8 @@ pub fn run(paths: &Paths, check: bool) -> Result<Outcome> {
     if stale.is_empty() {
         return Ok(Outcome::UpToDate);
     }
-    let mut message = String::from("generated files are out of date; run `cargo xtask regen` and commit:\n");
+    let mut message =
+        String::from("generated files are out of date; run `cargo xtask regen` and commit:\n");
     for p in stale {
         let old = std::fs::read_to_string(&p.path).unwrap_or_default();
         message.push_str(&format!("  stale: {}\n", p.path.display()));

@@ -130,7 +130,11 @@ const MAPS: &[&str] = &[
 ];
 
 /// Walks one schema and its subschemas.
-pub fn walk_schema(schema: &mut Value, ptr: &str, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+pub fn walk_schema(
+    schema: &mut Value,
+    ptr: &str,
+    f: &mut dyn FnMut(&mut Map<String, Value>, &str),
+) {
     let Some(obj) = schema.as_object_mut() else {
         return;
     };

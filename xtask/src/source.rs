@@ -73,7 +73,8 @@ mod tests {
 
     #[test]
     fn takes_a_bare_document() {
-        let doc = parse_source("openapi: 3.0.3\ninfo: {title: t, version: v}\npaths: {}\n").unwrap();
+        let doc =
+            parse_source("openapi: 3.0.3\ninfo: {title: t, version: v}\npaths: {}\n").unwrap();
         assert_eq!(doc["info"]["title"], "t");
     }
 

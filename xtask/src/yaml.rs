@@ -81,9 +81,15 @@ mod tests {
 
     #[test]
     fn numeric_keys_become_strings_and_order_is_kept() {
-        let v = parse("responses:\n  200: {description: ok}\n  '404': {description: no}\nb: 1\na: 2\n")
-            .unwrap();
-        let keys: Vec<_> = v["responses"].as_object().unwrap().keys().cloned().collect();
+        let v =
+            parse("responses:\n  200: {description: ok}\n  '404': {description: no}\nb: 1\na: 2\n")
+                .unwrap();
+        let keys: Vec<_> = v["responses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
         assert_eq!(keys, ["200", "404"]);
         let top: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
         assert_eq!(top, ["responses", "b", "a"]);

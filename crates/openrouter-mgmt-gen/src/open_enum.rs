@@ -103,6 +103,7 @@ macro_rules! open_enum {
 }
 
 #[cfg(test)]
+#[allow(unreachable_pub)] // The macro declares `pub` items; in this private test module they are unreachable.
 mod tests {
     crate::open_enum! {
         #[doc = "Test enum."]
@@ -117,9 +118,16 @@ mod tests {
         let v: Vec<Interval> = serde_json::from_str(r#"["daily","credit-card","hourly"]"#).unwrap();
         assert_eq!(
             v,
-            [Interval::Daily, Interval::CreditCard, Interval::Unknown("hourly".into())]
+            [
+                Interval::Daily,
+                Interval::CreditCard,
+                Interval::Unknown("hourly".into())
+            ]
         );
-        assert_eq!(serde_json::to_string(&v).unwrap(), r#"["daily","credit-card","hourly"]"#);
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"["daily","credit-card","hourly"]"#
+        );
         assert!(!v[2].is_known());
         assert_eq!(v[1].to_string(), "credit-card");
         assert_eq!("daily".parse::<Interval>().unwrap(), Interval::Daily);

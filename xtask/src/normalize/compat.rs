@@ -65,11 +65,17 @@ pub(super) fn hoist_inline_enums(doc: &mut Value) -> Result<()> {
                         hoist_within(schema, &format!("{op_name}{pname}"), false, &mut hoisted);
                     }
                 }
-                for (ptr, suffix) in [("/requestBody/content", "Body"), ("/responses", "Response")] {
+                for (ptr, suffix) in [("/requestBody/content", "Body"), ("/responses", "Response")]
+                {
                     let Some(holder) = op.pointer_mut(ptr) else {
                         continue;
                     };
-                    hoist_in_media(holder, &format!("{op_name}{suffix}"), suffix == "Response", &mut hoisted);
+                    hoist_in_media(
+                        holder,
+                        &format!("{op_name}{suffix}"),
+                        suffix == "Response",
+                        &mut hoisted,
+                    );
                 }
             }
         }
@@ -106,13 +112,22 @@ pub(super) fn hoist_inline_enums(doc: &mut Value) -> Result<()> {
 }
 
 /// Walks the media types of a request body's `content` or of every response.
-fn hoist_in_media(holder: &mut Value, prefix: &str, per_status: bool, out: &mut Vec<(String, Value, String)>) {
+fn hoist_in_media(
+    holder: &mut Value,
+    prefix: &str,
+    per_status: bool,
+    out: &mut Vec<(String, Value, String)>,
+) {
     let Some(map) = holder.as_object_mut() else {
         return;
     };
     for (key, v) in map.iter_mut() {
         if per_status {
-            let prefix = if key.starts_with('2') { prefix.to_string() } else { format!("{prefix}{key}") };
+            let prefix = if key.starts_with('2') {
+                prefix.to_string()
+            } else {
+                format!("{prefix}{key}")
+            };
             if let Some(content) = v.get_mut("content") {
                 hoist_in_media(content, &prefix, false, out);
             }
@@ -123,7 +138,12 @@ fn hoist_in_media(holder: &mut Value, prefix: &str, per_status: bool, out: &mut 
 }
 
 /// Replaces string enums below `schema` (and `schema` itself unless `is_component`) by references.
-fn hoist_within(schema: &mut Value, name: &str, is_component: bool, out: &mut Vec<(String, Value, String)>) {
+fn hoist_within(
+    schema: &mut Value,
+    name: &str,
+    is_component: bool,
+    out: &mut Vec<(String, Value, String)>,
+) {
     if !is_component && is_string_enum(schema) {
         let mut moved = std::mem::replace(schema, Value::Null);
         let nullable = moved
@@ -144,7 +164,12 @@ fn hoist_within(schema: &mut Value, name: &str, is_component: bool, out: &mut Ve
     };
     if let Some(Value::Object(props)) = obj.get_mut("properties") {
         for (prop, s) in props.iter_mut() {
-            hoist_within(s, &format!("{name}{}", prop.to_upper_camel_case()), false, out);
+            hoist_within(
+                s,
+                &format!("{name}{}", prop.to_upper_camel_case()),
+                false,
+                out,
+            );
         }
     }
     if let Some(items) = obj.get_mut("items") {
@@ -157,7 +182,11 @@ fn hoist_within(schema: &mut Value, name: &str, is_component: bool, out: &mut Ve
         if let Some(Value::Array(members)) = obj.get_mut(key) {
             let single = members.len() == 1;
             for (i, m) in members.iter_mut().enumerate() {
-                let member_name = if single { name.to_string() } else { format!("{name}Variant{i}") };
+                let member_name = if single {
+                    name.to_string()
+                } else {
+                    format!("{name}Variant{i}")
+                };
                 hoist_within(m, &member_name, false, out);
             }
         }
@@ -199,7 +228,10 @@ pub(super) fn nullable_at_reference_sites(doc: &mut Value) {
         let as_value = Value::Object(s.clone());
         if is_target(&as_value) {
             let reference = s.shift_remove("$ref").expect("checked above");
-            s.insert("allOf".into(), json!([{ "$ref": reference, WRAPPED: true }]));
+            s.insert(
+                "allOf".into(),
+                json!([{ "$ref": reference, WRAPPED: true }]),
+            );
             s.insert("nullable".into(), Value::Bool(true));
         } else if let Some(Value::Array(members)) = s.get_mut("allOf")
             && members.len() == 1
@@ -226,7 +258,10 @@ pub fn string_enums(doc: &Value) -> Vec<(String, Vec<String>, Option<String>)> {
                     .filter_map(Value::as_str)
                     .map(str::to_string)
                     .collect();
-                let description = s.get("description").and_then(Value::as_str).map(str::to_string);
+                let description = s
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
                 out.push((name.clone(), values, description));
             }
         }
@@ -252,14 +287,19 @@ mod tests {
         hoist_inline_enums(&mut doc).unwrap();
         nullable_at_reference_sites(&mut doc);
         assert_eq!(
-            doc.pointer("/components/schemas/Key/properties/limit_reset").unwrap(),
+            doc.pointer("/components/schemas/Key/properties/limit_reset")
+                .unwrap(),
             &json!({"allOf": [{"$ref": "#/components/schemas/KeyLimitReset"}], "nullable": true})
         );
         assert_eq!(
-            doc.pointer("/components/schemas/Key/properties/interval").unwrap(),
+            doc.pointer("/components/schemas/Key/properties/interval")
+                .unwrap(),
             &json!({"allOf": [{"$ref": "#/components/schemas/Interval"}], "nullable": true})
         );
-        assert!(doc.pointer("/components/schemas/Interval/nullable").is_none());
+        assert!(
+            doc.pointer("/components/schemas/Interval/nullable")
+                .is_none()
+        );
         let names: Vec<_> = string_enums(&doc).into_iter().map(|e| e.0).collect();
         assert_eq!(names, ["Interval", "KeyLimitReset"]);
     }
@@ -268,6 +308,9 @@ mod tests {
     fn closed_objects_are_opened() {
         let mut doc = json!({"components": {"schemas": {"A": {"type": "object", "additionalProperties": false}}}});
         allow_unknown_fields(&mut doc);
-        assert!(doc.pointer("/components/schemas/A/additionalProperties").is_none());
+        assert!(
+            doc.pointer("/components/schemas/A/additionalProperties")
+                .is_none()
+        );
     }
 }

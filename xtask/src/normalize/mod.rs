@@ -47,7 +47,9 @@ pub fn normalize(mut doc: Value) -> Result<Value> {
     operations::drop_client_headers(&mut doc)?;
 
     let mut errors = Vec::new();
-    for_each_schema_mut(&mut doc, &mut |s, ptr| schema::to_openapi_30(s, ptr, &mut errors));
+    for_each_schema_mut(&mut doc, &mut |s, ptr| {
+        schema::to_openapi_30(s, ptr, &mut errors)
+    });
     if let Some(first) = errors.into_iter().next() {
         return Err(first);
     }
@@ -61,15 +63,18 @@ pub fn normalize(mut doc: Value) -> Result<Value> {
 
     let root = doc.as_object_mut().expect("checked: paths exist");
     root.insert("openapi".into(), json!(OPENAPI_VERSION));
-    root.insert("info".into(), json!({ "title": API_TITLE, "version": API_VERSION }));
+    root.insert(
+        "info".into(),
+        json!({ "title": API_TITLE, "version": API_VERSION }),
+    );
     Ok(doc)
 }
 
 /// Every `$ref` must point at an existing local component; the error names the pointer of the `$ref`.
 fn check_refs(doc: &Value) -> Result<()> {
     for (ptr, r) in crate::schema_walk::refs(doc, "") {
-        let ok = parse_component_ref(&r)
-            .is_some_and(|(k, n)| doc.pointer(&component(&k, &n)).is_some());
+        let ok =
+            parse_component_ref(&r).is_some_and(|(k, n)| doc.pointer(&component(&k, &n)).is_some());
         if !ok {
             return Err(SpecError::new(format!("dangling $ref `{r}`")).at(ptr));
         }

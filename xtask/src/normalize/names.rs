@@ -107,9 +107,13 @@ mod tests {
             "components": {"schemas": {"API Keys_deleteKeys_Response_200": {"type": "object"}}}
         });
         identifier_component_names(&mut doc).unwrap();
-        assert!(doc.pointer("/components/schemas/ApiKeysDeleteKeysResponse200").is_some());
+        assert!(
+            doc.pointer("/components/schemas/ApiKeysDeleteKeysResponse200")
+                .is_some()
+        );
         assert_eq!(
-            doc.pointer("/paths/~1k/delete/responses/200/content/application~1json/schema/$ref").unwrap(),
+            doc.pointer("/paths/~1k/delete/responses/200/content/application~1json/schema/$ref")
+                .unwrap(),
             "#/components/schemas/ApiKeysDeleteKeysResponse200"
         );
     }
@@ -123,8 +127,17 @@ mod tests {
 
     #[test]
     fn kebab_and_camel_ids_agree() {
-        assert_eq!(operation_ident("bulk-unassign-keys-from-guardrail"), "bulkUnassignKeysFromGuardrail");
-        assert_eq!(operation_ident("bulkUnassignKeysFromGuardrail"), "bulkUnassignKeysFromGuardrail");
-        assert_eq!(component_ident("Guardrails_bulkAssignKeysToGuardrail_Response_200"), "GuardrailsBulkAssignKeysToGuardrailResponse200");
+        assert_eq!(
+            operation_ident("bulk-unassign-keys-from-guardrail"),
+            "bulkUnassignKeysFromGuardrail"
+        );
+        assert_eq!(
+            operation_ident("bulkUnassignKeysFromGuardrail"),
+            "bulkUnassignKeysFromGuardrail"
+        );
+        assert_eq!(
+            component_ident("Guardrails_bulkAssignKeysToGuardrail_Response_200"),
+            "GuardrailsBulkAssignKeysToGuardrailResponse200"
+        );
     }
 }

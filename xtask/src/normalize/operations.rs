@@ -29,11 +29,11 @@ const ANNOTATIONS: &[&str] = &[
     "writeOnly",
 ];
 
+/// A visitor of operations: `(pointer of the operation, the operation)`.
+type OperationVisitor<'a> = dyn FnMut(&str, &mut Map<String, Value>) -> Result<()> + 'a;
+
 /// Calls `f(pointer, operation)` for every operation.
-fn for_each_operation(
-    doc: &mut Value,
-    f: &mut dyn FnMut(&str, &mut Map<String, Value>) -> Result<()>,
-) -> Result<()> {
+fn for_each_operation(doc: &mut Value, f: &mut OperationVisitor<'_>) -> Result<()> {
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return Ok(());
     };
@@ -70,7 +70,11 @@ pub(super) fn flatten_tags(doc: &mut Value) -> Result<()> {
 pub(super) fn drop_client_headers(doc: &mut Value) -> Result<()> {
     let components = doc.get("components").cloned().unwrap_or(Value::Null);
     let is_client_header = |p: &Value| -> bool {
-        let resolved = match p.get("$ref").and_then(Value::as_str).and_then(parse_component_ref) {
+        let resolved = match p
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(parse_component_ref)
+        {
             Some((kind, name)) => components
                 .pointer(&component(&kind, &name).replacen("/components", "", 1))
                 .unwrap_or(p),
@@ -104,9 +108,7 @@ pub(super) fn drop_client_headers(doc: &mut Value) -> Result<()> {
         item.retain(|k, v| k != "parameters" || v.as_array().is_some_and(|a| !a.is_empty()));
         for method in METHODS {
             if let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) {
-                op.retain(|k, v| {
-                    k != "parameters" || v.as_array().is_some_and(|a| !a.is_empty())
-                });
+                op.retain(|k, v| k != "parameters" || v.as_array().is_some_and(|a| !a.is_empty()));
             }
         }
     }
@@ -174,9 +176,7 @@ pub fn first_difference(a: &Value, b: &Value, ptr: &str) -> Option<String> {
                     None => return Some(push(ptr, k)),
                 }
             }
-            y.keys()
-                .find(|k| !x.contains_key(*k))
-                .map(|k| push(ptr, k))
+            y.keys().find(|k| !x.contains_key(*k)).map(|k| push(ptr, k))
         }
         (Value::Array(x), Value::Array(y)) => {
             for (i, (va, vb)) in x.iter().zip(y).enumerate() {
@@ -203,12 +203,10 @@ pub(super) fn unify_errors(doc: &mut Value) -> Result<()> {
             return Ok(());
         };
         let mut first: Option<(Value, String)> = None;
-        let mut any_error = false;
         for (code, response) in responses.iter_mut() {
             if !is_error_status(code) {
                 continue;
             }
-            any_error = true;
             let rptr = push(&push(op_ptr, "responses"), code);
             // Inline a `$ref` to components/responses so the rewrite below only touches this operation.
             if let Some(r) = response.get("$ref").and_then(Value::as_str) {
@@ -242,7 +240,6 @@ pub(super) fn unify_errors(doc: &mut Value) -> Result<()> {
             }
         }
         let Some((error_shape, sptr)) = first else {
-            let _ = any_error;
             return Ok(());
         };
         match &unified {
@@ -322,12 +319,21 @@ mod tests {
         unify_errors(&mut doc).unwrap();
         for code in ["401", "404", "500"] {
             assert_eq!(
-                doc.pointer(&format!("/paths/~1x/get/responses/{code}/content/application~1json/schema/$ref")).unwrap(),
+                doc.pointer(&format!(
+                    "/paths/~1x/get/responses/{code}/content/application~1json/schema/$ref"
+                ))
+                .unwrap(),
                 "#/components/schemas/ErrorResponse"
             );
         }
-        assert!(doc.pointer("/components/schemas/ErrorResponse/properties/error/properties/code").is_some());
-        assert!(doc.pointer("/components/schemas/ErrorResponse/description").is_none());
+        assert!(
+            doc.pointer("/components/schemas/ErrorResponse/properties/error/properties/code")
+                .is_some()
+        );
+        assert!(
+            doc.pointer("/components/schemas/ErrorResponse/description")
+                .is_none()
+        );
     }
 
     #[test]
@@ -354,13 +360,23 @@ mod tests {
         });
         drop_client_headers(&mut doc).unwrap();
         assert!(doc.pointer("/paths/~1x/parameters").is_none());
-        assert_eq!(doc.pointer("/paths/~1x/get/parameters").unwrap().as_array().unwrap().len(), 1);
+        assert_eq!(
+            doc.pointer("/paths/~1x/get/parameters")
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]
     fn nested_tags_are_flattened() {
         let mut doc = json!({"paths": {"/x": {"get": {"tags": [["subpackage_guardrails"]]}}}});
         flatten_tags(&mut doc).unwrap();
-        assert_eq!(doc.pointer("/paths/~1x/get/tags").unwrap(), &json!(["subpackage_guardrails"]));
+        assert_eq!(
+            doc.pointer("/paths/~1x/get/tags").unwrap(),
+            &json!(["subpackage_guardrails"])
+        );
     }
 }

@@ -163,15 +163,25 @@ mod tests {
             run(json!({"type": ["string", "null"]})),
             json!({"type": "string", "nullable": true})
         );
-        assert_eq!(run(json!({"type": ["integer"]})), json!({"type": "integer"}));
+        assert_eq!(
+            run(json!({"type": ["integer"]})),
+            json!({"type": "integer"})
+        );
     }
 
     #[test]
     fn several_types_is_an_error_with_pointer() {
         let mut v = json!({"type": ["string", "integer"]});
         let mut errors = Vec::new();
-        to_openapi_30(v.as_object_mut().unwrap(), "/components/schemas/X", &mut errors);
-        assert_eq!(errors[0].pointer.as_deref(), Some("/components/schemas/X/type"));
+        to_openapi_30(
+            v.as_object_mut().unwrap(),
+            "/components/schemas/X",
+            &mut errors,
+        );
+        assert_eq!(
+            errors[0].pointer.as_deref(),
+            Some("/components/schemas/X/type")
+        );
     }
 
     #[test]

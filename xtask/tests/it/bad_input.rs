@@ -27,10 +27,18 @@ fn regen_with(extra: &str) -> (bool, String) {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!stderr.contains("panicked"), "no panic: {stderr}");
     if !out.status.success() {
-        assert_eq!((snapshot_dir(&openapi), snapshot_dir(&gen_dir)), before, "nothing touched");
+        assert_eq!(
+            (snapshot_dir(&openapi), snapshot_dir(&gen_dir)),
+            before,
+            "nothing touched"
+        );
     } else {
         assert_eq!(snapshot_dir(&openapi), before.0, "specs never touched");
-        assert_ne!(snapshot_dir(&gen_dir), before.1, "a successful run writes the output");
+        assert_ne!(
+            snapshot_dir(&gen_dir),
+            before.1,
+            "a successful run writes the output"
+        );
     }
     (out.status.success(), stderr)
 }
@@ -54,7 +62,10 @@ fn the_fixture_set_itself_is_fine() {
 
 #[test]
 fn malformed_yaml() {
-    assert_fails_with("openapi: 3.1.0\npaths: [unclosed\n", &["broken.yaml", "malformed YAML", "line"]);
+    assert_fails_with(
+        "openapi: 3.1.0\npaths: [unclosed\n",
+        &["broken.yaml", "malformed YAML", "line"],
+    );
 }
 
 #[test]
@@ -69,7 +80,12 @@ fn missing_operation_id() {
 fn dangling_ref() {
     assert_fails_with(
         "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Nope'\n",
-        &["broken.yaml", "GET /x", "/paths/~1x/get/responses/200/content/application~1json/schema", "dangling $ref"],
+        &[
+            "broken.yaml",
+            "GET /x",
+            "/paths/~1x/get/responses/200/content/application~1json/schema",
+            "dangling $ref",
+        ],
     );
 }
 
@@ -84,18 +100,34 @@ fn a_construct_progenitor_cannot_take() {
 
 #[test]
 fn two_files_defining_one_operation() {
-    let (ok, stderr) = regen_with(&std::fs::read_to_string(fixture("small/things/delete-thing.yaml")).unwrap());
+    let (ok, stderr) =
+        regen_with(&std::fs::read_to_string(fixture("small/things/delete-thing.yaml")).unwrap());
     assert!(!ok);
-    assert!(stderr.contains("broken.yaml") && stderr.contains("delete-thing.yaml"), "{stderr}");
+    assert!(
+        stderr.contains("broken.yaml") && stderr.contains("delete-thing.yaml"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn import_of_bad_input_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.yaml");
-    std::fs::write(&bad, "openapi: 3.1.0\npaths:\n  /x:\n    get: {responses: {}}\n").unwrap();
+    std::fs::write(
+        &bad,
+        "openapi: 3.1.0\npaths:\n  /x:\n    get: {responses: {}}\n",
+    )
+    .unwrap();
     let target = dir.path().join("openapi");
-    let err = xtask::import::import(&[fixture("seeds/delete-keys.mdx"), bad.clone()], &[], &target).unwrap_err();
+    let err = xtask::import::import(
+        &[fixture("seeds/delete-keys.mdx"), bad.clone()],
+        &[],
+        &target,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("bad.yaml"), "{err}");
-    assert!(!Path::new(&target).exists(), "the good input was not written either");
+    assert!(
+        !Path::new(&target).exists(),
+        "the good input was not written either"
+    );
 }

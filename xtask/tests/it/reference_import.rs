@@ -20,10 +20,15 @@ fn committed_openapi_is_exactly_the_import_of_the_reference_spec() {
         .into_iter()
         .filter(|(p, _)| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
-    let names = |v: &[(std::path::PathBuf, String)]| v.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    let names =
+        |v: &[(std::path::PathBuf, String)]| v.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
     assert_eq!(names(&imported), names(&committed));
     for ((path, a), (_, b)) in imported.iter().zip(&committed) {
-        assert!(a == b, "openapi/{} differs from a fresh import; run `cargo xtask import --tag \"API Keys\" --tag Guardrails <reference spec>`", path.display());
+        assert!(
+            a == b,
+            "openapi/{} differs from a fresh import; run `cargo xtask import --tag \"API Keys\" --tag Guardrails <reference spec>`",
+            path.display()
+        );
     }
 }
 
@@ -43,11 +48,23 @@ fn a_page_with_a_kebab_case_operation_id_updates_the_existing_file() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo_root().join("openapi"), dir.path());
     let count_before = snapshot_dir(dir.path()).len();
-    let reports = import(&[fixture("seeds/bulk-assign-keys-to-guardrail.mdx")], &[], dir.path()).unwrap();
+    let reports = import(
+        &[fixture("seeds/bulk-assign-keys-to-guardrail.mdx")],
+        &[],
+        dir.path(),
+    )
+    .unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0].outcome, Outcome::Updated);
-    assert_eq!(reports[0].file, std::path::Path::new("guardrails/bulk-assign-keys-to-guardrail.yaml"));
+    assert_eq!(
+        reports[0].file,
+        std::path::Path::new("guardrails/bulk-assign-keys-to-guardrail.yaml")
+    );
     assert_eq!(snapshot_dir(dir.path()).len(), count_before, "no twin file");
-    let text = std::fs::read_to_string(dir.path().join("guardrails/bulk-assign-keys-to-guardrail.yaml")).unwrap();
+    let text = std::fs::read_to_string(
+        dir.path()
+            .join("guardrails/bulk-assign-keys-to-guardrail.yaml"),
+    )
+    .unwrap();
     assert!(text.contains("operationId: bulk-assign-keys-to-guardrail"));
 }

@@ -21,7 +21,10 @@ fn scratch_copy() -> (tempfile::TempDir, Paths) {
         out_dir: dir.path().join("gen"),
     };
     copy_dir(&repo_root().join("openapi"), &paths.openapi_dir);
-    copy_dir(&repo_root().join("crates/openrouter-mgmt-gen/src"), &paths.out_dir);
+    copy_dir(
+        &repo_root().join("crates/openrouter-mgmt-gen/src"),
+        &paths.out_dir,
+    );
     (dir, paths)
 }
 
@@ -30,12 +33,26 @@ fn a_tampered_generated_file_fails_the_check_and_regen_restores_it() {
     let (_dir, paths) = scratch_copy();
     let generated = paths.out_dir.join("generated.rs");
     let original = std::fs::read_to_string(&generated).unwrap();
-    std::fs::write(&generated, original.replace("pub async fn list_guardrails", "pub async fn tampered")).unwrap();
+    std::fs::write(
+        &generated,
+        original.replace("pub async fn list_guardrails", "pub async fn tampered"),
+    )
+    .unwrap();
 
     let err = run(&paths, true).unwrap_err().to_string();
-    assert!(err.contains("out of date") && err.contains("generated.rs"), "{err}");
-    assert!(err.contains("-    pub async fn tampered") && err.contains("+    pub async fn list_guardrails"), "diff shown: {err}");
-    assert!(!err.contains("openapi.merged.yaml"), "only the stale file is named: {err}");
+    assert!(
+        err.contains("out of date") && err.contains("generated.rs"),
+        "{err}"
+    );
+    assert!(
+        err.contains("-    pub async fn tampered")
+            && err.contains("+    pub async fn list_guardrails"),
+        "diff shown: {err}"
+    );
+    assert!(
+        !err.contains("openapi.merged.yaml"),
+        "only the stale file is named: {err}"
+    );
 
     match run(&paths, false).unwrap() {
         Outcome::Written(files) => assert_eq!(files, vec![generated.clone()]),
@@ -49,7 +66,8 @@ fn a_tampered_generated_file_fails_the_check_and_regen_restores_it() {
 fn output_is_byte_identical_and_independent_of_listing_order() {
     let first = plan(&Paths::in_repo(&repo_root())).unwrap();
     let second = plan(&Paths::in_repo(&repo_root())).unwrap();
-    let contents = |p: &[xtask::output::Planned]| p.iter().map(|f| f.contents.clone()).collect::<Vec<_>>();
+    let contents =
+        |p: &[xtask::output::Planned]| p.iter().map(|f| f.contents.clone()).collect::<Vec<_>>();
     assert_eq!(contents(&first), contents(&second));
 
     // Recreate the folder with files written in reverse order and directories renamed, so that neither creation
@@ -58,10 +76,17 @@ fn output_is_byte_identical_and_independent_of_listing_order() {
     let mut files = xtask::import::spec_files(&repo_root().join("openapi")).unwrap();
     files.reverse();
     for (i, f) in files.iter().enumerate() {
-        let target = dir.path().join(format!("z{}", 100 - i)).join(f.file_name().unwrap());
+        let target = dir
+            .path()
+            .join(format!("z{}", 100 - i))
+            .join(f.file_name().unwrap());
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::copy(f, target).unwrap();
     }
-    let shuffled = plan(&Paths { openapi_dir: dir.path().to_path_buf(), out_dir: dir.path().join("gen") }).unwrap();
+    let shuffled = plan(&Paths {
+        openapi_dir: dir.path().to_path_buf(),
+        out_dir: dir.path().join("gen"),
+    })
+    .unwrap();
     assert_eq!(contents(&first), contents(&shuffled));
 }

@@ -33,7 +33,10 @@ fn seed_pages_import_and_regenerate() {
     );
 
     let out = dir.path().join("gen");
-    let paths = Paths { openapi_dir: openapi, out_dir: out.clone() };
+    let paths = Paths {
+        openapi_dir: openapi,
+        out_dir: out.clone(),
+    };
     match run(&paths, false).unwrap() {
         RegenOutcome::Written(w) => assert_eq!(w.len(), 2),
         RegenOutcome::UpToDate => panic!("first regen must write"),
@@ -57,7 +60,15 @@ fn seed_pages_import_and_regenerate() {
 #[test]
 fn a_page_without_an_openapi_block_is_rejected_clearly() {
     let dir = tempfile::tempdir().unwrap();
-    let err = import(&[fixture("seeds/python-sdk-guardrails.mdx")], &[], dir.path()).unwrap_err();
+    let err = import(
+        &[fixture("seeds/python-sdk-guardrails.mdx")],
+        &[],
+        dir.path(),
+    )
+    .unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("python-sdk-guardrails.mdx") && text.contains("no OpenAPI document"), "{text}");
+    assert!(
+        text.contains("python-sdk-guardrails.mdx") && text.contains("no OpenAPI document"),
+        "{text}"
+    );
 }

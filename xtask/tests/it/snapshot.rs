@@ -7,7 +7,11 @@ use xtask::regen::{Paths, plan};
 #[test]
 fn merged_document_of_the_small_fixture_set() {
     let dir = tempfile::tempdir().unwrap();
-    let planned = plan(&Paths { openapi_dir: fixture("small"), out_dir: dir.path().to_path_buf() }).unwrap();
+    let planned = plan(&Paths {
+        openapi_dir: fixture("small"),
+        out_dir: dir.path().to_path_buf(),
+    })
+    .unwrap();
     let merged = planned
         .iter()
         .find(|p| p.path.ends_with(xtask::regen::MERGED_YAML))

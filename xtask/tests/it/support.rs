@@ -3,17 +3,22 @@
 use std::path::{Path, PathBuf};
 
 /// The workspace root.
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+pub(crate) fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// `xtask/tests/fixtures/<rel>`.
-pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+pub(crate) fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 /// Copies a directory tree.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -27,7 +32,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` as (relative path, contents), sorted.
-pub fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, String)> {
+pub(crate) fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, String)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -46,6 +51,6 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, String)> {
 }
 
 /// The tags the SDK covers.
-pub fn sdk_tags() -> Vec<String> {
+pub(crate) fn sdk_tags() -> Vec<String> {
     vec!["API Keys".to_string(), "Guardrails".to_string()]
 }
