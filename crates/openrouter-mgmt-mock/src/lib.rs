@@ -1,0 +1,1 @@
+//! A stateful fake of the OpenRouter management API (work in progress: see issue 4).
