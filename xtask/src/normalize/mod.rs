@@ -81,3 +81,29 @@ fn check_refs(doc: &Value) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_and_info_are_set_on_purpose_and_unused_components_go() {
+        let doc = json!({
+            "openapi": "3.1.1",
+            "info": {"title": "Bulk assign", "version": "endpoint_guardrails.bulkAssignKeysToGuardrail"},
+            "paths": {"/x": {"get": {"operationId": "get-x", "responses": {"200": {"description": "ok"}}}}},
+            "components": {"schemas": {"Unused": {"type": "string"}}}
+        });
+        let out = normalize(doc).unwrap();
+        assert_eq!(out["openapi"], OPENAPI_VERSION);
+        assert_eq!(out["info"], json!({"title": API_TITLE, "version": API_VERSION}));
+        assert!(out.get("components").is_none());
+        assert_eq!(out.pointer("/paths/~1x/get/operationId").unwrap(), "getX");
+    }
+
+    #[test]
+    fn rejects_other_openapi_versions() {
+        let err = normalize(json!({"openapi": "2.0", "paths": {}})).unwrap_err();
+        assert_eq!(err.pointer.as_deref(), Some("/openapi"));
+    }
+}
