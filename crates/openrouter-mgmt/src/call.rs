@@ -50,7 +50,7 @@ impl Client {
                 tracing::Instrument::instrument(self.attempt(request, timeout), span.clone()).await;
             let mut error = match result {
                 Ok(raw) if raw.status.is_success() => {
-                    tracing::debug!(parent: &span, status = raw.status.as_u16(), "attempt succeeded");
+                    tracing::debug!(parent: &span, operation = request.operation, attempt, status = raw.status.as_u16(), "attempt succeeded");
                     budget.refund(spent);
                     return Ok((raw, attempt));
                 }
@@ -62,7 +62,7 @@ impl Client {
             let retry = attempt <= policy.max_retries
                 && should_retry(request.replay, outcome, options.allow_unsafe_replay);
             if !retry {
-                tracing::debug!(parent: &span, status = error.status(), error = %error, "attempt failed; not retrying");
+                tracing::debug!(parent: &span, operation = request.operation, attempt, status = error.status(), error = %error, "attempt failed; not retrying");
                 return Err(error);
             }
             let delay = match error.retry_after() {
@@ -72,7 +72,7 @@ impl Client {
             if let Some(deadline) = deadline {
                 if Instant::now() + delay >= deadline {
                     tracing::debug!(
-                        parent: &span, status = error.status(), delay_ms = delay.as_millis() as u64,
+                        parent: &span, operation = request.operation, attempt, status = error.status(), delay_ms = delay.as_millis() as u64,
                         "the wait would overrun the call's deadline; failing now"
                     );
                     return Err(error);
@@ -82,7 +82,7 @@ impl Client {
             match budget.try_acquire(after_timeout) {
                 Some(cost) => spent += cost,
                 None => {
-                    tracing::debug!(parent: &span, status = error.status(), "retry budget empty; failing fast");
+                    tracing::debug!(parent: &span, operation = request.operation, attempt, status = error.status(), "retry budget empty; failing fast");
                     return Err(Error::RetryBudgetExhausted {
                         operation: request.operation,
                         last: Box::new(error),
@@ -90,7 +90,7 @@ impl Client {
                 }
             }
             tracing::debug!(
-                parent: &span, status = error.status(), delay_ms = delay.as_millis() as u64, error = %error,
+                parent: &span, operation = request.operation, attempt, status = error.status(), delay_ms = delay.as_millis() as u64, error = %error,
                 "attempt failed; retrying"
             );
             tokio::time::sleep(delay).await;

@@ -250,13 +250,13 @@ fn validate_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, Err
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-/// Our HTTP client: rustls with the ring provider and the platform verifier, passed in preconfigured. The
-/// workspace builds reqwest with `rustls-no-provider` (no aws-lc C build), and reqwest then panics at build time
-/// unless a process-wide provider is installed; a preconfigured config needs no global state.
-fn default_http_client(
-    connect_timeout: Option<Duration>,
-    pool_idle_timeout: Option<Duration>,
-) -> Result<reqwest::Client, Error> {
+/// A `reqwest::ClientBuilder` with the TLS setup this crate uses (rustls, ring provider, platform verifier),
+/// for callers who want their own client (proxies, pools) for [`ClientBuilder::http_client`].
+///
+/// This crate builds reqwest without a default crypto provider (to avoid aws-lc's C build); reqwest's own
+/// `Client::new()` then panics unless a process-wide rustls provider is installed. Starting from this builder
+/// needs no global state.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let tls_error = |e: String| Error::invalid_input("tls", e);
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -267,9 +267,15 @@ fn default_http_client(
         .map_err(|e| tls_error(e.to_string()))?
         .with_no_client_auth();
     tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    let mut builder = reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .pool_idle_timeout(pool_idle_timeout);
+    Ok(reqwest::Client::builder().tls_backend_preconfigured(tls))
+}
+
+/// Our HTTP client: [`http_client_builder`] with the builder's connect and pool timeouts.
+fn default_http_client(
+    connect_timeout: Option<Duration>,
+    pool_idle_timeout: Option<Duration>,
+) -> Result<reqwest::Client, Error> {
+    let mut builder = http_client_builder()?.pool_idle_timeout(pool_idle_timeout);
     if let Some(t) = connect_timeout {
         builder = builder.connect_timeout(t);
     }

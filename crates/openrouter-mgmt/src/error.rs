@@ -211,7 +211,8 @@ pub(crate) fn body_snippet(body: &[u8]) -> String {
     out
 }
 
-fn redact_keys(text: &str) -> String {
+/// Replaces anything shaped like an OpenRouter key (`sk-or-...`) with `<redacted>`.
+pub(crate) fn redact_keys(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find("sk-or-") {

@@ -21,7 +21,7 @@ mod update;
 
 pub use bulk::{BulkOutcome, DEFAULT_CHUNK_SIZE};
 pub use client::{CallOptions, Client};
-pub use config::{ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
+pub use config::{ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, http_client_builder};
 pub use error::{Error, TransportKind};
 pub use guardrails::Guardrails;
 pub use ids::{GuardrailId, KeyHash, UserId};

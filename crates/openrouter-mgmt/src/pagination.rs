@@ -21,7 +21,7 @@ use std::task::{Context, Poll};
 use futures::channel::mpsc;
 use futures::future::BoxFuture;
 use futures::stream::{BoxStream, FuturesOrdered};
-use futures::{SinkExt, Stream, StreamExt, TryStreamExt};
+use futures::{Stream, StreamExt, TryStreamExt};
 
 use crate::error::Error;
 use crate::types;
@@ -232,12 +232,17 @@ impl<T: Send + 'static> Stream for Pages<T> {
         let this = &mut *self;
         if let State::Lazy(slot) = &mut this.state {
             let (mut stream, prefetch) = slot.take().expect("Lazy is replaced as soon as it is taken");
-            // The channel holds `prefetch` finished pages (futures' mpsc adds one slot per sender); the task
-            // blocks on `send` beyond that, so memory stays bounded by page size x (prefetch + 2).
+            // The channel has room for `prefetch` pages (futures' mpsc adds one slot per sender to the buffer
+            // size). The task reserves a slot *before* fetching, so at most `prefetch` pages are fetched ahead
+            // of the consumer and memory stays bounded by page size x (prefetch + 1).
             let (mut sender, receiver) = mpsc::channel(prefetch - 1);
             let task = tokio::spawn(async move {
-                while let Some(item) = stream.next().await {
-                    if sender.send(item).await.is_err() {
+                loop {
+                    if futures::future::poll_fn(|cx| sender.poll_ready(cx)).await.is_err() {
+                        break;
+                    }
+                    let Some(item) = stream.next().await else { break };
+                    if sender.start_send(item).is_err() {
                         break;
                     }
                 }

@@ -112,12 +112,12 @@ mod tests {
 
     #[test]
     fn header_illegal_keys_are_rejected_without_echoing_them() {
-        for bad in ["sk-or\nv1", "sk or", "sk-\u{e9}", "sk-or-v1\r", "", "\tkey"] {
+        for bad in ["sk-or\nZQX", "sk ZQX", "sk-\u{e9}ZQX", "ZQX\r", "\tZQX"] {
             let err = ApiKey::new(bad).unwrap_err();
             assert!(matches!(err, Error::InvalidInput { argument: "api_key", .. }), "{bad:?}");
-            if !bad.trim().is_empty() {
-                assert!(!err.to_string().contains(bad.trim()), "{err}");
-            }
+            assert!(!err.to_string().contains("ZQX"), "{err}");
+            assert!(!format!("{err:?}").contains("ZQX"), "{err:?}");
         }
+        assert!(ApiKey::new("").is_err());
     }
 }

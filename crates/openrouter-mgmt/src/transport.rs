@@ -17,7 +17,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
-use crate::error::{Error, TransportKind, body_snippet};
+use crate::error::{Error, TransportKind, body_snippet, redact_keys};
 use crate::retry::{Replay, parse_retry_after};
 
 /// Everything needed to send (and resend) one operation.
@@ -161,10 +161,11 @@ pub(crate) fn api_error(request: &Request, raw: &RawResponse) -> Error {
             code: env.error.code.as_ref().and_then(|c| {
                 c.as_i64().or_else(|| c.as_f64().map(|f| f as i64)).or_else(|| c.as_str()?.parse().ok())
             }),
-            message: env
-                .error
-                .message
-                .unwrap_or_else(|| raw.status.canonical_reason().unwrap_or("error").to_owned()),
+            message: redact_keys(
+                &env.error
+                    .message
+                    .unwrap_or_else(|| raw.status.canonical_reason().unwrap_or("error").to_owned()),
+            ),
             metadata: env.error.metadata,
             user_id: env.user_id,
             retry_after,
@@ -205,7 +206,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 // serde's messages can quote values (e.g. "invalid type: string \"sk-or-...\""); say only where.
                 format!("{} at line {} column {}", classify(&inner), inner.line(), inner.column())
             } else {
-                inner.to_string()
+                // serde quotes offending values; a key-shaped one is redacted like in the snippet.
+                redact_keys(&inner.to_string())
             },
             body_snippet: if request.secret_in_response {
                 "<omitted: this response carries a secret>".to_owned()

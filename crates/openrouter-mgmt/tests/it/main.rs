@@ -1,0 +1,9 @@
+//! Integration tests of the facade against a loopback wiremock server, in one binary to keep link time down.
+
+mod support;
+
+mod bulk;
+mod pagination;
+mod requests;
+mod retries;
+mod secrets;
