@@ -34,7 +34,9 @@ pub(crate) struct BulkOp<R> {
 /// Order-preserving deduplication.
 pub(crate) fn dedupe(ids: Vec<String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    ids.into_iter().filter(|id| seen.insert(id.clone())).collect()
+    ids.into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect()
 }
 
 impl Client {
@@ -51,9 +53,16 @@ impl Client {
         }
         let chunk_size = options.bulk_chunk_size.unwrap_or(DEFAULT_CHUNK_SIZE);
         if chunk_size == 0 {
-            return Err(Error::invalid_input("bulk_chunk_size", "must be at least 1"));
+            return Err(Error::invalid_input(
+                "bulk_chunk_size",
+                "must be at least 1",
+            ));
         }
-        let mut outcome = BulkOutcome { count: 0, ids: ids.len(), chunks: 0 };
+        let mut outcome = BulkOutcome {
+            count: 0,
+            ids: ids.len(),
+            chunks: 0,
+        };
         for (index, chunk) in ids.chunks(chunk_size).enumerate() {
             let request = Request::new(op.operation, Method::POST, op.path.clone(), Replay::Safe)
                 .json(&serde_json::json!({ op.field: chunk }))?;

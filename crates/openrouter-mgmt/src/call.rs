@@ -69,16 +69,21 @@ impl Client {
                 Some(requested) => requested.min(policy.max_retry_after),
                 None => policy.backoff(attempt - 1, self.inner.jitter.next_unit()),
             };
-            if let Some(deadline) = deadline {
-                if Instant::now() + delay >= deadline {
-                    tracing::debug!(
-                        parent: &span, operation = request.operation, attempt, status = error.status(), delay_ms = delay.as_millis() as u64,
-                        "the wait would overrun the call's deadline; failing now"
-                    );
-                    return Err(error);
-                }
+            if deadline.is_some_and(|deadline| Instant::now() + delay >= deadline) {
+                tracing::debug!(
+                    parent: &span, operation = request.operation, attempt, status = error.status(),
+                    delay_ms = delay.as_millis() as u64,
+                    "the wait would overrun the call's deadline; failing now"
+                );
+                return Err(error);
             }
-            let after_timeout = matches!(outcome, Outcome::Transport { kind: TransportKind::Timeout, .. });
+            let after_timeout = matches!(
+                outcome,
+                Outcome::Transport {
+                    kind: TransportKind::Timeout,
+                    ..
+                }
+            );
             match budget.try_acquire(after_timeout) {
                 Some(cost) => spent += cost,
                 None => {

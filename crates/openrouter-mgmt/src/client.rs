@@ -59,7 +59,7 @@ impl Client {
     /// A client configured from the environment: `OPENROUTER_MANAGEMENT_KEY` (falling back to
     /// `OPENROUTER_API_KEY`) and, when set, `OPENROUTER_BASE_URL`.
     pub fn from_env() -> Result<Self, Error> {
-        Self::builder().from_env()?.build()
+        Self::builder().with_env()?.build()
     }
 
     /// The base URL requests go to (without a trailing slash).
@@ -118,6 +118,8 @@ impl CallOptions {
     }
 
     pub(crate) fn policy<'a>(&'a self, client: &'a Client) -> &'a RetryPolicy {
-        self.retry_policy.as_ref().unwrap_or(&client.inner.retry_policy)
+        self.retry_policy
+            .as_ref()
+            .unwrap_or(&client.inner.retry_policy)
     }
 }

@@ -150,11 +150,11 @@ impl ClientBuilder {
 
     /// Reads the key from `OPENROUTER_MANAGEMENT_KEY` (falling back to `OPENROUTER_API_KEY`) and the base URL
     /// from `OPENROUTER_BASE_URL` when set.
-    pub fn from_env(self) -> Result<Self, Error> {
-        self.from_lookup(|name| std::env::var(name).ok())
+    pub fn with_env(self) -> Result<Self, Error> {
+        self.with_env_lookup(|name| std::env::var(name).ok())
     }
 
-    pub(crate) fn from_lookup(
+    pub(crate) fn with_env_lookup(
         mut self,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, Error> {
@@ -183,7 +183,10 @@ impl ClientBuilder {
         )?;
         let base_url = validate_base_url(&self.base_url, self.allow_insecure_http)?;
         if self.request_timeout == Some(Duration::ZERO) {
-            return Err(Error::invalid_input("request_timeout", "must be greater than zero"));
+            return Err(Error::invalid_input(
+                "request_timeout",
+                "must be greater than zero",
+            ));
         }
         let mut extra_headers = Vec::new();
         for (name, value, argument) in [
@@ -279,9 +282,12 @@ fn default_http_client(
     if let Some(t) = connect_timeout {
         builder = builder.connect_timeout(t);
     }
-    builder
-        .build()
-        .map_err(|e| Error::invalid_input("http_client", format!("could not build the HTTP client: {e}")))
+    builder.build().map_err(|e| {
+        Error::invalid_input(
+            "http_client",
+            format!("could not build the HTTP client: {e}"),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -290,13 +296,37 @@ mod tests {
 
     #[test]
     fn base_url_rules() {
-        assert_eq!(validate_base_url("https://openrouter.ai/api/v1/", false).unwrap(), "https://openrouter.ai/api/v1");
-        for ok in ["http://127.0.0.1:8080/api/v1", "http://localhost:1", "http://[::1]:9/x", "http://127.5.5.5"] {
+        assert_eq!(
+            validate_base_url("https://openrouter.ai/api/v1/", false).unwrap(),
+            "https://openrouter.ai/api/v1"
+        );
+        for ok in [
+            "http://127.0.0.1:8080/api/v1",
+            "http://localhost:1",
+            "http://[::1]:9/x",
+            "http://127.5.5.5",
+        ] {
             validate_base_url(ok, false).unwrap();
         }
-        for bad in ["http://openrouter.ai/api/v1", "http://10.0.0.1", "ftp://x", "not a url", "https://u:p@x", "https://x/?a=b"] {
+        for bad in [
+            "http://openrouter.ai/api/v1",
+            "http://10.0.0.1",
+            "ftp://x",
+            "not a url",
+            "https://u:p@x",
+            "https://x/?a=b",
+        ] {
             let e = validate_base_url(bad, false).unwrap_err();
-            assert!(matches!(e, Error::InvalidInput { argument: "base_url", .. }), "{bad}");
+            assert!(
+                matches!(
+                    e,
+                    Error::InvalidInput {
+                        argument: "base_url",
+                        ..
+                    }
+                ),
+                "{bad}"
+            );
         }
         validate_base_url("http://openrouter.internal/api/v1", true).unwrap();
     }
@@ -310,29 +340,73 @@ mod tests {
     #[test]
     fn env_lookup_prefers_the_management_key() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
         };
         let b = ClientBuilder::default()
-            .from_lookup(env(&[("OPENROUTER_MANAGEMENT_KEY", "m"), ("OPENROUTER_API_KEY", "a")]))
+            .with_env_lookup(env(&[
+                ("OPENROUTER_MANAGEMENT_KEY", "m"),
+                ("OPENROUTER_API_KEY", "a"),
+            ]))
             .unwrap();
-        assert_eq!(b.api_key.as_ref().map(SecretString::expose_secret), Some("m"));
+        assert_eq!(
+            b.api_key.as_ref().map(SecretString::expose_secret),
+            Some("m")
+        );
         let b = ClientBuilder::default()
-            .from_lookup(env(&[("OPENROUTER_API_KEY", "a"), ("OPENROUTER_BASE_URL", "http://127.0.0.1:1")]))
+            .with_env_lookup(env(&[
+                ("OPENROUTER_API_KEY", "a"),
+                ("OPENROUTER_BASE_URL", "http://127.0.0.1:1"),
+            ]))
             .unwrap();
-        assert_eq!(b.api_key.as_ref().map(SecretString::expose_secret), Some("a"));
-        assert!(!format!("{b:?}").contains("\"a\""), "the builder's Debug must not show the key");
+        assert_eq!(
+            b.api_key.as_ref().map(SecretString::expose_secret),
+            Some("a")
+        );
+        assert!(
+            !format!("{b:?}").contains("\"a\""),
+            "the builder's Debug must not show the key"
+        );
         assert_eq!(b.base_url, "http://127.0.0.1:1");
-        let e = ClientBuilder::default().from_lookup(env(&[])).unwrap_err();
+        let e = ClientBuilder::default()
+            .with_env_lookup(env(&[]))
+            .unwrap_err();
         assert!(e.to_string().contains("OPENROUTER_MANAGEMENT_KEY"));
     }
 
     #[test]
     fn build_rejects_bad_keys_and_headers() {
         let e = Client::builder().api_key("sk-or\nv1").build().unwrap_err();
-        assert!(matches!(e, Error::InvalidInput { argument: "api_key", .. }));
+        assert!(matches!(
+            e,
+            Error::InvalidInput {
+                argument: "api_key",
+                ..
+            }
+        ));
         let e = Client::builder().build().unwrap_err();
-        assert!(matches!(e, Error::InvalidInput { argument: "api_key", .. }));
-        let e = Client::builder().api_key("k").app_title("a\nb").build().unwrap_err();
-        assert!(matches!(e, Error::InvalidInput { argument: "app_title", .. }));
+        assert!(matches!(
+            e,
+            Error::InvalidInput {
+                argument: "api_key",
+                ..
+            }
+        ));
+        let e = Client::builder()
+            .api_key("k")
+            .app_title("a\nb")
+            .build()
+            .unwrap_err();
+        assert!(matches!(
+            e,
+            Error::InvalidInput {
+                argument: "app_title",
+                ..
+            }
+        ));
     }
 }

@@ -15,7 +15,9 @@ use serde_json::{Map, Value};
 pub enum Error {
     /// OpenRouter answered with a non-success status; the fields come from its
     /// `{"error": {"code", "message", "metadata"}, "user_id"}` envelope when the body had one.
-    #[error("{operation}: OpenRouter answered HTTP {status}: {message} (after {attempts} attempt(s))")]
+    #[error(
+        "{operation}: OpenRouter answered HTTP {status}: {message} (after {attempts} attempt(s))"
+    )]
     Api {
         /// The operation, e.g. `create_key`.
         operation: &'static str,
@@ -25,8 +27,8 @@ pub enum Error {
         code: Option<i64>,
         /// `error.message` from the body, or a short description of the body when it had no envelope.
         message: String,
-        /// `error.metadata` from the body, if present.
-        metadata: Option<Map<String, Value>>,
+        /// `error.metadata` from the body, if present (boxed to keep `Error` small).
+        metadata: Option<Box<Map<String, Value>>>,
         /// `user_id` from the body, if present.
         user_id: Option<String>,
         /// The server's `Retry-After` / `retry-after-ms` value, if it sent one (before any cap).
@@ -88,7 +90,9 @@ pub enum Error {
         reason: String,
     },
     /// A retry was due but the client-wide retry budget is empty, so the call failed fast with its last error.
-    #[error("{operation}: not retrying because the client-wide retry budget is empty; last error: {last}")]
+    #[error(
+        "{operation}: not retrying because the client-wide retry budget is empty; last error: {last}"
+    )]
     RetryBudgetExhausted {
         /// The operation.
         operation: &'static str,
@@ -138,7 +142,10 @@ impl fmt::Display for TransportKind {
 
 impl Error {
     pub(crate) fn invalid_input(argument: &'static str, reason: impl Into<String>) -> Self {
-        Self::InvalidInput { argument, reason: reason.into() }
+        Self::InvalidInput {
+            argument,
+            reason: reason.into(),
+        }
     }
 
     /// The HTTP status behind this error, if a response was received.
@@ -234,7 +241,10 @@ mod tests {
 
     #[test]
     fn snippets_are_bounded_and_redact_keys() {
-        let body = format!(r#"{{"key":"sk-or-v1-abc123DEF","x":"{}"}}"#, "y".repeat(10_000));
+        let body = format!(
+            r#"{{"key":"sk-or-v1-abc123DEF","x":"{}"}}"#,
+            "y".repeat(10_000)
+        );
         let s = body_snippet(body.as_bytes());
         assert!(!s.contains("abc123DEF"), "{s}");
         assert!(s.contains("<redacted>"));
@@ -258,7 +268,10 @@ mod tests {
         assert!(api(429).is_retryable());
         assert!(!api(404).is_retryable());
         assert_eq!(api(404).attempts(), 2);
-        let budget = Error::RetryBudgetExhausted { operation: "get_key", last: Box::new(api(500)) };
+        let budget = Error::RetryBudgetExhausted {
+            operation: "get_key",
+            last: Box::new(api(500)),
+        };
         assert_eq!(budget.status(), Some(500));
         assert!(budget.to_string().contains("retry budget is empty"));
         assert_eq!(Error::invalid_input("page_size", "0").attempts(), 0);

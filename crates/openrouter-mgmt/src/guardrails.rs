@@ -41,7 +41,10 @@ macro_rules! list_body {
 }
 list_body!(types::ListGuardrailsResponse, types::Guardrail);
 list_body!(types::ListKeyAssignmentsResponse, types::KeyAssignment);
-list_body!(types::ListMemberAssignmentsResponse, types::MemberAssignment);
+list_body!(
+    types::ListMemberAssignmentsResponse,
+    types::MemberAssignment
+);
 
 impl<'a> Guardrails<'a> {
     pub(crate) fn new(client: &'a Client, options: CallOptions) -> Self {
@@ -81,7 +84,10 @@ impl<'a> Guardrails<'a> {
                 async move {
                     let body: B = client.call(&request, &options).await?;
                     let (items, total) = body.into_parts();
-                    Ok(RawPage { items, total_count: Some(total) })
+                    Ok(RawPage {
+                        items,
+                        total_count: Some(total),
+                    })
                 }
                 .boxed()
             }),
@@ -90,7 +96,11 @@ impl<'a> Guardrails<'a> {
 
     /// Guardrails of the default workspace.
     pub fn list(&self) -> Paginator<types::Guardrail> {
-        self.paginate::<_, types::ListGuardrailsResponse>("list_guardrails", "/guardrails".into(), None)
+        self.paginate::<_, types::ListGuardrailsResponse>(
+            "list_guardrails",
+            "/guardrails".into(),
+            None,
+        )
     }
 
     /// Guardrails of a workspace.
@@ -106,35 +116,60 @@ impl<'a> Guardrails<'a> {
     /// call opts in with [`CallOptions::allow_unsafe_replay`]; retried after a refused connection or a 429.
     pub async fn create(&self, guardrail: NewGuardrail) -> Result<types::Guardrail, Error> {
         let body = guardrail.into_request()?;
-        let request =
-            Request::new("create_guardrail", Method::POST, "/guardrails".into(), Replay::OnlyIfNotReceived)
-                .json(&body)?;
-        let response: types::CreateGuardrailResponse = self.client.call(&request, &self.options).await?;
+        let request = Request::new(
+            "create_guardrail",
+            Method::POST,
+            "/guardrails".into(),
+            Replay::OnlyIfNotReceived,
+        )
+        .json(&body)?;
+        let response: types::CreateGuardrailResponse =
+            self.client.call(&request, &self.options).await?;
         Ok(response.data)
     }
 
     /// One guardrail.
     pub async fn get(&self, id: GuardrailId) -> Result<types::Guardrail, Error> {
-        let request = Request::new("get_guardrail", Method::GET, format!("/guardrails/{id}"), Replay::Safe);
-        let response: types::GetGuardrailResponse = self.client.call(&request, &self.options).await?;
+        let request = Request::new(
+            "get_guardrail",
+            Method::GET,
+            format!("/guardrails/{id}"),
+            Replay::Safe,
+        );
+        let response: types::GetGuardrailResponse =
+            self.client.call(&request, &self.options).await?;
         Ok(response.data)
     }
 
     /// Changes a guardrail; untouched fields are left as they are, cleared ones are sent as `null`.
-    pub async fn update(&self, id: GuardrailId, update: GuardrailUpdate) -> Result<types::Guardrail, Error> {
+    pub async fn update(
+        &self,
+        id: GuardrailId,
+        update: GuardrailUpdate,
+    ) -> Result<types::Guardrail, Error> {
         let body = update.to_body()?;
-        let request =
-            Request::new("update_guardrail", Method::PATCH, format!("/guardrails/{id}"), Replay::Safe)
-                .json(&body)?;
-        let response: types::UpdateGuardrailResponse = self.client.call(&request, &self.options).await?;
+        let request = Request::new(
+            "update_guardrail",
+            Method::PATCH,
+            format!("/guardrails/{id}"),
+            Replay::Safe,
+        )
+        .json(&body)?;
+        let response: types::UpdateGuardrailResponse =
+            self.client.call(&request, &self.options).await?;
         Ok(response.data)
     }
 
     /// Deletes a guardrail; returns the server's `deleted` flag.
     pub async fn delete(&self, id: GuardrailId) -> Result<bool, Error> {
-        let request =
-            Request::new("delete_guardrail", Method::DELETE, format!("/guardrails/{id}"), Replay::Safe);
-        let response: types::DeleteGuardrailResponse = self.client.call(&request, &self.options).await?;
+        let request = Request::new(
+            "delete_guardrail",
+            Method::DELETE,
+            format!("/guardrails/{id}"),
+            Replay::Safe,
+        );
+        let response: types::DeleteGuardrailResponse =
+            self.client.call(&request, &self.options).await?;
         Ok(response.deleted)
     }
 
@@ -166,7 +201,10 @@ impl<'a> Guardrails<'a> {
     }
 
     /// The members assigned to one guardrail.
-    pub fn guardrail_member_assignments(&self, id: GuardrailId) -> Paginator<types::MemberAssignment> {
+    pub fn guardrail_member_assignments(
+        &self,
+        id: GuardrailId,
+    ) -> Paginator<types::MemberAssignment> {
         self.paginate::<_, types::ListMemberAssignmentsResponse>(
             "list_guardrail_member_assignments",
             format!("/guardrails/{id}/assignments/members"),
@@ -218,8 +256,13 @@ impl<'a> Guardrails<'a> {
             field: "member_user_ids",
             count: |r: &types::BulkAssignMembersResponse| r.assigned_count,
         };
-        let ids = user_ids.into_iter().map(|u| u.as_str().to_owned()).collect();
-        self.client.bulk(op, ids, "member_user_ids", &self.options).await
+        let ids = user_ids
+            .into_iter()
+            .map(|u| u.as_str().to_owned())
+            .collect();
+        self.client
+            .bulk(op, ids, "member_user_ids", &self.options)
+            .await
     }
 
     /// Removes organization members from a guardrail. Deduplicated and chunked; safe to retry.
@@ -234,7 +277,12 @@ impl<'a> Guardrails<'a> {
             field: "member_user_ids",
             count: |r: &types::BulkUnassignMembersResponse| r.unassigned_count,
         };
-        let ids = user_ids.into_iter().map(|u| u.as_str().to_owned()).collect();
-        self.client.bulk(op, ids, "member_user_ids", &self.options).await
+        let ids = user_ids
+            .into_iter()
+            .map(|u| u.as_str().to_owned())
+            .collect();
+        self.client
+            .bulk(op, ids, "member_user_ids", &self.options)
+            .await
     }
 }

@@ -12,7 +12,11 @@ use crate::error::Error;
 /// Everything except RFC 3986 unreserved characters is encoded. This is stricter than the generated client's
 /// `encode_path`, which leaves `.` alone (harmless inside a segment) but is itself not enough: a segment that is
 /// exactly `.` or `..` is resolved by URL parsing, which is why [`KeyHash`] rejects those outright.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 pub(crate) fn encode_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
@@ -165,16 +169,24 @@ mod tests {
         let id: GuardrailId = "550e8400-e29b-41d4-a716-446655440000".parse().unwrap();
         assert_eq!(id.to_string(), "550e8400-e29b-41d4-a716-446655440000");
         let e = "../keys".parse::<GuardrailId>().unwrap_err();
-        assert!(matches!(e, Error::InvalidInput { argument: "guardrail_id", .. }));
+        assert!(matches!(
+            e,
+            Error::InvalidInput {
+                argument: "guardrail_id",
+                ..
+            }
+        ));
     }
 
     /// The generated client's encoder leaves a lone `..` intact, which URL parsing then resolves away; this is
     /// why the facade rejects `.`/`..` instead of relying on encoding.
     #[test]
     fn dot_segments_would_escape_the_path_if_not_rejected() {
-        let url = reqwest::Url::parse(&format!("https://h/api/v1/keys/{}", encode_segment(".."))).unwrap();
+        let url = reqwest::Url::parse(&format!("https://h/api/v1/keys/{}", encode_segment("..")))
+            .unwrap();
         assert_eq!(url.path(), "/api/v1/");
-        let url = reqwest::Url::parse(&format!("https://h/api/v1/keys/{}", encode_segment("../x"))).unwrap();
+        let url = reqwest::Url::parse(&format!("https://h/api/v1/keys/{}", encode_segment("../x")))
+            .unwrap();
         assert_eq!(url.path(), "/api/v1/keys/..%2Fx");
     }
 }

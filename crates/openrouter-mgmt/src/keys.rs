@@ -73,7 +73,8 @@ impl<'a> Keys<'a> {
     /// The key the client authenticates with (`GET /key`; works with any key).
     pub async fn current(&self) -> Result<types::GetCurrentKeyResponseData, Error> {
         let request = Request::new("get_current_key", Method::GET, "/key".into(), Replay::Safe);
-        let response: types::GetCurrentKeyResponse = self.client.call(&request, &self.options).await?;
+        let response: types::GetCurrentKeyResponse =
+            self.client.call(&request, &self.options).await?;
         Ok(response.data)
     }
 
@@ -95,8 +96,9 @@ impl<'a> Keys<'a> {
                 let options = options.clone();
                 let filter = filter.clone();
                 async move {
-                    let mut request = Request::new("list_keys", Method::GET, "/keys".into(), Replay::Safe)
-                        .query("offset", offset);
+                    let mut request =
+                        Request::new("list_keys", Method::GET, "/keys".into(), Replay::Safe)
+                            .query("offset", offset);
                     if let Some(include) = filter.include_disabled {
                         request = request.query("include_disabled", include);
                     }
@@ -104,7 +106,10 @@ impl<'a> Keys<'a> {
                         request = request.query("workspace_id", ws);
                     }
                     let page: types::ListResponse = client.call(&request, &options).await?;
-                    Ok(RawPage { items: page.data, total_count: None })
+                    Ok(RawPage {
+                        items: page.data,
+                        total_count: None,
+                    })
                 }
                 .boxed()
             }),
@@ -116,17 +121,29 @@ impl<'a> Keys<'a> {
     /// connection or a 429.
     pub async fn create(&self, key: NewKey) -> Result<CreatedKey, Error> {
         let body = key.into_body()?;
-        let mut request =
-            Request::new("create_key", Method::POST, "/keys".into(), Replay::OnlyIfNotReceived).json(&body)?;
+        let mut request = Request::new(
+            "create_key",
+            Method::POST,
+            "/keys".into(),
+            Replay::OnlyIfNotReceived,
+        )
+        .json(&body)?;
         request.secret_in_response = true;
         let response: types::CreateKeysResponse = self.client.call(&request, &self.options).await?;
-        Ok(CreatedKey { data: response.data, key: SecretString::new(response.key) })
+        Ok(CreatedKey {
+            data: response.data,
+            key: SecretString::new(response.key),
+        })
     }
 
     /// One key by hash.
     pub async fn get(&self, hash: &KeyHash) -> Result<types::GetKeyResponseData, Error> {
-        let request =
-            Request::new("get_key", Method::GET, format!("/keys/{}", hash.path_segment()), Replay::Safe);
+        let request = Request::new(
+            "get_key",
+            Method::GET,
+            format!("/keys/{}", hash.path_segment()),
+            Replay::Safe,
+        );
         let response: types::GetKeyResponse = self.client.call(&request, &self.options).await?;
         Ok(response.data)
     }
@@ -138,17 +155,25 @@ impl<'a> Keys<'a> {
         update: KeyUpdate,
     ) -> Result<types::UpdateKeysResponseData, Error> {
         let body = update.to_body()?;
-        let request =
-            Request::new("update_key", Method::PATCH, format!("/keys/{}", hash.path_segment()), Replay::Safe)
-                .json(&body)?;
+        let request = Request::new(
+            "update_key",
+            Method::PATCH,
+            format!("/keys/{}", hash.path_segment()),
+            Replay::Safe,
+        )
+        .json(&body)?;
         let response: types::UpdateKeysResponse = self.client.call(&request, &self.options).await?;
         Ok(response.data)
     }
 
     /// Deletes a key; returns the server's `deleted` flag.
     pub async fn delete(&self, hash: &KeyHash) -> Result<bool, Error> {
-        let request =
-            Request::new("delete_key", Method::DELETE, format!("/keys/{}", hash.path_segment()), Replay::Safe);
+        let request = Request::new(
+            "delete_key",
+            Method::DELETE,
+            format!("/keys/{}", hash.path_segment()),
+            Replay::Safe,
+        );
         let response: types::DeleteKeysResponse = self.client.call(&request, &self.options).await?;
         Ok(response.deleted)
     }

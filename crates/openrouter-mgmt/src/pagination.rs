@@ -79,6 +79,12 @@ pub(crate) struct RawPage<T> {
     pub(crate) total_count: Option<i64>,
 }
 
+/// A stream of pages, boxed.
+type PageStream<T> = BoxStream<'static, Result<Page<T>, Error>>;
+
+/// A page request in flight, tagged with its offset.
+type InFlight<T> = BoxFuture<'static, (u64, Result<RawPage<T>, Error>)>;
+
 /// Fetches the page at (offset, limit).
 pub(crate) type Fetch<T> =
     Arc<dyn Fn(u64, u64) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
@@ -130,7 +136,10 @@ impl<T: ListItem + Send + 'static> Paginator<T> {
     /// stream, before any request. Lists without a `limit` parameter (`GET /keys`) reject anything but 100.
     pub fn page_size(mut self, size: u64) -> Self {
         if !(1..=MAX_PAGE_SIZE).contains(&size) {
-            self.error = Some(Error::invalid_input("page_size", format!("{size} is not in 1..=100")));
+            self.error = Some(Error::invalid_input(
+                "page_size",
+                format!("{size} is not in 1..=100"),
+            ));
         } else if self.fixed_page_size && size != MAX_PAGE_SIZE {
             self.error = Some(Error::invalid_input(
                 "page_size",
@@ -183,7 +192,13 @@ impl<T: ListItem + Send + 'static> Paginator<T> {
                 recent: VecDeque::new(),
             }),
         };
-        Pages { state: if prefetch == 0 { State::Inline(stream) } else { State::Lazy(Some((stream, prefetch))) } }
+        Pages {
+            state: if prefetch == 0 {
+                State::Inline(stream)
+            } else {
+                State::Lazy(Some((stream, prefetch)))
+            },
+        }
     }
 
     /// The items, in order, each at most once.
@@ -206,9 +221,12 @@ pub struct Pages<T> {
 }
 
 enum State<T> {
-    Lazy(Option<(BoxStream<'static, Result<Page<T>, Error>>, usize)>),
-    Inline(BoxStream<'static, Result<Page<T>, Error>>),
-    Prefetching { receiver: mpsc::Receiver<Result<Page<T>, Error>>, task: tokio::task::JoinHandle<()> },
+    Lazy(Option<(PageStream<T>, usize)>),
+    Inline(PageStream<T>),
+    Prefetching {
+        receiver: mpsc::Receiver<Result<Page<T>, Error>>,
+        task: tokio::task::JoinHandle<()>,
+    },
 }
 
 impl<T> Drop for Pages<T> {
@@ -231,17 +249,24 @@ impl<T: Send + 'static> Stream for Pages<T> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         if let State::Lazy(slot) = &mut this.state {
-            let (mut stream, prefetch) = slot.take().expect("Lazy is replaced as soon as it is taken");
+            let (mut stream, prefetch) = slot
+                .take()
+                .expect("Lazy is replaced as soon as it is taken");
             // The channel has room for `prefetch` pages (futures' mpsc adds one slot per sender to the buffer
             // size). The task reserves a slot *before* fetching, so at most `prefetch` pages are fetched ahead
             // of the consumer and memory stays bounded by page size x (prefetch + 1).
             let (mut sender, receiver) = mpsc::channel(prefetch - 1);
             let task = tokio::spawn(async move {
                 loop {
-                    if futures::future::poll_fn(|cx| sender.poll_ready(cx)).await.is_err() {
+                    if futures::future::poll_fn(|cx| sender.poll_ready(cx))
+                        .await
+                        .is_err()
+                    {
                         break;
                     }
-                    let Some(item) = stream.next().await else { break };
+                    let Some(item) = stream.next().await else {
+                        break;
+                    };
                     if sender.start_send(item).is_err() {
                         break;
                     }
@@ -266,7 +291,7 @@ struct Walker<T> {
     next_offset: u64,
     pages: u64,
     done: bool,
-    in_flight: FuturesOrdered<BoxFuture<'static, (u64, Result<RawPage<T>, Error>)>>,
+    in_flight: FuturesOrdered<InFlight<T>>,
     last_queued: Option<u64>,
     /// Ids on the previous page (repeat detection).
     previous: HashSet<String>,
@@ -274,7 +299,9 @@ struct Walker<T> {
     recent: VecDeque<HashSet<String>>,
 }
 
-fn walk<T: ListItem + Send + 'static>(walker: Walker<T>) -> BoxStream<'static, Result<Page<T>, Error>> {
+fn walk<T: ListItem + Send + 'static>(
+    walker: Walker<T>,
+) -> BoxStream<'static, Result<Page<T>, Error>> {
     futures::stream::unfold(walker, |mut w| async move {
         let item = w.next_page().await?;
         Some((item, w))
@@ -286,14 +313,20 @@ impl<T: ListItem + Send + 'static> Walker<T> {
     fn queue(&mut self, offset: u64) {
         let fetch = Arc::clone(&self.fetch);
         let limit = self.limit;
-        self.in_flight.push_back(Box::pin(async move { (offset, fetch(offset, limit).await) }));
+        self.in_flight.push_back(Box::pin(
+            async move { (offset, fetch(offset, limit).await) },
+        ));
         self.last_queued = Some(offset);
     }
 
     fn fail(&mut self, offset: u64, reason: String) -> Option<Result<Page<T>, Error>> {
         self.done = true;
         self.in_flight = FuturesOrdered::new();
-        Some(Err(Error::Pagination { operation: self.operation, offset, reason }))
+        Some(Err(Error::Pagination {
+            operation: self.operation,
+            offset,
+            reason,
+        }))
     }
 
     async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
@@ -337,7 +370,14 @@ impl<T: ListItem + Send + 'static> Walker<T> {
             self.done = true;
             self.in_flight = FuturesOrdered::new();
             // The first page is delivered even when empty, so `pages()` always yields at least one page.
-            return (self.pages == 1).then(|| Ok(Page { items: Vec::new(), offset, received, total_count: total }));
+            return (self.pages == 1).then(|| {
+                Ok(Page {
+                    items: Vec::new(),
+                    offset,
+                    received,
+                    total_count: total,
+                })
+            });
         }
         let ids: Vec<String> = raw.items.iter().map(ListItem::item_id).collect();
         if !self.previous.is_empty() && ids.iter().all(|id| self.previous.contains(id)) {
@@ -374,12 +414,20 @@ impl<T: ListItem + Send + 'static> Walker<T> {
             self.in_flight = FuturesOrdered::new();
         } else if let Some(total) = total.filter(|_| self.concurrency > 1) {
             // Offsets are known: keep up to `concurrency` requests in flight, never past `total`.
-            let mut next = self.last_queued.filter(|q| *q > offset).map_or(self.next_offset, |q| q + self.limit);
+            let mut next = self
+                .last_queued
+                .filter(|q| *q > offset)
+                .map_or(self.next_offset, |q| q + self.limit);
             while self.in_flight.len() < self.concurrency && next < total {
                 self.queue(next);
                 next = next.saturating_add(self.limit);
             }
         }
-        Some(Ok(Page { items, offset, received, total_count: total }))
+        Some(Ok(Page {
+            items,
+            offset,
+            received,
+            total_count: total,
+        }))
     }
 }

@@ -44,7 +44,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries (the deadline still applies).
     pub fn no_retries() -> Self {
-        Self { max_retries: 0, ..Self::default() }
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
     }
 
     /// How many times a failed attempt may be replayed (0 = never).
@@ -103,7 +106,10 @@ pub(crate) enum Replay {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
     Status(u16),
-    Transport { kind: TransportKind, maybe_reached_server: bool },
+    Transport {
+        kind: TransportKind,
+        maybe_reached_server: bool,
+    },
     Final,
 }
 
@@ -111,9 +117,14 @@ impl Outcome {
     pub(crate) fn of(error: &Error) -> Self {
         match error {
             Error::Api { status, .. } => Self::Status(*status),
-            Error::Transport { kind, maybe_reached_server, .. } => {
-                Self::Transport { kind: *kind, maybe_reached_server: *maybe_reached_server }
-            }
+            Error::Transport {
+                kind,
+                maybe_reached_server,
+                ..
+            } => Self::Transport {
+                kind: *kind,
+                maybe_reached_server: *maybe_reached_server,
+            },
             _ => Self::Final,
         }
     }
@@ -125,15 +136,23 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
 
 /// The replay-safety table.
 pub(crate) fn should_retry(replay: Replay, outcome: Outcome, allow_unsafe_replay: bool) -> bool {
-    let replay = if allow_unsafe_replay { Replay::Safe } else { replay };
+    let replay = if allow_unsafe_replay {
+        Replay::Safe
+    } else {
+        replay
+    };
     match (replay, outcome) {
         (_, Outcome::Final) => false,
         (Replay::Safe, Outcome::Status(s)) => is_retryable_status(s),
         (Replay::Safe, Outcome::Transport { .. }) => true,
         (Replay::OnlyIfNotReceived, Outcome::Status(s)) => s == 429,
-        (Replay::OnlyIfNotReceived, Outcome::Transport { maybe_reached_server, .. }) => {
-            !maybe_reached_server
-        }
+        (
+            Replay::OnlyIfNotReceived,
+            Outcome::Transport {
+                maybe_reached_server,
+                ..
+            },
+        ) => !maybe_reached_server,
     }
 }
 
@@ -148,7 +167,11 @@ pub(crate) fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<
     {
         return Some(Duration::from_secs_f64((ms / 1000.0).min(1e9)));
     }
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs.min(1_000_000_000)));
     }
@@ -179,7 +202,9 @@ impl Jitter {
             );
             h.finish()
         });
-        Self { state: Mutex::new(seed) }
+        Self {
+            state: Mutex::new(seed),
+        }
     }
 
     /// A uniform number in `[0, 1)`.
@@ -225,8 +250,14 @@ mod tests {
     fn the_replay_table() {
         use Outcome::*;
         use Replay::*;
-        let refused = Transport { kind: TransportKind::Connect, maybe_reached_server: false };
-        let timeout = Transport { kind: TransportKind::Timeout, maybe_reached_server: true };
+        let refused = Transport {
+            kind: TransportKind::Connect,
+            maybe_reached_server: false,
+        };
+        let timeout = Transport {
+            kind: TransportKind::Timeout,
+            maybe_reached_server: true,
+        };
         for s in [408, 429, 500, 502, 503, 504] {
             assert!(should_retry(Safe, Status(s), false), "{s}");
         }
@@ -265,6 +296,9 @@ mod tests {
         h.insert("retry-after", HeaderValue::from_str(&past).unwrap());
         assert_eq!(parse_retry_after(&h, now), Some(Duration::ZERO));
         h.insert("retry-after-ms", HeaderValue::from_static("1500"));
-        assert_eq!(parse_retry_after(&h, now), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            parse_retry_after(&h, now),
+            Some(Duration::from_millis(1500))
+        );
     }
 }

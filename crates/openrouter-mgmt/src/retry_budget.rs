@@ -48,7 +48,11 @@ impl RetryBudget {
 
     /// Takes the cost of one retry; `None` when the bucket cannot pay.
     pub(crate) fn try_acquire(&self, after_timeout: bool) -> Option<u32> {
-        let cost = if after_timeout { self.inner.timeout_retry_cost } else { self.inner.retry_cost };
+        let cost = if after_timeout {
+            self.inner.timeout_retry_cost
+        } else {
+            self.inner.retry_cost
+        };
         self.inner
             .tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| t.checked_sub(cost))

@@ -26,10 +26,7 @@ impl ApiKey {
         if value.is_empty() {
             return Err(Error::invalid_input("api_key", "the API key is empty"));
         }
-        if let Some(position) = value
-            .bytes()
-            .position(|b| !(0x21..=0x7e).contains(&b))
-        {
+        if let Some(position) = value.bytes().position(|b| !(0x21..=0x7e).contains(&b)) {
             // Say where, never what: the value itself is the secret.
             return Err(Error::invalid_input(
                 "api_key",
@@ -39,7 +36,9 @@ impl ApiKey {
                 ),
             ));
         }
-        Ok(Self { value: value.into() })
+        Ok(Self {
+            value: value.into(),
+        })
     }
 
     /// The key itself. Call this only to hand the key to something that needs it.
@@ -114,7 +113,16 @@ mod tests {
     fn header_illegal_keys_are_rejected_without_echoing_them() {
         for bad in ["sk-or\nZQX", "sk ZQX", "sk-\u{e9}ZQX", "ZQX\r", "\tZQX"] {
             let err = ApiKey::new(bad).unwrap_err();
-            assert!(matches!(err, Error::InvalidInput { argument: "api_key", .. }), "{bad:?}");
+            assert!(
+                matches!(
+                    err,
+                    Error::InvalidInput {
+                        argument: "api_key",
+                        ..
+                    }
+                ),
+                "{bad:?}"
+            );
             assert!(!err.to_string().contains("ZQX"), "{err}");
             assert!(!format!("{err:?}").contains("ZQX"), "{err:?}");
         }

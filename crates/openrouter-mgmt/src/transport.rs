@@ -35,8 +35,21 @@ pub(crate) struct Request {
 }
 
 impl Request {
-    pub(crate) fn new(operation: &'static str, method: Method, path: String, replay: Replay) -> Self {
-        Self { operation, method, path, query: Vec::new(), body: None, replay, secret_in_response: false }
+    pub(crate) fn new(
+        operation: &'static str,
+        method: Method,
+        path: String,
+        replay: Replay,
+    ) -> Self {
+        Self {
+            operation,
+            method,
+            path,
+            query: Vec::new(),
+            body: None,
+            replay,
+            secret_in_response: false,
+        }
     }
 
     pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -73,7 +86,10 @@ impl Client {
             .http
             .request(request.method.clone(), url)
             .header(AUTHORIZATION, inner.key.bearer_header())
-            .header(USER_AGENT, HeaderValue::from_static(crate::config::USER_AGENT))
+            .header(
+                USER_AGENT,
+                HeaderValue::from_static(crate::config::USER_AGENT),
+            )
             .header(ACCEPT, HeaderValue::from_static("application/json"));
         for (name, value) in &inner.extra_headers {
             builder = builder.header(name, value.clone());
@@ -91,7 +107,11 @@ impl Client {
             let status = response.status();
             let headers = response.headers().clone();
             let body = response.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>(RawResponse { status, headers, body })
+            Ok::<_, reqwest::Error>(RawResponse {
+                status,
+                headers,
+                body,
+            })
         };
         let result = match timeout {
             Some(t) => match tokio::time::timeout(t, exchange).await {
@@ -129,7 +149,13 @@ fn transport_error(operation: &'static str, e: &reqwest::Error) -> Error {
         message.push_str(&s.to_string());
         source = s.source();
     }
-    Error::Transport { operation, kind, maybe_reached_server, message, attempts: 1 }
+    Error::Transport {
+        operation,
+        kind,
+        maybe_reached_server,
+        message,
+        attempts: 1,
+    }
 }
 
 /// The `{"error": {...}, "user_id": ...}` envelope, read leniently: a body without it still yields an error.
@@ -155,22 +181,24 @@ pub(crate) fn api_error(request: &Request, raw: &RawResponse) -> Error {
     let retry_after = parse_retry_after(&raw.headers, SystemTime::now());
     let status = raw.status.as_u16();
     match serde_json::from_slice::<Envelope>(&raw.body) {
-        Ok(env) => Error::Api {
-            operation: request.operation,
-            status,
-            code: env.error.code.as_ref().and_then(|c| {
-                c.as_i64().or_else(|| c.as_f64().map(|f| f as i64)).or_else(|| c.as_str()?.parse().ok())
-            }),
-            message: redact_keys(
-                &env.error
-                    .message
-                    .unwrap_or_else(|| raw.status.canonical_reason().unwrap_or("error").to_owned()),
-            ),
-            metadata: env.error.metadata,
-            user_id: env.user_id,
-            retry_after,
-            attempts: 1,
-        },
+        Ok(env) => {
+            Error::Api {
+                operation: request.operation,
+                status,
+                code: env.error.code.as_ref().and_then(|c| {
+                    c.as_i64()
+                        .or_else(|| c.as_f64().map(|f| f as i64))
+                        .or_else(|| c.as_str()?.parse().ok())
+                }),
+                message: redact_keys(&env.error.message.unwrap_or_else(|| {
+                    raw.status.canonical_reason().unwrap_or("error").to_owned()
+                })),
+                metadata: env.error.metadata.map(Box::new),
+                user_id: env.user_id,
+                retry_after,
+                attempts: 1,
+            }
+        }
         Err(_) => Error::Api {
             operation: request.operation,
             status,
@@ -204,7 +232,12 @@ pub(crate) fn decode<T: DeserializeOwned>(
             path,
             message: if request.secret_in_response {
                 // serde's messages can quote values (e.g. "invalid type: string \"sk-or-...\""); say only where.
-                format!("{} at line {} column {}", classify(&inner), inner.line(), inner.column())
+                format!(
+                    "{} at line {} column {}",
+                    classify(&inner),
+                    inner.line(),
+                    inner.column()
+                )
             } else {
                 // serde quotes offending values; a key-shaped one is redacted like in the snippet.
                 redact_keys(&inner.to_string())

@@ -31,8 +31,9 @@ impl<T: Serialize> Patch<T> {
                 body.insert(field.to_owned(), Value::Null);
             }
             Self::Set(value) => {
-                let value = serde_json::to_value(value)
-                    .map_err(|e| Error::invalid_input(field, format!("could not serialize: {e}")))?;
+                let value = serde_json::to_value(value).map_err(|e| {
+                    Error::invalid_input(field, format!("could not serialize: {e}"))
+                })?;
                 body.insert(field.to_owned(), value);
             }
         }
@@ -44,14 +45,20 @@ impl<T: Serialize> Patch<T> {
 pub(crate) fn validate_name(argument: &'static str, name: &str) -> Result<(), Error> {
     let n = name.chars().count();
     if !(1..=200).contains(&n) {
-        return Err(Error::invalid_input(argument, format!("must be 1..=200 characters, got {n}")));
+        return Err(Error::invalid_input(
+            argument,
+            format!("must be 1..=200 characters, got {n}"),
+        ));
     }
     Ok(())
 }
 
 fn validate_amount(argument: &'static str, value: f64) -> Result<(), Error> {
     if !value.is_finite() || value < 0.0 {
-        return Err(Error::invalid_input(argument, "must be a finite, non-negative amount in USD"));
+        return Err(Error::invalid_input(
+            argument,
+            "must be a finite, non-negative amount in USD",
+        ));
     }
     Ok(())
 }
@@ -123,9 +130,12 @@ impl NewKey {
         if let Some(limit) = self.limit {
             validate_amount("limit", limit)?;
         }
-        let name = self.name.try_into().map_err(|e: types::error::ConversionError| {
-            Error::invalid_input("name", e.to_string())
-        })?;
+        let name = self
+            .name
+            .try_into()
+            .map_err(|e: types::error::ConversionError| {
+                Error::invalid_input("name", e.to_string())
+            })?;
         let creator_user_id = self
             .creator_user_id
             .map(|u| {
@@ -217,7 +227,8 @@ impl KeyUpdate {
         self.disabled.put(&mut body, "disabled")?;
         self.limit.put(&mut body, "limit")?;
         self.limit_reset.put(&mut body, "limit_reset")?;
-        self.include_byok_in_limit.put(&mut body, "include_byok_in_limit")?;
+        self.include_byok_in_limit
+            .put(&mut body, "include_byok_in_limit")?;
         Ok(Value::Object(body))
     }
 }
@@ -283,7 +294,10 @@ impl NewGuardrail {
     }
 
     /// Only these providers may serve requests.
-    pub fn allowed_providers<S: Into<String>>(mut self, providers: impl IntoIterator<Item = S>) -> Self {
+    pub fn allowed_providers<S: Into<String>>(
+        mut self,
+        providers: impl IntoIterator<Item = S>,
+    ) -> Self {
         self.request.allowed_providers = Some(providers.into_iter().map(Into::into).collect());
         self
     }
@@ -295,7 +309,10 @@ impl NewGuardrail {
     }
 
     /// These providers are never used.
-    pub fn ignored_providers<S: Into<String>>(mut self, providers: impl IntoIterator<Item = S>) -> Self {
+    pub fn ignored_providers<S: Into<String>>(
+        mut self,
+        providers: impl IntoIterator<Item = S>,
+    ) -> Self {
         self.request.ignored_providers = Some(providers.into_iter().map(Into::into).collect());
         self
     }
@@ -330,9 +347,12 @@ impl NewGuardrail {
             validate_amount("limit_usd", limit)?;
         }
         let mut request = self.request;
-        request.name = self.name.try_into().map_err(|e: types::error::ConversionError| {
-            Error::invalid_input("name", e.to_string())
-        })?;
+        request.name = self
+            .name
+            .try_into()
+            .map_err(|e: types::error::ConversionError| {
+                Error::invalid_input("name", e.to_string())
+            })?;
         request.description = self
             .description
             .map(|d| {
@@ -472,7 +492,10 @@ impl GuardrailUpdate {
     }
 
     /// Replaces the builtin content filters.
-    pub fn content_filter_builtins(mut self, filters: Vec<types::ContentFilterBuiltinEntryInput>) -> Self {
+    pub fn content_filter_builtins(
+        mut self,
+        filters: Vec<types::ContentFilterBuiltinEntryInput>,
+    ) -> Self {
         self.content_filter_builtins = Patch::Set(filters);
         self
     }
@@ -509,10 +532,13 @@ impl GuardrailUpdate {
         if let Patch::Set(name) = &self.name {
             validate_name("name", name)?;
         }
-        if let Patch::Set(d) = &self.description {
-            if d.chars().count() > 1000 {
-                return Err(Error::invalid_input("description", "must be at most 1000 characters"));
-            }
+        if let Patch::Set(d) = &self.description
+            && d.chars().count() > 1000
+        {
+            return Err(Error::invalid_input(
+                "description",
+                "must be at most 1000 characters",
+            ));
         }
         if let Patch::Set(limit) = self.limit_usd {
             validate_amount("limit_usd", limit)?;
@@ -527,12 +553,18 @@ impl GuardrailUpdate {
         self.ignored_providers.put(&mut b, "ignored_providers")?;
         self.ignored_models.put(&mut b, "ignored_models")?;
         self.content_filters.put(&mut b, "content_filters")?;
-        self.content_filter_builtins.put(&mut b, "content_filter_builtins")?;
-        self.include_byok_in_budgets.put(&mut b, "include_byok_in_budgets")?;
-        self.enable_free_model_publication.put(&mut b, "enable_free_model_publication")?;
-        self.enable_free_model_training.put(&mut b, "enable_free_model_training")?;
-        self.enable_paid_model_training.put(&mut b, "enable_paid_model_training")?;
-        self.enforce_zdr_anthropic.put(&mut b, "enforce_zdr_anthropic")?;
+        self.content_filter_builtins
+            .put(&mut b, "content_filter_builtins")?;
+        self.include_byok_in_budgets
+            .put(&mut b, "include_byok_in_budgets")?;
+        self.enable_free_model_publication
+            .put(&mut b, "enable_free_model_publication")?;
+        self.enable_free_model_training
+            .put(&mut b, "enable_free_model_training")?;
+        self.enable_paid_model_training
+            .put(&mut b, "enable_paid_model_training")?;
+        self.enforce_zdr_anthropic
+            .put(&mut b, "enforce_zdr_anthropic")?;
         self.enforce_zdr_openai.put(&mut b, "enforce_zdr_openai")?;
         self.enforce_zdr_google.put(&mut b, "enforce_zdr_google")?;
         self.enforce_zdr_xai.put(&mut b, "enforce_zdr_xai")?;
@@ -549,12 +581,23 @@ mod tests {
     #[test]
     fn untouched_fields_are_absent_and_cleared_fields_are_null() {
         assert_eq!(KeyUpdate::new().to_body().unwrap(), json!({}));
-        assert_eq!(KeyUpdate::new().clear_limit().to_body().unwrap(), json!({"limit": null}));
         assert_eq!(
-            KeyUpdate::new().name("n").limit(5.0).disabled(true).to_body().unwrap(),
+            KeyUpdate::new().clear_limit().to_body().unwrap(),
+            json!({"limit": null})
+        );
+        assert_eq!(
+            KeyUpdate::new()
+                .name("n")
+                .limit(5.0)
+                .disabled(true)
+                .to_body()
+                .unwrap(),
             json!({"name": "n", "limit": 5.0, "disabled": true})
         );
-        assert_eq!(GuardrailUpdate::new().clear_limit_usd().to_body().unwrap(), json!({"limit_usd": null}));
+        assert_eq!(
+            GuardrailUpdate::new().clear_limit_usd().to_body().unwrap(),
+            json!({"limit_usd": null})
+        );
         assert_eq!(
             GuardrailUpdate::new()
                 .limit_usd(1.5)
@@ -575,7 +618,11 @@ mod tests {
         assert!(GuardrailUpdate::new().limit_usd(-1.0).to_body().is_err());
         assert!(NewKey::new("").into_body().is_err());
         assert!(NewGuardrail::new("x".repeat(201)).into_request().is_err());
-        let r = NewGuardrail::new("ok").description("d").limit_usd(3.0).into_request().unwrap();
+        let r = NewGuardrail::new("ok")
+            .description("d")
+            .limit_usd(3.0)
+            .into_request()
+            .unwrap();
         assert_eq!(r.name.as_str(), "ok");
         assert_eq!(r.description.as_deref().map(String::as_str), Some("d"));
     }

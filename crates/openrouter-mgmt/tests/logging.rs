@@ -65,7 +65,10 @@ async fn logs_show_each_attempt_without_secrets() {
         .await;
     Mock::given(method("POST"))
         .and(path("/keys"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": api_key_json(), "key": CREATED_PLAINTEXT})))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"data": api_key_json(), "key": CREATED_PLAINTEXT})),
+        )
         .with_priority(2)
         .mount(&server)
         .await;
@@ -80,17 +83,30 @@ async fn logs_show_each_attempt_without_secrets() {
     let created = c.keys().create(NewKey::new("k")).await.unwrap();
     let debug = format!("{created:?} {c:?}");
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    let ours: Vec<&str> = logs.lines().filter(|l| l.contains("openrouter_mgmt::call:")).collect();
+    let ours: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("openrouter_mgmt::call:"))
+        .collect();
     assert_eq!(ours.len(), 2, "{logs}");
     for (line, attempt) in ours.iter().zip(["attempt=1", "attempt=2"]) {
-        assert!(line.contains("operation=\"create_key\"") || line.contains("operation=create_key"), "{line}");
+        assert!(
+            line.contains("operation=\"create_key\"") || line.contains("operation=create_key"),
+            "{line}"
+        );
         assert!(line.contains(attempt), "{line}");
     }
-    assert!(ours[0].contains("status=429") && ours[0].contains("delay_ms=1000"), "{}", ours[0]);
+    assert!(
+        ours[0].contains("status=429") && ours[0].contains("delay_ms=1000"),
+        "{}",
+        ours[0]
+    );
     assert!(ours[1].contains("status=201"), "{}", ours[1]);
     for text in [&logs, &debug] {
         assert!(!text.contains(KEY), "management key leaked: {text}");
-        assert!(!text.contains(CREATED_PLAINTEXT), "created key leaked: {text}");
+        assert!(
+            !text.contains(CREATED_PLAINTEXT),
+            "created key leaked: {text}"
+        );
     }
     assert_eq!(created.key.expose_secret(), CREATED_PLAINTEXT);
 }

@@ -15,20 +15,28 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 use crate::support::*;
 
 fn query(r: &Request, name: &str) -> Option<u64> {
-    r.url.query_pairs().find(|(k, _)| k == name).and_then(|(_, v)| v.parse().ok())
+    r.url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .and_then(|(_, v)| v.parse().ok())
 }
 
 /// A guardrail list of `len` items (ids 1..=len) that honours offset/limit.
-async fn guardrail_server(len: u64, total: impl Fn(u64) -> i64 + Send + Sync + 'static) -> MockServer {
+async fn guardrail_server(
+    len: u64,
+    total: impl Fn(u64) -> i64 + Send + Sync + 'static,
+) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/guardrails"))
         .respond_with(move |r: &Request| {
             let offset = query(r, "offset").unwrap_or(0);
             let limit = query(r, "limit").unwrap_or(50);
-            let items: Vec<Value> =
-                (offset..len.min(offset.saturating_add(limit))).map(|i| guardrail(u128::from(i) + 1)).collect();
-            ResponseTemplate::new(200).set_body_json(json!({"data": items, "total_count": total(len)}))
+            let items: Vec<Value> = (offset..len.min(offset.saturating_add(limit)))
+                .map(|i| guardrail(u128::from(i) + 1))
+                .collect();
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": items, "total_count": total(len)}))
         })
         .mount(&server)
         .await;
@@ -36,13 +44,21 @@ async fn guardrail_server(len: u64, total: impl Fn(u64) -> i64 + Send + Sync + '
 }
 
 fn offsets(requests: &[Request]) -> Vec<u64> {
-    requests.iter().map(|r| query(r, "offset").unwrap()).collect()
+    requests
+        .iter()
+        .map(|r| query(r, "offset").unwrap())
+        .collect()
 }
 
 #[tokio::test]
 async fn all_items_are_collected_in_pages_of_100() {
     let server = guardrail_server(250, |n| n as i64).await;
-    let all = client(&server).guardrails().list().collect_all().await.unwrap();
+    let all = client(&server)
+        .guardrails()
+        .list()
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 250);
     assert_eq!(all[249].id, uuid::Uuid::from_u128(250));
     let requests = server.received_requests().await.unwrap();
@@ -53,15 +69,31 @@ async fn all_items_are_collected_in_pages_of_100() {
 #[tokio::test]
 async fn pages_report_offsets_and_total() {
     let server = guardrail_server(5, |n| n as i64).await;
-    let pages: Vec<_> = client(&server).guardrails().list().page_size(2).pages().try_collect().await.unwrap();
-    let summary: Vec<_> = pages.iter().map(|p| (p.offset, p.items.len(), p.total_count)).collect();
+    let pages: Vec<_> = client(&server)
+        .guardrails()
+        .list()
+        .page_size(2)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let summary: Vec<_> = pages
+        .iter()
+        .map(|p| (p.offset, p.items.len(), p.total_count))
+        .collect();
     assert_eq!(summary, [(0, 2, Some(5)), (2, 2, Some(5)), (4, 1, Some(5))]);
 }
 
 #[tokio::test]
 async fn an_empty_list_is_one_empty_page() {
     let server = guardrail_server(0, |_| 0).await;
-    let pages: Vec<_> = client(&server).guardrails().list().pages().try_collect().await.unwrap();
+    let pages: Vec<_> = client(&server)
+        .guardrails()
+        .list()
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(pages.len(), 1);
     assert!(pages[0].items.is_empty());
     assert_eq!(count(&server).await, 1);
@@ -73,13 +105,30 @@ async fn a_server_ignoring_offset_ends_with_a_pagination_error() {
     let page: Vec<Value> = (1..=100).map(guardrail).collect();
     Mock::given(method("GET"))
         .and(path("/guardrails"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": page, "total_count": 1_000})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": page, "total_count": 1_000})),
+        )
         .mount(&server)
         .await;
-    let results: Vec<_> = client(&server).guardrails().list().prefetch(0).items().take(1_000).collect().await;
-    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 100, "the first page once, then nothing");
+    let results: Vec<_> = client(&server)
+        .guardrails()
+        .list()
+        .prefetch(0)
+        .items()
+        .take(1_000)
+        .collect()
+        .await;
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        100,
+        "the first page once, then nothing"
+    );
     match results.last().unwrap() {
-        Err(Error::Pagination { offset: 100, reason, .. }) => assert!(reason.contains("repeats"), "{reason}"),
+        Err(Error::Pagination {
+            offset: 100,
+            reason,
+            ..
+        }) => assert!(reason.contains("repeats"), "{reason}"),
         other => panic!("{other:?}"),
     }
     assert_eq!(results.len(), 101);
@@ -90,10 +139,20 @@ async fn a_server_ignoring_offset_ends_with_a_pagination_error() {
 async fn absurd_total_counts_neither_loop_nor_allocate() {
     for total in [i64::MAX, -5, 0] {
         let server = guardrail_server(150, move |_| total).await;
-        let all = client(&server).guardrails().list().concurrency(8).collect_all().await.unwrap();
+        let all = client(&server)
+            .guardrails()
+            .list()
+            .concurrency(8)
+            .collect_all()
+            .await
+            .unwrap();
         let expected = if total == 0 { 100 } else { 150 };
         assert_eq!(all.len(), expected, "total_count {total}");
-        assert!(count(&server).await <= 10, "total_count {total}: {} requests", count(&server).await);
+        assert!(
+            count(&server).await <= 10,
+            "total_count {total}: {} requests",
+            count(&server).await
+        );
     }
 }
 
@@ -113,12 +172,25 @@ async fn a_list_shifting_under_the_caller_yields_no_item_twice() {
             if s.fetch_add(1, Ordering::SeqCst) > 0 {
                 ids.splice(0..0, [100, 101]);
             }
-            let data: Vec<Value> = ids.iter().skip(offset).take(limit).map(|&i| guardrail(i)).collect();
-            ResponseTemplate::new(200).set_body_json(json!({"data": data, "total_count": ids.len()}))
+            let data: Vec<Value> = ids
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|&i| guardrail(i))
+                .collect();
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": data, "total_count": ids.len()}))
         })
         .mount(&server)
         .await;
-    let all = client(&server).guardrails().list().page_size(3).prefetch(0).collect_all().await.unwrap();
+    let all = client(&server)
+        .guardrails()
+        .list()
+        .page_size(3)
+        .prefetch(0)
+        .collect_all()
+        .await
+        .unwrap();
     let ids: Vec<u128> = all.iter().map(|g| g.id.as_u128()).collect();
     let unique: HashSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "no duplicates: {ids:?}");
@@ -133,14 +205,24 @@ async fn a_server_serving_fewer_than_asked_is_followed_by_items_received() {
         .and(path("/guardrails"))
         .respond_with(|r: &Request| {
             let offset = query(r, "offset").unwrap();
-            let data: Vec<Value> = (offset..130.min(offset + 40)).map(|i| guardrail(u128::from(i) + 1)).collect();
+            let data: Vec<Value> = (offset..130.min(offset + 40))
+                .map(|i| guardrail(u128::from(i) + 1))
+                .collect();
             ResponseTemplate::new(200).set_body_json(json!({"data": data, "total_count": 130}))
         })
         .mount(&server)
         .await;
-    let all = client(&server).guardrails().list().collect_all().await.unwrap();
+    let all = client(&server)
+        .guardrails()
+        .list()
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 130);
-    assert_eq!(offsets(&server.received_requests().await.unwrap()), [0, 40, 80, 120]);
+    assert_eq!(
+        offsets(&server.received_requests().await.unwrap()),
+        [0, 40, 80, 120]
+    );
 }
 
 #[tokio::test]
@@ -152,13 +234,24 @@ async fn max_pages_stops_a_server_that_never_ends() {
         .and(path("/keys"))
         .respond_with(move |_: &Request| {
             let start = n2.fetch_add(100, Ordering::SeqCst);
-            let data: Vec<Value> = (start..start + 100).map(|i| api_key(&format!("h{i}"))).collect();
+            let data: Vec<Value> = (start..start + 100)
+                .map(|i| api_key(&format!("h{i}")))
+                .collect();
             ResponseTemplate::new(200).set_body_json(json!({ "data": data }))
         })
         .mount(&server)
         .await;
-    let err = client(&server).keys().list().max_pages(5).collect_all().await.unwrap_err();
-    assert!(matches!(err, Error::Pagination { offset: 500, .. }), "{err:?}");
+    let err = client(&server)
+        .keys()
+        .list()
+        .max_pages(5)
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Pagination { offset: 500, .. }),
+        "{err:?}"
+    );
     assert_eq!(count(&server).await, 5);
 }
 
@@ -170,7 +263,9 @@ async fn keys_are_paged_by_offset_and_stop_on_a_short_or_empty_page() {
             .and(path("/keys"))
             .respond_with(move |r: &Request| {
                 let offset = query(r, "offset").unwrap() as usize;
-                let data: Vec<Value> = (offset..len.min(offset + 100)).map(|i| api_key(&format!("h{i}"))).collect();
+                let data: Vec<Value> = (offset..len.min(offset + 100))
+                    .map(|i| api_key(&format!("h{i}")))
+                    .collect();
                 ResponseTemplate::new(200).set_body_json(json!({ "data": data }))
             })
             .mount(&server)
@@ -179,19 +274,33 @@ async fn keys_are_paged_by_offset_and_stop_on_a_short_or_empty_page() {
         assert_eq!(all.len(), len);
         let requests = server.received_requests().await.unwrap();
         assert_eq!(requests.len(), expected_requests, "len {len}");
-        assert!(requests.iter().all(|r| query(r, "limit").is_none()), "GET /keys takes no limit");
+        assert!(
+            requests.iter().all(|r| query(r, "limit").is_none()),
+            "GET /keys takes no limit"
+        );
     }
 }
 
 #[tokio::test]
 async fn concurrent_fetching_delivers_pages_in_order() {
     let server = guardrail_server(1_000, |n| n as i64).await;
-    let all = client(&server).guardrails().list().page_size(50).concurrency(4).collect_all().await.unwrap();
+    let all = client(&server)
+        .guardrails()
+        .list()
+        .page_size(50)
+        .concurrency(4)
+        .collect_all()
+        .await
+        .unwrap();
     let ids: Vec<u128> = all.iter().map(|g| g.id.as_u128()).collect();
     assert_eq!(ids, (1..=1_000).collect::<Vec<_>>());
     let mut seen = offsets(&server.received_requests().await.unwrap());
     seen.sort_unstable();
-    assert_eq!(seen, (0..20).map(|i| i * 50).collect::<Vec<_>>(), "each page exactly once");
+    assert_eq!(
+        seen,
+        (0..20).map(|i| i * 50).collect::<Vec<_>>(),
+        "each page exactly once"
+    );
 }
 
 #[tokio::test]
@@ -208,14 +317,25 @@ async fn each_page_request_is_retried() {
         .and(path("/guardrails/assignments/keys"))
         .respond_with(|r: &Request| {
             let offset = query(r, "offset").unwrap();
-            let data: Vec<Value> = (offset..3.min(offset + 2)).map(|i| key_assignment(u128::from(i) + 1)).collect();
+            let data: Vec<Value> = (offset..3.min(offset + 2))
+                .map(|i| key_assignment(u128::from(i) + 1))
+                .collect();
             ResponseTemplate::new(200).set_body_json(json!({"data": data, "total_count": 3}))
         })
         .with_priority(2)
         .mount(&server)
         .await;
-    let c = builder(&server).retry_policy(quick_policy()).build().unwrap();
-    let all = c.guardrails().key_assignments().page_size(2).collect_all().await.unwrap();
+    let c = builder(&server)
+        .retry_policy(quick_policy())
+        .build()
+        .unwrap();
+    let all = c
+        .guardrails()
+        .key_assignments()
+        .page_size(2)
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 3);
     assert_eq!(count(&server).await, 3);
 }
@@ -238,7 +358,11 @@ async fn the_next_page_is_prefetched_while_the_current_one_is_consumed() {
     let mut pages = c.guardrails().list().pages();
     let first = pages.next().await.unwrap().unwrap();
     assert_eq!(first.items.len(), 100);
-    assert_eq!(wait_for_requests(&server, 2).await, 2, "page 2 is fetched without being asked for");
+    assert_eq!(
+        wait_for_requests(&server, 2).await,
+        2,
+        "page 2 is fetched without being asked for"
+    );
     // ...and not further: one page ahead, bounded.
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(count(&server).await, 2, "one page ahead, no more");
@@ -273,13 +397,26 @@ async fn per_guardrail_assignment_lists_use_their_paths() {
         .await;
     Mock::given(method("GET"))
         .and(path(format!("/guardrails/{id}/assignments/keys")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [key_assignment(5)], "total_count": 1})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [key_assignment(5)], "total_count": 1})),
+        )
         .mount(&server)
         .await;
     let c = client(&server);
     let gid = id.parse().unwrap();
-    let members = c.guardrails().guardrail_member_assignments(gid).collect_all().await.unwrap();
+    let members = c
+        .guardrails()
+        .guardrail_member_assignments(gid)
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(members[0].user_id, "u1");
-    let keys = c.guardrails().guardrail_key_assignments(gid).collect_all().await.unwrap();
+    let keys = c
+        .guardrails()
+        .guardrail_key_assignments(gid)
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(keys[0].key_hash, "hash5");
 }

@@ -28,19 +28,34 @@ async fn every_request_carries_auth_user_agent_and_attribution() {
         .unwrap();
     c.keys().current().await.unwrap();
     // A caller-supplied reqwest::Client gets the same headers.
-    let own_http = openrouter_mgmt::http_client_builder().unwrap().build().unwrap();
+    let own_http = openrouter_mgmt::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let own = builder(&server).http_client(own_http).build().unwrap();
     own.keys().current().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     for (i, r) in requests.iter().enumerate() {
         let h = |name: &str| r.headers.get(name).map(|v| v.to_str().unwrap().to_owned());
-        assert_eq!(h("authorization").as_deref(), Some(format!("Bearer {KEY}").as_str()));
-        assert_eq!(h("user-agent").as_deref(), Some(concat!("openrouter-mgmt/", env!("CARGO_PKG_VERSION"))));
+        assert_eq!(
+            h("authorization").as_deref(),
+            Some(format!("Bearer {KEY}").as_str())
+        );
+        assert_eq!(
+            h("user-agent").as_deref(),
+            Some(concat!("openrouter-mgmt/", env!("CARGO_PKG_VERSION")))
+        );
         assert_eq!(h("accept").as_deref(), Some("application/json"));
         if i == 0 {
-            assert_eq!(h("http-referer").as_deref(), Some("https://example.com/app"));
+            assert_eq!(
+                h("http-referer").as_deref(),
+                Some("https://example.com/app")
+            );
             assert_eq!(h("x-openrouter-title").as_deref(), Some("My App"));
-            assert_eq!(h("x-openrouter-categories").as_deref(), Some("cli-agent,programming-app"));
+            assert_eq!(
+                h("x-openrouter-categories").as_deref(),
+                Some("cli-agent,programming-app")
+            );
         } else {
             assert_eq!(h("x-openrouter-title"), None);
         }
@@ -56,9 +71,12 @@ async fn key_hashes_cannot_change_the_request_path() {
         .mount(&server)
         .await;
     let c = client(&server);
-    for (hash, expected) in
-        [("../x", "/keys/..%2Fx"), ("a/b?c", "/keys/a%2Fb%3Fc"), ("a#b", "/keys/a%23b"), ("%2e%2e", "/keys/%252e%252e")]
-    {
+    for (hash, expected) in [
+        ("../x", "/keys/..%2Fx"),
+        ("a/b?c", "/keys/a%2Fb%3Fc"),
+        ("a#b", "/keys/a%23b"),
+        ("%2e%2e", "/keys/%252e%252e"),
+    ] {
         c.keys().get(&KeyHash::new(hash).unwrap()).await.unwrap();
         let requests = server.received_requests().await.unwrap();
         let url = &requests.last().unwrap().url;
@@ -74,7 +92,10 @@ async fn list_queries_carry_offset_limit_and_filters() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/guardrails"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [guardrail(1)], "total_count": 1})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [guardrail(1)], "total_count": 1})),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -84,15 +105,30 @@ async fn list_queries_carry_offset_limit_and_filters() {
         .await;
     let c = client(&server);
     let ws = uuid::Uuid::from_u128(9);
-    c.guardrails().list_in_workspace(ws).page_size(25).collect_all().await.unwrap();
+    c.guardrails()
+        .list_in_workspace(ws)
+        .page_size(25)
+        .collect_all()
+        .await
+        .unwrap();
     c.keys()
-        .list_with(openrouter_mgmt::KeyFilter::new().include_disabled(true).workspace_id(ws))
+        .list_with(
+            openrouter_mgmt::KeyFilter::new()
+                .include_disabled(true)
+                .workspace_id(ws),
+        )
         .collect_all()
         .await
         .unwrap();
     let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests[0].url.query(), Some(format!("offset=0&limit=25&workspace_id={ws}").as_str()));
-    assert_eq!(requests[1].url.query(), Some(format!("offset=0&include_disabled=true&workspace_id={ws}").as_str()));
+    assert_eq!(
+        requests[0].url.query(),
+        Some(format!("offset=0&limit=25&workspace_id={ws}").as_str())
+    );
+    assert_eq!(
+        requests[1].url.query(),
+        Some(format!("offset=0&include_disabled=true&workspace_id={ws}").as_str())
+    );
 }
 
 #[tokio::test]
@@ -105,15 +141,37 @@ async fn key_update_bodies_send_null_only_for_cleared_fields() {
         .await;
     let c = client(&server);
     let hash = KeyHash::new("h1").unwrap();
-    c.keys().update(&hash, KeyUpdate::new().clear_limit()).await.unwrap();
+    c.keys()
+        .update(&hash, KeyUpdate::new().clear_limit())
+        .await
+        .unwrap();
     assert_eq!(last_body(&server).await, json!({"limit": null}));
-    c.keys().update(&hash, KeyUpdate::new().name("renamed").disabled(true)).await.unwrap();
-    assert_eq!(last_body(&server).await, json!({"name": "renamed", "disabled": true}));
-    c.keys().update(&hash, KeyUpdate::new().limit(12.5).clear_limit_reset()).await.unwrap();
-    assert_eq!(last_body(&server).await, json!({"limit": 12.5, "limit_reset": null}));
+    c.keys()
+        .update(&hash, KeyUpdate::new().name("renamed").disabled(true))
+        .await
+        .unwrap();
+    assert_eq!(
+        last_body(&server).await,
+        json!({"name": "renamed", "disabled": true})
+    );
+    c.keys()
+        .update(&hash, KeyUpdate::new().limit(12.5).clear_limit_reset())
+        .await
+        .unwrap();
+    assert_eq!(
+        last_body(&server).await,
+        json!({"limit": 12.5, "limit_reset": null})
+    );
     let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests[0].headers.get("content-type").unwrap(), "application/json");
-    assert_eq!(std::str::from_utf8(&requests[0].body).unwrap(), r#"{"limit":null}"#, "the exact bytes");
+    assert_eq!(
+        requests[0].headers.get("content-type").unwrap(),
+        "application/json"
+    );
+    assert_eq!(
+        std::str::from_utf8(&requests[0].body).unwrap(),
+        r#"{"limit":null}"#,
+        "the exact bytes"
+    );
 }
 
 #[tokio::test]
@@ -127,11 +185,21 @@ async fn guardrail_update_bodies_send_null_only_for_cleared_fields() {
         .await;
     let c = client(&server);
     let gid = id.parse().unwrap();
-    let updated = c.guardrails().update(gid, GuardrailUpdate::new().clear_limit_usd()).await.unwrap();
+    let updated = c
+        .guardrails()
+        .update(gid, GuardrailUpdate::new().clear_limit_usd())
+        .await
+        .unwrap();
     assert_eq!(updated.name, "guardrail 3");
     assert_eq!(last_body(&server).await, json!({"limit_usd": null}));
     c.guardrails()
-        .update(gid, GuardrailUpdate::new().description("d").allowed_models(["m1"]).clear_ignored_providers())
+        .update(
+            gid,
+            GuardrailUpdate::new()
+                .description("d")
+                .allowed_models(["m1"])
+                .clear_ignored_providers(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -155,10 +223,24 @@ async fn create_bodies_are_the_generated_types() {
         .await;
     let c = client(&server);
     c.keys().create(NewKey::new("ci").limit(5.0)).await.unwrap();
-    assert_eq!(last_body(&server).await, json!({"name": "ci", "limit": 5.0}));
-    let g = c.guardrails().create(NewGuardrail::new("EU").limit_usd(3.0).allowed_providers(["a"])).await.unwrap();
+    assert_eq!(
+        last_body(&server).await,
+        json!({"name": "ci", "limit": 5.0})
+    );
+    let g = c
+        .guardrails()
+        .create(
+            NewGuardrail::new("EU")
+                .limit_usd(3.0)
+                .allowed_providers(["a"]),
+        )
+        .await
+        .unwrap();
     assert_eq!(g.id, uuid::Uuid::from_u128(1));
-    assert_eq!(last_body(&server).await, json!({"name": "EU", "limit_usd": 3.0, "allowed_providers": ["a"]}));
+    assert_eq!(
+        last_body(&server).await,
+        json!({"name": "EU", "limit_usd": 3.0, "allowed_providers": ["a"]})
+    );
 }
 
 #[tokio::test]
@@ -168,21 +250,60 @@ async fn invalid_input_is_rejected_before_anything_is_sent() {
     let long = "x".repeat(201);
     let errors = [
         c.keys().create(NewKey::new("")).await.unwrap_err(),
-        c.keys().create(NewKey::new(long.clone())).await.unwrap_err(),
-        c.guardrails().create(NewGuardrail::new(long)).await.unwrap_err(),
-        c.guardrails().assign_keys(guardrail_id(1).parse().unwrap(), Vec::<KeyHash>::new()).await.unwrap_err(),
-        c.guardrails().list().page_size(0).collect_all().await.unwrap_err(),
-        c.guardrails().list().page_size(101).collect_all().await.unwrap_err(),
-        c.keys().list().page_size(50).collect_all().await.unwrap_err(),
-        "not-a-uuid".parse::<openrouter_mgmt::GuardrailId>().unwrap_err(),
+        c.keys()
+            .create(NewKey::new(long.clone()))
+            .await
+            .unwrap_err(),
+        c.guardrails()
+            .create(NewGuardrail::new(long))
+            .await
+            .unwrap_err(),
+        c.guardrails()
+            .assign_keys(guardrail_id(1).parse().unwrap(), Vec::<KeyHash>::new())
+            .await
+            .unwrap_err(),
+        c.guardrails()
+            .list()
+            .page_size(0)
+            .collect_all()
+            .await
+            .unwrap_err(),
+        c.guardrails()
+            .list()
+            .page_size(101)
+            .collect_all()
+            .await
+            .unwrap_err(),
+        c.keys()
+            .list()
+            .page_size(50)
+            .collect_all()
+            .await
+            .unwrap_err(),
+        "not-a-uuid"
+            .parse::<openrouter_mgmt::GuardrailId>()
+            .unwrap_err(),
     ];
     for e in &errors {
         assert!(matches!(e, Error::InvalidInput { .. }), "{e:?}");
         assert_eq!(e.attempts(), 0);
     }
     assert_eq!(count(&server).await, 0);
-    let e = Client::builder().api_key("k").base_url("http://example.com/api/v1").build().unwrap_err();
-    assert!(matches!(e, Error::InvalidInput { argument: "base_url", .. }), "{e:?}");
+    let e = Client::builder()
+        .api_key("k")
+        .base_url("http://example.com/api/v1")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::InvalidInput {
+                argument: "base_url",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
@@ -198,7 +319,14 @@ async fn undeclared_statuses_decode_the_error_envelope() {
         .await;
     let err = client(&server).keys().current().await.unwrap_err();
     match err {
-        Error::Api { status: 402, code: Some(402), message, metadata: Some(m), user_id: Some(u), .. } => {
+        Error::Api {
+            status: 402,
+            code: Some(402),
+            message,
+            metadata: Some(m),
+            user_id: Some(u),
+            ..
+        } => {
             assert_eq!(message, "Insufficient credits");
             assert_eq!(m["need"], 3);
             assert_eq!(u, "u_1");
@@ -215,7 +343,17 @@ async fn a_body_without_an_envelope_still_gives_an_api_error() {
         .mount(&server)
         .await;
     let err = client(&server).keys().current().await.unwrap_err();
-    assert!(matches!(&err, Error::Api { status: 404, code: None, .. }), "{err:?}");
+    assert!(
+        matches!(
+            &err,
+            Error::Api {
+                status: 404,
+                code: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("<html>not found"), "{err}");
 }
 
@@ -226,12 +364,25 @@ async fn decode_errors_name_the_json_path_and_keep_a_snippet() {
     bad["id"] = json!("not-a-uuid");
     Mock::given(method("GET"))
         .and(path("/guardrails"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [guardrail(2), bad], "total_count": 2})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [guardrail(2), bad], "total_count": 2})),
+        )
         .mount(&server)
         .await;
-    let err = client(&server).guardrails().list().collect_all().await.unwrap_err();
+    let err = client(&server)
+        .guardrails()
+        .list()
+        .collect_all()
+        .await
+        .unwrap_err();
     match &err {
-        Error::Decode { status: 200, path, body_snippet, .. } => {
+        Error::Decode {
+            status: 200,
+            path,
+            body_snippet,
+            ..
+        } => {
             assert_eq!(path, "data[1].id");
             assert!(body_snippet.starts_with("{\"data\""), "{body_snippet}");
         }
@@ -250,6 +401,15 @@ async fn unknown_enum_values_and_fields_are_kept_or_ignored() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": g})))
         .mount(&server)
         .await;
-    let got = client(&server).guardrails().get(guardrail_id(1).parse().unwrap()).await.unwrap();
-    assert_eq!(got.reset_interval, Some(openrouter_mgmt::open_enums::GuardrailInterval::Unknown("hourly".into())));
+    let got = client(&server)
+        .guardrails()
+        .get(guardrail_id(1).parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        got.reset_interval,
+        Some(openrouter_mgmt::open_enums::GuardrailInterval::Unknown(
+            "hourly".into()
+        ))
+    );
 }

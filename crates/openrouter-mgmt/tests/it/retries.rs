@@ -2,16 +2,35 @@
 
 use std::time::Duration;
 
-use openrouter_mgmt::{CallOptions, Error, NewGuardrail, NewKey, RetryBudget, RetryPolicy, TransportKind};
+use openrouter_mgmt::{
+    CallOptions, Error, NewGuardrail, NewKey, RetryBudget, RetryPolicy, TransportKind,
+};
 use tokio::time::Instant;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::*;
 
-async fn fail_once_then(server: &MockServer, verb: &str, p: &str, failure: ResponseTemplate, ok: ResponseTemplate) {
-    Mock::given(method(verb)).and(path(p)).respond_with(failure).up_to_n_times(1).with_priority(1).mount(server).await;
-    Mock::given(method(verb)).and(path(p)).respond_with(ok).with_priority(2).mount(server).await;
+async fn fail_once_then(
+    server: &MockServer,
+    verb: &str,
+    p: &str,
+    failure: ResponseTemplate,
+    ok: ResponseTemplate,
+) {
+    Mock::given(method(verb))
+        .and(path(p))
+        .respond_with(failure)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method(verb))
+        .and(path(p))
+        .respond_with(ok)
+        .with_priority(2)
+        .mount(server)
+        .await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -26,7 +45,11 @@ async fn reads_are_retried_on_408_429_500_502_503_504() {
             ResponseTemplate::new(200).set_body_json(current_key()),
         )
         .await;
-        let me = client(&server).keys().current().await.unwrap_or_else(|e| panic!("{status}: {e}"));
+        let me = client(&server)
+            .keys()
+            .current()
+            .await
+            .unwrap_or_else(|e| panic!("{status}: {e}"));
         assert!(me.is_management_key);
         assert_eq!(count(&server).await, 2, "status {status}");
     }
@@ -78,9 +101,16 @@ async fn updates_deletes_and_bulk_operations_are_retried_on_5xx() {
     .await;
     let c = client(&server);
     let gid = id.parse().unwrap();
-    c.guardrails().update(gid, openrouter_mgmt::GuardrailUpdate::new().limit_usd(1.0)).await.unwrap();
+    c.guardrails()
+        .update(gid, openrouter_mgmt::GuardrailUpdate::new().limit_usd(1.0))
+        .await
+        .unwrap();
     assert!(c.keys().delete(&"abc".parse().unwrap()).await.unwrap());
-    let out = c.guardrails().assign_keys(gid, ["h".parse().unwrap()]).await.unwrap();
+    let out = c
+        .guardrails()
+        .assign_keys(gid, ["h".parse().unwrap()])
+        .await
+        .unwrap();
     assert_eq!(out.count, 1);
     assert_eq!(count(&server).await, 6);
 }
@@ -88,7 +118,11 @@ async fn updates_deletes_and_bulk_operations_are_retried_on_5xx() {
 #[tokio::test(start_paused = true)]
 async fn retries_stop_after_max_retries() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/key")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/key"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
     let err = client(&server).keys().current().await.unwrap_err();
     assert_eq!(err.attempts(), 4, "1 attempt + 3 retries");
     assert_eq!(count(&server).await, 4);
@@ -98,7 +132,11 @@ async fn retries_stop_after_max_retries() {
 #[tokio::test(start_paused = true)]
 async fn the_policy_can_be_overridden_per_call() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/key")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/key"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
     let c = client(&server);
     let err = c
         .keys()
@@ -113,20 +151,45 @@ async fn the_policy_can_be_overridden_per_call() {
 #[tokio::test(start_paused = true)]
 async fn reads_are_retried_after_connection_refused() {
     let started = Instant::now();
-    let err = closed_port_client(RetryPolicy::default()).keys().current().await.unwrap_err();
+    let err = closed_port_client(RetryPolicy::default())
+        .keys()
+        .current()
+        .await
+        .unwrap_err();
     match &err {
-        Error::Transport { kind: TransportKind::Connect, maybe_reached_server: false, attempts: 4, .. } => {}
+        Error::Transport {
+            kind: TransportKind::Connect,
+            maybe_reached_server: false,
+            attempts: 4,
+            ..
+        } => {}
         other => panic!("unexpected {other:?}"),
     }
     // Full jitter: each wait is in 0..=ceiling, ceilings 0.5 s, 1 s, 2 s.
-    assert!(started.elapsed() <= Duration::from_millis(3500), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() <= Duration::from_millis(3500),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn create_key_is_retried_on_connection_refused() {
-    let err = closed_port_client(RetryPolicy::default()).keys().create(NewKey::new("k")).await.unwrap_err();
+    let err = closed_port_client(RetryPolicy::default())
+        .keys()
+        .create(NewKey::new("k"))
+        .await
+        .unwrap_err();
     assert!(
-        matches!(err, Error::Transport { kind: TransportKind::Connect, maybe_reached_server: false, attempts: 4, .. }),
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Connect,
+                maybe_reached_server: false,
+                attempts: 4,
+                ..
+            }
+        ),
         "{err:?}"
     );
     let err = closed_port_client(RetryPolicy::default().with_max_retries(1))
@@ -148,8 +211,22 @@ async fn create_key_is_not_replayed_after_a_500() {
         ResponseTemplate::new(201).set_body_json(created_key()),
     )
     .await;
-    let err = client(&server).keys().create(NewKey::new("k")).await.unwrap_err();
-    assert!(matches!(err, Error::Api { status: 500, attempts: 1, .. }), "{err:?}");
+    let err = client(&server)
+        .keys()
+        .create(NewKey::new("k"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Api {
+                status: 500,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(count(&server).await, 1);
 }
 
@@ -157,10 +234,17 @@ async fn create_key_is_not_replayed_after_a_500() {
 async fn creates_are_not_replayed_after_408_or_any_5xx() {
     for status in [408u16, 500, 502, 503, 504] {
         let server = MockServer::start().await;
-        Mock::given(method("POST")).respond_with(ResponseTemplate::new(status)).mount(&server).await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(status))
+            .mount(&server)
+            .await;
         let c = client(&server);
         let e1 = c.keys().create(NewKey::new("k")).await.unwrap_err();
-        let e2 = c.guardrails().create(NewGuardrail::new("g")).await.unwrap_err();
+        let e2 = c
+            .guardrails()
+            .create(NewGuardrail::new("g"))
+            .await
+            .unwrap_err();
         assert_eq!((e1.attempts(), e2.attempts()), (1, 1), "status {status}");
         assert_eq!(count(&server).await, 2, "status {status}");
     }
@@ -177,7 +261,11 @@ async fn create_key_is_retried_on_429() {
         ResponseTemplate::new(201).set_body_json(created_key()),
     )
     .await;
-    let created = client(&server).keys().create(NewKey::new("k")).await.unwrap();
+    let created = client(&server)
+        .keys()
+        .create(NewKey::new("k"))
+        .await
+        .unwrap();
     assert_eq!(created.key.expose_secret(), CREATED_PLAINTEXT);
     assert_eq!(count(&server).await, 2);
 }
@@ -198,12 +286,28 @@ async fn create_guardrail_is_retried_on_429_but_not_after_a_503() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"data": guardrail(1)})))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(serde_json::json!({"data": guardrail(1)})),
+        )
         .with_priority(3)
         .mount(&server)
         .await;
-    let err = client(&server).guardrails().create(NewGuardrail::new("g")).await.unwrap_err();
-    assert!(matches!(err, Error::Api { status: 503, attempts: 2, .. }), "{err:?}");
+    let err = client(&server)
+        .guardrails()
+        .create(NewGuardrail::new("g"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Api {
+                status: 503,
+                attempts: 2,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(count(&server).await, 2);
 }
 
@@ -235,7 +339,11 @@ async fn create_key_is_not_replayed_after_a_timeout() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/keys"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(created_key()).set_delay(Duration::from_secs(5)))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(created_key())
+                .set_delay(Duration::from_secs(5)),
+        )
         .mount(&server)
         .await;
     let c = builder(&server)
@@ -245,7 +353,15 @@ async fn create_key_is_not_replayed_after_a_timeout() {
         .unwrap();
     let err = c.keys().create(NewKey::new("k")).await.unwrap_err();
     assert!(
-        matches!(err, Error::Transport { kind: TransportKind::Timeout, maybe_reached_server: true, attempts: 1, .. }),
+        matches!(
+            err,
+            Error::Transport {
+                kind: TransportKind::Timeout,
+                maybe_reached_server: true,
+                attempts: 1,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert_eq!(count(&server).await, 1);
@@ -256,7 +372,11 @@ async fn reads_are_retried_after_a_timeout() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/key"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(current_key()).set_delay(Duration::from_secs(5)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(current_key())
+                .set_delay(Duration::from_secs(5)),
+        )
         .up_to_n_times(1)
         .with_priority(1)
         .mount(&server)
@@ -276,13 +396,18 @@ async fn reads_are_retried_after_a_timeout() {
     assert_eq!(count(&server).await, 2);
 }
 
-async fn elapsed_for_429_with(header: (&str, String), policy: RetryPolicy) -> (Result<(), Error>, Duration, usize) {
+async fn elapsed_for_429_with(
+    header: (&str, String),
+    policy: RetryPolicy,
+) -> (Result<(), Error>, Duration, usize) {
     let server = MockServer::start().await;
     fail_once_then(
         &server,
         "GET",
         "/key",
-        ResponseTemplate::new(429).insert_header(header.0, header.1.as_str()).set_body_json(envelope(429, "slow down")),
+        ResponseTemplate::new(429)
+            .insert_header(header.0, header.1.as_str())
+            .set_body_json(envelope(429, "slow down")),
         ResponseTemplate::new(200).set_body_json(current_key()),
     )
     .await;
@@ -294,29 +419,43 @@ async fn elapsed_for_429_with(header: (&str, String), policy: RetryPolicy) -> (R
 
 #[tokio::test(start_paused = true)]
 async fn retry_after_seconds_is_honoured() {
-    let (r, elapsed, n) = elapsed_for_429_with(("retry-after", "7".into()), RetryPolicy::default()).await;
+    let (r, elapsed, n) =
+        elapsed_for_429_with(("retry-after", "7".into()), RetryPolicy::default()).await;
     r.unwrap();
     assert_eq!(n, 2);
-    assert!(elapsed >= Duration::from_secs(7) && elapsed < Duration::from_millis(7100), "{elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_secs(7) && elapsed < Duration::from_millis(7100),
+        "{elapsed:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn retry_after_ms_is_honoured() {
-    let (r, elapsed, n) = elapsed_for_429_with(("retry-after-ms", "2500".into()), RetryPolicy::default()).await;
+    let (r, elapsed, n) =
+        elapsed_for_429_with(("retry-after-ms", "2500".into()), RetryPolicy::default()).await;
     r.unwrap();
     assert_eq!(n, 2);
-    assert!(elapsed >= Duration::from_millis(2500) && elapsed < Duration::from_millis(2600), "{elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(2500) && elapsed < Duration::from_millis(2600),
+        "{elapsed:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn retry_after_http_date_is_honoured() {
     let at = std::time::SystemTime::now() + Duration::from_secs(20);
-    let (r, elapsed, n) =
-        elapsed_for_429_with(("retry-after", httpdate::fmt_http_date(at)), RetryPolicy::default()).await;
+    let (r, elapsed, n) = elapsed_for_429_with(
+        ("retry-after", httpdate::fmt_http_date(at)),
+        RetryPolicy::default(),
+    )
+    .await;
     r.unwrap();
     assert_eq!(n, 2);
     // The date has one-second resolution and the wall clock moves a little while the test runs.
-    assert!(elapsed >= Duration::from_secs(18) && elapsed <= Duration::from_secs(20), "{elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_secs(18) && elapsed <= Duration::from_secs(20),
+        "{elapsed:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -324,7 +463,10 @@ async fn retry_after_is_capped() {
     let policy = RetryPolicy::default().with_deadline(None);
     let (r, elapsed, _) = elapsed_for_429_with(("retry-after", "3600".into()), policy).await;
     r.unwrap();
-    assert!(elapsed >= Duration::from_secs(60) && elapsed < Duration::from_millis(60_100), "{elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_secs(60) && elapsed < Duration::from_millis(60_100),
+        "{elapsed:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -332,7 +474,17 @@ async fn retry_after_beyond_the_deadline_fails_fast() {
     let policy = RetryPolicy::default().with_deadline(Some(Duration::from_secs(30)));
     let (r, elapsed, n) = elapsed_for_429_with(("retry-after", "45".into()), policy).await;
     let err = r.unwrap_err();
-    assert!(matches!(err, Error::Api { status: 429, attempts: 1, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Api {
+                status: 429,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(err.retry_after(), Some(Duration::from_secs(45)));
     assert_eq!(n, 1);
     assert_eq!(elapsed, Duration::ZERO, "no sleeping before failing");
@@ -341,13 +493,21 @@ async fn retry_after_beyond_the_deadline_fails_fast() {
 #[tokio::test(start_paused = true)]
 async fn backoff_beyond_the_deadline_fails_fast() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/key")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/key"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
     // Backoff ceilings 10 s, 20 s, 40 s with a 1 ms deadline: no wait fits.
     let policy = RetryPolicy::default()
         .with_base_delay(Duration::from_secs(10))
         .with_max_delay(Duration::from_secs(40))
         .with_deadline(Some(Duration::from_millis(1)));
-    let c = builder(&server).retry_policy(policy).jitter_seed(1).build().unwrap();
+    let c = builder(&server)
+        .retry_policy(policy)
+        .jitter_seed(1)
+        .build()
+        .unwrap();
     let started = Instant::now();
     let err = c.keys().current().await.unwrap_err();
     assert_eq!(err.attempts(), 1);
@@ -359,7 +519,11 @@ async fn backoff_is_exponential_with_full_jitter_and_reproducible_under_a_seed()
     let mut totals = Vec::new();
     for seed in [5u64, 5, 6] {
         let server = MockServer::start().await;
-        Mock::given(method("GET")).and(path("/key")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+        Mock::given(method("GET"))
+            .and(path("/key"))
+            .respond_with(ResponseTemplate::new(500))
+            .mount(&server)
+            .await;
         let c = builder(&server).jitter_seed(seed).build().unwrap();
         let started = Instant::now();
         c.keys().current().await.unwrap_err();
@@ -375,10 +539,17 @@ async fn backoff_is_exponential_with_full_jitter_and_reproducible_under_a_seed()
 #[tokio::test(start_paused = true)]
 async fn an_empty_retry_budget_fails_fast_and_says_so() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/key")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/key"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
     // One retry's worth of tokens, shared by the client's clones.
     let budget = RetryBudget::new(5, 5, 10);
-    let c = builder(&server).retry_budget(budget.clone()).build().unwrap();
+    let c = builder(&server)
+        .retry_budget(budget.clone())
+        .build()
+        .unwrap();
     let err = c.keys().current().await.unwrap_err();
     match &err {
         Error::RetryBudgetExhausted { last, .. } => assert_eq!(last.status(), Some(503)),
@@ -390,7 +561,11 @@ async fn an_empty_retry_budget_fails_fast_and_says_so() {
     assert_eq!(budget.available(), 0);
     let err = c.clone().keys().current().await.unwrap_err();
     assert!(matches!(err, Error::RetryBudgetExhausted { .. }));
-    assert_eq!(count(&server).await, 3, "the clone had no budget left: no retry at all");
+    assert_eq!(
+        count(&server).await,
+        3,
+        "the clone had no budget left: no retry at all"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -405,7 +580,14 @@ async fn successes_refund_the_retry_budget() {
     )
     .await;
     let budget = RetryBudget::new(20, 5, 10);
-    let c = builder(&server).retry_budget(budget.clone()).build().unwrap();
+    let c = builder(&server)
+        .retry_budget(budget.clone())
+        .build()
+        .unwrap();
     c.keys().current().await.unwrap();
-    assert_eq!(budget.available(), 20, "the retry's cost came back on success");
+    assert_eq!(
+        budget.available(),
+        20,
+        "the retry's cost came back on success"
+    );
 }

@@ -14,7 +14,8 @@ async fn a_created_key_that_fails_to_decode_is_not_quoted_in_the_error() {
     Mock::given(method("POST"))
         .and(path("/keys"))
         .respond_with(
-            ResponseTemplate::new(201).set_body_json(json!({"data": {"hash": 5}, "key": CREATED_PLAINTEXT})),
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"data": {"hash": 5}, "key": CREATED_PLAINTEXT})),
         )
         .mount(&server)
         .await;
@@ -43,9 +44,18 @@ async fn errors_and_clients_never_print_the_management_key() {
         .await;
     let c = client(&server);
     let err = c.keys().current().await.unwrap_err();
-    let transport = closed_port_client(openrouter_mgmt::RetryPolicy::no_retries()).keys().current().await.unwrap_err();
+    let transport = closed_port_client(openrouter_mgmt::RetryPolicy::no_retries())
+        .keys()
+        .current()
+        .await
+        .unwrap_err();
     let builder = format!("{:?}", builder(&server));
-    for text in [format!("{err} {err:?}"), format!("{transport} {transport:?}"), format!("{c:?}"), builder] {
+    for text in [
+        format!("{err} {err:?}"),
+        format!("{transport} {transport:?}"),
+        format!("{c:?}"),
+        builder,
+    ] {
         assert!(!text.contains(KEY), "{text}");
         assert!(!text.contains("0123456789"), "{text}");
     }

@@ -118,5 +118,7 @@ pub(crate) fn envelope(status: u16, message: &str) -> Value {
 
 /// A policy whose waits are short, for the few tests that run in real time.
 pub(crate) fn quick_policy() -> RetryPolicy {
-    RetryPolicy::default().with_base_delay(Duration::from_millis(1)).with_max_delay(Duration::from_millis(5))
+    RetryPolicy::default()
+        .with_base_delay(Duration::from_millis(1))
+        .with_max_delay(Duration::from_millis(5))
 }
