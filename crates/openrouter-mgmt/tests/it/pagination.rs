@@ -420,3 +420,20 @@ async fn per_guardrail_assignment_lists_use_their_paths() {
         .unwrap();
     assert_eq!(keys[0].key_hash, "hash5");
 }
+
+#[tokio::test]
+async fn dropping_the_stream_stops_prefetching() {
+    let server = guardrail_server(1_000, |n| n as i64).await;
+    let c = client(&server);
+    let mut pages = c.guardrails().list().prefetch(3).pages();
+    pages.next().await.unwrap().unwrap();
+    // Three pages ahead at most: offsets 100, 200, 300.
+    assert_eq!(wait_for_requests(&server, 4).await, 4);
+    drop(pages);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        count(&server).await,
+        4,
+        "nothing after the drop, and never more than the prefetch depth"
+    );
+}
