@@ -96,7 +96,10 @@ mod tests {
         });
         let out = normalize(doc).unwrap();
         assert_eq!(out["openapi"], OPENAPI_VERSION);
-        assert_eq!(out["info"], json!({"title": API_TITLE, "version": API_VERSION}));
+        assert_eq!(
+            out["info"],
+            json!({"title": API_TITLE, "version": API_VERSION})
+        );
         assert!(out.get("components").is_none());
         assert_eq!(out.pointer("/paths/~1x/get/operationId").unwrap(), "getX");
     }
