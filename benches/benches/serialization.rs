@@ -1,84 +1,214 @@
-//! Serialization cost: decoding API payloads into the generated types, next to the serde floor (minimal
-//! hand-written structs) and `serde_json::Value`, in one group so the ratios read straight off the report.
+//! Serialization cost: decoding and encoding API payloads with the generated types, next to the serde floor
+//! (minimal hand-written structs) and `serde_json::Value`, in one group per payload so the ratios read straight
+//! off the report.
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use openrouter_mgmt_benches::guardrail_page;
-use serde::Deserialize;
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
+use openrouter_mgmt_benches::{bulk_assign_body, guardrail_page, key_assignment_page, key_page};
+use openrouter_mgmt_gen::types;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::hint::black_box;
 
-/// The floor: the fewest allocations serde_json can do for the same fields.
-#[allow(dead_code)] // Fields exist to be decoded, not read.
-#[derive(Deserialize)]
-struct MinimalPage {
-    data: Vec<MinimalGuardrail>,
-    total_count: i64,
+/// The floor: the same fields as plain `String`s, `f64`s and `bool`s, which is the least work serde_json can do
+/// to produce owned values (no validation, no parsing of uuids or timestamps).
+mod floor {
+    #![allow(dead_code)] // Fields exist to be decoded and encoded, not read.
+
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Deserialize, Serialize)]
+    pub(crate) struct GuardrailPage {
+        data: Vec<Guardrail>,
+        total_count: i64,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    struct Guardrail {
+        id: String,
+        name: String,
+        description: Option<String>,
+        limit_usd: Option<f64>,
+        reset_interval: Option<String>,
+        allowed_providers: Option<Vec<String>>,
+        allowed_models: Option<Vec<String>>,
+        ignored_providers: Option<Vec<String>>,
+        ignored_models: Option<Vec<String>>,
+        enforce_zdr: Option<bool>,
+        enforce_zdr_anthropic: Option<bool>,
+        enforce_zdr_openai: Option<bool>,
+        enforce_zdr_google: Option<bool>,
+        enforce_zdr_xai: Option<bool>,
+        enforce_zdr_other: Option<bool>,
+        content_filters: Option<Vec<Filter>>,
+        content_filter_builtins: Option<Vec<Builtin>>,
+        include_byok_in_budgets: bool,
+        enable_free_model_publication: Option<bool>,
+        enable_free_model_training: Option<bool>,
+        enable_paid_model_training: Option<bool>,
+        workspace_id: Option<String>,
+        created_at: String,
+        updated_at: Option<String>,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    struct Filter {
+        action: String,
+        label: Option<String>,
+        pattern: String,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    struct Builtin {
+        action: String,
+        label: Option<String>,
+        slug: String,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    pub(crate) struct KeyAssignmentPage {
+        data: Vec<KeyAssignment>,
+        total_count: i64,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    struct KeyAssignment {
+        id: String,
+        key_hash: String,
+        guardrail_id: String,
+        key_name: String,
+        key_label: String,
+        assigned_by: Option<String>,
+        created_at: String,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    pub(crate) struct KeyPage {
+        data: Vec<Key>,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    struct Key {
+        hash: String,
+        name: String,
+        label: String,
+        disabled: bool,
+        limit: Option<f64>,
+        limit_remaining: Option<f64>,
+        limit_reset: Option<String>,
+        include_byok_in_limit: bool,
+        usage: f64,
+        usage_daily: f64,
+        usage_weekly: f64,
+        usage_monthly: f64,
+        byok_usage: f64,
+        byok_usage_daily: f64,
+        byok_usage_weekly: f64,
+        byok_usage_monthly: f64,
+        created_at: String,
+        updated_at: Option<String>,
+        expires_at: Option<String>,
+        creator_user_id: Option<String>,
+        workspace_id: String,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    pub(crate) struct BulkAssign {
+        key_hashes: Vec<String>,
+    }
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize)]
-struct MinimalGuardrail {
-    id: String,
-    name: String,
-    description: Option<String>,
-    limit_usd: Option<f64>,
-    reset_interval: Option<String>,
-    allowed_providers: Option<Vec<String>>,
-    allowed_models: Option<Vec<String>>,
-    ignored_providers: Option<Vec<String>>,
-    ignored_models: Option<Vec<String>>,
-    enforce_zdr: Option<bool>,
-    enforce_zdr_anthropic: Option<bool>,
-    enforce_zdr_openai: Option<bool>,
-    enforce_zdr_google: Option<bool>,
-    enforce_zdr_xai: Option<bool>,
-    enforce_zdr_other: Option<bool>,
-    content_filters: Option<Vec<MinimalFilter>>,
-    content_filter_builtins: Option<Vec<MinimalBuiltin>>,
-    include_byok_in_budgets: bool,
-    enable_free_model_publication: Option<bool>,
-    enable_free_model_training: Option<bool>,
-    enable_paid_model_training: Option<bool>,
-    workspace_id: Option<String>,
-    created_at: String,
-    updated_at: Option<String>,
+/// Decodes the way the facade does (`serde_path_to_error` over a byte slice, so a failure names its JSON path).
+fn decode_like_the_facade<T: DeserializeOwned>(bytes: &[u8]) -> T {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).unwrap()
 }
 
-#[allow(dead_code)]
-#[derive(Deserialize)]
-struct MinimalFilter {
-    action: String,
-    label: Option<String>,
-    pattern: String,
-}
-
-#[allow(dead_code)]
-#[derive(Deserialize)]
-struct MinimalBuiltin {
-    action: String,
-    label: Option<String>,
-    slug: String,
-}
-
-fn decode_guardrail_page(c: &mut Criterion) {
-    let payload = guardrail_page(100);
-    let mut group = c.benchmark_group("decode/guardrails_page_100");
+fn decode_group<G: DeserializeOwned, F: DeserializeOwned>(
+    mut group: BenchmarkGroup<'_, WallTime>,
+    payload: &str,
+) {
     group.throughput(Throughput::Bytes(payload.len() as u64));
     group.bench_function("generated", |b| {
-        b.iter(|| {
-            serde_json::from_str::<openrouter_mgmt_gen::types::ListGuardrailsResponse>(black_box(
-                &payload,
-            ))
-            .unwrap()
-        })
+        b.iter(|| serde_json::from_str::<G>(black_box(payload)).unwrap())
+    });
+    group.bench_function("generated_facade_path", |b| {
+        b.iter(|| decode_like_the_facade::<G>(black_box(payload.as_bytes())))
     });
     group.bench_function("floor_minimal_structs", |b| {
-        b.iter(|| serde_json::from_str::<MinimalPage>(black_box(&payload)).unwrap())
+        b.iter(|| serde_json::from_str::<F>(black_box(payload)).unwrap())
     });
     group.bench_function("serde_json_value", |b| {
-        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&payload)).unwrap())
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(payload)).unwrap())
     });
     group.finish();
 }
 
-criterion_group!(benches, decode_guardrail_page);
+/// Encodes values decoded from `payload`; throughput is counted in the payload's bytes for every line, so the
+/// lines compare time for the same content.
+fn encode_group<G, F>(mut group: BenchmarkGroup<'_, WallTime>, payload: &str)
+where
+    G: DeserializeOwned + Serialize,
+    F: DeserializeOwned + Serialize,
+{
+    let generated: G = serde_json::from_str(payload).unwrap();
+    let floor: F = serde_json::from_str(payload).unwrap();
+    let value: serde_json::Value = serde_json::from_str(payload).unwrap();
+    group.throughput(Throughput::Bytes(payload.len() as u64));
+    group.bench_function("generated", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&generated)).unwrap())
+    });
+    group.bench_function("floor_minimal_structs", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&floor)).unwrap())
+    });
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&value)).unwrap())
+    });
+    group.finish();
+}
+
+fn bench_payload<G, F>(c: &mut Criterion, name: &str, payload: &str)
+where
+    G: DeserializeOwned + Serialize,
+    F: DeserializeOwned + Serialize,
+{
+    decode_group::<G, F>(c.benchmark_group(format!("decode/{name}")), payload);
+    encode_group::<G, F>(c.benchmark_group(format!("encode/{name}")), payload);
+}
+
+fn guardrails_page_100(c: &mut Criterion) {
+    bench_payload::<types::ListGuardrailsResponse, floor::GuardrailPage>(
+        c,
+        "guardrails_page_100",
+        &guardrail_page(100),
+    );
+}
+
+fn key_assignments_page_100(c: &mut Criterion) {
+    bench_payload::<types::ListKeyAssignmentsResponse, floor::KeyAssignmentPage>(
+        c,
+        "key_assignments_page_100",
+        &key_assignment_page(100),
+    );
+}
+
+fn keys_page_100(c: &mut Criterion) {
+    bench_payload::<types::ListResponse, floor::KeyPage>(c, "keys_page_100", &key_page(100));
+}
+
+fn bulk_assign_10000(c: &mut Criterion) {
+    bench_payload::<types::BulkAssignKeysRequest, floor::BulkAssign>(
+        c,
+        "bulk_assign_10000",
+        &bulk_assign_body(10_000),
+    );
+}
+
+criterion_group!(
+    benches,
+    guardrails_page_100,
+    key_assignments_page_100,
+    keys_page_100,
+    bulk_assign_10000
+);
 criterion_main!(benches);
