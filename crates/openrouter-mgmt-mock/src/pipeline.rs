@@ -1,0 +1,304 @@
+//! One request's path through the mock: read and record it, pick its fault, authenticate, run the operation
+//! under the state lock (never across an `.await`), and answer — or spoil the answer as the fault says.
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use futures::StreamExt as _;
+use axum::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use serde_json::{Map, Value, json};
+use tokio::sync::{Notify, watch};
+
+use crate::errors::{self, ApiError, Reply};
+use crate::faults::{Fault, Faults};
+use crate::pagination::Query;
+use crate::request_log::{RecordedRequest, RequestLog};
+use crate::routes::{self, BASE_PATH, Operation, Resolved, Unresolved};
+use crate::state::State;
+use crate::{assignments, auth, guardrails, keys};
+
+/// What every connection of one server shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
+    pub(crate) faults: Faults,
+    pub(crate) log: RequestLog,
+    pub(crate) shutdown: watch::Receiver<bool>,
+}
+
+impl Shared {
+    /// The state, locked (recovering from a poisoned lock: every write leaves the state consistent).
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sleeps for `duration`; false if the server is shutting down first.
+    async fn sleep(&self, duration: Duration) -> bool {
+        let mut shutdown = self.shutdown.clone();
+        tokio::select! {
+            () = tokio::time::sleep(duration) => true,
+            () = stopping(&mut shutdown) => false,
+        }
+    }
+}
+
+/// Resolves once the server is stopping (or its handle is gone).
+pub(crate) async fn stopping(shutdown: &mut watch::Receiver<bool>) {
+    // The guard `wait_for` returns is not `Send`: drop it here rather than hold it in a caller's future.
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+/// A request, read in full, as the operations need it.
+#[derive(Debug, Clone)]
+struct Call {
+    headers: HeaderMap,
+    query: Option<String>,
+    body: Bytes,
+    resolved: Result<Resolved, Unresolved>,
+}
+
+/// Serves one request. `kill` closes the request's connection (for the faults that hang up).
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    kill: Arc<Notify>,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, Infallible> {
+    let (parts, body) = request.into_parts();
+    // A client that breaks off its upload leaves an empty body, which the operations reject as malformed.
+    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let path = parts.uri.path().to_owned();
+    let relative = path
+        .strip_prefix(BASE_PATH)
+        .filter(|rest| rest.starts_with('/'))
+        .map(str::to_owned);
+    let resolved = match &relative {
+        Some(rest) => routes::resolve(&parts.method, &routes::segments(rest)),
+        None => Err(Unresolved::NotFound),
+    };
+    let operation = resolved.as_ref().ok().map(|r| r.operation);
+    let fault = shared
+        .faults
+        .take(parts.method.as_str(), relative.as_deref().unwrap_or(&path), operation);
+    shared.log.push(record(&parts.method, &path, &parts.uri, &parts.headers, &body, operation, fault.clone()));
+
+    if let Some(latency) = shared.faults.latency() {
+        if !shared.sleep(latency).await {
+            return hang_up(&kill).await;
+        }
+    }
+    let call = Call {
+        headers: parts.headers,
+        query: parts.uri.query().map(str::to_owned),
+        body,
+        resolved,
+    };
+    let reply = match fault {
+        Some(Fault::RateLimited {
+            retry_after_secs,
+            retry_after_ms,
+        }) => return Ok(respond(rate_limited(retry_after_secs, retry_after_ms))),
+        Some(Fault::Status(status)) => return Ok(respond(injected(status))),
+        Some(Fault::CloseBeforeResponse) => return hang_up(&kill).await,
+        Some(Fault::Delay(delay)) => {
+            // Detached from the connection: the operation runs after the delay even if the client left.
+            let detached = Arc::clone(&shared);
+            let task = tokio::spawn(async move {
+                if detached.sleep(delay).await {
+                    Some(execute(&detached, &call))
+                } else {
+                    None
+                }
+            });
+            match task.await {
+                Ok(Some(reply)) => reply,
+                _ => return hang_up(&kill).await,
+            }
+        }
+        _ => execute(&shared, &call),
+    };
+    Ok(match fault {
+        Some(Fault::ApplyThenStatus(status)) => respond(injected(status)),
+        Some(Fault::ApplyThenClose) => return hang_up(&kill).await,
+        Some(Fault::CloseMidBody) => close_mid_body(&reply),
+        Some(Fault::MalformedJson) => malformed(&reply),
+        Some(Fault::SchemaViolation) => respond(schema_violation(reply)),
+        _ => respond(reply),
+    })
+}
+
+/// Runs the operation a request resolved to, with authentication, under the state lock.
+fn execute(shared: &Shared, call: &Call) -> Reply {
+    let resolved = match &call.resolved {
+        Ok(resolved) => resolved,
+        Err(Unresolved::NotFound) => return ApiError::not_found("Not Found").into(),
+        Err(Unresolved::MethodNotAllowed) => {
+            return ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed").into();
+        }
+    };
+    let mut state = shared.state();
+    let result = auth::authenticate(&state, &call.headers).and_then(|caller| {
+        auth::authorize(&caller, resolved.operation)?;
+        let query = Query::parse(call.query.as_deref());
+        let param = resolved.param.as_deref().unwrap_or_default();
+        let body = &call.body[..];
+        let state = &mut *state;
+        match resolved.operation {
+            Operation::GetCurrentKey => keys::current(state, &caller),
+            Operation::ListKeys => keys::list(state, &query),
+            Operation::CreateKeys => keys::create(state, body),
+            Operation::GetKey => keys::get(state, param),
+            Operation::UpdateKeys => keys::update(state, param, body),
+            Operation::DeleteKeys => keys::delete(state, param),
+            Operation::ListGuardrails => guardrails::list(state, &query),
+            Operation::CreateGuardrail => guardrails::create(state, body),
+            Operation::GetGuardrail => guardrails::get(state, param),
+            Operation::UpdateGuardrail => guardrails::update(state, param, body),
+            Operation::DeleteGuardrail => guardrails::delete(state, param),
+            Operation::ListKeyAssignments => assignments::list_all_keys(state, &query),
+            Operation::ListMemberAssignments => assignments::list_all_members(state, &query),
+            Operation::ListGuardrailKeyAssignments => assignments::list_keys(state, param, &query),
+            Operation::BulkAssignKeysToGuardrail => assignments::assign_keys(state, param, body),
+            Operation::BulkUnassignKeysFromGuardrail => assignments::unassign_keys(state, param, body),
+            Operation::ListGuardrailMemberAssignments => assignments::list_members(state, param, &query),
+            Operation::BulkAssignMembersToGuardrail => assignments::assign_members(state, param, body),
+            Operation::BulkUnassignMembersFromGuardrail => assignments::unassign_members(state, param, body),
+        }
+    });
+    result.unwrap_or_else(Reply::from)
+}
+
+fn record(
+    method: &Method,
+    path: &str,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+    operation: Option<Operation>,
+    fault: Option<Fault>,
+) -> RecordedRequest {
+    let headers = headers
+        .iter()
+        .map(|(name, value)| {
+            let value = if name == header::AUTHORIZATION {
+                "[redacted]".to_owned()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            (name.as_str().to_owned(), value)
+        })
+        .collect();
+    RecordedRequest {
+        method: method.as_str().to_owned(),
+        path: path.to_owned(),
+        query: uri.query().map(str::to_owned),
+        headers,
+        body: body.to_vec(),
+        operation,
+        fault,
+    }
+}
+
+/// Closes the connection without answering: the connection task drops it when `kill` fires.
+async fn hang_up(kill: &Notify) -> Result<Response<Body>, Infallible> {
+    kill.notify_one();
+    std::future::pending().await
+}
+
+fn rate_limited(retry_after_secs: Option<u64>, retry_after_ms: Option<u64>) -> Reply {
+    let mut metadata = Map::new();
+    metadata.insert("error_type".to_owned(), json!("rate_limit_exceeded"));
+    let error = ApiError {
+        metadata: Some(metadata),
+        ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Rate limit exceeded")
+    };
+    let mut reply = Reply::from(error);
+    if let Some(secs) = retry_after_secs {
+        reply.headers.push((header::RETRY_AFTER, HeaderValue::from(secs)));
+    }
+    if let Some(ms) = retry_after_ms {
+        reply
+            .headers
+            .push((header::HeaderName::from_static("retry-after-ms"), HeaderValue::from(ms)));
+    }
+    reply
+}
+
+fn injected(status: u16) -> Reply {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    ApiError::new(status, errors::default_message(status)).into()
+}
+
+fn response_head(reply: &Reply, length: usize) -> axum::http::response::Builder {
+    let mut builder = Response::builder()
+        .status(reply.status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, length);
+    for (name, value) in &reply.headers {
+        builder = builder.header(name, value);
+    }
+    builder
+}
+
+fn json_bytes(body: &Value) -> Vec<u8> {
+    serde_json::to_vec(body).expect("a JSON value always serializes")
+}
+
+fn respond(reply: Reply) -> Response<Body> {
+    let bytes = json_bytes(&reply.body);
+    response_head(&reply, bytes.len())
+        .body(Body::from(bytes))
+        .expect("a valid response head")
+}
+
+/// The real status and headers (with the full `Content-Length`), half the body, then a broken connection.
+fn close_mid_body(reply: &Reply) -> Response<Body> {
+    let bytes = json_bytes(&reply.body);
+    let half = Bytes::from(bytes[..bytes.len() / 2].to_vec());
+    let chunks = futures::stream::iter([Ok::<_, std::io::Error>(half)]).chain(futures::stream::once(async {
+        // Let the first half reach the socket before the body fails and hyper drops the connection.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Err(std::io::Error::other("openrouter-mgmt-mock: connection closed mid-body"))
+    }));
+    response_head(reply, bytes.len())
+        .body(Body::from_stream(chunks))
+        .expect("a valid response head")
+}
+
+/// The real status, but JSON cut in half.
+fn malformed(reply: &Reply) -> Response<Body> {
+    let bytes = json_bytes(&reply.body);
+    let cut = bytes[..bytes.len() / 2].to_vec();
+    response_head(reply, cut.len())
+        .body(Body::from(cut))
+        .expect("a valid response head")
+}
+
+/// Valid JSON missing a required field: the object's `id`/`hash` (or first element's), else its first field.
+fn schema_violation(mut reply: Reply) -> Reply {
+    fn drop_identity(object: &mut Map<String, Value>) -> bool {
+        ["id", "hash"].iter().any(|f| object.remove(*f).is_some())
+    }
+    let Value::Object(top) = &mut reply.body else {
+        reply.body = json!({});
+        return reply;
+    };
+    let removed = match top.get_mut("data") {
+        Some(Value::Object(data)) => drop_identity(data),
+        Some(Value::Array(items)) => items
+            .first_mut()
+            .and_then(Value::as_object_mut)
+            .is_some_and(drop_identity),
+        _ => false,
+    };
+    if !removed {
+        if let Some(first) = top.keys().next().cloned() {
+            top.remove(&first);
+        }
+    }
+    reply
+}
+

@@ -1,0 +1,273 @@
+//! Starting and stopping the mock: [`MockServer`] and its builder, the accept loop on loopback, and one task per
+//! connection that can drop its connection on purpose. Dropping the handle stops everything.
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, watch};
+use tokio::task::{JoinHandle, JoinSet};
+use uuid::Uuid;
+
+use crate::faults::{FaultRule, Faults, Route};
+use crate::pipeline::{self, Shared};
+use crate::request_log::{RecordedRequest, RequestLog};
+use crate::routes::BASE_PATH;
+use crate::seed::{self, SeedConfig};
+
+/// A running mock of the management API on `127.0.0.1`. Stops when dropped.
+#[derive(Debug)]
+pub struct MockServer {
+    address: SocketAddr,
+    shared: Arc<Shared>,
+    management_key: String,
+    non_management_key: String,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// Configures a [`MockServer`]: seed, amount of data, keys and faults.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct MockServerBuilder {
+    config: SeedConfig,
+    port: u16,
+    rules: Vec<FaultRule>,
+}
+
+impl MockServer {
+    /// Starts an empty mock (seed 0, no keys or guardrails, members `user_1`..`user_10`) on a free port.
+    ///
+    /// # Errors
+    /// If no loopback port can be bound.
+    pub async fn start() -> io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    /// A builder for a seeded or otherwise configured mock.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder {
+            config: SeedConfig::default(),
+            port: 0,
+            rules: Vec::new(),
+        }
+    }
+
+    /// The base URL to give a client, e.g. `http://127.0.0.1:49152/api/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{BASE_PATH}", self.address)
+    }
+
+    /// The socket address the mock listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The management key (`sk-or-v1-…`): a bearer token that may run every operation.
+    pub fn management_key(&self) -> &str {
+        &self.management_key
+    }
+
+    /// A valid key that is not a management key: `GET /key` works, every other operation answers 403.
+    pub fn non_management_key(&self) -> &str {
+        &self.non_management_key
+    }
+
+    /// The fault controls (rules, failure rate, latency).
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.log.snapshot()
+    }
+
+    /// The requests received so far that match `route` (e.g. to count attempts of one operation).
+    pub fn requests_to(&self, route: impl Into<Route>) -> Vec<RecordedRequest> {
+        let route = route.into();
+        self.requests()
+            .into_iter()
+            .filter(|r| route.matches_request(r))
+            .collect()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        self.shared.log.clear();
+    }
+
+    /// The id of the default workspace, where keys and guardrails go unless a request names another.
+    pub fn default_workspace_id(&self) -> Uuid {
+        self.shared.state().default_workspace_id
+    }
+
+    /// The organization's member user ids (`user_1`, `user_2`, …).
+    pub fn members(&self) -> Vec<String> {
+        self.shared.state().members().to_vec()
+    }
+
+    /// How many API keys exist (in every workspace, disabled or not).
+    pub fn key_count(&self) -> usize {
+        self.shared.state().keys().count()
+    }
+
+    /// How many guardrails exist (in every workspace).
+    pub fn guardrail_count(&self) -> usize {
+        self.shared.state().guardrails().count()
+    }
+
+    /// The guardrail a key is assigned to, if any.
+    pub fn key_guardrail(&self, key_hash: &str) -> Option<Uuid> {
+        self.shared.state().key_guardrail(key_hash)
+    }
+
+    /// The guardrail a member is assigned to, if any.
+    pub fn member_guardrail(&self, user_id: &str) -> Option<Uuid> {
+        self.shared.state().member_guardrail(user_id)
+    }
+
+    /// Stops the server and waits until its listener and connections are closed.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            // Aborting the accept loop drops its JoinSet, which aborts every connection task.
+            task.abort();
+        }
+    }
+}
+
+impl MockServerBuilder {
+    /// The seed every id, hash, key and random fault is drawn from (default 0).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.seed = seed;
+        self
+    }
+
+    /// How many API keys to start with (default 0). Names `Seed key 1`…; about one in ten is disabled.
+    pub fn keys(mut self, n: usize) -> Self {
+        self.config.keys = n;
+        self
+    }
+
+    /// How many guardrails to start with (default 0), named `Seed guardrail 1`….
+    pub fn guardrails(mut self, n: usize) -> Self {
+        self.config.guardrails = n;
+        self
+    }
+
+    /// How many organization members to start with (default 10): `user_1`..`user_n`.
+    pub fn members(mut self, n: usize) -> Self {
+        self.config.members = n;
+        self
+    }
+
+    /// Assigns the first `n` seeded keys to seeded guardrails (picked by the seed). Needs guardrails.
+    pub fn assigned_keys(mut self, n: usize) -> Self {
+        self.config.assigned_keys = n;
+        self
+    }
+
+    /// Assigns the first `n` members to seeded guardrails (picked by the seed). Needs guardrails.
+    pub fn assigned_members(mut self, n: usize) -> Self {
+        self.config.assigned_members = n;
+        self
+    }
+
+    /// Uses this management key instead of one derived from the seed.
+    pub fn management_key(mut self, key: impl Into<String>) -> Self {
+        self.config.management_key = Some(key.into());
+        self
+    }
+
+    /// Listens on this loopback port instead of a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Installs a fault rule before the first request.
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// Binds `127.0.0.1:<port>` and starts serving. Must be called inside a Tokio runtime.
+    ///
+    /// # Errors
+    /// If the port cannot be bound.
+    pub async fn start(self) -> io::Result<MockServer> {
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
+        let address = listener.local_addr()?;
+        let state = seed::build(&self.config);
+        let (management_key, non_management_key) =
+            (state.management_key.clone(), state.non_management_key.clone());
+        let faults = Faults::new(self.config.seed);
+        for rule in self.rules {
+            faults.add(rule);
+        }
+        let (stop, stopped) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            state: Mutex::new(state),
+            faults,
+            log: RequestLog::default(),
+            shutdown: stopped.clone(),
+        });
+        let task = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stopped));
+        Ok(MockServer {
+            address,
+            shared,
+            management_key,
+            non_management_key,
+            stop,
+            task: Some(task),
+        })
+    }
+}
+
+/// Accepts connections until told to stop; returning drops (and so aborts) every connection task.
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    let for_connections = stopped.clone();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(serve_connection(stream, Arc::clone(&shared), for_connections.clone()));
+                }
+                // Out of file descriptors or similar: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            () = pipeline::stopping(&mut stopped) => break,
+        }
+    }
+}
+
+/// Serves HTTP/1.1 on one connection until the client leaves, a fault hangs up, or the server stops.
+async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    let kill = Arc::new(Notify::new());
+    let service_kill = Arc::clone(&kill);
+    let service = hyper::service::service_fn(move |request| {
+        pipeline::handle(Arc::clone(&shared), Arc::clone(&service_kill), request)
+    });
+    let connection = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        _ = connection => {}
+        () = kill.notified() => {}
+        () = pipeline::stopping(&mut stopped) => {}
+    }
+}

@@ -1,0 +1,365 @@
+//! The mock's memory: API keys, guardrails, key and member assignments and organization members, with the
+//! invariants the real API keeps (a key or member holds at most one guardrail; deletes cascade to assignments).
+//!
+//! Every collection is ordered by creation (a sequence number), so lists and pages are stable. Timestamps come
+//! from a logical clock (one second per write from 2025-01-01T00:00:00Z), so a seed and a sequence of requests
+//! determine every byte the mock answers.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use openrouter_mgmt_gen::types;
+use uuid::Uuid;
+
+use crate::rng::Rng;
+
+/// The logical clock's origin: 2025-01-01T00:00:00Z.
+const CLOCK_ORIGIN: i64 = 1_735_689_600;
+
+/// An API key as the mock stores it (the plaintext secret lives in [`State::secrets`] only).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ApiKeyRecord {
+    pub(crate) hash: String,
+    pub(crate) name: String,
+    pub(crate) label: String,
+    pub(crate) disabled: bool,
+    pub(crate) limit: Option<f64>,
+    pub(crate) limit_reset: Option<String>,
+    pub(crate) include_byok_in_limit: bool,
+    pub(crate) usage: f64,
+    pub(crate) byok_usage: f64,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: Option<String>,
+    pub(crate) creator_user_id: Option<String>,
+    pub(crate) workspace_id: String,
+    pub(crate) expires_at: Option<DateTime<Utc>>,
+}
+
+/// A key's assignment to a guardrail.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct KeyAssignmentRecord {
+    pub(crate) id: Uuid,
+    pub(crate) key_hash: String,
+    pub(crate) guardrail_id: Uuid,
+    pub(crate) assigned_by: Option<String>,
+    pub(crate) created_at: String,
+}
+
+/// A member's assignment to a guardrail.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MemberAssignmentRecord {
+    pub(crate) id: Uuid,
+    pub(crate) user_id: String,
+    pub(crate) guardrail_id: Uuid,
+    pub(crate) assigned_by: Option<String>,
+    pub(crate) created_at: String,
+}
+
+/// What an assignment request did to one key or member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AssignOutcome {
+    /// Not assigned before: now assigned to this guardrail.
+    Assigned,
+    /// Was assigned to another guardrail: moved to this one (the old assignment is gone).
+    Moved,
+    /// Already assigned to this guardrail: nothing changed.
+    Unchanged,
+    /// No such key or member: ignored.
+    Unknown,
+}
+
+/// Everything the mock knows. Held behind a `std::sync::Mutex`; no lock is ever held across an `.await`.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) rng: Rng,
+    clock: i64,
+    next_seq: u64,
+    pub(crate) management_key: String,
+    pub(crate) non_management_key: String,
+    pub(crate) default_workspace_id: Uuid,
+    pub(crate) organization_id: String,
+    /// The user the management key belongs to: `assigned_by` of every assignment it makes.
+    pub(crate) owner_user_id: String,
+    keys: BTreeMap<u64, ApiKeyRecord>,
+    key_seq: HashMap<String, u64>,
+    /// Plaintext secret → key hash, for keys created through the API (they authenticate as ordinary keys).
+    secrets: HashMap<String, String>,
+    guardrails: BTreeMap<u64, types::Guardrail>,
+    guardrail_seq: HashMap<Uuid, u64>,
+    key_assignments: BTreeMap<u64, KeyAssignmentRecord>,
+    key_assignment_seq: HashMap<String, u64>,
+    member_assignments: BTreeMap<u64, MemberAssignmentRecord>,
+    member_assignment_seq: HashMap<String, u64>,
+    members: Vec<String>,
+    member_set: HashSet<String>,
+}
+
+impl State {
+    /// An empty organization whose ids and secrets come from `rng`; `management_key` overrides the generated one.
+    pub(crate) fn new(mut rng: Rng, management_key: Option<String>) -> Self {
+        let generated_management_key = format!("sk-or-v1-{}", rng.hex64());
+        let non_management_key = format!("sk-or-v1-{}", rng.hex64());
+        let default_workspace_id = rng.uuid();
+        let organization_id = format!("org_{}", &rng.hex64()[..24]);
+        Self {
+            rng,
+            clock: 0,
+            next_seq: 0,
+            management_key: management_key.unwrap_or(generated_management_key),
+            non_management_key,
+            default_workspace_id,
+            organization_id,
+            owner_user_id: "user_owner".to_owned(),
+            keys: BTreeMap::new(),
+            key_seq: HashMap::new(),
+            secrets: HashMap::new(),
+            guardrails: BTreeMap::new(),
+            guardrail_seq: HashMap::new(),
+            key_assignments: BTreeMap::new(),
+            key_assignment_seq: HashMap::new(),
+            member_assignments: BTreeMap::new(),
+            member_assignment_seq: HashMap::new(),
+            members: Vec::new(),
+            member_set: HashSet::new(),
+        }
+    }
+
+    /// Advances the logical clock by one second and returns the new time, e.g. `2025-01-01T00:00:01Z`.
+    pub(crate) fn now(&mut self) -> String {
+        self.clock += 1;
+        DateTime::from_timestamp(CLOCK_ORIGIN + self.clock, 0)
+            .expect("the logical clock stays in range")
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    }
+
+    fn seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+
+    /// The default workspace id as the API renders it.
+    pub(crate) fn default_workspace(&self) -> String {
+        self.default_workspace_id.to_string()
+    }
+
+    // ---- keys ----
+
+    /// Makes a fresh key hash and plaintext secret (`sk-or-v1-<64 hex>`) and the masked label shown for it.
+    pub(crate) fn new_secret(&mut self) -> (String, String, String) {
+        let hash = self.rng.hex64();
+        let secret_hex = self.rng.hex64();
+        let label = format!("sk-or-v1-{}...{}", &secret_hex[..3], &secret_hex[60..]);
+        (hash, format!("sk-or-v1-{secret_hex}"), label)
+    }
+
+    /// Stores a key; `secret` (if any) then authenticates as that key.
+    pub(crate) fn insert_key(&mut self, key: ApiKeyRecord, secret: Option<String>) {
+        let seq = self.seq();
+        if let Some(secret) = secret {
+            self.secrets.insert(secret, key.hash.clone());
+        }
+        self.key_seq.insert(key.hash.clone(), seq);
+        self.keys.insert(seq, key);
+    }
+
+    /// The key with this hash.
+    pub(crate) fn key(&self, hash: &str) -> Option<&ApiKeyRecord> {
+        self.key_seq.get(hash).and_then(|seq| self.keys.get(seq))
+    }
+
+    /// The key with this hash, for an update.
+    pub(crate) fn key_mut(&mut self, hash: &str) -> Option<&mut ApiKeyRecord> {
+        let seq = *self.key_seq.get(hash)?;
+        self.keys.get_mut(&seq)
+    }
+
+    /// The hash of the key whose plaintext secret is `secret`.
+    pub(crate) fn key_hash_for_secret(&self, secret: &str) -> Option<&str> {
+        self.secrets.get(secret).map(String::as_str)
+    }
+
+    /// Every key, in creation order.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &ApiKeyRecord> {
+        self.keys.values()
+    }
+
+    /// Deletes a key, its secret and its guardrail assignment. False if there was no such key.
+    pub(crate) fn remove_key(&mut self, hash: &str) -> bool {
+        let Some(seq) = self.key_seq.remove(hash) else {
+            return false;
+        };
+        self.keys.remove(&seq);
+        self.secrets.retain(|_, h| h != hash);
+        if let Some(aseq) = self.key_assignment_seq.remove(hash) {
+            self.key_assignments.remove(&aseq);
+        }
+        true
+    }
+
+    // ---- guardrails ----
+
+    /// Stores a guardrail.
+    pub(crate) fn insert_guardrail(&mut self, guardrail: types::Guardrail) {
+        let seq = self.seq();
+        self.guardrail_seq.insert(guardrail.id, seq);
+        self.guardrails.insert(seq, guardrail);
+    }
+
+    /// The guardrail with this id.
+    pub(crate) fn guardrail(&self, id: Uuid) -> Option<&types::Guardrail> {
+        self.guardrail_seq.get(&id).and_then(|seq| self.guardrails.get(seq))
+    }
+
+    /// The guardrail with this id, for an update.
+    pub(crate) fn guardrail_mut(&mut self, id: Uuid) -> Option<&mut types::Guardrail> {
+        let seq = *self.guardrail_seq.get(&id)?;
+        self.guardrails.get_mut(&seq)
+    }
+
+    /// Every guardrail, in creation order.
+    pub(crate) fn guardrails(&self) -> impl Iterator<Item = &types::Guardrail> {
+        self.guardrails.values()
+    }
+
+    /// Deletes a guardrail and every key and member assignment to it. False if there was no such guardrail.
+    pub(crate) fn remove_guardrail(&mut self, id: Uuid) -> bool {
+        let Some(seq) = self.guardrail_seq.remove(&id) else {
+            return false;
+        };
+        self.guardrails.remove(&seq);
+        let key_seq = &mut self.key_assignment_seq;
+        self.key_assignments.retain(|_, a| {
+            let keep = a.guardrail_id != id;
+            if !keep {
+                key_seq.remove(&a.key_hash);
+            }
+            keep
+        });
+        let member_seq = &mut self.member_assignment_seq;
+        self.member_assignments.retain(|_, a| {
+            let keep = a.guardrail_id != id;
+            if !keep {
+                member_seq.remove(&a.user_id);
+            }
+            keep
+        });
+        true
+    }
+
+    // ---- members ----
+
+    /// Adds an organization member (ignored if already present).
+    pub(crate) fn add_member(&mut self, user_id: String) {
+        if self.member_set.insert(user_id.clone()) {
+            self.members.push(user_id);
+        }
+    }
+
+    /// Every member, in the order they joined.
+    pub(crate) fn members(&self) -> &[String] {
+        &self.members
+    }
+
+    // ---- assignments ----
+
+    /// Assigns a key to a guardrail, replacing any assignment it had (which then disappears from every list).
+    pub(crate) fn assign_key(&mut self, hash: &str, guardrail_id: Uuid) -> AssignOutcome {
+        if self.key(hash).is_none() {
+            return AssignOutcome::Unknown;
+        }
+        let mut outcome = AssignOutcome::Assigned;
+        if let Some(&seq) = self.key_assignment_seq.get(hash) {
+            if self.key_assignments[&seq].guardrail_id == guardrail_id {
+                return AssignOutcome::Unchanged;
+            }
+            self.key_assignments.remove(&seq);
+            outcome = AssignOutcome::Moved;
+        }
+        let record = KeyAssignmentRecord {
+            id: self.rng.uuid(),
+            key_hash: hash.to_owned(),
+            guardrail_id,
+            assigned_by: Some(self.owner_user_id.clone()),
+            created_at: self.now(),
+        };
+        let seq = self.seq();
+        self.key_assignment_seq.insert(hash.to_owned(), seq);
+        self.key_assignments.insert(seq, record);
+        outcome
+    }
+
+    /// Removes a key's assignment if (and only if) it is to this guardrail. True if one was removed.
+    pub(crate) fn unassign_key(&mut self, hash: &str, guardrail_id: Uuid) -> bool {
+        match self.key_assignment_seq.get(hash) {
+            Some(&seq) if self.key_assignments[&seq].guardrail_id == guardrail_id => {
+                self.key_assignments.remove(&seq);
+                self.key_assignment_seq.remove(hash);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Every key assignment, oldest first.
+    pub(crate) fn key_assignments(&self) -> impl Iterator<Item = &KeyAssignmentRecord> {
+        self.key_assignments.values()
+    }
+
+    /// The guardrail a key is assigned to, if any.
+    pub(crate) fn key_guardrail(&self, hash: &str) -> Option<Uuid> {
+        self.key_assignment_seq
+            .get(hash)
+            .map(|seq| self.key_assignments[seq].guardrail_id)
+    }
+
+    /// Assigns a member to a guardrail, replacing any assignment they had.
+    pub(crate) fn assign_member(&mut self, user_id: &str, guardrail_id: Uuid) -> AssignOutcome {
+        if !self.member_set.contains(user_id) {
+            return AssignOutcome::Unknown;
+        }
+        let mut outcome = AssignOutcome::Assigned;
+        if let Some(&seq) = self.member_assignment_seq.get(user_id) {
+            if self.member_assignments[&seq].guardrail_id == guardrail_id {
+                return AssignOutcome::Unchanged;
+            }
+            self.member_assignments.remove(&seq);
+            outcome = AssignOutcome::Moved;
+        }
+        let record = MemberAssignmentRecord {
+            id: self.rng.uuid(),
+            user_id: user_id.to_owned(),
+            guardrail_id,
+            assigned_by: Some(self.owner_user_id.clone()),
+            created_at: self.now(),
+        };
+        let seq = self.seq();
+        self.member_assignment_seq.insert(user_id.to_owned(), seq);
+        self.member_assignments.insert(seq, record);
+        outcome
+    }
+
+    /// Removes a member's assignment if (and only if) it is to this guardrail. True if one was removed.
+    pub(crate) fn unassign_member(&mut self, user_id: &str, guardrail_id: Uuid) -> bool {
+        match self.member_assignment_seq.get(user_id) {
+            Some(&seq) if self.member_assignments[&seq].guardrail_id == guardrail_id => {
+                self.member_assignments.remove(&seq);
+                self.member_assignment_seq.remove(user_id);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Every member assignment, oldest first.
+    pub(crate) fn member_assignments(&self) -> impl Iterator<Item = &MemberAssignmentRecord> {
+        self.member_assignments.values()
+    }
+
+    /// The guardrail a member is assigned to, if any.
+    pub(crate) fn member_guardrail(&self, user_id: &str) -> Option<Uuid> {
+        self.member_assignment_seq
+            .get(user_id)
+            .map(|seq| self.member_assignments[seq].guardrail_id)
+    }
+}
