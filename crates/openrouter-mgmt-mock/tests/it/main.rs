@@ -1,0 +1,10 @@
+//! End-to-end tests of the mock over real loopback sockets with a plain reqwest client, one binary for link time.
+
+mod assignments;
+mod auth;
+mod common;
+mod faults;
+mod guardrails;
+mod keys;
+mod log_and_seed;
+mod pagination;
