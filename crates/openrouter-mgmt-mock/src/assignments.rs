@@ -30,14 +30,20 @@ pub(crate) fn list_all_members(state: &State, query: &Query) -> Result<Reply, Ap
     let (offset, limit) = (query.offset()?, query.limit()?);
     let total = state.member_assignments().count();
     let page = state.member_assignments().skip(offset).take(limit);
-    Ok(Reply::ok(render::member_assignment_page(state, page, total)))
+    Ok(Reply::ok(render::member_assignment_page(
+        state, page, total,
+    )))
 }
 
 /// `GET /guardrails/{id}/assignments/keys`.
 pub(crate) fn list_keys(state: &State, raw_id: &str, query: &Query) -> Result<Reply, ApiError> {
     let (offset, limit) = (query.offset()?, query.limit()?);
     let id = existing_id(state, raw_id)?;
-    let matching = || state.key_assignments().filter(move |a| a.guardrail_id == id);
+    let matching = || {
+        state
+            .key_assignments()
+            .filter(move |a| a.guardrail_id == id)
+    };
     let total = matching().count();
     let page = matching().skip(offset).take(limit);
     Ok(Reply::ok(render::key_assignment_page(state, page, total)))
@@ -47,19 +53,30 @@ pub(crate) fn list_keys(state: &State, raw_id: &str, query: &Query) -> Result<Re
 pub(crate) fn list_members(state: &State, raw_id: &str, query: &Query) -> Result<Reply, ApiError> {
     let (offset, limit) = (query.offset()?, query.limit()?);
     let id = existing_id(state, raw_id)?;
-    let matching = || state.member_assignments().filter(move |a| a.guardrail_id == id);
+    let matching = || {
+        state
+            .member_assignments()
+            .filter(move |a| a.guardrail_id == id)
+    };
     let total = matching().count();
     let page = matching().skip(offset).take(limit);
-    Ok(Reply::ok(render::member_assignment_page(state, page, total)))
+    Ok(Reply::ok(render::member_assignment_page(
+        state, page, total,
+    )))
 }
 
 /// Distinct ids in request order, or a 400 for an empty list (`minItems: 1`).
 fn distinct(field: &str, ids: Vec<String>) -> Result<Vec<String>, ApiError> {
     if ids.is_empty() {
-        return Err(ApiError::bad_request(format!("`{field}` must have at least 1 item")));
+        return Err(ApiError::bad_request(format!(
+            "`{field}` must have at least 1 item"
+        )));
     }
     let mut seen = HashSet::new();
-    Ok(ids.into_iter().filter(|id| seen.insert(id.clone())).collect())
+    Ok(ids
+        .into_iter()
+        .filter(|id| seen.insert(id.clone()))
+        .collect())
 }
 
 fn changed(outcome: AssignOutcome) -> bool {
@@ -69,9 +86,15 @@ fn changed(outcome: AssignOutcome) -> bool {
 /// `POST /guardrails/{id}/assignments/keys`.
 pub(crate) fn assign_keys(state: &mut State, raw_id: &str, body: &[u8]) -> Result<Reply, ApiError> {
     let request: types::BulkAssignKeysRequest = body::parse(body)?;
-    let hashes = distinct("key_hashes", request.key_hashes.into_iter().map(String::from).collect())?;
+    let hashes = distinct(
+        "key_hashes",
+        request.key_hashes.into_iter().map(String::from).collect(),
+    )?;
     let id = existing_id(state, raw_id)?;
-    let count = hashes.iter().filter(|h| changed(state.assign_key(h, id))).count();
+    let count = hashes
+        .iter()
+        .filter(|h| changed(state.assign_key(h, id)))
+        .count();
     let body = types::BulkAssignKeysResponse {
         assigned_count: render::count(count),
     };
@@ -79,9 +102,16 @@ pub(crate) fn assign_keys(state: &mut State, raw_id: &str, body: &[u8]) -> Resul
 }
 
 /// `POST /guardrails/{id}/assignments/keys/remove`.
-pub(crate) fn unassign_keys(state: &mut State, raw_id: &str, body: &[u8]) -> Result<Reply, ApiError> {
+pub(crate) fn unassign_keys(
+    state: &mut State,
+    raw_id: &str,
+    body: &[u8],
+) -> Result<Reply, ApiError> {
     let request: types::BulkUnassignKeysRequest = body::parse(body)?;
-    let hashes = distinct("key_hashes", request.key_hashes.into_iter().map(String::from).collect())?;
+    let hashes = distinct(
+        "key_hashes",
+        request.key_hashes.into_iter().map(String::from).collect(),
+    )?;
     let id = existing_id(state, raw_id)?;
     let count = hashes.iter().filter(|h| state.unassign_key(h, id)).count();
     let body = types::BulkUnassignKeysResponse {
@@ -91,14 +121,25 @@ pub(crate) fn unassign_keys(state: &mut State, raw_id: &str, body: &[u8]) -> Res
 }
 
 /// `POST /guardrails/{id}/assignments/members`.
-pub(crate) fn assign_members(state: &mut State, raw_id: &str, body: &[u8]) -> Result<Reply, ApiError> {
+pub(crate) fn assign_members(
+    state: &mut State,
+    raw_id: &str,
+    body: &[u8],
+) -> Result<Reply, ApiError> {
     let request: types::BulkAssignMembersRequest = body::parse(body)?;
     let users = distinct(
         "member_user_ids",
-        request.member_user_ids.into_iter().map(String::from).collect(),
+        request
+            .member_user_ids
+            .into_iter()
+            .map(String::from)
+            .collect(),
     )?;
     let id = existing_id(state, raw_id)?;
-    let count = users.iter().filter(|u| changed(state.assign_member(u, id))).count();
+    let count = users
+        .iter()
+        .filter(|u| changed(state.assign_member(u, id)))
+        .count();
     let body = types::BulkAssignMembersResponse {
         assigned_count: render::count(count),
     };
@@ -106,14 +147,25 @@ pub(crate) fn assign_members(state: &mut State, raw_id: &str, body: &[u8]) -> Re
 }
 
 /// `POST /guardrails/{id}/assignments/members/remove`.
-pub(crate) fn unassign_members(state: &mut State, raw_id: &str, body: &[u8]) -> Result<Reply, ApiError> {
+pub(crate) fn unassign_members(
+    state: &mut State,
+    raw_id: &str,
+    body: &[u8],
+) -> Result<Reply, ApiError> {
     let request: types::BulkUnassignMembersRequest = body::parse(body)?;
     let users = distinct(
         "member_user_ids",
-        request.member_user_ids.into_iter().map(String::from).collect(),
+        request
+            .member_user_ids
+            .into_iter()
+            .map(String::from)
+            .collect(),
     )?;
     let id = existing_id(state, raw_id)?;
-    let count = users.iter().filter(|u| state.unassign_member(u, id)).count();
+    let count = users
+        .iter()
+        .filter(|u| state.unassign_member(u, id))
+        .count();
     let body = types::BulkUnassignMembersResponse {
         unassigned_count: render::count(count),
     };

@@ -37,7 +37,9 @@ pub(crate) fn authenticate(state: &State, headers: &HeaderMap) -> Result<Caller,
     }
     match state.key_hash_for_secret(token) {
         // A disabled key no longer authenticates.
-        Some(hash) if state.key(hash).is_some_and(|k| !k.disabled) => Ok(Caller::Key(hash.to_owned())),
+        Some(hash) if state.key(hash).is_some_and(|k| !k.disabled) => {
+            Ok(Caller::Key(hash.to_owned()))
+        }
         _ => Err(ApiError::new(StatusCode::UNAUTHORIZED, "User not found.")),
     }
 }

@@ -95,7 +95,12 @@ pub(crate) fn check_non_negative(field: &str, value: Option<f64>) -> Result<(), 
 }
 
 /// A 400 unless an open enum value is one the spec lists.
-pub(crate) fn check_known(field: &str, known: bool, value: &str, allowed: &[&str]) -> Result<(), ApiError> {
+pub(crate) fn check_known(
+    field: &str,
+    known: bool,
+    value: &str,
+    allowed: &[&str],
+) -> Result<(), ApiError> {
     if known {
         Ok(())
     } else {
@@ -118,8 +123,14 @@ mod tests {
     #[test]
     fn absent_null_and_value_are_distinct() {
         assert_eq!(parse::<Body>(b"{}").unwrap().limit, Patch::Absent);
-        assert_eq!(parse::<Body>(br#"{"limit":null}"#).unwrap().limit, Patch::Null);
-        assert_eq!(parse::<Body>(br#"{"limit":5}"#).unwrap().limit, Patch::Value(5.0));
+        assert_eq!(
+            parse::<Body>(br#"{"limit":null}"#).unwrap().limit,
+            Patch::Null
+        );
+        assert_eq!(
+            parse::<Body>(br#"{"limit":5}"#).unwrap().limit,
+            Patch::Value(5.0)
+        );
     }
 
     #[test]

@@ -79,7 +79,9 @@ impl fmt::Display for Fault {
                 match (retry_after_secs, retry_after_ms) {
                     (None, None) => Ok(()),
                     (s, None) => write!(f, ":{}", s.unwrap_or_default()),
-                    (s, Some(ms)) => write!(f, ":{}:{ms}", s.map(|s| s.to_string()).unwrap_or_default()),
+                    (s, Some(ms)) => {
+                        write!(f, ":{}:{ms}", s.map(|s| s.to_string()).unwrap_or_default())
+                    }
                 }
             }
             Fault::Status(status) => write!(f, "{status}"),
@@ -109,7 +111,9 @@ impl std::error::Error for FaultParseError {}
 fn parse_status(s: &str) -> Result<u16, FaultParseError> {
     match s.parse::<u16>() {
         Ok(status) if (400..=599).contains(&status) => Ok(status),
-        _ => Err(FaultParseError(format!("{s:?} is not an error status (400..=599)"))),
+        _ => Err(FaultParseError(format!(
+            "{s:?} is not an error status (400..=599)"
+        ))),
     }
 }
 
@@ -159,7 +163,9 @@ impl FromStr for Fault {
                     Fault::ApplyThenStatus(parse_status(status)?)
                 } else {
                     Fault::Status(parse_status(s).map_err(|_| {
-                        FaultParseError(format!("unknown fault {s:?} (see `openrouter-mgmt-mock --help`)"))
+                        FaultParseError(format!(
+                            "unknown fault {s:?} (see `openrouter-mgmt-mock --help`)"
+                        ))
                     })?)
                 }
             }
@@ -186,7 +192,12 @@ pub enum Route {
 
 impl Route {
     /// Whether a request with this method, path (relative to `/api/v1`) and operation matches.
-    pub(crate) fn matches(&self, method: &str, relative_path: &str, operation: Option<Operation>) -> bool {
+    pub(crate) fn matches(
+        &self,
+        method: &str,
+        relative_path: &str,
+        operation: Option<Operation>,
+    ) -> bool {
         match self {
             Route::Any => true,
             Route::Operation(op) => operation == Some(*op),
@@ -199,17 +210,19 @@ impl Route {
                 }
                 let actual = routes::segments(relative_path);
                 actual.len() == segments.len()
-                    && segments
-                        .iter()
-                        .zip(&actual)
-                        .all(|(p, a)| p == "*" || (p.starts_with('{') && p.ends_with('}')) || p == a)
+                    && segments.iter().zip(&actual).all(|(p, a)| {
+                        p == "*" || (p.starts_with('{') && p.ends_with('}')) || p == a
+                    })
             }
         }
     }
 
     /// Whether a recorded request matches this route.
     pub fn matches_request(&self, request: &crate::RecordedRequest) -> bool {
-        let relative = request.path.strip_prefix(routes::BASE_PATH).unwrap_or(&request.path);
+        let relative = request
+            .path
+            .strip_prefix(routes::BASE_PATH)
+            .unwrap_or(&request.path);
         self.matches(&request.method, relative, request.operation)
     }
 }
@@ -233,7 +246,9 @@ impl FromStr for Route {
         if let Some((method, path)) = s.split_once(' ') {
             let path = path.trim();
             if !path.starts_with('/') {
-                return Err(FaultParseError(format!("route path {path:?} must start with /")));
+                return Err(FaultParseError(format!(
+                    "route path {path:?} must start with /"
+                )));
             }
             let path = path.strip_prefix(routes::BASE_PATH).unwrap_or(path);
             let method = method.trim().to_ascii_uppercase();
@@ -242,9 +257,11 @@ impl FromStr for Route {
                 segments: routes::segments(path),
             });
         }
-        s.parse::<Operation>()
-            .map(Route::Operation)
-            .map_err(|e| FaultParseError(format!("{e}; a route is `*`, an operationId or `METHOD /path`")))
+        s.parse::<Operation>().map(Route::Operation).map_err(|e| {
+            FaultParseError(format!(
+                "{e}; a route is `*`, an operationId or `METHOD /path`"
+            ))
+        })
     }
 }
 
@@ -321,9 +338,9 @@ impl FromStr for FaultRule {
         let mut rule = FaultRule::new(route.parse::<Route>()?, Fault::Status(500));
         let mut fault = rest.trim();
         if let Some((head, skip)) = fault.rsplit_once('@') {
-            rule.skip = skip
-                .parse()
-                .map_err(|_| FaultParseError(format!("{skip:?} is not a number of requests to skip")))?;
+            rule.skip = skip.parse().map_err(|_| {
+                FaultParseError(format!("{skip:?} is not a number of requests to skip"))
+            })?;
             fault = head;
         }
         if let Some((head, times)) = fault.rsplit_once('x') {
@@ -331,7 +348,11 @@ impl FromStr for FaultRule {
                 rule.times = None;
                 fault = head;
             } else if !times.is_empty() && times.bytes().all(|b| b.is_ascii_digit()) {
-                rule.times = Some(times.parse().map_err(|_| FaultParseError(format!("{times:?} is too large")))?);
+                rule.times = Some(
+                    times
+                        .parse()
+                        .map_err(|_| FaultParseError(format!("{times:?} is too large")))?,
+                );
                 fault = head;
             }
         }
@@ -369,7 +390,9 @@ impl Faults {
     }
 
     fn book(&self) -> std::sync::MutexGuard<'_, FaultBook> {
-        self.book.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.book
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Adds a rule after the existing ones.
@@ -413,7 +436,12 @@ impl Faults {
     }
 
     /// Picks (and consumes) the fault for a request, if any.
-    pub(crate) fn take(&self, method: &str, relative_path: &str, operation: Option<Operation>) -> Option<Fault> {
+    pub(crate) fn take(
+        &self,
+        method: &str,
+        relative_path: &str,
+        operation: Option<Operation>,
+    ) -> Option<Fault> {
         let mut book = self.book();
         if let Some(rule) = book
             .rules
@@ -463,12 +491,34 @@ mod tests {
             }
         );
         assert_eq!(rule.times, None);
-        assert_eq!("*=delay:30s".parse::<FaultRule>().unwrap().fault, Fault::Delay(Duration::from_secs(30)));
-        for text in ["close", "close-mid-body", "malformed-json", "schema-violation", "apply-then-close", "apply-then-502", "503", "429", "429:3", "delay:250ms"] {
+        assert_eq!(
+            "*=delay:30s".parse::<FaultRule>().unwrap().fault,
+            Fault::Delay(Duration::from_secs(30))
+        );
+        for text in [
+            "close",
+            "close-mid-body",
+            "malformed-json",
+            "schema-violation",
+            "apply-then-close",
+            "apply-then-502",
+            "503",
+            "429",
+            "429:3",
+            "delay:250ms",
+        ] {
             let fault: Fault = text.parse().unwrap();
             assert_eq!(fault.to_string().parse::<Fault>().unwrap(), fault, "{text}");
         }
-        for bad in ["POST /keys", "nope=500", "POST keys=500", "*=200", "*=teapot", "*=delay:x", "*=500@x"] {
+        for bad in [
+            "POST /keys",
+            "nope=500",
+            "POST keys=500",
+            "*=200",
+            "*=teapot",
+            "*=delay:x",
+            "*=500@x",
+        ] {
             assert!(bad.parse::<FaultRule>().is_err(), "{bad}");
         }
     }
@@ -476,7 +526,11 @@ mod tests {
     #[test]
     fn rules_are_consumed_in_order_with_skip_and_times() {
         let faults = Faults::new(0);
-        faults.add(FaultRule::new(Operation::CreateKeys, Fault::Status(500)).skip(1).times(2));
+        faults.add(
+            FaultRule::new(Operation::CreateKeys, Fault::Status(500))
+                .skip(1)
+                .times(2),
+        );
         faults.once("POST /keys".parse::<Route>().unwrap(), Fault::Status(503));
         let take = || faults.take("POST", "/keys", Some(Operation::CreateKeys));
         assert_eq!(faults.pending(), 2);
@@ -494,7 +548,9 @@ mod tests {
         let run = || {
             let faults = Faults::new(42);
             faults.set_fail_rate(0.5, Fault::Status(503));
-            (0..64).map(|_| faults.take("GET", "/keys", None).is_some()).collect::<Vec<_>>()
+            (0..64)
+                .map(|_| faults.take("GET", "/keys", None).is_some())
+                .collect::<Vec<_>>()
         };
         let first = run();
         assert_eq!(first, run());

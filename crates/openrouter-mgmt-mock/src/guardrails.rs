@@ -26,7 +26,12 @@ pub(crate) fn existing_id(state: &State, raw: &str) -> Result<Uuid, ApiError> {
 }
 
 /// A guardrail with only its required fields set (the rest `null`), in the default workspace unless told.
-pub(crate) fn blank(id: Uuid, name: String, workspace_id: String, created_at: String) -> types::Guardrail {
+pub(crate) fn blank(
+    id: Uuid,
+    name: String,
+    workspace_id: String,
+    created_at: String,
+) -> types::Guardrail {
     types::Guardrail {
         allowed_models: None,
         allowed_providers: None,
@@ -66,7 +71,12 @@ pub(crate) fn list(state: &State, query: &Query) -> Result<Reply, ApiError> {
         .guardrails()
         .filter(|g| g.workspace_id.as_deref() == Some(workspace.as_str()))
         .collect();
-    let page = matching.iter().skip(offset).take(limit).map(|g| (*g).clone()).collect();
+    let page = matching
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|g| (*g).clone())
+        .collect();
     Ok(Reply::ok(render::guardrail_page(page, matching.len())))
 }
 
@@ -121,7 +131,9 @@ pub(crate) fn create(state: &mut State, body: &[u8]) -> Result<Reply, ApiError> 
 /// `GET /guardrails/{id}`.
 pub(crate) fn get(state: &State, raw_id: &str) -> Result<Reply, ApiError> {
     let id = existing_id(state, raw_id)?;
-    Ok(Reply::ok(render::guardrail(state.guardrail(id).expect("exists"))))
+    Ok(Reply::ok(render::guardrail(
+        state.guardrail(id).expect("exists"),
+    )))
 }
 
 /// The body of `PATCH /guardrails/{id}`, keeping absent apart from `null`.
@@ -173,7 +185,9 @@ struct UpdateGuardrail {
 pub(crate) fn update(state: &mut State, raw_id: &str, body: &[u8]) -> Result<Reply, ApiError> {
     let mut patch: UpdateGuardrail = body::parse(body)?;
     let name = patch.name.non_null("name")?;
-    let include_byok = patch.include_byok_in_budgets.non_null("include_byok_in_budgets")?;
+    let include_byok = patch
+        .include_byok_in_budgets
+        .non_null("include_byok_in_budgets")?;
     check_non_negative("limit_usd", patch.limit_usd.as_value().copied())?;
     if let Some(interval) = patch.reset_interval.as_value() {
         check_interval(interval)?;
@@ -231,10 +245,18 @@ pub(crate) fn update(state: &mut State, raw_id: &str, body: &[u8]) -> Result<Rep
     patch.ignored_providers.apply_to(&mut g.ignored_providers);
     builtins.apply_to(&mut g.content_filter_builtins);
     filters.apply_to(&mut g.content_filters);
-    patch.enable_free_model_publication.apply_to(&mut g.enable_free_model_publication);
-    patch.enable_free_model_training.apply_to(&mut g.enable_free_model_training);
-    patch.enable_paid_model_training.apply_to(&mut g.enable_paid_model_training);
-    patch.enforce_zdr_anthropic.apply_to(&mut g.enforce_zdr_anthropic);
+    patch
+        .enable_free_model_publication
+        .apply_to(&mut g.enable_free_model_publication);
+    patch
+        .enable_free_model_training
+        .apply_to(&mut g.enable_free_model_training);
+    patch
+        .enable_paid_model_training
+        .apply_to(&mut g.enable_paid_model_training);
+    patch
+        .enforce_zdr_anthropic
+        .apply_to(&mut g.enforce_zdr_anthropic);
     patch.enforce_zdr_google.apply_to(&mut g.enforce_zdr_google);
     patch.enforce_zdr_openai.apply_to(&mut g.enforce_zdr_openai);
     patch.enforce_zdr_other.apply_to(&mut g.enforce_zdr_other);
@@ -247,16 +269,25 @@ pub(crate) fn update(state: &mut State, raw_id: &str, body: &[u8]) -> Result<Rep
 pub(crate) fn delete(state: &mut State, raw_id: &str) -> Result<Reply, ApiError> {
     let id = existing_id(state, raw_id)?;
     state.remove_guardrail(id);
-    Ok(Reply::ok(render::to_value(&types::DeleteGuardrailResponse { deleted: true })))
+    Ok(Reply::ok(render::to_value(
+        &types::DeleteGuardrailResponse { deleted: true },
+    )))
 }
 
 fn check_interval(interval: &GuardrailInterval) -> Result<(), ApiError> {
-    check_known("reset_interval", interval.is_known(), interval.as_str(), GuardrailInterval::KNOWN)
+    check_known(
+        "reset_interval",
+        interval.is_known(),
+        interval.as_str(),
+        GuardrailInterval::KNOWN,
+    )
 }
 
 fn check_not_empty(field: &str, list: Option<&Vec<String>>) -> Result<(), ApiError> {
     if list.is_some_and(Vec::is_empty) {
-        return Err(ApiError::bad_request(format!("`{field}` must have at least 1 item")));
+        return Err(ApiError::bad_request(format!(
+            "`{field}` must have at least 1 item"
+        )));
     }
     Ok(())
 }
@@ -270,10 +301,25 @@ fn builtins(
         .enumerate()
         .map(|(i, input)| {
             let field = format!("content_filter_builtins[{i}]");
-            check_known(&format!("{field}.slug"), input.slug.is_known(), input.slug.as_str(), ContentFilterBuiltinSlug::KNOWN)?;
-            check_known(&format!("{field}.action"), input.action.is_known(), input.action.as_str(), ContentFilterBuiltinAction::KNOWN)?;
+            check_known(
+                &format!("{field}.slug"),
+                input.slug.is_known(),
+                input.slug.as_str(),
+                ContentFilterBuiltinSlug::KNOWN,
+            )?;
+            check_known(
+                &format!("{field}.action"),
+                input.action.is_known(),
+                input.action.as_str(),
+                ContentFilterBuiltinAction::KNOWN,
+            )?;
             if let Some(scope) = &input.scan_scope {
-                check_known(&format!("{field}.scan_scope"), scope.is_known(), scope.as_str(), PromptInjectionScanScope::KNOWN)?;
+                check_known(
+                    &format!("{field}.scan_scope"),
+                    scope.is_known(),
+                    scope.as_str(),
+                    PromptInjectionScanScope::KNOWN,
+                )?;
             }
             let label = format!("[{}]", input.slug.as_str().to_uppercase().replace('-', "_"));
             Ok(types::ContentFilterBuiltinEntry {
@@ -287,7 +333,9 @@ fn builtins(
 }
 
 /// Validates custom regex filters (the pattern and label lengths are checked by the generated types).
-fn filters(inputs: Vec<types::ContentFilterEntry>) -> Result<Vec<types::ContentFilterEntry>, ApiError> {
+fn filters(
+    inputs: Vec<types::ContentFilterEntry>,
+) -> Result<Vec<types::ContentFilterEntry>, ApiError> {
     for (i, filter) in inputs.iter().enumerate() {
         check_known(
             &format!("content_filters[{i}].action"),

@@ -17,7 +17,9 @@ use crate::state::{ApiKeyRecord, State};
 pub(crate) fn current(state: &State, caller: &Caller) -> Result<Reply, ApiError> {
     let body = match caller {
         Caller::Management => render::builtin_current_key(state, &state.management_key, true),
-        Caller::NonManagement => render::builtin_current_key(state, &state.non_management_key, false),
+        Caller::NonManagement => {
+            render::builtin_current_key(state, &state.non_management_key, false)
+        }
         Caller::Key(hash) => render::current_key(state.key(hash).ok_or_else(not_found)?),
     };
     Ok(Reply::ok(body))
@@ -42,15 +44,23 @@ pub(crate) fn list(state: &State, query: &Query) -> Result<Reply, ApiError> {
 /// `POST /keys`: creates a key and answers 201 with its plaintext secret, which no other answer contains.
 pub(crate) fn create(state: &mut State, body: &[u8]) -> Result<Reply, ApiError> {
     let raw = body::object(body)?;
-    if let Some(expires_at) = raw.get("expires_at").and_then(|v| v.as_str()) {
-        if !(expires_at.ends_with('Z') || expires_at.ends_with('z') || expires_at.ends_with("+00:00")) {
-            return Err(ApiError::bad_request("`expires_at` must be a UTC timestamp"));
-        }
+    let is_utc = |t: &str| t.ends_with('Z') || t.ends_with('z') || t.ends_with("+00:00");
+    if let Some(expires_at) = raw.get("expires_at").and_then(|v| v.as_str())
+        && !is_utc(expires_at)
+    {
+        return Err(ApiError::bad_request(
+            "`expires_at` must be a UTC timestamp",
+        ));
     }
     let request: types::CreateKeysBody = body::from_object(raw)?;
     check_non_negative("limit", request.limit)?;
     if let Some(reset) = &request.limit_reset {
-        check_known("limit_reset", reset.is_known(), reset.as_str(), CreateKeysBodyLimitReset::KNOWN)?;
+        check_known(
+            "limit_reset",
+            reset.is_known(),
+            reset.as_str(),
+            CreateKeysBodyLimitReset::KNOWN,
+        )?;
     }
     let (hash, secret, label) = state.new_secret();
     let key = ApiKeyRecord {
@@ -78,7 +88,9 @@ pub(crate) fn create(state: &mut State, body: &[u8]) -> Result<Reply, ApiError> 
 
 /// `GET /keys/{hash}`.
 pub(crate) fn get(state: &State, hash: &str) -> Result<Reply, ApiError> {
-    Ok(Reply::ok(render::key(state.key(hash).ok_or_else(not_found)?)))
+    Ok(Reply::ok(render::key(
+        state.key(hash).ok_or_else(not_found)?,
+    )))
 }
 
 /// The body of `PATCH /keys/{hash}`, keeping absent apart from `null`.
@@ -101,11 +113,18 @@ pub(crate) fn update(state: &mut State, hash: &str, body: &[u8]) -> Result<Reply
     let patch: UpdateKey = body::parse(body)?;
     check_non_negative("limit", patch.limit.as_value().copied())?;
     if let Some(reset) = patch.limit_reset.as_value() {
-        check_known("limit_reset", reset.is_known(), reset.as_str(), UpdateKeysBodyLimitReset::KNOWN)?;
+        check_known(
+            "limit_reset",
+            reset.is_known(),
+            reset.as_str(),
+            UpdateKeysBodyLimitReset::KNOWN,
+        )?;
     }
     let name = patch.name.non_null("name")?;
     let disabled = patch.disabled.non_null("disabled")?;
-    let include_byok = patch.include_byok_in_limit.non_null("include_byok_in_limit")?;
+    let include_byok = patch
+        .include_byok_in_limit
+        .non_null("include_byok_in_limit")?;
     if state.key(hash).is_none() {
         return Err(not_found());
     }
@@ -135,7 +154,9 @@ pub(crate) fn delete(state: &mut State, hash: &str) -> Result<Reply, ApiError> {
     if !state.remove_key(hash) {
         return Err(not_found());
     }
-    Ok(Reply::ok(render::to_value(&types::DeleteKeysResponse { deleted: true })))
+    Ok(Reply::ok(render::to_value(&types::DeleteKeysResponse {
+        deleted: true,
+    })))
 }
 
 fn not_found() -> ApiError {

@@ -81,8 +81,12 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    server.faults().set_fail_rate(args.fail_rate, args.fail_with);
-    server.faults().set_latency(args.latency_ms.map(Duration::from_millis));
+    server
+        .faults()
+        .set_fail_rate(args.fail_rate, args.fail_with);
+    server
+        .faults()
+        .set_latency(args.latency_ms.map(Duration::from_millis));
     println!("openrouter-mgmt-mock listening on {}", server.base_url());
     println!("management key: {}", server.management_key());
     println!("non-management key: {}", server.non_management_key());

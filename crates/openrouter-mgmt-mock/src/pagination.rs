@@ -108,7 +108,15 @@ mod tests {
         for bad in ["offset=-1", "offset=x", "offset=1.0"] {
             assert!(Query::parse(Some(bad)).offset().is_err(), "{bad}");
         }
-        assert!(Query::parse(Some("include_disabled=yes")).include_disabled().is_err());
-        assert!(Query::parse(Some("workspace_id=nope")).workspace_id().is_err());
+        assert!(
+            Query::parse(Some("include_disabled=yes"))
+                .include_disabled()
+                .is_err()
+        );
+        assert!(
+            Query::parse(Some("workspace_id=nope"))
+                .workspace_id()
+                .is_err()
+        );
     }
 }

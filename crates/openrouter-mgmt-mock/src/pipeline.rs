@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use futures::StreamExt as _;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
+use futures::StreamExt as _;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use serde_json::{Map, Value, json};
@@ -69,7 +69,11 @@ pub(crate) async fn handle(
 ) -> Result<Response<Body>, Infallible> {
     let (parts, body) = request.into_parts();
     // A client that breaks off its upload leaves an empty body, which the operations reject as malformed.
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let path = parts.uri.path().to_owned();
     let relative = path
         .strip_prefix(BASE_PATH)
@@ -80,15 +84,25 @@ pub(crate) async fn handle(
         None => Err(Unresolved::NotFound),
     };
     let operation = resolved.as_ref().ok().map(|r| r.operation);
-    let fault = shared
-        .faults
-        .take(parts.method.as_str(), relative.as_deref().unwrap_or(&path), operation);
-    shared.log.push(record(&parts.method, &path, &parts.uri, &parts.headers, &body, operation, fault.clone()));
+    let fault = shared.faults.take(
+        parts.method.as_str(),
+        relative.as_deref().unwrap_or(&path),
+        operation,
+    );
+    shared.log.push(record(
+        &parts.method,
+        &path,
+        &parts.uri,
+        &parts.headers,
+        &body,
+        operation,
+        fault.clone(),
+    ));
 
-    if let Some(latency) = shared.faults.latency() {
-        if !shared.sleep(latency).await {
-            return hang_up(&kill).await;
-        }
+    if let Some(latency) = shared.faults.latency()
+        && !shared.sleep(latency).await
+    {
+        return hang_up(&kill).await;
     }
     let call = Call {
         headers: parts.headers,
@@ -162,10 +176,18 @@ fn execute(shared: &Shared, call: &Call) -> Reply {
             Operation::ListMemberAssignments => assignments::list_all_members(state, &query),
             Operation::ListGuardrailKeyAssignments => assignments::list_keys(state, param, &query),
             Operation::BulkAssignKeysToGuardrail => assignments::assign_keys(state, param, body),
-            Operation::BulkUnassignKeysFromGuardrail => assignments::unassign_keys(state, param, body),
-            Operation::ListGuardrailMemberAssignments => assignments::list_members(state, param, &query),
-            Operation::BulkAssignMembersToGuardrail => assignments::assign_members(state, param, body),
-            Operation::BulkUnassignMembersFromGuardrail => assignments::unassign_members(state, param, body),
+            Operation::BulkUnassignKeysFromGuardrail => {
+                assignments::unassign_keys(state, param, body)
+            }
+            Operation::ListGuardrailMemberAssignments => {
+                assignments::list_members(state, param, &query)
+            }
+            Operation::BulkAssignMembersToGuardrail => {
+                assignments::assign_members(state, param, body)
+            }
+            Operation::BulkUnassignMembersFromGuardrail => {
+                assignments::unassign_members(state, param, body)
+            }
         }
     });
     result.unwrap_or_else(Reply::from)
@@ -217,12 +239,15 @@ fn rate_limited(retry_after_secs: Option<u64>, retry_after_ms: Option<u64>) -> R
     };
     let mut reply = Reply::from(error);
     if let Some(secs) = retry_after_secs {
-        reply.headers.push((header::RETRY_AFTER, HeaderValue::from(secs)));
-    }
-    if let Some(ms) = retry_after_ms {
         reply
             .headers
-            .push((header::HeaderName::from_static("retry-after-ms"), HeaderValue::from(ms)));
+            .push((header::RETRY_AFTER, HeaderValue::from(secs)));
+    }
+    if let Some(ms) = retry_after_ms {
+        reply.headers.push((
+            header::HeaderName::from_static("retry-after-ms"),
+            HeaderValue::from(ms),
+        ));
     }
     reply
 }
@@ -258,11 +283,15 @@ fn respond(reply: Reply) -> Response<Body> {
 fn close_mid_body(reply: &Reply) -> Response<Body> {
     let bytes = json_bytes(&reply.body);
     let half = Bytes::from(bytes[..bytes.len() / 2].to_vec());
-    let chunks = futures::stream::iter([Ok::<_, std::io::Error>(half)]).chain(futures::stream::once(async {
-        // Let the first half reach the socket before the body fails and hyper drops the connection.
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        Err(std::io::Error::other("openrouter-mgmt-mock: connection closed mid-body"))
-    }));
+    let chunks = futures::stream::iter([Ok::<_, std::io::Error>(half)]).chain(
+        futures::stream::once(async {
+            // Let the first half reach the socket before the body fails and hyper drops the connection.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Err(std::io::Error::other(
+                "openrouter-mgmt-mock: connection closed mid-body",
+            ))
+        }),
+    );
     response_head(reply, bytes.len())
         .body(Body::from_stream(chunks))
         .expect("a valid response head")
@@ -294,11 +323,8 @@ fn schema_violation(mut reply: Reply) -> Reply {
             .is_some_and(drop_identity),
         _ => false,
     };
-    if !removed {
-        if let Some(first) = top.keys().next().cloned() {
-            top.remove(&first);
-        }
+    if !removed && let Some(first) = top.keys().next().cloned() {
+        top.remove(&first);
     }
     reply
 }
-

@@ -48,7 +48,9 @@ pub(crate) struct RequestLog(Arc<Mutex<Vec<RecordedRequest>>>);
 
 impl RequestLog {
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<RecordedRequest>> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn push(&self, request: RecordedRequest) {

@@ -44,7 +44,9 @@ impl Rng {
 
     /// 64 lowercase hex characters (256 bits), the shape of a key hash and of a key's secret part.
     pub(crate) fn hex64(&mut self) -> String {
-        (0..4).map(|_| format!("{:016x}", self.next_u64())).collect()
+        (0..4)
+            .map(|_| format!("{:016x}", self.next_u64()))
+            .collect()
     }
 }
 
@@ -60,7 +62,10 @@ mod tests {
         assert_ne!(Rng::new(7).hex64(), Rng::new(8).hex64());
         let h = a.hex64();
         assert_eq!(h.len(), 64);
-        assert!(h.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(
+            h.bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
         assert_eq!(a.uuid().get_version_num(), 4);
         let u = a.unit();
         assert!((0.0..1.0).contains(&u));

@@ -58,12 +58,42 @@ const TABLE: [(Operation, &str, &str, &str); 19] = [
     (Operation::CreateKeys, "POST", "/keys", "createKeys"),
     (Operation::GetKey, "GET", "/keys/{hash}", "getKey"),
     (Operation::UpdateKeys, "PATCH", "/keys/{hash}", "updateKeys"),
-    (Operation::DeleteKeys, "DELETE", "/keys/{hash}", "deleteKeys"),
-    (Operation::ListGuardrails, "GET", "/guardrails", "listGuardrails"),
-    (Operation::CreateGuardrail, "POST", "/guardrails", "createGuardrail"),
-    (Operation::GetGuardrail, "GET", "/guardrails/{id}", "getGuardrail"),
-    (Operation::UpdateGuardrail, "PATCH", "/guardrails/{id}", "updateGuardrail"),
-    (Operation::DeleteGuardrail, "DELETE", "/guardrails/{id}", "deleteGuardrail"),
+    (
+        Operation::DeleteKeys,
+        "DELETE",
+        "/keys/{hash}",
+        "deleteKeys",
+    ),
+    (
+        Operation::ListGuardrails,
+        "GET",
+        "/guardrails",
+        "listGuardrails",
+    ),
+    (
+        Operation::CreateGuardrail,
+        "POST",
+        "/guardrails",
+        "createGuardrail",
+    ),
+    (
+        Operation::GetGuardrail,
+        "GET",
+        "/guardrails/{id}",
+        "getGuardrail",
+    ),
+    (
+        Operation::UpdateGuardrail,
+        "PATCH",
+        "/guardrails/{id}",
+        "updateGuardrail",
+    ),
+    (
+        Operation::DeleteGuardrail,
+        "DELETE",
+        "/guardrails/{id}",
+        "deleteGuardrail",
+    ),
     (
         Operation::ListKeyAssignments,
         "GET",
@@ -252,7 +282,11 @@ pub(crate) fn segments(relative_path: &str) -> Vec<String> {
     relative_path
         .trim_start_matches('/')
         .split('/')
-        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
         .collect()
 }
 
@@ -261,13 +295,19 @@ mod tests {
     use super::*;
 
     fn r(method: &str, path: &str) -> Result<Resolved, Unresolved> {
-        resolve(&Method::from_bytes(method.as_bytes()).unwrap(), &segments(path))
+        resolve(
+            &Method::from_bytes(method.as_bytes()).unwrap(),
+            &segments(path),
+        )
     }
 
     #[test]
     fn every_operation_resolves_from_its_own_template() {
         for op in Operation::ALL {
-            let path = op.path_template().replace("{hash}", "abc").replace("{id}", "g1");
+            let path = op
+                .path_template()
+                .replace("{hash}", "abc")
+                .replace("{id}", "g1");
             let got = r(op.method(), &path).unwrap();
             assert_eq!(got.operation, op, "{path}");
             assert_eq!(op.operation_id().parse::<Operation>().unwrap(), op);
@@ -283,7 +323,10 @@ mod tests {
         assert_eq!(r("PUT", "/keys"), Err(Unresolved::MethodNotAllowed));
         assert_eq!(r("GET", "/nope"), Err(Unresolved::NotFound));
         assert_eq!(r("GET", "/keys/"), Err(Unresolved::NotFound));
-        assert_eq!(r("GET", "/keys/a%20b").unwrap().param.as_deref(), Some("a b"));
+        assert_eq!(
+            r("GET", "/keys/a%20b").unwrap().param.as_deref(),
+            Some("a b")
+        );
         assert!("nope".parse::<Operation>().is_err());
     }
 }

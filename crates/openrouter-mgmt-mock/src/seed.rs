@@ -52,23 +52,39 @@ pub(crate) fn build(config: &SeedConfig) -> State {
         let mut g = guardrails::blank(id, format!("Seed guardrail {n}"), workspace, created_at);
         g.description = Some(format!("Guardrail {n} seeded by openrouter-mgmt-mock"));
         if state.rng.below(2) == 0 {
-            g.limit_usd = Some(f64::from(u32::try_from(state.rng.below(200) + 1).expect("small")) * 5.0);
-            g.reset_interval = RESETS[usize::try_from(state.rng.below(4)).expect("small")].map(Into::into);
+            g.limit_usd =
+                Some(f64::from(u32::try_from(state.rng.below(200) + 1).expect("small")) * 5.0);
+            g.reset_interval =
+                RESETS[usize::try_from(state.rng.below(4)).expect("small")].map(Into::into);
         }
         if state.rng.below(3) == 0 {
             let first = usize::try_from(state.rng.below(4)).expect("small");
-            g.allowed_providers = Some(PROVIDERS[first..=first + 1].iter().map(|p| (*p).to_owned()).collect());
+            g.allowed_providers = Some(
+                PROVIDERS[first..=first + 1]
+                    .iter()
+                    .map(|p| (*p).to_owned())
+                    .collect(),
+            );
         }
         state.insert_guardrail(g);
     }
     let guardrail_ids: Vec<_> = state.guardrails().map(|g| g.id).collect();
     if !guardrail_ids.is_empty() {
-        let hashes: Vec<String> = state.keys().take(config.assigned_keys).map(|k| k.hash.clone()).collect();
+        let hashes: Vec<String> = state
+            .keys()
+            .take(config.assigned_keys)
+            .map(|k| k.hash.clone())
+            .collect();
         for hash in hashes {
             let g = guardrail_ids[pick(&mut state.rng, guardrail_ids.len())];
             state.assign_key(&hash, g);
         }
-        let users: Vec<String> = state.members().iter().take(config.assigned_members).cloned().collect();
+        let users: Vec<String> = state
+            .members()
+            .iter()
+            .take(config.assigned_members)
+            .cloned()
+            .collect();
         for user in users {
             let g = guardrail_ids[pick(&mut state.rng, guardrail_ids.len())];
             state.assign_member(&user, g);
@@ -85,15 +101,23 @@ fn pick(rng: &mut Rng, len: usize) -> usize {
 fn seeded_key(state: &mut State, n: usize) -> ApiKeyRecord {
     let (hash, _secret, label) = state.new_secret();
     let rng = &mut state.rng;
-    let cents = |rng: &mut Rng, max: u64| f64::from(u32::try_from(rng.below(max)).expect("small")) / 100.0;
+    let cents =
+        |rng: &mut Rng, max: u64| f64::from(u32::try_from(rng.below(max)).expect("small")) / 100.0;
     let usage = cents(rng, 5_000);
     let disabled = rng.below(10) == 0;
     let limit = (rng.below(2) == 0).then(|| usage + cents(rng, 10_000));
     let limit_reset = RESETS[pick(rng, RESETS.len())].map(str::to_owned);
-    let byok_usage = if rng.below(4) == 0 { cents(rng, 1_000) } else { 0.0 };
+    let byok_usage = if rng.below(4) == 0 {
+        cents(rng, 1_000)
+    } else {
+        0.0
+    };
     let expires_at = (rng.below(5) == 0).then(|| {
-        DateTime::<Utc>::from_timestamp(1_830_297_600 + i64::try_from(rng.below(86_400 * 365)).expect("small"), 0)
-            .expect("in range")
+        DateTime::<Utc>::from_timestamp(
+            1_830_297_600 + i64::try_from(rng.below(86_400 * 365)).expect("small"),
+            0,
+        )
+        .expect("in range")
     });
     let members = state.members().len();
     let creator_user_id = Some(if members == 0 {

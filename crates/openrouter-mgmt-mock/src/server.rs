@@ -209,11 +209,14 @@ impl MockServerBuilder {
     /// # Errors
     /// If the port cannot be bound.
     pub async fn start(self) -> io::Result<MockServer> {
-        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
+        let listener =
+            TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
         let address = listener.local_addr()?;
         let state = seed::build(&self.config);
-        let (management_key, non_management_key) =
-            (state.management_key.clone(), state.non_management_key.clone());
+        let (management_key, non_management_key) = (
+            state.management_key.clone(),
+            state.non_management_key.clone(),
+        );
         let faults = Faults::new(self.config.seed);
         for rule in self.rules {
             faults.add(rule);
@@ -238,7 +241,11 @@ impl MockServerBuilder {
 }
 
 /// Accepts connections until told to stop; returning drops (and so aborts) every connection task.
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+) {
     let mut connections = JoinSet::new();
     let for_connections = stopped.clone();
     loop {
@@ -257,14 +264,19 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stopped: wa
 }
 
 /// Serves HTTP/1.1 on one connection until the client leaves, a fault hangs up, or the server stops.
-async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+async fn serve_connection(
+    stream: TcpStream,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+) {
     let _ = stream.set_nodelay(true);
     let kill = Arc::new(Notify::new());
     let service_kill = Arc::clone(&kill);
     let service = hyper::service::service_fn(move |request| {
         pipeline::handle(Arc::clone(&shared), Arc::clone(&service_kill), request)
     });
-    let connection = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let connection =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
     tokio::select! {
         _ = connection => {}
         () = kill.notified() => {}

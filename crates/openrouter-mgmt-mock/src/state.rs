@@ -208,7 +208,9 @@ impl State {
 
     /// The guardrail with this id.
     pub(crate) fn guardrail(&self, id: Uuid) -> Option<&types::Guardrail> {
-        self.guardrail_seq.get(&id).and_then(|seq| self.guardrails.get(seq))
+        self.guardrail_seq
+            .get(&id)
+            .and_then(|seq| self.guardrails.get(seq))
     }
 
     /// The guardrail with this id, for an update.

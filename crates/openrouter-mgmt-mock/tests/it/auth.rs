@@ -13,19 +13,28 @@ fn every_operation(guardrail: &str, hash: &str) -> Vec<(Operation, Method, Strin
     Operation::ALL
         .iter()
         .map(|op| {
-            let path = op.path_template().replace("{id}", guardrail).replace("{hash}", hash);
+            let path = op
+                .path_template()
+                .replace("{id}", guardrail)
+                .replace("{hash}", hash);
             let body = match op {
                 Operation::CreateKeys | Operation::CreateGuardrail => Some(json!({"name": "x"})),
                 Operation::UpdateKeys | Operation::UpdateGuardrail => Some(json!({"name": "y"})),
                 Operation::BulkAssignKeysToGuardrail | Operation::BulkUnassignKeysFromGuardrail => {
                     Some(json!({"key_hashes": [hash]}))
                 }
-                Operation::BulkAssignMembersToGuardrail | Operation::BulkUnassignMembersFromGuardrail => {
+                Operation::BulkAssignMembersToGuardrail
+                | Operation::BulkUnassignMembersFromGuardrail => {
                     Some(json!({"member_user_ids": ["user_1"]}))
                 }
                 _ => None,
             };
-            (*op, Method::from_bytes(op.method().as_bytes()).unwrap(), path, body)
+            (
+                *op,
+                Method::from_bytes(op.method().as_bytes()).unwrap(),
+                path,
+                body,
+            )
         })
         .collect()
 }
@@ -43,7 +52,8 @@ async fn no_key_or_unknown_key_is_401_everywhere() {
     let unknown = format!("sk-or-v1-{}", "0".repeat(64));
     for (op, method, path, body) in every_operation(&g, &hash) {
         for key in [None, Some(unknown.as_str()), Some("")] {
-            let (status, json) = status_and_body(api.raw(method.clone(), &path, key, body.as_ref()).await).await;
+            let (status, json) =
+                status_and_body(api.raw(method.clone(), &path, key, body.as_ref()).await).await;
             assert_error(status, &json, 401);
             assert!(status == StatusCode::UNAUTHORIZED, "{op}");
         }
@@ -60,7 +70,8 @@ async fn non_management_keys_are_403_except_on_get_key() {
     let builtin = api.mock.non_management_key().to_owned();
     for key in [builtin.as_str(), secret.as_str()] {
         for (op, method, path, body) in every_operation(&g, &hash) {
-            let (status, json) = status_and_body(api.raw(method, &path, Some(key), body.as_ref()).await).await;
+            let (status, json) =
+                status_and_body(api.raw(method, &path, Some(key), body.as_ref()).await).await;
             if op == Operation::GetCurrentKey {
                 assert_eq!(status, StatusCode::OK);
                 let current: types::GetCurrentKeyResponse = decode(&json);
@@ -84,34 +95,50 @@ async fn get_key_describes_the_caller() {
 
     let (status, body) = api.post("/keys", json!({"name": "mine", "limit": 7})).await;
     assert_eq!(status, StatusCode::CREATED);
-    let (hash, secret) = (body["data"]["hash"].as_str().unwrap().to_owned(), body["key"].as_str().unwrap().to_owned());
-    let (status, body) = status_and_body(api.raw(Method::GET, "/key", Some(&secret), None).await).await;
+    let (hash, secret) = (
+        body["data"]["hash"].as_str().unwrap().to_owned(),
+        body["key"].as_str().unwrap().to_owned(),
+    );
+    let (status, body) =
+        status_and_body(api.raw(Method::GET, "/key", Some(&secret), None).await).await;
     assert_eq!(status, StatusCode::OK);
     let it: types::GetCurrentKeyResponse = decode(&body);
     assert_eq!(it.data.limit, Some(7.0));
     assert!(!it.data.is_management_key);
 
     // Disabled, then deleted: the secret stops working.
-    api.patch(&format!("/keys/{hash}"), json!({"disabled": true})).await;
-    let (status, body) = status_and_body(api.raw(Method::GET, "/key", Some(&secret), None).await).await;
+    api.patch(&format!("/keys/{hash}"), json!({"disabled": true}))
+        .await;
+    let (status, body) =
+        status_and_body(api.raw(Method::GET, "/key", Some(&secret), None).await).await;
     assert_error(status, &body, 401);
-    api.patch(&format!("/keys/{hash}"), json!({"disabled": false})).await;
-    let (status, _) = status_and_body(api.raw(Method::GET, "/key", Some(&secret), None).await).await;
+    api.patch(&format!("/keys/{hash}"), json!({"disabled": false}))
+        .await;
+    let (status, _) =
+        status_and_body(api.raw(Method::GET, "/key", Some(&secret), None).await).await;
     assert_eq!(status, StatusCode::OK);
     api.delete(&format!("/keys/{hash}")).await;
-    let (status, body) = status_and_body(api.raw(Method::GET, "/key", Some(&secret), None).await).await;
+    let (status, body) =
+        status_and_body(api.raw(Method::GET, "/key", Some(&secret), None).await).await;
     assert_error(status, &body, 401);
 }
 
 #[tokio::test]
 async fn custom_management_key_and_unknown_routes() {
-    let api = Api::with(openrouter_mgmt_mock::MockServer::builder().management_key("sk-or-v1-test")).await;
+    let api =
+        Api::with(openrouter_mgmt_mock::MockServer::builder().management_key("sk-or-v1-test"))
+            .await;
     assert_eq!(api.mock.management_key(), "sk-or-v1-test");
     assert_eq!(api.get("/key").await.0, StatusCode::OK);
     let (status, body) = api.get("/credits").await;
     assert_error(status, &body, 404);
     let (status, body) = api.call(Method::PUT, "/keys", None).await;
     assert_error(status, &body, 405);
-    let response = api.http.get(api.url("").replace("/api/v1", "/keys")).send().await.unwrap();
+    let response = api
+        .http
+        .get(api.url("").replace("/api/v1", "/keys"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }

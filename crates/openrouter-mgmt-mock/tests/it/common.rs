@@ -40,7 +40,13 @@ impl Api {
     }
 
     /// Sends with an optional bearer key and JSON body; returns the response.
-    pub(crate) async fn raw(&self, method: Method, path: &str, key: Option<&str>, body: Option<&Value>) -> reqwest::Response {
+    pub(crate) async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&Value>,
+    ) -> reqwest::Response {
         let mut request = self.http.request(method, self.url(path));
         if let Some(key) = key {
             request = request.bearer_auth(key);
@@ -52,7 +58,12 @@ impl Api {
     }
 
     /// Sends as the management key; returns status and JSON body.
-    pub(crate) async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
+    pub(crate) async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
         let key = self.mock.management_key().to_owned();
         let response = self.raw(method, path, Some(&key), body).await;
         let status = response.status();
@@ -79,7 +90,9 @@ impl Api {
 
     /// Creates a key named `name`; returns (hash, plaintext).
     pub(crate) async fn create_key(&self, name: &str) -> (String, String) {
-        let (status, body) = self.post("/keys", serde_json::json!({ "name": name })).await;
+        let (status, body) = self
+            .post("/keys", serde_json::json!({ "name": name }))
+            .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let created: types::CreateKeysResponse = decode(&body);
         (created.data.hash, created.key)
@@ -87,15 +100,21 @@ impl Api {
 
     /// Creates a guardrail named `name`; returns its id.
     pub(crate) async fn create_guardrail(&self, name: &str) -> String {
-        let (status, body) = self.post("/guardrails", serde_json::json!({ "name": name })).await;
+        let (status, body) = self
+            .post("/guardrails", serde_json::json!({ "name": name }))
+            .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        decode::<types::CreateGuardrailResponse>(&body).data.id.to_string()
+        decode::<types::CreateGuardrailResponse>(&body)
+            .data
+            .id
+            .to_string()
     }
 }
 
 /// Decodes a body into a generated type, failing the test with the body if it does not fit.
 pub(crate) fn decode<T: DeserializeOwned>(body: &Value) -> T {
-    serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("does not decode: {e}\n{body:#}"))
+    serde_json::from_value(body.clone())
+        .unwrap_or_else(|e| panic!("does not decode: {e}\n{body:#}"))
 }
 
 /// Asserts an error answer: the status, and an envelope (decoding as `ErrorResponse`) whose code is the status.

@@ -39,14 +39,23 @@ async fn rate_limited_carries_retry_after_and_applies_nothing() {
     assert_eq!(response.headers()["retry-after-ms"], "1500");
     let body: Value = response.json().await.unwrap();
     assert_error(StatusCode::TOO_MANY_REQUESTS, &body, 429);
-    assert_eq!(body["error"]["metadata"]["error_type"], json!("rate_limit_exceeded"));
+    assert_eq!(
+        body["error"]["metadata"]["error_type"],
+        json!("rate_limit_exceeded")
+    );
     assert_eq!(api.mock.key_count(), 0);
-    assert_eq!(create(&api, &api.http).await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(
+        create(&api, &api.http).await.unwrap().status(),
+        StatusCode::CREATED
+    );
     let log = api.mock.requests();
-    assert_eq!(log[0].fault, Some(Fault::rate_limited(2).clone()).map(|_| Fault::RateLimited {
-        retry_after_secs: Some(2),
-        retry_after_ms: Some(1500)
-    }));
+    assert_eq!(
+        log[0].fault,
+        Some(Fault::RateLimited {
+            retry_after_secs: Some(2),
+            retry_after_ms: Some(1500)
+        })
+    );
     assert_eq!(log[1].fault, None);
 }
 
@@ -56,7 +65,11 @@ async fn server_errors_hit_exactly_the_requests_scripted() {
     // The 2nd and 3rd creates fail with 500, then one 502, 503 and 504 each.
     api.mock
         .faults()
-        .add(FaultRule::new(Operation::CreateKeys, Fault::Status(500)).skip(1).times(2))
+        .add(
+            FaultRule::new(Operation::CreateKeys, Fault::Status(500))
+                .skip(1)
+                .times(2),
+        )
         .add(FaultRule::new(route("POST /keys"), Fault::Status(502)))
         .add(FaultRule::new(route("* /keys"), Fault::Status(503)))
         .add(FaultRule::new(route("createKeys"), Fault::Status(504)));
@@ -81,36 +94,64 @@ async fn rules_from_strings_and_clear() {
     let rule: FaultRule = "POST /keys=503x*".parse().unwrap();
     let api = Api::with(MockServer::builder().fault(rule)).await;
     for _ in 0..3 {
-        assert_eq!(create(&api, &api.http).await.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            create(&api, &api.http).await.unwrap().status(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
     }
-    assert_eq!(api.get("/keys").await.0, StatusCode::OK, "other routes unaffected");
+    assert_eq!(
+        api.get("/keys").await.0,
+        StatusCode::OK,
+        "other routes unaffected"
+    );
     api.mock.faults().clear();
-    assert_eq!(create(&api, &api.http).await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(
+        create(&api, &api.http).await.unwrap().status(),
+        StatusCode::CREATED
+    );
 }
 
 #[tokio::test]
 async fn close_before_response_applies_nothing() {
     let api = Api::start().await;
-    api.mock.faults().once(Operation::CreateKeys, Fault::CloseBeforeResponse);
-    let error = create(&api, &client()).await.expect_err("connection closed");
+    api.mock
+        .faults()
+        .once(Operation::CreateKeys, Fault::CloseBeforeResponse);
+    let error = create(&api, &client())
+        .await
+        .expect_err("connection closed");
     assert!(!error.is_timeout(), "{error:?}");
     assert_eq!(api.mock.key_count(), 0);
-    assert_eq!(create(&api, &api.http).await.unwrap().status(), StatusCode::CREATED, "server still serves");
+    assert_eq!(
+        create(&api, &api.http).await.unwrap().status(),
+        StatusCode::CREATED,
+        "server still serves"
+    );
 }
 
 #[tokio::test]
 async fn apply_then_close_applies_the_write() {
     let api = Api::start().await;
-    api.mock.faults().once(Operation::CreateKeys, Fault::ApplyThenClose);
-    let error = create(&api, &client()).await.expect_err("connection closed");
+    api.mock
+        .faults()
+        .once(Operation::CreateKeys, Fault::ApplyThenClose);
+    let error = create(&api, &client())
+        .await
+        .expect_err("connection closed");
     assert!(!error.is_timeout(), "{error:?}");
-    assert_eq!(api.mock.key_count(), 1, "the create happened: replaying it would make a second key");
+    assert_eq!(
+        api.mock.key_count(),
+        1,
+        "the create happened: replaying it would make a second key"
+    );
 }
 
 #[tokio::test]
 async fn apply_then_status_applies_the_write_and_answers_the_error() {
     let api = Api::start().await;
-    api.mock.faults().once(Operation::CreateKeys, Fault::ApplyThenStatus(500));
+    api.mock
+        .faults()
+        .once(Operation::CreateKeys, Fault::ApplyThenStatus(500));
     let response = create(&api, &api.http).await.unwrap();
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let body: Value = response.json().await.unwrap();
@@ -121,10 +162,16 @@ async fn apply_then_status_applies_the_write_and_answers_the_error() {
 #[tokio::test]
 async fn close_mid_body_sends_the_head_then_breaks() {
     let api = Api::start().await;
-    api.mock.faults().once(Operation::CreateKeys, Fault::CloseMidBody);
+    api.mock
+        .faults()
+        .once(Operation::CreateKeys, Fault::CloseMidBody);
     let response = create(&api, &client()).await.expect("the head arrives");
     assert_eq!(response.status(), StatusCode::CREATED);
-    let length: usize = response.headers()["content-length"].to_str().unwrap().parse().unwrap();
+    let length: usize = response.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(length > 100);
     assert!(response.bytes().await.is_err(), "the body must break off");
     assert_eq!(api.mock.key_count(), 1);
@@ -133,7 +180,9 @@ async fn close_mid_body_sends_the_head_then_breaks() {
 #[tokio::test]
 async fn malformed_json_keeps_the_status_but_not_the_syntax() {
     let api = Api::start().await;
-    api.mock.faults().once(Operation::CreateKeys, Fault::MalformedJson);
+    api.mock
+        .faults()
+        .once(Operation::CreateKeys, Fault::MalformedJson);
     let response = create(&api, &api.http).await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
     let text = response.text().await.unwrap();
@@ -169,7 +218,10 @@ async fn schema_violation_is_json_that_the_generated_types_reject() {
 #[tokio::test]
 async fn a_short_delay_then_a_normal_answer() {
     let api = Api::start().await;
-    api.mock.faults().once(Operation::ListKeys, Fault::Delay(Duration::from_millis(300)));
+    api.mock.faults().once(
+        Operation::ListKeys,
+        Fault::Delay(Duration::from_millis(300)),
+    );
     let started = Instant::now();
     let (status, _) = api.get("/keys").await;
     assert_eq!(status, StatusCode::OK);
@@ -179,10 +231,16 @@ async fn a_short_delay_then_a_normal_answer() {
 #[tokio::test(start_paused = true)]
 async fn a_delay_longer_than_the_client_timeout_times_out_in_paused_time() {
     let api = Api::start().await;
-    api.mock.faults().once(Operation::CreateKeys, Fault::Delay(Duration::from_secs(600)));
+    api.mock.faults().once(
+        Operation::CreateKeys,
+        Fault::Delay(Duration::from_secs(600)),
+    );
     let impatient = {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap()
     };
     let started = Instant::now();
     let error = create(&api, &impatient).await.expect_err("times out");
@@ -194,8 +252,15 @@ async fn a_delay_longer_than_the_client_timeout_times_out_in_paused_time() {
         }
         tokio::time::sleep(Duration::from_secs(10)).await;
     }
-    assert_eq!(api.mock.key_count(), 1, "applied after the delay although the client left");
-    assert!(started.elapsed() < Duration::from_secs(30), "paused time skipped the waits");
+    assert_eq!(
+        api.mock.key_count(),
+        1,
+        "applied after the delay although the client left"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "paused time skipped the waits"
+    );
 }
 
 #[tokio::test]
@@ -207,7 +272,9 @@ async fn fail_rate_and_latency() {
         assert_error(status, &body, 503);
     }
     api.mock.faults().set_fail_rate(0.0, Fault::Status(503));
-    api.mock.faults().set_latency(Some(Duration::from_millis(150)));
+    api.mock
+        .faults()
+        .set_latency(Some(Duration::from_millis(150)));
     let started = Instant::now();
     assert_eq!(api.get("/keys").await.0, StatusCode::OK);
     assert!(started.elapsed() >= Duration::from_millis(150));

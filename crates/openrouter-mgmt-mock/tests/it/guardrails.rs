@@ -23,14 +23,35 @@ async fn create_get_list_update_delete() {
     let created = decode::<types::CreateGuardrailResponse>(&body).data;
     assert_eq!(created.name, "prod");
     assert_eq!(created.limit_usd, Some(50.0));
-    assert_eq!(created.reset_interval.as_ref().map(|r| r.as_str()), Some("monthly"));
-    assert_eq!(created.enforce_zdr_anthropic, Some(true), "enforce_zdr fills the flags left out");
-    assert_eq!(created.enforce_zdr_openai, Some(false), "explicit flags win");
+    assert_eq!(
+        created.reset_interval.as_ref().map(|r| r.as_str()),
+        Some("monthly")
+    );
+    assert_eq!(
+        created.enforce_zdr_anthropic,
+        Some(true),
+        "enforce_zdr fills the flags left out"
+    );
+    assert_eq!(
+        created.enforce_zdr_openai,
+        Some(false),
+        "explicit flags win"
+    );
     let builtins = created.content_filter_builtins.clone().unwrap();
-    assert_eq!(builtins[0].label.as_ref().map(|l| l.as_str()), Some("[EMAIL]"));
-    assert_eq!(created.workspace_id, Some(api.mock.default_workspace_id().to_string()));
+    assert_eq!(
+        builtins[0].label.as_ref().map(|l| l.as_str()),
+        Some("[EMAIL]")
+    );
+    assert_eq!(
+        created.workspace_id,
+        Some(api.mock.default_workspace_id().to_string())
+    );
     assert_eq!(body["data"]["updated_at"], json!(null));
-    assert_eq!(body["data"]["allowed_models"], json!(null), "unset nullable fields are explicit nulls");
+    assert_eq!(
+        body["data"]["allowed_models"],
+        json!(null),
+        "unset nullable fields are explicit nulls"
+    );
 
     let path = format!("/guardrails/{}", created.id);
     let (status, body) = api.get(&path).await;
@@ -42,7 +63,12 @@ async fn create_get_list_update_delete() {
     let list: types::ListGuardrailsResponse = decode(&body);
     assert_eq!((list.total_count, list.data.len()), (1, 1));
 
-    let (status, body) = api.patch(&path, json!({"name": "renamed", "include_byok_in_budgets": true})).await;
+    let (status, body) = api
+        .patch(
+            &path,
+            json!({"name": "renamed", "include_byok_in_budgets": true}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let updated = decode::<types::UpdateGuardrailResponse>(&body).data;
     assert_eq!(updated.name, "renamed");
@@ -142,7 +168,12 @@ async fn unknown_and_malformed_ids_are_404() {
 async fn workspace_filter_on_lists() {
     let api = Api::start().await;
     let other = "0df9e665-d932-5740-b2c7-b52af166bc11";
-    let (status, _) = api.post("/guardrails", json!({"name": "elsewhere", "workspace_id": other})).await;
+    let (status, _) = api
+        .post(
+            "/guardrails",
+            json!({"name": "elsewhere", "workspace_id": other}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     api.create_guardrail("here").await;
     let (_, body) = api.get("/guardrails").await;

@@ -8,7 +8,9 @@ use serde_json::json;
 use crate::common::{Api, assert_error, decode};
 
 fn is_hex64(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
 #[tokio::test]
@@ -31,9 +33,19 @@ async fn create_returns_201_and_the_plaintext_once() {
     assert_eq!(created.data.limit_reset.as_deref(), Some("monthly"));
     assert!(created.data.include_byok_in_limit && !created.data.disabled);
     assert_eq!(created.data.creator_user_id.as_deref(), Some("user_1"));
-    assert_eq!(created.data.workspace_id, api.mock.default_workspace_id().to_string());
-    assert_eq!(created.data.expires_at.unwrap().to_rfc3339(), "2027-12-31T23:59:59+00:00");
-    assert_eq!(body["data"]["updated_at"], json!(null), "required nullable fields are explicit nulls");
+    assert_eq!(
+        created.data.workspace_id,
+        api.mock.default_workspace_id().to_string()
+    );
+    assert_eq!(
+        created.data.expires_at.unwrap().to_rfc3339(),
+        "2027-12-31T23:59:59+00:00"
+    );
+    assert_eq!(
+        body["data"]["updated_at"],
+        json!(null),
+        "required nullable fields are explicit nulls"
+    );
 
     let (status, got) = api.get(&format!("/keys/{}", created.data.hash)).await;
     assert_eq!(status, StatusCode::OK);
@@ -42,8 +54,14 @@ async fn create_returns_201_and_the_plaintext_once() {
     let (_, list) = api.get("/keys").await;
     let listed: types::ListResponse = decode(&list);
     assert_eq!(listed.data.len(), 1);
-    for text in [got_text(&api, &format!("/keys/{}", created.data.hash)).await, list.to_string()] {
-        assert!(!text.contains(&created.key["sk-or-v1-".len()..]), "the secret leaked: {text}");
+    for text in [
+        got_text(&api, &format!("/keys/{}", created.data.hash)).await,
+        list.to_string(),
+    ] {
+        assert!(
+            !text.contains(&created.key["sk-or-v1-".len()..]),
+            "the secret leaked: {text}"
+        );
     }
 }
 
@@ -55,7 +73,14 @@ async fn got_text(api: &Api, path: &str) -> String {
 async fn minimal_create_sends_explicit_nulls_and_decodes() {
     let api = Api::start().await;
     let (_, body) = api.post("/keys", json!({"name": "n"})).await;
-    for field in ["limit", "limit_remaining", "limit_reset", "updated_at", "creator_user_id", "expires_at"] {
+    for field in [
+        "limit",
+        "limit_remaining",
+        "limit_reset",
+        "updated_at",
+        "creator_user_id",
+        "expires_at",
+    ] {
         assert_eq!(body["data"][field], json!(null), "{field}");
     }
     let _: types::CreateKeysResponse = decode(&body);
@@ -64,12 +89,22 @@ async fn minimal_create_sends_explicit_nulls_and_decodes() {
 #[tokio::test]
 async fn update_applies_present_fields_keeps_absent_ones_and_null_clears() {
     let api = Api::start().await;
-    let (status, body) = api.post("/keys", json!({"name": "a", "limit": 10, "limit_reset": "daily"})).await;
+    let (status, body) = api
+        .post(
+            "/keys",
+            json!({"name": "a", "limit": 10, "limit_reset": "daily"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     let hash = body["data"]["hash"].as_str().unwrap().to_owned();
     let path = format!("/keys/{hash}");
 
-    let (status, body) = api.patch(&path, json!({"name": "b", "disabled": true, "include_byok_in_limit": true})).await;
+    let (status, body) = api
+        .patch(
+            &path,
+            json!({"name": "b", "disabled": true, "include_byok_in_limit": true}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let updated: types::UpdateKeysResponse = decode(&body);
     assert_eq!(updated.data.name, "b");
@@ -78,9 +113,18 @@ async fn update_applies_present_fields_keeps_absent_ones_and_null_clears() {
     assert_eq!(updated.data.limit_reset.as_deref(), Some("daily"));
     assert!(updated.data.updated_at.is_some());
 
-    let (_, body) = api.patch(&path, json!({"limit": null, "limit_reset": null})).await;
+    let (_, body) = api
+        .patch(&path, json!({"limit": null, "limit_reset": null}))
+        .await;
     let cleared: types::UpdateKeysResponse = decode(&body);
-    assert_eq!((cleared.data.limit, cleared.data.limit_remaining, cleared.data.limit_reset), (None, None, None));
+    assert_eq!(
+        (
+            cleared.data.limit,
+            cleared.data.limit_remaining,
+            cleared.data.limit_reset
+        ),
+        (None, None, None)
+    );
     assert_eq!(body["data"]["limit"], json!(null));
     assert_eq!(cleared.data.name, "b");
 
@@ -133,7 +177,10 @@ async fn bad_create_bodies_are_400_and_create_nothing() {
     ] {
         let (status, body) = api.post("/keys", bad.clone()).await;
         assert_error(status, &body, 400);
-        assert!(body["error"]["message"].as_str().unwrap().len() > 5, "{bad}");
+        assert!(
+            body["error"]["message"].as_str().unwrap().len() > 5,
+            "{bad}"
+        );
     }
     let response = api
         .http

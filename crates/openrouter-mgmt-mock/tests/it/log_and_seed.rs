@@ -24,7 +24,10 @@ async fn every_request_is_recorded_without_the_key() {
     assert_eq!(response.status(), StatusCode::OK);
     let log = api.mock.requests();
     assert_eq!(log.len(), 2);
-    assert_eq!((log[0].method.as_str(), log[0].path.as_str()), ("POST", "/api/v1/keys"));
+    assert_eq!(
+        (log[0].method.as_str(), log[0].path.as_str()),
+        ("POST", "/api/v1/keys")
+    );
     assert_eq!(log[0].operation, Some(Operation::CreateKeys));
     assert_eq!(log[0].body_json(), Some(json!({"name": "logged"})));
     assert_eq!(log[0].header("authorization"), Some("[redacted]"));
@@ -35,17 +38,48 @@ async fn every_request_is_recorded_without_the_key() {
     let everything = format!("{log:?}");
     assert!(!everything.contains(api.mock.management_key()));
     assert_eq!(api.mock.requests_to(Operation::CreateKeys).len(), 1);
-    assert_eq!(api.mock.requests_to("GET /guardrails".parse::<openrouter_mgmt_mock::Route>().unwrap()).len(), 1);
+    assert_eq!(
+        api.mock
+            .requests_to(
+                "GET /guardrails"
+                    .parse::<openrouter_mgmt_mock::Route>()
+                    .unwrap()
+            )
+            .len(),
+        1
+    );
     api.mock.clear_requests();
     assert!(api.mock.requests().is_empty());
 }
 
 /// Everything a client can observe of a fresh seeded mock, after the same few writes.
 async fn observe(seed: u64) -> Vec<String> {
-    let api = Api::with(MockServer::builder().seed(seed).keys(120).guardrails(7).members(5).assigned_keys(20).assigned_members(3)).await;
-    let mut seen = vec![api.mock.management_key().to_owned(), api.mock.non_management_key().to_owned()];
-    seen.push(api.post("/keys", json!({"name": "new"})).await.1.to_string());
-    seen.push(api.post("/guardrails", json!({"name": "new"})).await.1.to_string());
+    let api = Api::with(
+        MockServer::builder()
+            .seed(seed)
+            .keys(120)
+            .guardrails(7)
+            .members(5)
+            .assigned_keys(20)
+            .assigned_members(3),
+    )
+    .await;
+    let mut seen = vec![
+        api.mock.management_key().to_owned(),
+        api.mock.non_management_key().to_owned(),
+    ];
+    seen.push(
+        api.post("/keys", json!({"name": "new"}))
+            .await
+            .1
+            .to_string(),
+    );
+    seen.push(
+        api.post("/guardrails", json!({"name": "new"}))
+            .await
+            .1
+            .to_string(),
+    );
     for path in [
         "/keys?include_disabled=true",
         "/keys?offset=100&include_disabled=true",
@@ -68,10 +102,22 @@ async fn the_same_seed_gives_identical_answers() {
 
 #[tokio::test]
 async fn seeded_data_has_the_real_shapes() {
-    let api = Api::with(MockServer::builder().seed(1).keys(40).guardrails(4).members(6).assigned_keys(10).assigned_members(6)).await;
+    let api = Api::with(
+        MockServer::builder()
+            .seed(1)
+            .keys(40)
+            .guardrails(4)
+            .members(6)
+            .assigned_keys(10)
+            .assigned_members(6),
+    )
+    .await;
     assert_eq!(api.mock.key_count(), 40);
     assert_eq!(api.mock.guardrail_count(), 4);
-    assert_eq!(api.mock.members(), (1..=6).map(|n| format!("user_{n}")).collect::<Vec<_>>());
+    assert_eq!(
+        api.mock.members(),
+        (1..=6).map(|n| format!("user_{n}")).collect::<Vec<_>>()
+    );
     let key = api.mock.management_key();
     assert!(key.starts_with("sk-or-v1-") && key.len() == "sk-or-v1-".len() + 64);
     let (_, body) = api.get("/keys?include_disabled=true").await;
@@ -94,7 +140,10 @@ async fn dropping_the_handle_stops_the_server() {
     let address = mock.address();
     let url = format!("{}/key", mock.base_url());
     let http = client();
-    assert_eq!(http.get(&url).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        http.get(&url).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
     drop(mock);
     let mut refused = false;
     for _ in 0..100 {
@@ -111,6 +160,8 @@ async fn dropping_the_handle_stops_the_server() {
 async fn shutdown_waits_for_the_server_to_stop() {
     let mock = MockServer::start().await.unwrap();
     let address = mock.address();
-    tokio::time::timeout(Duration::from_secs(5), mock.shutdown()).await.expect("stops promptly");
+    tokio::time::timeout(Duration::from_secs(5), mock.shutdown())
+        .await
+        .expect("stops promptly");
     assert!(tokio::net::TcpStream::connect(address).await.is_err());
 }

@@ -16,7 +16,9 @@ async fn guardrail_pages_cover_everything_once_in_creation_order() {
     let mut seen = Vec::new();
     let mut offset = 0;
     for _ in 0..10 {
-        let (status, body) = api.get(&format!("/guardrails?offset={offset}&limit=100")).await;
+        let (status, body) = api
+            .get(&format!("/guardrails?offset={offset}&limit=100"))
+            .await;
         assert_eq!(status, StatusCode::OK);
         let page: types::ListGuardrailsResponse = decode(&body);
         assert_eq!(page.total_count, 237);
@@ -33,7 +35,13 @@ async fn guardrail_pages_cover_everything_once_in_creation_order() {
     let (_, body) = api.get("/guardrails?offset=230&limit=5").await;
     assert_eq!(body["data"].as_array().unwrap().len(), 5);
     let (_, body) = api.get("/guardrails?offset=1000").await;
-    assert_eq!((body["data"].as_array().unwrap().len(), body["total_count"].as_i64()), (0, Some(237)));
+    assert_eq!(
+        (
+            body["data"].as_array().unwrap().len(),
+            body["total_count"].as_i64()
+        ),
+        (0, Some(237))
+    );
 }
 
 #[tokio::test]
@@ -49,12 +57,24 @@ async fn bad_offset_or_limit_is_400_on_every_paginated_list() {
         format!("/guardrails/{g}/assignments/members"),
     ];
     for list in &lists {
-        for query in ["limit=0", "limit=101", "limit=-1", "limit=ten", "limit=2.5", "offset=-1", "offset=x"] {
+        for query in [
+            "limit=0",
+            "limit=101",
+            "limit=-1",
+            "limit=ten",
+            "limit=2.5",
+            "offset=-1",
+            "offset=x",
+        ] {
             let (status, body) = api.get(&format!("{list}?{query}")).await;
             assert_error(status, &body, 400);
         }
         for query in ["limit=1", "limit=100", "offset=0", "offset=99999"] {
-            assert_eq!(api.get(&format!("{list}?{query}")).await.0, StatusCode::OK, "{list}?{query}");
+            assert_eq!(
+                api.get(&format!("{list}?{query}")).await.0,
+                StatusCode::OK,
+                "{list}?{query}"
+            );
         }
     }
     for query in ["offset=-1", "offset=x", "include_disabled=maybe"] {
@@ -69,7 +89,9 @@ async fn keys_come_in_pages_of_100_and_hide_disabled_ones_by_default() {
     let mut all = Vec::new();
     let mut offset = 0;
     for _ in 0..10 {
-        let (status, body) = api.get(&format!("/keys?include_disabled=true&offset={offset}")).await;
+        let (status, body) = api
+            .get(&format!("/keys?include_disabled=true&offset={offset}"))
+            .await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.get("total_count").is_none());
         let page: types::ListResponse = decode(&body);
@@ -81,7 +103,10 @@ async fn keys_come_in_pages_of_100_and_hide_disabled_ones_by_default() {
         all.extend(page.data);
     }
     assert_eq!(all.len(), 250);
-    assert_eq!(all.iter().map(|k| &k.hash).collect::<HashSet<_>>().len(), 250);
+    assert_eq!(
+        all.iter().map(|k| &k.hash).collect::<HashSet<_>>().len(),
+        250
+    );
     assert_eq!(all[0].name, "Seed key 1");
     let disabled = all.iter().filter(|k| k.disabled).count();
     assert!(disabled > 0, "the seed disables about one key in ten");
@@ -105,15 +130,36 @@ async fn keys_come_in_pages_of_100_and_hide_disabled_ones_by_default() {
 
 #[tokio::test]
 async fn assignment_lists_page_with_total_count() {
-    let api = Api::with(MockServer::builder().seed(5).keys(30).guardrails(1).members(12)).await;
+    let api = Api::with(
+        MockServer::builder()
+            .seed(5)
+            .keys(30)
+            .guardrails(1)
+            .members(12),
+    )
+    .await;
     let (_, body) = api.get("/guardrails").await;
     let g = body["data"][0]["id"].as_str().unwrap().to_owned();
     let (_, body) = api.get("/keys?include_disabled=true").await;
-    let hashes: Vec<String> = body["data"].as_array().unwrap().iter().map(|k| k["hash"].as_str().unwrap().to_owned()).collect();
-    let (_, body) = api.post(&format!("/guardrails/{g}/assignments/keys"), json!({"key_hashes": hashes})).await;
+    let hashes: Vec<String> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["hash"].as_str().unwrap().to_owned())
+        .collect();
+    let (_, body) = api
+        .post(
+            &format!("/guardrails/{g}/assignments/keys"),
+            json!({"key_hashes": hashes}),
+        )
+        .await;
     assert_eq!(body["assigned_count"], json!(30));
     let members: Vec<String> = (1..=12).map(|n| format!("user_{n}")).collect();
-    api.post(&format!("/guardrails/{g}/assignments/members"), json!({"member_user_ids": members})).await;
+    api.post(
+        &format!("/guardrails/{g}/assignments/members"),
+        json!({"member_user_ids": members}),
+    )
+    .await;
     for (path, total) in [
         ("/guardrails/assignments/keys".to_owned(), 30),
         (format!("/guardrails/{g}/assignments/keys"), 30),
@@ -126,7 +172,10 @@ async fn assignment_lists_page_with_total_count() {
             assert_eq!(status, StatusCode::OK);
             assert_eq!(body["total_count"], json!(total));
             for item in body["data"].as_array().unwrap() {
-                assert!(ids.insert(item["id"].as_str().unwrap().to_owned()), "doubled");
+                assert!(
+                    ids.insert(item["id"].as_str().unwrap().to_owned()),
+                    "doubled"
+                );
             }
         }
         assert_eq!(ids.len(), total, "{path}");
