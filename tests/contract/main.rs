@@ -4,3 +4,4 @@
 mod dynamic_mock;
 mod operations;
 mod prism;
+mod proxy;

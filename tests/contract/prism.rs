@@ -61,7 +61,6 @@ impl Prism {
     }
 
     /// `prism proxy --errors` in front of `upstream`: every request and response is validated against the spec.
-    #[expect(dead_code, reason = "the proxy test lands with the mock server")]
     pub(crate) async fn proxy(upstream: &str) -> Self {
         let upstream = upstream.to_owned();
         Self::start(move |port| {
@@ -141,12 +140,16 @@ impl Prism {
         self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// The log lines reporting a request or response that breaks the spec (`Violation: <where> <what>`), at any
-    /// severity.
+    /// The log lines reporting a request or response that breaks the spec, at any severity: `Violation: <where>
+    /// <what>` lines, and, under `--errors`, the `Request terminated with error: ...#VIOLATIONS` line that replaces
+    /// them when a response is invalid.
     pub(crate) fn violations(&self) -> Vec<String> {
         self.log()
             .into_iter()
-            .filter(|l| l.contains("Violation"))
+            .filter(|l| {
+                l.to_ascii_lowercase().contains("violation")
+                    || l.contains("Request terminated with error")
+            })
             .collect()
     }
 

@@ -1,0 +1,338 @@
+//! `prism proxy --errors` in front of the mock: a scenario that runs all 19 operations through the facade (and
+//! their declared error paths) while Prism validates every request the SDK sends and every response the mock
+//! returns against the spec. Any violation, at any severity, fails the test.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use openrouter_mgmt::{
+    Client, Error, GuardrailId, GuardrailUpdate, KeyFilter, KeyHash, KeyUpdate, NewGuardrail,
+    NewKey, RetryPolicy, UserId,
+};
+use openrouter_mgmt_mock::{Fault, MockServer, Operation as MockOperation};
+
+use crate::operations::operations_with_statuses;
+use crate::prism::{Prism, settle};
+
+fn client(base_url: &str, key: &str) -> Client {
+    Client::builder()
+        .api_key(key)
+        .base_url(base_url)
+        .request_timeout(Some(Duration::from_secs(30)))
+        .retry_policy(RetryPolicy::no_retries())
+        .build()
+        .expect("client")
+}
+
+fn status_of(result: Result<impl std::fmt::Debug, Error>) -> u16 {
+    let error = result.expect_err("an error was expected");
+    match &error {
+        Error::Api { status, .. } => *status,
+        Error::Bulk { source, .. } => source.status().unwrap_or_else(|| panic!("{error:?}")),
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_through_prism_proxy_has_no_violations() {
+    let mock = MockServer::builder()
+        .seed(11)
+        .keys(150)
+        .guardrails(3)
+        .members(5)
+        .start()
+        .await
+        .expect("mock");
+    let prism = Prism::proxy(&mock.base_url()).await;
+    let sdk = client(&prism.base_url(), mock.management_key());
+    let keys = sdk.keys();
+    let guardrails = sdk.guardrails();
+
+    // Keys.
+    let me = keys.current().await.expect("current key");
+    assert!(me.is_management_key);
+    let created = keys
+        .create(
+            NewKey::new("contract key")
+                .limit(5.0)
+                .include_byok_in_limit(true),
+        )
+        .await
+        .expect("create key");
+    let hash: KeyHash = created.data.hash.parse().unwrap();
+    let second: KeyHash = keys
+        .create(NewKey::new("second key"))
+        .await
+        .expect("create key")
+        .data
+        .hash
+        .parse()
+        .unwrap();
+    let listed = keys
+        .list_with(KeyFilter::new().include_disabled(true))
+        .collect_all()
+        .await
+        .expect("list keys");
+    assert_eq!(listed.len(), 152, "150 seeded + 2 created, over two pages");
+    keys.get(&hash).await.expect("get key");
+    keys.update(
+        &hash,
+        KeyUpdate::new()
+            .name("renamed")
+            .clear_limit()
+            .disabled(false),
+    )
+    .await
+    .expect("update key");
+
+    // Guardrails.
+    let guardrail = guardrails
+        .create(
+            NewGuardrail::new("contract guardrail")
+                .description("made by the contract test")
+                .limit_usd(10.0)
+                .allowed_providers(["openai", "anthropic"]),
+        )
+        .await
+        .expect("create guardrail");
+    let id = GuardrailId::new(guardrail.id);
+    let all = guardrails
+        .list()
+        .page_size(2)
+        .collect_all()
+        .await
+        .expect("list guardrails");
+    assert_eq!(all.len(), 4);
+    guardrails.get(id).await.expect("get guardrail");
+    guardrails
+        .update(
+            id,
+            GuardrailUpdate::new()
+                .clear_limit_usd()
+                .clear_description()
+                .name("renamed guardrail"),
+        )
+        .await
+        .expect("update guardrail");
+
+    // Assignments.
+    guardrails
+        .assign_keys(id, [hash.clone(), second.clone()])
+        .await
+        .expect("assign keys");
+    let members: Vec<UserId> = mock
+        .members()
+        .into_iter()
+        .map(|m| UserId::new(m).unwrap())
+        .collect();
+    guardrails
+        .assign_members(id, members.clone())
+        .await
+        .expect("assign members");
+    assert_eq!(
+        guardrails
+            .key_assignments()
+            .collect_all()
+            .await
+            .expect("key assignments")
+            .len(),
+        2
+    );
+    assert_eq!(
+        guardrails
+            .member_assignments()
+            .collect_all()
+            .await
+            .expect("member assignments")
+            .len(),
+        members.len()
+    );
+    let mine = guardrails
+        .guardrail_key_assignments(id)
+        .page_size(1)
+        .collect_all()
+        .await
+        .expect("guardrail keys");
+    assert_eq!(mine.len(), 2);
+    let mine = guardrails
+        .guardrail_member_assignments(id)
+        .items()
+        .try_collect::<Vec<_>>()
+        .await
+        .expect("guardrail members");
+    assert_eq!(mine.len(), members.len());
+    guardrails
+        .unassign_keys(id, [second.clone()])
+        .await
+        .expect("unassign keys");
+    guardrails
+        .unassign_members(id, members[..2].to_vec())
+        .await
+        .expect("unassign members");
+
+    // Declared error paths: 401 (every operation), 403 (creates), 404 (unknown ids), 400 (bad bodies).
+    let stranger = client(&prism.base_url(), "sk-or-v1-nobody-knows-this-key");
+    assert_eq!(status_of(stranger.keys().current().await), 401);
+    assert_eq!(status_of(stranger.keys().list().collect_all().await), 401);
+    assert_eq!(
+        status_of(stranger.guardrails().list().collect_all().await),
+        401
+    );
+    assert_eq!(
+        status_of(stranger.guardrails().assign_keys(id, [hash.clone()]).await),
+        401
+    );
+    let ordinary = client(&prism.base_url(), mock.non_management_key());
+    assert_eq!(
+        status_of(ordinary.keys().create(NewKey::new("x")).await),
+        403
+    );
+    assert_eq!(
+        status_of(ordinary.guardrails().create(NewGuardrail::new("x")).await),
+        403
+    );
+    let unknown_key =
+        KeyHash::new("0000000000000000000000000000000000000000000000000000000000000000").unwrap();
+    let unknown_guardrail = GuardrailId::new(uuid::Uuid::from_u128(7));
+    assert_eq!(status_of(keys.get(&unknown_key).await), 404);
+    assert_eq!(
+        status_of(keys.update(&unknown_key, KeyUpdate::new().name("x")).await),
+        404
+    );
+    assert_eq!(status_of(keys.delete(&unknown_key).await), 404);
+    assert_eq!(status_of(guardrails.get(unknown_guardrail).await), 404);
+    assert_eq!(
+        status_of(
+            guardrails
+                .update(unknown_guardrail, GuardrailUpdate::new().name("x"))
+                .await
+        ),
+        404
+    );
+    assert_eq!(status_of(guardrails.delete(unknown_guardrail).await), 404);
+    assert_eq!(
+        status_of(
+            guardrails
+                .guardrail_key_assignments(unknown_guardrail)
+                .collect_all()
+                .await
+        ),
+        404
+    );
+    assert_eq!(
+        status_of(
+            guardrails
+                .guardrail_member_assignments(unknown_guardrail)
+                .collect_all()
+                .await
+        ),
+        404
+    );
+    assert_eq!(
+        status_of(
+            guardrails
+                .assign_keys(unknown_guardrail, [hash.clone()])
+                .await
+        ),
+        404
+    );
+    assert_eq!(
+        status_of(
+            guardrails
+                .unassign_keys(unknown_guardrail, [hash.clone()])
+                .await
+        ),
+        404
+    );
+    assert_eq!(
+        status_of(
+            guardrails
+                .assign_members(unknown_guardrail, members.clone())
+                .await
+        ),
+        404
+    );
+    assert_eq!(
+        status_of(
+            guardrails
+                .unassign_members(unknown_guardrail, members.clone())
+                .await
+        ),
+        404
+    );
+
+    // Clean up.
+    assert!(keys.delete(&hash).await.expect("delete key"));
+    assert!(keys.delete(&second).await.expect("delete key"));
+    assert!(guardrails.delete(id).await.expect("delete guardrail"));
+
+    settle(&prism).await;
+    let violations = prism.violations();
+    let seen: BTreeSet<&str> = mock
+        .requests()
+        .iter()
+        .filter_map(|r| r.operation)
+        .map(MockOperation::operation_id)
+        .collect();
+    let expected: BTreeSet<&str> = operations_with_statuses()
+        .iter()
+        .map(|(op, _)| op.operation_id())
+        .collect();
+    println!(
+        "prism proxy --errors: {} requests through Prism, {} reached the mock, {} operations, violations: {}",
+        prism.requests_received(),
+        mock.requests().len(),
+        seen.len(),
+        violations.len()
+    );
+    assert!(
+        violations.is_empty(),
+        "{} violation(s):\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
+    assert_eq!(
+        seen, expected,
+        "every operation reached the mock through Prism"
+    );
+    assert_eq!(
+        prism.requests_received(),
+        mock.requests().len(),
+        "Prism forwarded every request"
+    );
+}
+
+/// The proxy does catch a response that breaks the spec: the mock answers `GET /key` without a required field,
+/// Prism logs the violation and (with `--errors`) answers an error instead of passing the body on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prism_proxy_reports_a_response_that_breaks_the_spec() {
+    let mock = MockServer::start().await.expect("mock");
+    mock.faults()
+        .once(MockOperation::GetCurrentKey, Fault::SchemaViolation);
+    let prism = Prism::proxy(&mock.base_url()).await;
+    let sdk = client(&prism.base_url(), mock.management_key());
+    let error = sdk
+        .keys()
+        .current()
+        .await
+        .expect_err("Prism must not pass the broken body on");
+    assert!(matches!(error, Error::Api { status: 500, .. }), "{error:?}");
+    settle(&prism).await;
+    let violations = prism.violations();
+    assert_eq!(mock.requests().len(), 1);
+    assert!(
+        !violations.is_empty(),
+        "no violation reported; log:\n{}",
+        prism.log().join("\n")
+    );
+    // The next, unspoiled request passes.
+    sdk.keys().current().await.expect("current key");
+    settle(&prism).await;
+    assert_eq!(
+        prism.violations().len(),
+        violations.len(),
+        "{:?}",
+        prism.violations()
+    );
+}
