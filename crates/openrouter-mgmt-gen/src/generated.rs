@@ -44,7 +44,7 @@ pub mod open_enums {
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -64,14 +64,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<BulkAssignKeysRequestKeyHashesItem> for ::std::string::String {
+    impl ::std::convert::From<BulkAssignKeysRequestKeyHashesItem>
+    for ::std::string::String {
         fn from(value: BulkAssignKeysRequestKeyHashesItem) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for BulkAssignKeysRequestKeyHashesItem {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -80,11 +83,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for BulkAssignKeysRequestKeyHashesItem {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for BulkAssignKeysRequestKeyHashesItem {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BulkAssignKeysRequestKeyHashesItem {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -126,14 +132,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<BulkAssignMembersRequestMemberUserIdsItem> for ::std::string::String {
+    impl ::std::convert::From<BulkAssignMembersRequestMemberUserIdsItem>
+    for ::std::string::String {
         fn from(value: BulkAssignMembersRequestMemberUserIdsItem) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for BulkAssignMembersRequestMemberUserIdsItem {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -142,11 +151,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for BulkAssignMembersRequestMemberUserIdsItem {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for BulkAssignMembersRequestMemberUserIdsItem {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BulkAssignMembersRequestMemberUserIdsItem {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -188,14 +200,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<BulkUnassignKeysRequestKeyHashesItem> for ::std::string::String {
+    impl ::std::convert::From<BulkUnassignKeysRequestKeyHashesItem>
+    for ::std::string::String {
         fn from(value: BulkUnassignKeysRequestKeyHashesItem) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for BulkUnassignKeysRequestKeyHashesItem {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -204,11 +219,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for BulkUnassignKeysRequestKeyHashesItem {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for BulkUnassignKeysRequestKeyHashesItem {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BulkUnassignKeysRequestKeyHashesItem {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -238,7 +256,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BulkUnassignMembersRequest {
         ///Array of member user IDs to unassign from the guardrail
-        pub member_user_ids: ::std::vec::Vec<BulkUnassignMembersRequestMemberUserIdsItem>,
+        pub member_user_ids: ::std::vec::Vec<
+            BulkUnassignMembersRequestMemberUserIdsItem,
+        >,
     }
     ///`BulkUnassignMembersRequestMemberUserIdsItem`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -250,14 +270,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<BulkUnassignMembersRequestMemberUserIdsItem> for ::std::string::String {
+    impl ::std::convert::From<BulkUnassignMembersRequestMemberUserIdsItem>
+    for ::std::string::String {
         fn from(value: BulkUnassignMembersRequestMemberUserIdsItem) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for BulkUnassignMembersRequestMemberUserIdsItem {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -266,13 +289,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for BulkUnassignMembersRequestMemberUserIdsItem {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
     impl ::std::convert::TryFrom<::std::string::String>
-        for BulkUnassignMembersRequestMemberUserIdsItem
-    {
+    for BulkUnassignMembersRequestMemberUserIdsItem {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -306,7 +330,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<ContentFilterBuiltinEntryLabel>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub scan_scope: ::std::option::Option<crate::open_enums::PromptInjectionScanScope>,
+        pub scan_scope: ::std::option::Option<
+            crate::open_enums::PromptInjectionScanScope,
+        >,
         pub slug: crate::open_enums::ContentFilterBuiltinSlug,
     }
     ///A builtin content filter entry for create/update requests. Labels are system-assigned and cannot be set by the caller.
@@ -317,7 +343,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub label: ::std::option::Option<ContentFilterBuiltinEntryInputLabel>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub scan_scope: ::std::option::Option<crate::open_enums::PromptInjectionScanScope>,
+        pub scan_scope: ::std::option::Option<
+            crate::open_enums::PromptInjectionScanScope,
+        >,
         pub slug: crate::open_enums::ContentFilterBuiltinSlug,
     }
     ///Deprecated: labels are system-assigned and cannot be set by the caller. Accepted for backward compatibility but silently ignored.
@@ -330,14 +358,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<ContentFilterBuiltinEntryInputLabel> for ::std::string::String {
+    impl ::std::convert::From<ContentFilterBuiltinEntryInputLabel>
+    for ::std::string::String {
         fn from(value: ContentFilterBuiltinEntryInputLabel) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for ContentFilterBuiltinEntryInputLabel {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 100usize {
                 return Err("longer than 100 characters".into());
             }
@@ -346,11 +377,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ContentFilterBuiltinEntryInputLabel {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ContentFilterBuiltinEntryInputLabel {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ContentFilterBuiltinEntryInputLabel {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -387,7 +421,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ContentFilterBuiltinEntryLabel {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 100usize {
                 return Err("longer than 100 characters".into());
             }
@@ -396,11 +432,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ContentFilterBuiltinEntryLabel {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ContentFilterBuiltinEntryLabel {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ContentFilterBuiltinEntryLabel {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -447,7 +486,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ContentFilterEntryLabel {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 100usize {
                 return Err("longer than 100 characters".into());
             }
@@ -456,7 +497,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ContentFilterEntryLabel {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -497,7 +540,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ContentFilterEntryPattern {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -506,7 +551,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ContentFilterEntryPattern {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -535,14 +582,19 @@ pub mod types {
     pub struct CreateGuardrailRequest {
         ///Array of model identifiers (slug or canonical_slug accepted)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub allowed_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub allowed_models: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///List of allowed provider IDs
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub allowed_providers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub allowed_providers: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Builtin content filters to apply. Every builtin slug supports "block", "redact", and the detect-only "flag" action.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content_filter_builtins:
-            ::std::option::Option<::std::vec::Vec<ContentFilterBuiltinEntryInput>>,
+        pub content_filter_builtins: ::std::option::Option<
+            ::std::vec::Vec<ContentFilterBuiltinEntryInput>,
+        >,
         ///Custom regex content filters to apply to request messages
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_filters: ::std::option::Option<::std::vec::Vec<ContentFilterEntry>>,
@@ -578,10 +630,14 @@ pub mod types {
         pub enforce_zdr_xai: ::std::option::Option<bool>,
         ///Array of model identifiers to exclude from routing (slug or canonical_slug accepted)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ignored_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub ignored_models: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///List of provider IDs to exclude from routing
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ignored_providers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub ignored_providers: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Whether BYOK (bring-your-own-key) inference spend counts toward this guardrail's limit_usd, in addition to OpenRouter credit spend. Defaults to false.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub include_byok_in_budgets: ::std::option::Option<bool>,
@@ -606,14 +662,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<CreateGuardrailRequestDescription> for ::std::string::String {
+    impl ::std::convert::From<CreateGuardrailRequestDescription>
+    for ::std::string::String {
         fn from(value: CreateGuardrailRequestDescription) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for CreateGuardrailRequestDescription {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1000usize {
                 return Err("longer than 1000 characters".into());
             }
@@ -622,11 +681,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CreateGuardrailRequestDescription {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for CreateGuardrailRequestDescription {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateGuardrailRequestDescription {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -663,7 +725,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CreateGuardrailRequestName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 200usize {
                 return Err("longer than 200 characters".into());
             }
@@ -675,7 +739,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CreateGuardrailRequestName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -720,7 +786,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit_reset: ::std::option::Option<crate::open_enums::CreateKeysBodyLimitReset>,
+        pub limit_reset: ::std::option::Option<
+            crate::open_enums::CreateKeysBodyLimitReset,
+        >,
         ///Name for the new API key
         pub name: CreateKeysBodyName,
         ///The workspace to create the API key in. Defaults to the default workspace if not provided.
@@ -744,7 +812,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CreateKeysBodyCreatorUserId {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -753,7 +823,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CreateKeysBodyCreatorUserId {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -794,7 +866,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for CreateKeysBodyName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -803,7 +877,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for CreateKeysBodyName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -903,8 +979,9 @@ pub mod types {
     pub struct ErrorResponse {
         pub error: ErrorResponseError,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub openrouter_metadata:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub openrouter_metadata: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
     }
@@ -914,8 +991,9 @@ pub mod types {
         pub code: i64,
         pub message: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub metadata:
-            ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        pub metadata: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
     }
     ///`GetCurrentKeyResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1045,14 +1123,19 @@ pub mod types {
     pub struct Guardrail {
         ///Array of model canonical_slugs (immutable identifiers)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub allowed_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub allowed_models: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///List of allowed provider IDs
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub allowed_providers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub allowed_providers: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Builtin content filters applied to requests. Includes PII detectors and the regex-based prompt injection detector.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content_filter_builtins:
-            ::std::option::Option<::std::vec::Vec<ContentFilterBuiltinEntry>>,
+        pub content_filter_builtins: ::std::option::Option<
+            ::std::vec::Vec<ContentFilterBuiltinEntry>,
+        >,
         ///Custom regex content filters applied to request messages
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_filters: ::std::option::Option<::std::vec::Vec<ContentFilterEntry>>,
@@ -1092,10 +1175,14 @@ pub mod types {
         pub id: ::uuid::Uuid,
         ///Array of model canonical_slugs to exclude from routing
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ignored_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub ignored_models: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///List of provider IDs to exclude from routing
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ignored_providers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub ignored_providers: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Whether BYOK (bring-your-own-key) inference spend counts toward this guardrail's limit_usd, in addition to OpenRouter credit spend.
         pub include_byok_in_budgets: bool,
         ///Spending limit in USD
@@ -1235,14 +1322,19 @@ pub mod types {
     pub struct UpdateGuardrailRequest {
         ///Array of model identifiers (slug or canonical_slug accepted)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub allowed_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub allowed_models: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///New list of allowed provider IDs
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub allowed_providers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub allowed_providers: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Builtin content filters to apply. Set to null to remove. Every builtin slug supports "block", "redact", and the detect-only "flag" action.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content_filter_builtins:
-            ::std::option::Option<::std::vec::Vec<ContentFilterBuiltinEntryInput>>,
+        pub content_filter_builtins: ::std::option::Option<
+            ::std::vec::Vec<ContentFilterBuiltinEntryInput>,
+        >,
         ///Custom regex content filters to apply. Set to null to remove.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_filters: ::std::option::Option<::std::vec::Vec<ContentFilterEntry>>,
@@ -1278,10 +1370,14 @@ pub mod types {
         pub enforce_zdr_xai: ::std::option::Option<bool>,
         ///Array of model identifiers to exclude from routing (slug or canonical_slug accepted)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ignored_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub ignored_models: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///List of provider IDs to exclude from routing
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ignored_providers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub ignored_providers: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Whether BYOK (bring-your-own-key) inference spend counts toward this guardrail's limit_usd, in addition to OpenRouter credit spend. Omit to leave unchanged.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub include_byok_in_budgets: ::std::option::Option<bool>,
@@ -1304,14 +1400,17 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<UpdateGuardrailRequestDescription> for ::std::string::String {
+    impl ::std::convert::From<UpdateGuardrailRequestDescription>
+    for ::std::string::String {
         fn from(value: UpdateGuardrailRequestDescription) -> Self {
             value.0
         }
     }
     impl ::std::str::FromStr for UpdateGuardrailRequestDescription {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 1000usize {
                 return Err("longer than 1000 characters".into());
             }
@@ -1320,11 +1419,14 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for UpdateGuardrailRequestDescription {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for UpdateGuardrailRequestDescription {
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateGuardrailRequestDescription {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1361,7 +1463,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for UpdateGuardrailRequestName {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 200usize {
                 return Err("longer than 200 characters".into());
             }
@@ -1373,7 +1477,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for UpdateGuardrailRequestName {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1415,7 +1521,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub limit_reset: ::std::option::Option<crate::open_enums::UpdateKeysBodyLimitReset>,
+        pub limit_reset: ::std::option::Option<
+            crate::open_enums::UpdateKeysBodyLimitReset,
+        >,
         ///New name for the API key
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1483,12 +1591,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -1522,9 +1636,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -1562,27 +1674,31 @@ impl ClientHooks<()> for &Client {}
 impl Client {
     /**List guardrails
 
-    List all guardrails for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+List all guardrails for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `GET` request to `/guardrails`
+Sends a `GET` request to `/guardrails`
 
-    Arguments:
-    - `limit`: Maximum number of records to return (max 100)
-    - `offset`: Number of records to skip for pagination
-    - `workspace_id`: Filter guardrails by workspace ID. By default, guardrails in the default workspace are returned.
-    */
+Arguments:
+- `limit`: Maximum number of records to return (max 100)
+- `offset`: Number of records to skip for pagination
+- `workspace_id`: Filter guardrails by workspace ID. By default, guardrails in the default workspace are returned.
+*/
     pub async fn list_guardrails<'a>(
         &'a self,
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
         workspace_id: Option<&'a ::uuid::Uuid>,
-    ) -> Result<ResponseValue<types::ListGuardrailsResponse>, Error<types::ErrorResponse>> {
+    ) -> Result<
+        ResponseValue<types::ListGuardrailsResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!("{}/guardrails", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1593,10 +1709,7 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .query(&progenitor_client::QueryParam::new(
-                "workspace_id",
-                &workspace_id,
-            ))
+            .query(&progenitor_client::QueryParam::new("workspace_id", &workspace_id))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
@@ -1608,35 +1721,39 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Create a guardrail
 
-    Create a new guardrail for the authenticated user. A newly created guardrail enforces nothing until it is assigned to API keys or organization members; `workspace_id` places the guardrail in a workspace but does not apply it to that workspace's traffic. To restrict all traffic in a workspace, update the workspace's default guardrail instead. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Create a new guardrail for the authenticated user. A newly created guardrail enforces nothing until it is assigned to API keys or organization members; `workspace_id` places the guardrail in a workspace but does not apply it to that workspace's traffic. To restrict all traffic in a workspace, update the workspace's default guardrail instead. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `POST` request to `/guardrails`
+Sends a `POST` request to `/guardrails`
 
-    */
+*/
     pub async fn create_guardrail<'a>(
         &'a self,
         body: &'a types::CreateGuardrailRequest,
-    ) -> Result<ResponseValue<types::CreateGuardrailResponse>, Error<types::ErrorResponse>> {
+    ) -> Result<
+        ResponseValue<types::CreateGuardrailResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!("{}/guardrails", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1657,42 +1774,46 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**List all key assignments
 
-    List all API key guardrail assignments for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+List all API key guardrail assignments for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `GET` request to `/guardrails/assignments/keys`
+Sends a `GET` request to `/guardrails/assignments/keys`
 
-    Arguments:
-    - `limit`: Maximum number of records to return (max 100)
-    - `offset`: Number of records to skip for pagination
-    */
+Arguments:
+- `limit`: Maximum number of records to return (max 100)
+- `offset`: Number of records to skip for pagination
+*/
     pub async fn list_key_assignments<'a>(
         &'a self,
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
-    ) -> Result<ResponseValue<types::ListKeyAssignmentsResponse>, Error<types::ErrorResponse>> {
+    ) -> Result<
+        ResponseValue<types::ListKeyAssignmentsResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!("{}/guardrails/assignments/keys", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1714,37 +1835,40 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**List all member assignments
 
-    List all organization member guardrail assignments for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+List all organization member guardrail assignments for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `GET` request to `/guardrails/assignments/members`
+Sends a `GET` request to `/guardrails/assignments/members`
 
-    Arguments:
-    - `limit`: Maximum number of records to return (max 100)
-    - `offset`: Number of records to skip for pagination
-    */
+Arguments:
+- `limit`: Maximum number of records to return (max 100)
+- `offset`: Number of records to skip for pagination
+*/
     pub async fn list_member_assignments<'a>(
         &'a self,
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
-    ) -> Result<ResponseValue<types::ListMemberAssignmentsResponse>, Error<types::ErrorResponse>>
-    {
+    ) -> Result<
+        ResponseValue<types::ListMemberAssignmentsResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!("{}/guardrails/assignments/members", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1766,38 +1890,40 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Get a guardrail
 
-    Get a single guardrail by ID. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Get a single guardrail by ID. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `GET` request to `/guardrails/{id}`
+Sends a `GET` request to `/guardrails/{id}`
 
-    Arguments:
-    - `id`: The unique identifier of the guardrail to retrieve
-    */
+Arguments:
+- `id`: The unique identifier of the guardrail to retrieve
+*/
     pub async fn get_guardrail<'a>(
         &'a self,
         id: &'a ::uuid::Uuid,
-    ) -> Result<ResponseValue<types::GetGuardrailResponse>, Error<types::ErrorResponse>> {
+    ) -> Result<
+        ResponseValue<types::GetGuardrailResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!(
-            "{}/guardrails/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/guardrails/{}", self.baseurl, encode_path(& id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1817,41 +1943,43 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Delete a guardrail
 
-    Delete an existing guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Delete an existing guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `DELETE` request to `/guardrails/{id}`
+Sends a `DELETE` request to `/guardrails/{id}`
 
-    Arguments:
-    - `id`: The unique identifier of the guardrail to delete
-    */
+Arguments:
+- `id`: The unique identifier of the guardrail to delete
+*/
     pub async fn delete_guardrail<'a>(
         &'a self,
         id: &'a ::uuid::Uuid,
-    ) -> Result<ResponseValue<types::DeleteGuardrailResponse>, Error<types::ErrorResponse>> {
+    ) -> Result<
+        ResponseValue<types::DeleteGuardrailResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!(
-            "{}/guardrails/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/guardrails/{}", self.baseurl, encode_path(& id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1871,43 +1999,45 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Update a guardrail
 
-    Update an existing guardrail, or materialize an unconfigured workspace default guardrail. Collection fields use replace semantics: send the full desired set on every update. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Update an existing guardrail, or materialize an unconfigured workspace default guardrail. Collection fields use replace semantics: send the full desired set on every update. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `PATCH` request to `/guardrails/{id}`
+Sends a `PATCH` request to `/guardrails/{id}`
 
-    Arguments:
-    - `id`: The unique identifier of the guardrail to update
-    - `body`
-    */
+Arguments:
+- `id`: The unique identifier of the guardrail to update
+- `body`
+*/
     pub async fn update_guardrail<'a>(
         &'a self,
         id: &'a ::uuid::Uuid,
         body: &'a types::UpdateGuardrailRequest,
-    ) -> Result<ResponseValue<types::UpdateGuardrailResponse>, Error<types::ErrorResponse>> {
+    ) -> Result<
+        ResponseValue<types::UpdateGuardrailResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!(
-            "{}/guardrails/{}",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/guardrails/{}", self.baseurl, encode_path(& id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1928,48 +2058,51 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**List key assignments for a guardrail
 
-    List all API key assignments for a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+List all API key assignments for a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `GET` request to `/guardrails/{id}/assignments/keys`
+Sends a `GET` request to `/guardrails/{id}/assignments/keys`
 
-    Arguments:
-    - `id`: The unique identifier of the guardrail
-    - `limit`: Maximum number of records to return (max 100)
-    - `offset`: Number of records to skip for pagination
-    */
+Arguments:
+- `id`: The unique identifier of the guardrail
+- `limit`: Maximum number of records to return (max 100)
+- `offset`: Number of records to skip for pagination
+*/
     pub async fn list_guardrail_key_assignments<'a>(
         &'a self,
         id: &'a ::uuid::Uuid,
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
-    ) -> Result<ResponseValue<types::ListKeyAssignmentsResponse>, Error<types::ErrorResponse>> {
+    ) -> Result<
+        ResponseValue<types::ListKeyAssignmentsResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!(
-            "{}/guardrails/{}/assignments/keys",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/guardrails/{}/assignments/keys", self.baseurl, encode_path(& id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1991,43 +2124,46 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Bulk assign keys to a guardrail
 
-    Assign multiple API keys to a specific guardrail. A key may hold at most one guardrail; assigning replaces any existing assignment. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Assign multiple API keys to a specific guardrail. A key may hold at most one guardrail; assigning replaces any existing assignment. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `POST` request to `/guardrails/{id}/assignments/keys`
+Sends a `POST` request to `/guardrails/{id}/assignments/keys`
 
-    Arguments:
-    - `id`: The unique identifier of the guardrail
-    - `body`
-    */
+Arguments:
+- `id`: The unique identifier of the guardrail
+- `body`
+*/
     pub async fn bulk_assign_keys_to_guardrail<'a>(
         &'a self,
         id: &'a ::uuid::Uuid,
         body: &'a types::BulkAssignKeysRequest,
-    ) -> Result<ResponseValue<types::BulkAssignKeysResponse>, Error<types::ErrorResponse>> {
+    ) -> Result<
+        ResponseValue<types::BulkAssignKeysResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!(
-            "{}/guardrails/{}/assignments/keys",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/guardrails/{}/assignments/keys", self.baseurl, encode_path(& id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2048,46 +2184,49 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Bulk unassign keys from a guardrail
 
-    Unassign multiple API keys from a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Unassign multiple API keys from a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `POST` request to `/guardrails/{id}/assignments/keys/remove`
+Sends a `POST` request to `/guardrails/{id}/assignments/keys/remove`
 
-    Arguments:
-    - `id`: The unique identifier of the guardrail
-    - `body`
-    */
+Arguments:
+- `id`: The unique identifier of the guardrail
+- `body`
+*/
     pub async fn bulk_unassign_keys_from_guardrail<'a>(
         &'a self,
         id: &'a ::uuid::Uuid,
         body: &'a types::BulkUnassignKeysRequest,
-    ) -> Result<ResponseValue<types::BulkUnassignKeysResponse>, Error<types::ErrorResponse>> {
+    ) -> Result<
+        ResponseValue<types::BulkUnassignKeysResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!(
-            "{}/guardrails/{}/assignments/keys/remove",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/guardrails/{}/assignments/keys/remove", self.baseurl, encode_path(& id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2108,49 +2247,51 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**List member assignments for a guardrail
 
-    List all organization member assignments for a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+List all organization member assignments for a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `GET` request to `/guardrails/{id}/assignments/members`
+Sends a `GET` request to `/guardrails/{id}/assignments/members`
 
-    Arguments:
-    - `id`: The unique identifier of the guardrail
-    - `limit`: Maximum number of records to return (max 100)
-    - `offset`: Number of records to skip for pagination
-    */
+Arguments:
+- `id`: The unique identifier of the guardrail
+- `limit`: Maximum number of records to return (max 100)
+- `offset`: Number of records to skip for pagination
+*/
     pub async fn list_guardrail_member_assignments<'a>(
         &'a self,
         id: &'a ::uuid::Uuid,
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
-    ) -> Result<ResponseValue<types::ListMemberAssignmentsResponse>, Error<types::ErrorResponse>>
-    {
+    ) -> Result<
+        ResponseValue<types::ListMemberAssignmentsResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!(
-            "{}/guardrails/{}/assignments/members",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/guardrails/{}/assignments/members", self.baseurl, encode_path(& id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2172,43 +2313,46 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Bulk assign members to a guardrail
 
-    Assign multiple organization members to a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Assign multiple organization members to a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `POST` request to `/guardrails/{id}/assignments/members`
+Sends a `POST` request to `/guardrails/{id}/assignments/members`
 
-    Arguments:
-    - `id`: The unique identifier of the guardrail
-    - `body`
-    */
+Arguments:
+- `id`: The unique identifier of the guardrail
+- `body`
+*/
     pub async fn bulk_assign_members_to_guardrail<'a>(
         &'a self,
         id: &'a ::uuid::Uuid,
         body: &'a types::BulkAssignMembersRequest,
-    ) -> Result<ResponseValue<types::BulkAssignMembersResponse>, Error<types::ErrorResponse>> {
+    ) -> Result<
+        ResponseValue<types::BulkAssignMembersResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!(
-            "{}/guardrails/{}/assignments/members",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/guardrails/{}/assignments/members", self.baseurl, encode_path(& id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2229,47 +2373,49 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Bulk unassign members from a guardrail
 
-    Unassign multiple organization members from a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Unassign multiple organization members from a specific guardrail. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `POST` request to `/guardrails/{id}/assignments/members/remove`
+Sends a `POST` request to `/guardrails/{id}/assignments/members/remove`
 
-    Arguments:
-    - `id`: The unique identifier of the guardrail
-    - `body`
-    */
+Arguments:
+- `id`: The unique identifier of the guardrail
+- `body`
+*/
     pub async fn bulk_unassign_members_from_guardrail<'a>(
         &'a self,
         id: &'a ::uuid::Uuid,
         body: &'a types::BulkUnassignMembersRequest,
-    ) -> Result<ResponseValue<types::BulkUnassignMembersResponse>, Error<types::ErrorResponse>>
-    {
+    ) -> Result<
+        ResponseValue<types::BulkUnassignMembersResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!(
-            "{}/guardrails/{}/assignments/members/remove",
-            self.baseurl,
-            encode_path(&id.to_string()),
+            "{}/guardrails/{}/assignments/members/remove", self.baseurl, encode_path(& id
+            .to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2290,37 +2436,41 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Get current API key
 
-    Get information on the API key associated with the current authentication session
+Get information on the API key associated with the current authentication session
 
-    Sends a `GET` request to `/key`
+Sends a `GET` request to `/key`
 
-    */
+*/
     pub async fn get_current_key<'a>(
         &'a self,
-    ) -> Result<ResponseValue<types::GetCurrentKeyResponse>, Error<types::ErrorResponse>> {
+    ) -> Result<
+        ResponseValue<types::GetCurrentKeyResponse>,
+        Error<types::ErrorResponse>,
+    > {
         let url = format!("{}/key", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2340,26 +2490,26 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**List API keys
 
-    List all API keys for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+List all API keys for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `GET` request to `/keys`
+Sends a `GET` request to `/keys`
 
-    Arguments:
-    - `include_disabled`: Whether to include disabled API keys in the response
-    - `offset`: Number of API keys to skip for pagination
-    - `workspace_id`: Filter API keys by workspace ID. By default, keys in the default workspace are returned.
-    */
+Arguments:
+- `include_disabled`: Whether to include disabled API keys in the response
+- `offset`: Number of API keys to skip for pagination
+- `workspace_id`: Filter API keys by workspace ID. By default, keys in the default workspace are returned.
+*/
     pub async fn list<'a>(
         &'a self,
         include_disabled: Option<bool>,
@@ -2368,10 +2518,11 @@ impl Client {
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorResponse>> {
         let url = format!("{}/keys", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2380,15 +2531,14 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .query(&progenitor_client::QueryParam::new(
-                "include_disabled",
-                &include_disabled,
-            ))
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "include_disabled",
+                    &include_disabled,
+                ),
+            )
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .query(&progenitor_client::QueryParam::new(
-                "workspace_id",
-                &workspace_id,
-            ))
+            .query(&progenitor_client::QueryParam::new("workspace_id", &workspace_id))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
@@ -2400,38 +2550,39 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Create a new API key
 
-    Create a new API key for the authenticated user. The plaintext `key` is returned only in this response. Treat it as a write-only, sensitive value; it cannot be retrieved later. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Create a new API key for the authenticated user. The plaintext `key` is returned only in this response. Treat it as a write-only, sensitive value; it cannot be retrieved later. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `POST` request to `/keys`
+Sends a `POST` request to `/keys`
 
-    */
+*/
     pub async fn create_keys<'a>(
         &'a self,
         body: &'a types::CreateKeysBody,
     ) -> Result<ResponseValue<types::CreateKeysResponse>, Error<types::ErrorResponse>> {
         let url = format!("{}/keys", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2452,43 +2603,44 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             201u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Get a single API key
 
-    Get a single API key by hash. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Get a single API key by hash. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `GET` request to `/keys/{hash}`
+Sends a `GET` request to `/keys/{hash}`
 
-    Arguments:
-    - `hash`: The hash identifier of the API key to retrieve
-    */
+Arguments:
+- `hash`: The hash identifier of the API key to retrieve
+*/
     pub async fn get_key<'a>(
         &'a self,
         hash: &'a str,
     ) -> Result<ResponseValue<types::GetKeyResponse>, Error<types::ErrorResponse>> {
-        let url = format!("{}/keys/{}", self.baseurl, encode_path(&hash.to_string()),);
+        let url = format!("{}/keys/{}", self.baseurl, encode_path(& hash.to_string()),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2508,40 +2660,41 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Delete an API key
 
-    Delete an existing API key. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Delete an existing API key. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `DELETE` request to `/keys/{hash}`
+Sends a `DELETE` request to `/keys/{hash}`
 
-    Arguments:
-    - `hash`: The hash identifier of the API key to delete
-    */
+Arguments:
+- `hash`: The hash identifier of the API key to delete
+*/
     pub async fn delete_keys<'a>(
         &'a self,
         hash: &'a str,
     ) -> Result<ResponseValue<types::DeleteKeysResponse>, Error<types::ErrorResponse>> {
-        let url = format!("{}/keys/{}", self.baseurl, encode_path(&hash.to_string()),);
+        let url = format!("{}/keys/{}", self.baseurl, encode_path(& hash.to_string()),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2561,42 +2714,43 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
     /**Update an API key
 
-    Update an existing API key. [Management key](/docs/guides/overview/auth/management-api-keys) required.
+Update an existing API key. [Management key](/docs/guides/overview/auth/management-api-keys) required.
 
-    Sends a `PATCH` request to `/keys/{hash}`
+Sends a `PATCH` request to `/keys/{hash}`
 
-    Arguments:
-    - `hash`: The hash identifier of the API key to update
-    - `body`
-    */
+Arguments:
+- `hash`: The hash identifier of the API key to update
+- `body`
+*/
     pub async fn update_keys<'a>(
         &'a self,
         hash: &'a str,
         body: &'a types::UpdateKeysBody,
     ) -> Result<ResponseValue<types::UpdateKeysResponse>, Error<types::ErrorResponse>> {
-        let url = format!("{}/keys/{}", self.baseurl, encode_path(&hash.to_string()),);
+        let url = format!("{}/keys/{}", self.baseurl, encode_path(& hash.to_string()),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2617,21 +2771,21 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            429u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                ResponseValue::from_response(response).await?,
-            )),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
