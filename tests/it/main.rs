@@ -6,6 +6,7 @@ mod e2e_assignments;
 mod e2e_guardrails;
 mod e2e_keys;
 mod e2e_pagination;
+mod e2e_retries;
 mod e2e_support;
 mod fixtures;
 mod generated_client;
