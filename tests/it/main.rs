@@ -3,6 +3,7 @@
 //! generated client against recording servers; `e2e_*` drive the facade against the stateful mock.
 
 mod e2e_assignments;
+mod e2e_bad_input;
 mod e2e_faults;
 mod e2e_guardrails;
 mod e2e_keys;
