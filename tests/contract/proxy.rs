@@ -6,6 +6,9 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use futures::TryStreamExt;
+use openrouter_mgmt::open_enums::{
+    CreateKeysBodyLimitReset, GuardrailInterval, UpdateKeysBodyLimitReset,
+};
 use openrouter_mgmt::{
     Client, Error, GuardrailId, GuardrailUpdate, KeyFilter, KeyHash, KeyUpdate, NewGuardrail,
     NewKey, RetryPolicy, UserId,
@@ -56,7 +59,9 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
         .create(
             NewKey::new("contract key")
                 .limit(5.0)
-                .include_byok_in_limit(true),
+                .limit_reset(CreateKeysBodyLimitReset::Monthly)
+                .include_byok_in_limit(true)
+                .workspace_id(mock.default_workspace_id()),
         )
         .await
         .expect("create key");
@@ -81,7 +86,9 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
         KeyUpdate::new()
             .name("renamed")
             .clear_limit()
-            .disabled(false),
+            .disabled(false)
+            .include_byok_in_limit(false)
+            .limit_reset(UpdateKeysBodyLimitReset::Daily),
     )
     .await
     .expect("update key");
@@ -92,7 +99,12 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
             NewGuardrail::new("contract guardrail")
                 .description("made by the contract test")
                 .limit_usd(10.0)
-                .allowed_providers(["openai", "anthropic"]),
+                .reset_interval(GuardrailInterval::Weekly)
+                .allowed_providers(["openai", "anthropic"])
+                .allowed_models(["openai/gpt-5.2"])
+                .ignored_providers(["azure"])
+                .ignored_models(["openai/gpt-4o-mini"])
+                .include_byok_in_budgets(true),
         )
         .await
         .expect("create guardrail");
@@ -111,6 +123,8 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
             GuardrailUpdate::new()
                 .clear_limit_usd()
                 .clear_description()
+                .clear_allowed_models()
+                .ignored_providers(["azure", "together"])
                 .name("renamed guardrail"),
         )
         .await
