@@ -350,3 +350,54 @@ async fn prism_proxy_reports_a_response_that_breaks_the_spec() {
         prism.violations()
     );
 }
+
+/// Clearing an enum field with `null` (`limit_reset`, `reset_interval`), which the API documents ("or null for no
+/// reset") and the facade sends, must pass Prism like every other request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clearing_enum_fields_with_null_passes_prism() {
+    let mock = MockServer::start().await.expect("mock");
+    let prism = Prism::proxy(&mock.base_url()).await;
+    let sdk = client(&prism.base_url(), mock.management_key());
+    let mut outcomes = Vec::new();
+    let created = sdk
+        .keys()
+        .create(NewKey::new("k").limit_reset(CreateKeysBodyLimitReset::Weekly))
+        .await
+        .expect("create key");
+    let hash: KeyHash = created.data.hash.parse().unwrap();
+    outcomes.push(format!(
+        "PATCH /keys/{{hash}} {{\"limit_reset\": null}}: {:?}",
+        sdk.keys()
+            .update(&hash, KeyUpdate::new().clear_limit_reset())
+            .await
+            .map(|k| k.limit_reset)
+    ));
+    let guardrail = sdk
+        .guardrails()
+        .create(
+            NewGuardrail::new("g")
+                .reset_interval(GuardrailInterval::Weekly)
+                .limit_usd(1.0),
+        )
+        .await
+        .expect("create guardrail");
+    outcomes.push(format!(
+        "PATCH /guardrails/{{id}} {{\"reset_interval\": null}}: {:?}",
+        sdk.guardrails()
+            .update(
+                GuardrailId::new(guardrail.id),
+                GuardrailUpdate::new().clear_reset_interval()
+            )
+            .await
+            .map(|g| g.reset_interval)
+    ));
+    settle(&prism).await;
+    let violations = prism.violations();
+    assert!(
+        violations.is_empty(),
+        "{} violation(s):\n{}\noutcomes:\n{}",
+        violations.len(),
+        violations.join("\n"),
+        outcomes.join("\n")
+    );
+}

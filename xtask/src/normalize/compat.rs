@@ -17,13 +17,14 @@ pub(super) fn allow_unknown_fields(doc: &mut Value) {
     });
 }
 
-/// A schema that is a plain string enum: `enum` of strings, type `string` or none, nothing structural.
+/// A schema that is a plain string enum: `enum` of strings (plus `null` when nullable), type `string` or none,
+/// nothing structural.
 pub(super) fn is_string_enum(s: &Value) -> bool {
     let Some(values) = s.get("enum").and_then(Value::as_array) else {
         return false;
     };
-    !values.is_empty()
-        && values.iter().all(Value::is_string)
+    values.iter().any(Value::is_string)
+        && values.iter().all(|v| v.is_string() || v.is_null())
         && s.get("type").is_none_or(|t| t == "string")
         && ["properties", "allOf", "anyOf", "oneOf", "items"]
             .iter()
@@ -145,11 +146,8 @@ fn hoist_within(
     out: &mut Vec<(String, Value, String)>,
 ) {
     if !is_component && is_string_enum(schema) {
-        let mut moved = std::mem::replace(schema, Value::Null);
-        let nullable = moved
-            .as_object_mut()
-            .and_then(|m| m.shift_remove("nullable"))
-            .is_some_and(|v| v == Value::Bool(true));
+        let moved = std::mem::replace(schema, Value::Null);
+        let nullable = moved.get("nullable") == Some(&Value::Bool(true));
         let reference = json!({ "$ref": format!("#{}", component("schemas", name)) });
         *schema = if nullable {
             json!({ "allOf": [reference], "nullable": true })
@@ -193,16 +191,14 @@ fn hoist_within(
     }
 }
 
-/// Makes nullable enum components non-nullable and moves the `nullable` to each place that references them
-/// (`allOf: [$ref], nullable: true`), so the open enum type itself never has to represent `null`.
+/// Marks every place that references a nullable enum component as nullable too (`allOf: [$ref], nullable: true`):
+/// the component is generated as an open enum that cannot hold `null`, so the generator must see the `Option` at
+/// the reference. The component keeps `nullable` and its `null` value, so validators still accept `null`.
 pub(super) fn nullable_at_reference_sites(doc: &mut Value) {
     let mut nullable_enums: Vec<String> = Vec::new();
-    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
-        for (name, s) in schemas.iter_mut() {
-            if is_string_enum(s)
-                && let Some(obj) = s.as_object_mut()
-                && obj.shift_remove("nullable") == Some(Value::Bool(true))
-            {
+    if let Some(Value::Object(schemas)) = doc.pointer("/components/schemas") {
+        for (name, s) in schemas {
+            if is_string_enum(s) && s.get("nullable") == Some(&Value::Bool(true)) {
                 nullable_enums.push(name.clone());
             }
         }
@@ -274,14 +270,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn inline_enums_are_hoisted_and_nullability_moves_to_the_reference() {
+    fn inline_enums_are_hoisted_and_nullability_shows_at_the_reference() {
         let mut doc = json!({
             "paths": {},
             "components": {"schemas": {
                 "Key": {"type": "object", "properties": {
-                    "limit_reset": {"type": "string", "nullable": true, "enum": ["daily", "weekly"]},
+                    "limit_reset": {"type": "string", "nullable": true, "enum": ["daily", "weekly", null]},
                     "interval": {"$ref": "#/components/schemas/Interval"}}},
-                "Interval": {"type": "string", "nullable": true, "enum": ["daily"]}
+                "Interval": {"type": "string", "nullable": true, "enum": ["daily", null]}
             }}
         });
         hoist_inline_enums(&mut doc).unwrap();
@@ -296,9 +292,13 @@ mod tests {
                 .unwrap(),
             &json!({"allOf": [{"$ref": "#/components/schemas/Interval"}], "nullable": true})
         );
-        assert!(
-            doc.pointer("/components/schemas/Interval/nullable")
-                .is_none()
+        assert_eq!(
+            doc.pointer("/components/schemas/Interval/nullable"),
+            Some(&json!(true))
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/KeyLimitReset/nullable"),
+            Some(&json!(true))
         );
         let names: Vec<_> = string_enums(&doc).into_iter().map(|e| e.0).collect();
         assert_eq!(names, ["Interval", "KeyLimitReset"]);

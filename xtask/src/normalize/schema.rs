@@ -54,12 +54,12 @@ fn type_arrays(s: &mut Map<String, Value>, ptr: &str, errors: &mut Vec<SpecError
     }
 }
 
-/// `enum: [a, b, null]` → `enum: [a, b]` plus `nullable: true`.
+/// `enum: [a, b, null]` gets `nullable: true`; the `null` stays in the list, because in 3.0 a nullable enum must
+/// list `null` for validators (Prism) to accept it.
 fn null_in_enum(s: &mut Map<String, Value>) {
-    if let Some(Value::Array(values)) = s.get_mut("enum")
+    if let Some(Value::Array(values)) = s.get("enum")
         && values.iter().any(Value::is_null)
     {
-        values.retain(|v| !v.is_null());
         s.insert("nullable".into(), Value::Bool(true));
     }
 }
@@ -185,10 +185,14 @@ mod tests {
     }
 
     #[test]
-    fn null_leaves_enums() {
+    fn null_in_enums_stays_and_makes_them_nullable() {
         assert_eq!(
             run(json!({"type": ["string", "null"], "enum": ["daily", "weekly", null]})),
-            json!({"type": "string", "nullable": true, "enum": ["daily", "weekly"]})
+            json!({"type": "string", "nullable": true, "enum": ["daily", "weekly", null]})
+        );
+        assert_eq!(
+            run(json!({"enum": ["a", null]})),
+            json!({"enum": ["a", null], "nullable": true})
         );
     }
 
