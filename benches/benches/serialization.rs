@@ -118,15 +118,46 @@ mod floor {
     }
 }
 
+/// What the generated constrained-string newtypes (e.g. `BulkAssignKeysRequestKeyHashesItem`, `minLength: 1`)
+/// would cost if their `Deserialize` validated the decoded `String` in place and moved it into the newtype. The
+/// generated code instead calls `FromStr`, which counts the characters and then copies the string (`to_string`)
+/// into a second allocation before dropping the first.
+mod sketch {
+    use serde::{Deserialize, Deserializer};
+
+    pub(crate) struct KeyHash(#[allow(dead_code)] String);
+
+    impl<'de> Deserialize<'de> for KeyHash {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = String::deserialize(deserializer)?;
+            // `chars().count() < 1` is `is_empty()`; a `maxLength` check can skip counting when `len()` fits.
+            if value.is_empty() {
+                return Err(serde::de::Error::custom("shorter than 1 characters"));
+            }
+            Ok(Self(value))
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub(crate) struct BulkAssign {
+        #[allow(dead_code)]
+        key_hashes: Vec<KeyHash>,
+    }
+}
+
 /// Decodes the way the facade does (`serde_path_to_error` over a byte slice, so a failure names its JSON path).
 fn decode_like_the_facade<T: DeserializeOwned>(bytes: &[u8]) -> T {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).unwrap()
 }
 
+/// An extra line in a decode group: a sketch of what a proposed fix would cost.
+type Sketch = (&'static str, fn(&str));
+
 fn decode_group<G: DeserializeOwned, F: DeserializeOwned>(
     mut group: BenchmarkGroup<'_, WallTime>,
     payload: &str,
+    sketches: &[Sketch],
 ) {
     group.throughput(Throughput::Bytes(payload.len() as u64));
     group.bench_function("generated", |b| {
@@ -141,6 +172,9 @@ fn decode_group<G: DeserializeOwned, F: DeserializeOwned>(
     group.bench_function("serde_json_value", |b| {
         b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(payload)).unwrap())
     });
+    for (name, decode) in sketches {
+        group.bench_function(*name, |b| b.iter(|| decode(black_box(payload))));
+    }
     group.finish();
 }
 
@@ -167,12 +201,16 @@ where
     group.finish();
 }
 
-fn bench_payload<G, F>(c: &mut Criterion, name: &str, payload: &str)
+fn bench_payload<G, F>(c: &mut Criterion, name: &str, payload: &str, sketches: &[Sketch])
 where
     G: DeserializeOwned + Serialize,
     F: DeserializeOwned + Serialize,
 {
-    decode_group::<G, F>(c.benchmark_group(format!("decode/{name}")), payload);
+    decode_group::<G, F>(
+        c.benchmark_group(format!("decode/{name}")),
+        payload,
+        sketches,
+    );
     encode_group::<G, F>(c.benchmark_group(format!("encode/{name}")), payload);
 }
 
@@ -181,6 +219,7 @@ fn guardrails_page_100(c: &mut Criterion) {
         c,
         "guardrails_page_100",
         &guardrail_page(100),
+        &[],
     );
 }
 
@@ -189,11 +228,12 @@ fn key_assignments_page_100(c: &mut Criterion) {
         c,
         "key_assignments_page_100",
         &key_assignment_page(100),
+        &[],
     );
 }
 
 fn keys_page_100(c: &mut Criterion) {
-    bench_payload::<types::ListResponse, floor::KeyPage>(c, "keys_page_100", &key_page(100));
+    bench_payload::<types::ListResponse, floor::KeyPage>(c, "keys_page_100", &key_page(100), &[]);
 }
 
 fn bulk_assign_10000(c: &mut Criterion) {
@@ -201,6 +241,9 @@ fn bulk_assign_10000(c: &mut Criterion) {
         c,
         "bulk_assign_10000",
         &bulk_assign_body(10_000),
+        &[("sketch_newtype_validated_in_place", |payload| {
+            black_box(serde_json::from_str::<sketch::BulkAssign>(payload).unwrap());
+        })],
     );
 }
 
