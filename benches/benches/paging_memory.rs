@@ -135,6 +135,21 @@ fn main() {
                 format!("{} KiB", retained / 1024)
             );
         }
+        // The control: collecting every item must grow with the list, or the counter is not counting.
+        let base = counting::current();
+        counting::reset_peak();
+        let all = runtime
+            .block_on(client.guardrails().key_assignments().collect_all())
+            .expect("the mock serves every page");
+        assert_eq!(all.len(), items);
+        drop(all);
+        println!(
+            "{:<26} {:>10} {:>16} {:>18}",
+            "collect_all (control)",
+            items,
+            format!("{} KiB", (counting::peak() - base) / 1024),
+            "-"
+        );
         drop(client);
         mock.stop();
     }
