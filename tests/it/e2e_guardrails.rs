@@ -5,7 +5,7 @@ use openrouter_mgmt::open_enums::GuardrailInterval;
 use openrouter_mgmt::{GuardrailId, GuardrailUpdate, NewGuardrail};
 use openrouter_mgmt_mock::{MockServer, Operation};
 
-use crate::e2e_support::{api_status, client, client_with_key, mock};
+use crate::e2e_support::{api_status, client, client_with_key, invalid_argument, mock};
 
 #[tokio::test]
 async fn a_guardrail_is_created_read_updated_listed_and_deleted() {
@@ -95,9 +95,10 @@ async fn the_guardrail_list_pages_with_offset_and_limit() {
         .map(|r| r.query.clone().unwrap_or_default())
         .collect();
     assert_eq!(queries.len(), 3, "{queries:?}");
+    // Each page after the first re-reads the last item of the one before (the default overlap, a tenth of 10).
     for (i, q) in queries.iter().enumerate() {
         assert!(
-            q.contains(&format!("offset={}", i * 10)) && q.contains("limit=10"),
+            q.contains(&format!("offset={}", i * 9)) && q.contains("limit=10"),
             "{q}"
         );
     }
@@ -161,18 +162,20 @@ async fn an_unknown_guardrail_gets_404() {
 }
 
 #[tokio::test]
-async fn bodies_the_facade_lets_through_but_the_api_rejects_are_400s() {
+async fn empty_lists_are_rejected_unsent_and_bodies_the_api_rejects_are_400s() {
     let mock = mock().await;
     let client = client(&mock);
     let g = client.guardrails();
-    // An empty provider list breaks the spec's `minItems: 1`; the facade does not check it, the API does.
+    // An empty provider list breaks the spec's `minItems: 1`: the facade rejects it, naming the argument, and
+    // sends nothing.
     assert_eq!(
-        api_status(
+        invalid_argument(
             g.create(NewGuardrail::new("x").allowed_providers(Vec::<String>::new()))
                 .await
         ),
-        400
+        "allowed_providers"
     );
+    assert!(mock.requests().is_empty(), "nothing was sent");
     // An interval newer than the spec, kept by the open enum.
     assert_eq!(
         api_status(
@@ -184,16 +187,18 @@ async fn bodies_the_facade_lets_through_but_the_api_rejects_are_400s() {
         400
     );
     let id = GuardrailId::new(g.create(NewGuardrail::new("real")).await.unwrap().id);
+    let sent = mock.requests().len();
     assert_eq!(
-        api_status(
+        invalid_argument(
             g.update(
                 id,
                 GuardrailUpdate::new().allowed_models(Vec::<String>::new())
             )
             .await
         ),
-        400
+        "allowed_models"
     );
+    assert_eq!(mock.requests().len(), sent, "nothing was sent");
     assert_eq!(mock.guardrail_count(), 1);
     assert_eq!(
         g.get(id).await.unwrap().allowed_models,

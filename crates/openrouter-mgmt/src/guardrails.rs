@@ -161,6 +161,10 @@ impl<'a> Guardrails<'a> {
     }
 
     /// Deletes a guardrail; returns the server's `deleted` flag.
+    ///
+    /// When a retry answers 404 after an earlier attempt that may have been applied (timeout or broken connection
+    /// after sending, 408/5xx), the earlier attempt is taken to have done the deletion and this returns
+    /// `Ok(true)`. A 404 on the first attempt, or after attempts that never reached the server, is an error.
     pub async fn delete(&self, id: GuardrailId) -> Result<bool, Error> {
         let request = Request::new(
             "delete_guardrail",
@@ -168,9 +172,13 @@ impl<'a> Guardrails<'a> {
             format!("/guardrails/{id}"),
             Replay::Safe,
         );
-        let response: types::DeleteGuardrailResponse =
-            self.client.call(&request, &self.options).await?;
-        Ok(response.deleted)
+        self.client
+            .delete_call(
+                &request,
+                &self.options,
+                |r: types::DeleteGuardrailResponse| r.deleted,
+            )
+            .await
     }
 
     /// Every key assignment of every guardrail.

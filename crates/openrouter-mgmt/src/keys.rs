@@ -167,6 +167,10 @@ impl<'a> Keys<'a> {
     }
 
     /// Deletes a key; returns the server's `deleted` flag.
+    ///
+    /// When a retry answers 404 after an earlier attempt that may have been applied (timeout or broken connection
+    /// after sending, 408/5xx), the earlier attempt is taken to have done the deletion and this returns
+    /// `Ok(true)`. A 404 on the first attempt, or after attempts that never reached the server, is an error.
     pub async fn delete(&self, hash: &KeyHash) -> Result<bool, Error> {
         let request = Request::new(
             "delete_key",
@@ -174,7 +178,10 @@ impl<'a> Keys<'a> {
             format!("/keys/{}", hash.path_segment()),
             Replay::Safe,
         );
-        let response: types::DeleteKeysResponse = self.client.call(&request, &self.options).await?;
-        Ok(response.deleted)
+        self.client
+            .delete_call(&request, &self.options, |r: types::DeleteKeysResponse| {
+                r.deleted
+            })
+            .await
     }
 }

@@ -2,16 +2,27 @@
 //! misbehaving or changing server, with bounded prefetch and bounded concurrent fetching.
 //!
 //! Rules, in the order they are applied to each page:
-//! - the next offset advances by the number of items actually received (not by the page size asked for);
-//! - an empty page ends the list;
-//! - a page whose items were all on the previous page (a server ignoring `offset`) ends the stream with
-//!   [`Error::Pagination`] instead of looping;
-//! - items whose id was on one of the two previous pages are not yielded again (a list that shifts under the
-//!   caller by less than a page repeats items at page boundaries); memory for this is two pages of ids;
-//! - `total_count` is a bound, not a promise: negative values are ignored, and the list ends when the offset
-//!   reaches the latest plausible value; without one, a short page ends the list;
-//! - after `max_pages` pages (default 100 000) the stream ends with [`Error::Pagination`]: the last line of
-//!   defence against a server that keeps inventing new items.
+//! - the cursor advances by the number of items actually received (not by the page size asked for), and every
+//!   page after the first is requested `overlap` items *before* the cursor (default: a tenth of the page size,
+//!   10 for pages of 100; see [`Paginator::overlap`]): deleting an item already yielded shifts the list left, and
+//!   without the overlap the item at the page boundary would be skipped;
+//! - the overlap check: a page whose first item was not seen before may start past unseen items (at least
+//!   `overlap` items were deleted behind the cursor); it is set aside, the page before it is re-read (one extra
+//!   request), then it is used. Up to page size - 1 deletions behind the cursor between two page requests lose
+//!   nothing; more than that sets [`Page::may_have_skipped`] (and logs a warning) instead of failing;
+//! - an empty page, or one that reaches no further than the cursor (only re-read items), ends the list;
+//! - a page whose items were all seen before, more of them than were re-read (a server ignoring `offset`), ends
+//!   the stream with [`Error::Pagination`] instead of looping;
+//! - items whose id is among the last `2 × page size + overlap` ids received are not yielded again (re-read items,
+//!   and a list that shifts right under the caller by less than a page); memory for this is that many ids;
+//! - `total_count` is a bound, not a promise: negative values are ignored, and the list ends when the cursor
+//!   reaches the latest plausible value; without one, a short page ends the list (`GET /keys`: pages of 100
+//!   with no `limit`; a page at `cursor - overlap` is still at most 100 items, short only at the end);
+//! - with [`Paginator::concurrency`], pages are requested at `cursor - overlap + k × (page size - overlap)`, each
+//!   overlapping the one before, so the same rules hold between consecutive pages; the guarantee is about
+//!   deletions between the requests of two consecutive pages, which in this mode are in flight at once;
+//! - after `max_pages` requests (default 100 000, re-reads included) the stream ends with [`Error::Pagination`]:
+//!   the last line of defence against a server that keeps inventing new items.
 
 use std::collections::{HashSet, VecDeque};
 use std::pin::Pin;
@@ -71,6 +82,10 @@ pub struct Page<T> {
     pub received: usize,
     /// The server's `total_count`, if it sent a non-negative one. A hint, not a promise.
     pub total_count: Option<u64>,
+    /// `true` when, just before this page, more items were removed behind the cursor than the walker can re-read
+    /// (a page's worth between two page requests): items that were in the list throughout may have been skipped.
+    /// Nothing is ever yielded twice either way. Also logged as a `tracing` warning.
+    pub may_have_skipped: bool,
 }
 
 /// A page as the server sent it.
@@ -103,6 +118,8 @@ pub struct Paginator<T> {
     prefetch: usize,
     concurrency: usize,
     max_pages: u64,
+    /// `None`: [`default_overlap`] of the page size.
+    overlap: Option<u64>,
     error: Option<Error>,
 }
 
@@ -114,6 +131,7 @@ impl<T> std::fmt::Debug for Paginator<T> {
             .field("prefetch", &self.prefetch)
             .field("concurrency", &self.concurrency)
             .field("max_pages", &self.max_pages)
+            .field("overlap", &self.overlap)
             .finish_non_exhaustive()
     }
 }
@@ -128,6 +146,7 @@ impl<T: ListItem + Send + 'static> Paginator<T> {
             prefetch: 1,
             concurrency: 1,
             max_pages: 100_000,
+            overlap: None,
             error: None,
         }
     }
@@ -172,25 +191,34 @@ impl<T: ListItem + Send + 'static> Paginator<T> {
         self
     }
 
+    /// How many items before the cursor each page after the first re-reads (default: a tenth of the page size,
+    /// i.e. 10 for pages of 100; none for pages below 10; at most page size - 1; 0 turns it off).
+    ///
+    /// Deleting an item that was already yielded shifts the rest of the list left, so without an overlap the
+    /// next offset would skip the item at the page boundary. With an overlap of `n`, up to `n - 1` items deleted
+    /// behind the cursor between two page requests cost nothing; `n` up to page size - 1 are detected (the first
+    /// re-read item is not one already seen) and cost one extra request, which re-reads the page before. More
+    /// than that between two requests is reported on the next page ([`Page::may_have_skipped`]). Re-read items are
+    /// never yielded twice. The price is `page_size / (page_size - n)` times the requests (+11% for the default).
+    pub fn overlap(mut self, items: u64) -> Self {
+        self.overlap = Some(items);
+        self
+    }
+
     /// The pages, in order.
     pub fn pages(self) -> Pages<T> {
         let prefetch = self.prefetch;
         let stream = match self.error {
             Some(error) => futures::stream::once(async move { Err(error) }).boxed(),
-            None => walk(Walker {
-                operation: self.operation,
-                fetch: self.fetch,
-                limit: self.page_size,
-                concurrency: self.concurrency,
-                max_pages: self.max_pages,
-                next_offset: 0,
-                pages: 0,
-                done: false,
-                in_flight: FuturesOrdered::new(),
-                last_queued: None,
-                previous: HashSet::new(),
-                recent: VecDeque::new(),
-            }),
+            None => walk(Walker::new(
+                self.operation,
+                self.fetch,
+                self.page_size,
+                self.overlap
+                    .unwrap_or_else(|| default_overlap(self.page_size)),
+                self.concurrency,
+                self.max_pages,
+            )),
         };
         Pages {
             state: if prefetch == 0 {
@@ -282,21 +310,49 @@ impl<T: Send + 'static> Stream for Pages<T> {
     }
 }
 
+/// The default overlap for a page size: a tenth of the page (10 for pages of 100), none below 10.
+pub(crate) fn default_overlap(page_size: u64) -> u64 {
+    page_size / 10
+}
+
 struct Walker<T> {
     operation: &'static str,
     fetch: Fetch<T>,
     limit: u64,
+    /// Items re-read before the cursor on every page after the first (always `< limit`).
+    overlap: u64,
     concurrency: usize,
     max_pages: u64,
+    /// Where the walk has got to: the position just past the last item covered, in the list as last fetched.
+    cursor: u64,
+    /// The offset the next page must have; responses for any other offset are stale speculation.
     next_offset: u64,
+    /// Requests whose answers were used (re-reads included); bounded by `max_pages`.
     pages: u64,
+    /// Pages handed to the consumer.
+    delivered: u64,
     done: bool,
     in_flight: FuturesOrdered<InFlight<T>>,
     last_queued: Option<u64>,
-    /// Ids on the previous page (repeat detection).
-    previous: HashSet<String>,
-    /// Ids on the last two pages (duplicate suppression).
-    recent: VecDeque<HashSet<String>>,
+    /// Ids of the most recently received items, oldest first, and the same ids as a set: duplicate suppression,
+    /// repeat detection and the overlap check. At most `window_cap` ids.
+    window: VecDeque<String>,
+    seen: HashSet<String>,
+    window_cap: usize,
+    /// A page set aside while the stretch before it is re-read (its first item was not one already seen).
+    held: Option<(u64, RawPage<T>)>,
+    /// The page being awaited is such a re-read.
+    rereading: bool,
+}
+
+/// What to do with a fetched page.
+enum Kind {
+    /// The next page in order: overlap-checked, may end the list, may queue speculative requests.
+    Next,
+    /// The re-read of the page before a set-aside page: only adds items.
+    Reread,
+    /// The set-aside page, after its re-read; `gap` when the re-read could not close the gap either.
+    Held { gap: bool },
 }
 
 fn walk<T: ListItem + Send + 'static>(
@@ -310,6 +366,38 @@ fn walk<T: ListItem + Send + 'static>(
 }
 
 impl<T: ListItem + Send + 'static> Walker<T> {
+    fn new(
+        operation: &'static str,
+        fetch: Fetch<T>,
+        limit: u64,
+        overlap: u64,
+        concurrency: usize,
+        max_pages: u64,
+    ) -> Self {
+        let overlap = overlap.min(limit.saturating_sub(1));
+        Self {
+            operation,
+            fetch,
+            limit,
+            overlap,
+            concurrency,
+            max_pages,
+            cursor: 0,
+            next_offset: 0,
+            pages: 0,
+            delivered: 0,
+            done: false,
+            in_flight: FuturesOrdered::new(),
+            last_queued: None,
+            window: VecDeque::new(),
+            seen: HashSet::new(),
+            // Two pages (duplicate suppression when the list shifts right by up to a page and more) plus the overlap.
+            window_cap: usize::try_from(2 * limit + overlap).unwrap_or(usize::MAX),
+            held: None,
+            rereading: false,
+        }
+    }
+
     fn queue(&mut self, offset: u64) {
         let fetch = Arc::clone(&self.fetch);
         let limit = self.limit;
@@ -319,9 +407,16 @@ impl<T: ListItem + Send + 'static> Walker<T> {
         self.last_queued = Some(offset);
     }
 
+    /// Drops every request in flight (their offsets are no longer the ones wanted).
+    fn flush(&mut self) {
+        self.in_flight = FuturesOrdered::new();
+        self.last_queued = None;
+    }
+
     fn fail(&mut self, offset: u64, reason: String) -> Option<Result<Page<T>, Error>> {
         self.done = true;
-        self.in_flight = FuturesOrdered::new();
+        self.flush();
+        self.held = None;
         Some(Err(Error::Pagination {
             operation: self.operation,
             offset,
@@ -329,105 +424,193 @@ impl<T: ListItem + Send + 'static> Walker<T> {
         }))
     }
 
+    fn remember(&mut self, id: String) {
+        if self.seen.insert(id.clone()) {
+            self.window.push_back(id);
+            while self.window.len() > self.window_cap {
+                if let Some(old) = self.window.pop_front() {
+                    self.seen.remove(&old);
+                }
+            }
+        }
+    }
+
+    /// Whether the page at `offset` starts at or before the first item not yet seen: it starts at the head of the
+    /// list, or its first item is one already seen (so every unseen item after the cursor follows it in the page).
+    fn anchored(&self, offset: u64, raw: &RawPage<T>) -> bool {
+        offset == 0
+            || raw
+                .items
+                .first()
+                .is_none_or(|first| self.seen.contains(&first.item_id()))
+    }
+
     async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
         loop {
             if self.done {
                 return None;
             }
-            if self.pages >= self.max_pages {
-                let reason = format!(
-                    "fetched {} pages without reaching the end; stopping (raise max_pages if the list is really this long)",
-                    self.pages
-                );
-                return self.fail(self.next_offset, reason);
-            }
-            if self.in_flight.is_empty() {
-                self.queue(self.next_offset);
-            }
-            let (offset, result) = self.in_flight.next().await.expect("queued above");
-            if offset != self.next_offset {
-                // Fetched speculatively for an offset that a short page has since invalidated.
-                self.in_flight = FuturesOrdered::new();
-                continue;
-            }
-            let raw = match result {
-                Ok(raw) => raw,
-                Err(e) => {
-                    self.done = true;
-                    self.in_flight = FuturesOrdered::new();
-                    return Some(Err(e));
+            let (offset, raw, kind) = if !self.rereading
+                && let Some((offset, raw)) = self.held.take()
+            {
+                (offset, raw, Kind::Held { gap: false })
+            } else {
+                if self.pages >= self.max_pages {
+                    let reason = format!(
+                        "fetched {} pages without reaching the end; stopping (raise max_pages if the list is really \
+                         this long)",
+                        self.pages
+                    );
+                    return self.fail(self.next_offset, reason);
+                }
+                if self.in_flight.is_empty() {
+                    self.queue(self.next_offset);
+                }
+                let (offset, result) = self.in_flight.next().await.expect("queued above");
+                if offset != self.next_offset {
+                    // Fetched speculatively for an offset that a short page or a re-read has since invalidated.
+                    self.flush();
+                    continue;
+                }
+                let raw = match result {
+                    Ok(raw) => raw,
+                    Err(e) => {
+                        self.done = true;
+                        self.flush();
+                        self.held = None;
+                        return Some(Err(e));
+                    }
+                };
+                self.pages += 1;
+                if self.rereading {
+                    self.rereading = false;
+                    if self.anchored(offset, &raw) {
+                        (offset, raw, Kind::Reread)
+                    } else {
+                        // Even the re-read starts past unseen items: more than a page was removed behind the
+                        // cursor. Go on with the set-aside page and say that items may have been skipped.
+                        let (offset, raw) = self.held.take().expect("a re-read has a held page");
+                        (offset, raw, Kind::Held { gap: true })
+                    }
+                } else if self.overlap > 0
+                    && offset < self.cursor
+                    && !raw.items.is_empty()
+                    && !self.anchored(offset, &raw)
+                    && !self.repeats(offset, &raw)
+                {
+                    // The first re-read item is one not seen yet: at least `overlap` items were removed behind the
+                    // cursor, so the page may start past unseen items. Set it aside and re-read the page before.
+                    self.held = Some((offset, raw));
+                    self.rereading = true;
+                    self.next_offset = self.cursor.saturating_sub(self.limit);
+                    self.flush();
+                    continue;
+                } else {
+                    (offset, raw, Kind::Next)
                 }
             };
-            return self.accept(offset, raw);
+            match self.accept(offset, raw, kind) {
+                Some(Ok(page)) if page.items.is_empty() && self.delivered > 0 => {
+                    // Nothing new (an overlap or re-read that found everything already yielded): not worth a page.
+                    continue;
+                }
+                Some(Ok(page)) => {
+                    self.delivered += 1;
+                    return Some(Ok(page));
+                }
+                other => return other,
+            }
         }
     }
 
-    fn accept(&mut self, offset: u64, raw: RawPage<T>) -> Option<Result<Page<T>, Error>> {
-        self.pages += 1;
+    /// A page whose items were all seen before, more of them than were re-read: the server ignores `offset`.
+    fn repeats(&self, offset: u64, raw: &RawPage<T>) -> bool {
+        let reread = self.cursor.saturating_sub(offset);
+        !raw.items.is_empty()
+            && raw.items.len() as u64 > reread
+            && raw
+                .items
+                .iter()
+                .all(|item| self.seen.contains(&item.item_id()))
+    }
+
+    fn accept(
+        &mut self,
+        offset: u64,
+        raw: RawPage<T>,
+        kind: Kind,
+    ) -> Option<Result<Page<T>, Error>> {
         let total = raw.total_count.and_then(|t| u64::try_from(t).ok());
         let received = raw.items.len();
-        if received == 0 {
-            self.done = true;
-            self.in_flight = FuturesOrdered::new();
-            // The first page is delivered even when empty, so `pages()` always yields at least one page.
-            return (self.pages == 1).then(|| {
-                Ok(Page {
-                    items: Vec::new(),
-                    offset,
-                    received,
-                    total_count: total,
-                })
-            });
-        }
-        let ids: Vec<String> = raw.items.iter().map(ListItem::item_id).collect();
-        if !self.previous.is_empty() && ids.iter().all(|id| self.previous.contains(id)) {
+        if matches!(kind, Kind::Next) && self.pages > 1 && self.repeats(offset, &raw) {
             let reason = format!(
-                "the page at offset {offset} repeats the previous page ({received} items); the server may be ignoring \
-                 `offset`, or the list shifted by more than a page"
+                "the page at offset {offset} repeats items already received ({received} items); the server may be \
+                 ignoring `offset`, or the list shifted by more than a page"
             );
             return self.fail(offset, reason);
         }
+        let gap = matches!(kind, Kind::Held { gap: true });
+        if gap {
+            tracing::warn!(
+                operation = self.operation,
+                offset,
+                "more than a page of items was removed behind the pagination cursor between two page requests; \
+                 items may have been skipped"
+            );
+        }
         let mut items = Vec::with_capacity(received);
-        let mut this_page = HashSet::with_capacity(received);
-        for (item, id) in raw.items.into_iter().zip(ids) {
-            let seen = self.recent.iter().any(|page| page.contains(&id)) || this_page.contains(&id);
-            if !seen {
+        for item in raw.items {
+            let id = item.item_id();
+            if !self.seen.contains(&id) {
                 items.push(item);
             }
-            this_page.insert(id);
+            self.remember(id);
         }
-        self.previous = this_page.clone();
-        self.recent.push_back(this_page);
-        if self.recent.len() > 2 {
-            self.recent.pop_front();
-        }
-        self.next_offset = offset.saturating_add(received as u64);
-        let short = (received as u64) < self.limit;
-        self.done = match total {
-            Some(total) => self.next_offset >= total,
-            None => short,
-        };
-        if self.done {
-            self.in_flight = FuturesOrdered::new();
-        } else if short && self.last_queued.is_some_and(|q| q > offset) {
-            // Speculative requests assumed full pages; their offsets are wrong now.
-            self.in_flight = FuturesOrdered::new();
-        } else if let Some(total) = total.filter(|_| self.concurrency > 1) {
-            // Offsets are known: keep up to `concurrency` requests in flight, never past `total`.
-            let mut next = self
-                .last_queued
-                .filter(|q| *q > offset)
-                .map_or(self.next_offset, |q| q + self.limit);
-            while self.in_flight.len() < self.concurrency && next < total {
-                self.queue(next);
-                next = next.saturating_add(self.limit);
-            }
-        }
-        Some(Ok(Page {
+        let page = Page {
             items,
             offset,
             received,
             total_count: total,
-        }))
+            may_have_skipped: gap,
+        };
+        if matches!(kind, Kind::Reread) {
+            // The set-aside page follows; it decides where the walk goes next.
+            return Some(Ok(page));
+        }
+        let end = offset.saturating_add(received as u64);
+        let progressed = end > self.cursor || self.pages == 1;
+        self.cursor = end;
+        self.next_offset = end.saturating_sub(self.overlap);
+        let short = (received as u64) < self.limit;
+        self.done = received == 0
+            || !progressed
+            || match total {
+                Some(total) => end >= total,
+                None => short,
+            };
+        if self.done {
+            self.flush();
+            // The first page is delivered even when empty, so `pages()` always yields at least one page.
+            return (!page.items.is_empty() || self.delivered == 0).then_some(Ok(page));
+        }
+        if short && self.last_queued.is_some_and(|q| q > offset) {
+            // Speculative requests assumed full pages; their offsets are wrong now.
+            self.flush();
+        } else if let Some(total) = total.filter(|_| self.concurrency > 1) {
+            // Offsets are known: keep up to `concurrency` requests in flight, each page overlapping the one before,
+            // never for a page that could only re-read items below `total`.
+            let stride = self.limit - self.overlap;
+            let mut next = self
+                .last_queued
+                .filter(|q| *q > offset)
+                .map_or(self.next_offset, |q| q + stride);
+            while self.in_flight.len() < self.concurrency
+                && next.saturating_add(self.overlap) < total
+            {
+                self.queue(next);
+                next = next.saturating_add(stride);
+            }
+        }
+        Some(Ok(page))
     }
 }

@@ -53,6 +53,19 @@ pub(crate) fn validate_name(argument: &'static str, name: &str) -> Result<(), Er
     Ok(())
 }
 
+/// Provider and model lists have `minItems: 1`: an empty list is rejected by the API, and clearing a list is done
+/// with `null` (the `clear_*` setters of [`GuardrailUpdate`], or leaving it unset on [`NewGuardrail`]).
+fn validate_list(argument: &'static str, list: Option<&Vec<String>>) -> Result<(), Error> {
+    if list.is_some_and(Vec::is_empty) {
+        return Err(Error::invalid_input(
+            argument,
+            "must not be empty (the API requires at least one entry); to remove the list, leave it unset or use \
+             the clear_* setter, which sends null",
+        ));
+    }
+    Ok(())
+}
+
 fn validate_amount(argument: &'static str, value: f64) -> Result<(), Error> {
     if !value.is_finite() || value < 0.0 {
         return Err(Error::invalid_input(
@@ -293,7 +306,7 @@ impl NewGuardrail {
         self
     }
 
-    /// Only these providers may serve requests.
+    /// Only these providers may serve requests (at least one; an empty list is [`Error::InvalidInput`]).
     pub fn allowed_providers<S: Into<String>>(
         mut self,
         providers: impl IntoIterator<Item = S>,
@@ -302,13 +315,13 @@ impl NewGuardrail {
         self
     }
 
-    /// Only these models may be used.
+    /// Only these models may be used (at least one; an empty list is [`Error::InvalidInput`]).
     pub fn allowed_models<S: Into<String>>(mut self, models: impl IntoIterator<Item = S>) -> Self {
         self.request.allowed_models = Some(models.into_iter().map(Into::into).collect());
         self
     }
 
-    /// These providers are never used.
+    /// These providers are never used (at least one; an empty list is [`Error::InvalidInput`]).
     pub fn ignored_providers<S: Into<String>>(
         mut self,
         providers: impl IntoIterator<Item = S>,
@@ -317,7 +330,7 @@ impl NewGuardrail {
         self
     }
 
-    /// These models are never used.
+    /// These models are never used (at least one; an empty list is [`Error::InvalidInput`]).
     pub fn ignored_models<S: Into<String>>(mut self, models: impl IntoIterator<Item = S>) -> Self {
         self.request.ignored_models = Some(models.into_iter().map(Into::into).collect());
         self
@@ -346,6 +359,10 @@ impl NewGuardrail {
         if let Some(limit) = self.request.limit_usd {
             validate_amount("limit_usd", limit)?;
         }
+        validate_list("allowed_providers", self.request.allowed_providers.as_ref())?;
+        validate_list("allowed_models", self.request.allowed_models.as_ref())?;
+        validate_list("ignored_providers", self.request.ignored_providers.as_ref())?;
+        validate_list("ignored_models", self.request.ignored_models.as_ref())?;
         let mut request = self.request;
         request.name = self
             .name
@@ -469,13 +486,17 @@ impl GuardrailUpdate {
     }
 
     list_setters! {
-        /// Replaces the allowed providers.
+        /// Replaces the allowed providers (at least one; an empty list is [`Error::InvalidInput`], use
+        /// `clear_allowed_providers` to remove the list).
         allowed_providers, clear_allowed_providers;
-        /// Replaces the allowed models.
+        /// Replaces the allowed models (at least one; an empty list is [`Error::InvalidInput`], use
+        /// `clear_allowed_models` to remove the list).
         allowed_models, clear_allowed_models;
-        /// Replaces the ignored providers.
+        /// Replaces the ignored providers (at least one; an empty list is [`Error::InvalidInput`], use
+        /// `clear_ignored_providers` to remove the list).
         ignored_providers, clear_ignored_providers;
-        /// Replaces the ignored models.
+        /// Replaces the ignored models (at least one; an empty list is [`Error::InvalidInput`], use
+        /// `clear_ignored_models` to remove the list).
         ignored_models, clear_ignored_models;
     }
 
@@ -542,6 +563,16 @@ impl GuardrailUpdate {
         }
         if let Patch::Set(limit) = self.limit_usd {
             validate_amount("limit_usd", limit)?;
+        }
+        for (argument, list) in [
+            ("allowed_providers", &self.allowed_providers),
+            ("allowed_models", &self.allowed_models),
+            ("ignored_providers", &self.ignored_providers),
+            ("ignored_models", &self.ignored_models),
+        ] {
+            if let Patch::Set(list) = list {
+                validate_list(argument, Some(list))?;
+            }
         }
         let mut b = Map::new();
         self.name.put(&mut b, "name")?;
@@ -625,5 +656,101 @@ mod tests {
             .unwrap();
         assert_eq!(r.name.as_str(), "ok");
         assert_eq!(r.description.as_deref().map(String::as_str), Some("d"));
+    }
+
+    fn argument<T: std::fmt::Debug>(result: Result<T, Error>) -> &'static str {
+        match result {
+            Err(Error::InvalidInput { argument, .. }) => argument,
+            other => panic!("expected InvalidInput, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn empty_provider_and_model_lists_are_rejected_by_name() {
+        let none = Vec::<String>::new;
+        assert_eq!(
+            argument(
+                NewGuardrail::new("g")
+                    .allowed_providers(none())
+                    .into_request()
+            ),
+            "allowed_providers"
+        );
+        assert_eq!(
+            argument(NewGuardrail::new("g").allowed_models(none()).into_request()),
+            "allowed_models"
+        );
+        assert_eq!(
+            argument(
+                NewGuardrail::new("g")
+                    .ignored_providers(none())
+                    .into_request()
+            ),
+            "ignored_providers"
+        );
+        assert_eq!(
+            argument(NewGuardrail::new("g").ignored_models(none()).into_request()),
+            "ignored_models"
+        );
+        let mut raw = NewGuardrail::new("g");
+        raw.request_mut().ignored_models = Some(Vec::new());
+        assert_eq!(argument(raw.into_request()), "ignored_models");
+        assert_eq!(
+            argument(GuardrailUpdate::new().allowed_providers(none()).to_body()),
+            "allowed_providers"
+        );
+        assert_eq!(
+            argument(GuardrailUpdate::new().allowed_models(none()).to_body()),
+            "allowed_models"
+        );
+        assert_eq!(
+            argument(GuardrailUpdate::new().ignored_providers(none()).to_body()),
+            "ignored_providers"
+        );
+        assert_eq!(
+            argument(GuardrailUpdate::new().ignored_models(none()).to_body()),
+            "ignored_models"
+        );
+        // One entry is fine; clearing sends null.
+        NewGuardrail::new("g")
+            .allowed_providers(["openai"])
+            .into_request()
+            .unwrap();
+        assert_eq!(
+            GuardrailUpdate::new()
+                .clear_allowed_providers()
+                .ignored_models(["m"])
+                .to_body()
+                .unwrap(),
+            json!({"allowed_providers": null, "ignored_models": ["m"]})
+        );
+    }
+
+    #[test]
+    fn descriptions_are_at_most_1000_characters() {
+        NewGuardrail::new("g")
+            .description("é".repeat(1000))
+            .into_request()
+            .unwrap();
+        assert_eq!(
+            argument(
+                NewGuardrail::new("g")
+                    .description("x".repeat(1001))
+                    .into_request()
+            ),
+            "description"
+        );
+        GuardrailUpdate::new()
+            .description("é".repeat(1000))
+            .to_body()
+            .unwrap();
+        assert_eq!(
+            argument(
+                GuardrailUpdate::new()
+                    .description("x".repeat(1001))
+                    .to_body()
+            ),
+            "description"
+        );
     }
 }

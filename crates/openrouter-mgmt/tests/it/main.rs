@@ -3,6 +3,8 @@
 mod support;
 
 mod bulk;
+mod deletes;
+mod overlap;
 mod pagination;
 mod requests;
 mod retries;
