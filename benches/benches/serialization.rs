@@ -100,7 +100,23 @@ fn key_assignments_page_100(c: &mut Criterion) {
 }
 
 fn keys_page_100(c: &mut Criterion) {
-    bench_payload::<types::ListResponse, floor::KeyPage>(c, "keys_page_100", &key_page(100), &[]);
+    let payload = key_page(100);
+    bench_payload::<types::ListResponse, floor::KeyPage>(
+        c,
+        "keys_page_100",
+        &payload,
+        &[("floor_with_typed_expires_at", |payload| {
+            black_box(serde_json::from_str::<floor::KeyPageTypedExpiry>(payload).unwrap());
+        })],
+    );
+    // The encode side of the same attribution, in its own group.
+    let typed: floor::KeyPageTypedExpiry = serde_json::from_str(&payload).unwrap();
+    let mut group = c.benchmark_group("encode/keys_page_100");
+    group.throughput(Throughput::Bytes(payload.len() as u64));
+    group.bench_function("floor_with_typed_expires_at", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&typed)).unwrap())
+    });
+    group.finish();
 }
 
 fn bulk_assign_10000(c: &mut Criterion) {

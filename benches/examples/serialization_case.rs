@@ -70,6 +70,14 @@ fn main() {
             types::ListKeyAssignmentsResponse,
             floor::KeyAssignmentPage,
         >(direction, line, &key_assignment_page(100), n),
+        "keys_page_100" if line == "floor_with_typed_expires_at" => {
+            repeat::<floor::KeyPageTypedExpiry, floor::KeyPageTypedExpiry>(
+                direction,
+                "generated",
+                &key_page(100),
+                n,
+            )
+        }
         "keys_page_100" => {
             repeat::<types::ListResponse, floor::KeyPage>(direction, line, &key_page(100), n);
         }

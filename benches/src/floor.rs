@@ -74,12 +74,16 @@ struct KeyAssignment {
 
 #[derive(Deserialize, Serialize)]
 /// A page of API keys (`GET /keys`).
-pub struct KeyPage {
-    data: Vec<Key>,
+pub struct KeyPage<Expiry = String> {
+    data: Vec<Key<Expiry>>,
 }
 
+/// [`KeyPage`] with `expires_at` as a `chrono::DateTime<Utc>`, as the generated type has it: the difference to
+/// [`KeyPage`] is what typing that one timestamp costs.
+pub type KeyPageTypedExpiry = KeyPage<chrono::DateTime<chrono::Utc>>;
+
 #[derive(Deserialize, Serialize)]
-struct Key {
+struct Key<Expiry> {
     hash: String,
     name: String,
     label: String,
@@ -98,7 +102,7 @@ struct Key {
     byok_usage_monthly: f64,
     created_at: String,
     updated_at: Option<String>,
-    expires_at: Option<String>,
+    expires_at: Option<Expiry>,
     creator_user_id: Option<String>,
     workspace_id: String,
 }
