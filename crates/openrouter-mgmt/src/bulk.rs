@@ -44,12 +44,11 @@ impl Client {
         &self,
         op: BulkOp<R>,
         ids: Vec<String>,
-        argument: &'static str,
         options: &CallOptions,
     ) -> Result<BulkOutcome, Error> {
         let ids = dedupe(ids);
         if ids.is_empty() {
-            return Err(Error::invalid_input(argument, "the list is empty"));
+            return Err(Error::invalid_input(op.field, "the list is empty"));
         }
         let chunk_size = options.bulk_chunk_size.unwrap_or(DEFAULT_CHUNK_SIZE);
         if chunk_size == 0 {

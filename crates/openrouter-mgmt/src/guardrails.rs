@@ -233,7 +233,7 @@ impl<'a> Guardrails<'a> {
             count: |r: &types::BulkAssignKeysResponse| r.assigned_count,
         };
         let ids = hashes.into_iter().map(|h| h.as_str().to_owned()).collect();
-        self.client.bulk(op, ids, "key_hashes", &self.options).await
+        self.client.bulk(op, ids, &self.options).await
     }
 
     /// Removes keys from a guardrail. Deduplicated and chunked; safe to retry.
@@ -249,7 +249,7 @@ impl<'a> Guardrails<'a> {
             count: |r: &types::BulkUnassignKeysResponse| r.unassigned_count,
         };
         let ids = hashes.into_iter().map(|h| h.as_str().to_owned()).collect();
-        self.client.bulk(op, ids, "key_hashes", &self.options).await
+        self.client.bulk(op, ids, &self.options).await
     }
 
     /// Assigns organization members to a guardrail. Deduplicated and chunked; safe to retry.
@@ -268,9 +268,7 @@ impl<'a> Guardrails<'a> {
             .into_iter()
             .map(|u| u.as_str().to_owned())
             .collect();
-        self.client
-            .bulk(op, ids, "member_user_ids", &self.options)
-            .await
+        self.client.bulk(op, ids, &self.options).await
     }
 
     /// Removes organization members from a guardrail. Deduplicated and chunked; safe to retry.
@@ -289,8 +287,6 @@ impl<'a> Guardrails<'a> {
             .into_iter()
             .map(|u| u.as_str().to_owned())
             .collect();
-        self.client
-            .bulk(op, ids, "member_user_ids", &self.options)
-            .await
+        self.client.bulk(op, ids, &self.options).await
     }
 }
