@@ -12,10 +12,16 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::hint::black_box;
 
-/// Decodes the way the facade does (`serde_path_to_error` over a byte slice, so a failure names its JSON path).
+/// Decodes the way the facade's `transport::decode` does: directly from the bytes, with `serde_path_to_error` only
+/// run again on a body that failed (to name its JSON path). Keep in step with crates/openrouter-mgmt/src/transport.rs.
 fn decode_like_the_facade<T: DeserializeOwned>(bytes: &[u8]) -> T {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).unwrap()
+    match serde_json::from_slice(bytes) {
+        Ok(value) => value,
+        Err(_) => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            serde_path_to_error::deserialize(&mut de).unwrap()
+        }
+    }
 }
 
 /// An extra line in a decode group: a sketch of what a proposed fix would cost.
