@@ -20,7 +20,17 @@ const CONCURRENCY: usize = 16;
 type TourResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 #[tokio::main]
-async fn main() -> TourResult {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> TourResult {
     tracing::subscriber::set_global_default(
         tracing_subscriber::registry().with(retry_printer::RetryPrinter),
     )?;
