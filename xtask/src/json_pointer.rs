@@ -1,4 +1,5 @@
-//! RFC 6901 JSON pointers: building them while walking a document, and following local `$ref`s.
+//! RFC 6901 JSON pointers: building them while walking a document, following local `$ref`s, and naming where two
+//! documents differ.
 
 use serde_json::Value;
 
@@ -35,6 +36,34 @@ pub fn unescape(token: &str) -> String {
 /// The `$ref` string of a schema/parameter/response object, if it is a reference.
 pub fn ref_of(value: &Value) -> Option<&str> {
     value.get("$ref").and_then(Value::as_str)
+}
+
+/// The pointer (below `ptr`) of the first place where two values differ; `None` when they are equal.
+pub fn first_difference(a: &Value, b: &Value, ptr: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, va) in x {
+                match y.get(k) {
+                    Some(vb) => {
+                        if let Some(d) = first_difference(va, vb, &push(ptr, k)) {
+                            return Some(d);
+                        }
+                    }
+                    None => return Some(push(ptr, k)),
+                }
+            }
+            y.keys().find(|k| !x.contains_key(*k)).map(|k| push(ptr, k))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
+                if let Some(d) = first_difference(va, vb, &format!("{ptr}/{i}")) {
+                    return Some(d);
+                }
+            }
+            (x.len() != y.len()).then(|| format!("{ptr}/{}", x.len().min(y.len())))
+        }
+        _ => (a != b).then(|| ptr.to_string()),
+    }
 }
 
 #[cfg(test)]

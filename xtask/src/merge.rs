@@ -4,8 +4,8 @@
 use crate::components::KINDS;
 use crate::error::{Result, SpecError};
 use crate::import::METHODS;
-use crate::json_pointer::{component, push};
-use crate::normalize::{API_TITLE, API_VERSION, OPENAPI_VERSION, first_difference};
+use crate::json_pointer::{component, first_difference, push};
+use crate::normalize::{API_TITLE, API_VERSION, OPENAPI_VERSION};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;

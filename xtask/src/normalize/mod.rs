@@ -8,7 +8,7 @@ mod schema;
 
 pub use compat::string_enums;
 pub use names::{component_ident, operation_ident};
-pub use operations::{ERROR_SCHEMA, first_difference};
+pub use operations::ERROR_SCHEMA;
 
 use crate::error::{Result, SpecError};
 use crate::json_pointer::{component, parse_component_ref};

@@ -3,7 +3,7 @@
 
 use crate::error::{Result, SpecError};
 use crate::import::METHODS;
-use crate::json_pointer::{component, parse_component_ref, push};
+use crate::json_pointer::{component, first_difference, parse_component_ref, push};
 use serde_json::{Map, Value, json};
 
 /// Header parameters that are the client's job, not each call's: the bearer token, and OpenRouter's attribution
@@ -160,34 +160,6 @@ fn shape(value: &Value, doc: &Value, depth: usize) -> Result<Value> {
         ),
         other => other.clone(),
     })
-}
-
-/// The first pointer (relative) at which two values differ.
-pub fn first_difference(a: &Value, b: &Value, ptr: &str) -> Option<String> {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            for (k, va) in x {
-                match y.get(k) {
-                    Some(vb) => {
-                        if let Some(d) = first_difference(va, vb, &push(ptr, k)) {
-                            return Some(d);
-                        }
-                    }
-                    None => return Some(push(ptr, k)),
-                }
-            }
-            y.keys().find(|k| !x.contains_key(*k)).map(|k| push(ptr, k))
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
-                if let Some(d) = first_difference(va, vb, &format!("{ptr}/{i}")) {
-                    return Some(d);
-                }
-            }
-            (x.len() != y.len()).then(|| format!("{ptr}/{}", x.len().min(y.len())))
-        }
-        _ => (a != b).then(|| ptr.to_string()),
-    }
 }
 
 /// Gives every error response (4xx, 5xx, `default`) of each operation the same body schema, `ErrorResponse`,
