@@ -163,7 +163,7 @@ impl Error {
     /// and deliberately did not replay creates whose first attempt may have reached the server.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api { status, .. } => crate::retry::is_retryable_status(*status),
+            Self::Api { status, .. } => is_retryable_status(*status),
             Self::Transport { .. } => true,
             Self::RetryBudgetExhausted { last, .. } => last.is_retryable(),
             Self::Bulk { source, .. } => source.is_retryable(),
@@ -201,6 +201,12 @@ impl Error {
             _ => {}
         }
     }
+}
+
+/// Whether an HTTP status is transient in kind: 408, 429, 500, 502, 503, 504. [`Error::is_retryable`] says this
+/// of an [`Error::Api`]; the retry decision starts from it too.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// The longest body excerpt an error carries.

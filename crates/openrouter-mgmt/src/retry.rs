@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderMap;
 
-use crate::error::{Error, TransportKind};
+use crate::error::{Error, TransportKind, is_retryable_status};
 
 /// How a call retries. Defaults: 3 retries, exponential backoff from 500 ms capped at 30 s with full jitter,
 /// `Retry-After` honoured up to 60 s, and a total deadline of 5 minutes per call.
@@ -128,10 +128,6 @@ impl Outcome {
             _ => Self::Final,
         }
     }
-}
-
-pub(crate) fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// The replay-safety table.
