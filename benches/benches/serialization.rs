@@ -12,8 +12,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::hint::black_box;
 
-/// Decodes the way the facade's `transport::decode` does: directly from the bytes, with `serde_path_to_error` only
-/// run again on a body that failed (to name its JSON path). Keep in step with crates/openrouter-mgmt/src/transport.rs.
+/// Decodes the way the facade's `engine::decode` does: directly from the bytes, with `serde_path_to_error` only
+/// run again on a body that failed (to name its JSON path). Keep in step with
+/// crates/openrouter-mgmt/src/engine/decode.rs.
 fn decode_like_the_facade<T: DeserializeOwned>(bytes: &[u8]) -> T {
     match serde_json::from_slice(bytes) {
         Ok(value) => value,

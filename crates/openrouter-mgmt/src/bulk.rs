@@ -5,9 +5,9 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use crate::client::{CallOptions, Client};
+use crate::engine::Request;
 use crate::error::Error;
 use crate::retry::Replay;
-use crate::transport::Request;
 
 /// The default number of ids per request.
 pub const DEFAULT_CHUNK_SIZE: usize = 100;

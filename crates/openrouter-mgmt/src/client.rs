@@ -1,18 +1,16 @@
-//! The [`Client`] handle, its per-call options, and the accessors for each API group.
+//! The [`Client`] handle, its per-call options, and how a client is made from a validated configuration and
+//! hands each call to the request engine.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
-use reqwest::header::{HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
 
-use crate::config::ClientBuilder;
+use crate::config::{ClientBuilder, Settings};
+use crate::engine::{Endpoint, Engine, Request};
 use crate::error::Error;
-use crate::guardrails::Guardrails;
-use crate::keys::Keys;
 use crate::retry::{Jitter, RetryPolicy};
 use crate::retry_budget::RetryBudget;
-use crate::secret::ApiKey;
 
 /// A client for the OpenRouter management API. Cheap to clone; clones share the connection pool and the
 /// retry budget.
@@ -26,27 +24,29 @@ use crate::secret::ApiKey;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
+    inner: Arc<Inner>,
 }
 
-pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
-    pub(crate) key: ApiKey,
-    pub(crate) extra_headers: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) request_timeout: Option<Duration>,
-    pub(crate) retry_policy: RetryPolicy,
-    pub(crate) budget: RetryBudget,
-    pub(crate) jitter: Jitter,
+struct Inner {
+    engine: Engine,
+    /// The default policy of every call; [`CallOptions`] may override it.
+    retry_policy: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("key", &self.inner.key)
+            .field("base_url", &self.inner.engine.endpoint.base_url)
+            .field("key", &self.inner.engine.endpoint.key)
             .field("retry_policy", &self.inner.retry_policy)
             .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Validates everything and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        Ok(Client::from_settings(self.validate()?))
     }
 }
 
@@ -62,24 +62,66 @@ impl Client {
         Self::builder().with_env()?.build()
     }
 
+    fn from_settings(settings: Settings) -> Self {
+        let endpoint = Endpoint {
+            http: settings.http,
+            base_url: settings.base_url,
+            key: settings.key,
+            extra_headers: settings.extra_headers,
+        };
+        let engine = Engine {
+            endpoint,
+            request_timeout: settings.request_timeout,
+            budget: settings.budget,
+            jitter: Jitter::new(settings.jitter_seed),
+        };
+        Self {
+            inner: Arc::new(Inner {
+                engine,
+                retry_policy: settings.retry_policy,
+            }),
+        }
+    }
+
     /// The base URL requests go to (without a trailing slash).
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.inner.engine.endpoint.base_url
     }
 
     /// The client-wide retry budget.
     pub fn retry_budget(&self) -> &RetryBudget {
-        &self.inner.budget
+        &self.inner.engine.budget
     }
 
-    /// API keys: the current key, and listing, creating, reading, updating and deleting keys.
-    pub fn keys(&self) -> Keys<'_> {
-        Keys::new(self, CallOptions::default())
+    /// Sends `request` under the call's retry policy and decodes the success body.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        request: &Request,
+        options: &CallOptions,
+    ) -> Result<T, Error> {
+        self.inner
+            .engine
+            .call(request, options.policy(self), options.allow_unsafe_replay)
+            .await
     }
 
-    /// Guardrails and their key and member assignments.
-    pub fn guardrails(&self) -> Guardrails<'_> {
-        Guardrails::new(self, CallOptions::default())
+    /// Sends a `DELETE` under the call's retry policy and returns the `deleted` flag of its answer (see
+    /// [`Engine::delete_call`] for when a 404 means done).
+    pub(crate) async fn delete_call<T: DeserializeOwned>(
+        &self,
+        request: &Request,
+        options: &CallOptions,
+        deleted: impl FnOnce(T) -> bool,
+    ) -> Result<bool, Error> {
+        self.inner
+            .engine
+            .delete_call(
+                request,
+                options.policy(self),
+                options.allow_unsafe_replay,
+                deleted,
+            )
+            .await
     }
 }
 

@@ -1,5 +1,6 @@
-//! Building a [`Client`]: the key, the base URL (https unless loopback or explicitly allowed), timeouts,
-//! attribution headers, retries, and the HTTP client (ours with rustls + ring, or the caller's).
+//! Configuring a [`Client`](crate::Client): the key, the base URL (https unless loopback or explicitly
+//! allowed), timeouts, attribution headers, retries, and the HTTP client (ours with rustls + ring, or the
+//! caller's), all checked at once into the plain settings a client is made from.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,19 +8,15 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{HeaderName, HeaderValue};
 
-use crate::client::{Client, Inner};
 use crate::error::Error;
-use crate::retry::{Jitter, RetryPolicy};
+use crate::retry::RetryPolicy;
 use crate::retry_budget::RetryBudget;
 use crate::secret::{ApiKey, SecretString};
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
 
-/// The `User-Agent` sent with every request.
-pub const USER_AGENT: &str = concat!("openrouter-mgmt/", env!("CARGO_PKG_VERSION"));
-
-/// Configures and builds a [`Client`]. Start with [`Client::builder`].
+/// Configures and builds a [`Client`](crate::Client). Start with [`Client::builder`](crate::Client::builder).
 ///
 /// Nothing is validated until [`ClientBuilder::build`], which checks everything at once and returns
 /// [`Error::InvalidInput`] naming the offending setting.
@@ -174,8 +171,8 @@ impl ClientBuilder {
         Ok(self)
     }
 
-    /// Validates everything and builds the client.
-    pub fn build(self) -> Result<Client, Error> {
+    /// Validates everything, for [`build`](Self::build) to make the client from.
+    pub(crate) fn validate(self) -> Result<Settings, Error> {
         let key = ApiKey::new(
             self.api_key
                 .ok_or_else(|| Error::invalid_input("api_key", "no API key was given"))?
@@ -205,19 +202,31 @@ impl ClientBuilder {
             Some(client) => client,
             None => default_http_client(self.connect_timeout, self.pool_idle_timeout)?,
         };
-        Ok(Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                key,
-                extra_headers,
-                request_timeout: self.request_timeout,
-                retry_policy: self.retry_policy,
-                budget: self.retry_budget.unwrap_or_default(),
-                jitter: Jitter::new(self.jitter_seed),
-            }),
+        Ok(Settings {
+            http,
+            base_url,
+            key,
+            extra_headers,
+            request_timeout: self.request_timeout,
+            retry_policy: self.retry_policy,
+            budget: self.retry_budget.unwrap_or_default(),
+            jitter_seed: self.jitter_seed,
         })
     }
+}
+
+/// A validated configuration: what a client is made of, as plain values.
+pub(crate) struct Settings {
+    pub(crate) http: reqwest::Client,
+    /// Without a trailing slash.
+    pub(crate) base_url: String,
+    pub(crate) key: ApiKey,
+    /// The attribution headers.
+    pub(crate) extra_headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) request_timeout: Option<Duration>,
+    pub(crate) retry_policy: RetryPolicy,
+    pub(crate) budget: RetryBudget,
+    pub(crate) jitter_seed: Option<u64>,
 }
 
 /// `https`, or `http` on a loopback host or when explicitly allowed; no credentials, query or fragment.
@@ -333,7 +342,10 @@ mod tests {
 
     #[test]
     fn default_https_client_builds() {
-        let client = Client::builder().api_key("sk-or-v1-test").build().unwrap();
+        let client = ClientBuilder::default()
+            .api_key("sk-or-v1-test")
+            .build()
+            .unwrap();
         assert_eq!(client.base_url(), DEFAULT_BASE_URL);
     }
 
@@ -380,7 +392,10 @@ mod tests {
 
     #[test]
     fn build_rejects_bad_keys_and_headers() {
-        let e = Client::builder().api_key("sk-or\nv1").build().unwrap_err();
+        let e = ClientBuilder::default()
+            .api_key("sk-or\nv1")
+            .build()
+            .unwrap_err();
         assert!(matches!(
             e,
             Error::InvalidInput {
@@ -388,7 +403,7 @@ mod tests {
                 ..
             }
         ));
-        let e = Client::builder().build().unwrap_err();
+        let e = ClientBuilder::default().build().unwrap_err();
         assert!(matches!(
             e,
             Error::InvalidInput {
@@ -396,7 +411,7 @@ mod tests {
                 ..
             }
         ));
-        let e = Client::builder()
+        let e = ClientBuilder::default()
             .api_key("k")
             .app_title("a\nb")
             .build()

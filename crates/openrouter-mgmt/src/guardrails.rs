@@ -10,11 +10,11 @@ use uuid::Uuid;
 
 use crate::bulk::{BulkOp, BulkOutcome};
 use crate::client::{CallOptions, Client};
+use crate::engine::Request;
 use crate::error::Error;
 use crate::ids::{GuardrailId, KeyHash, UserId};
 use crate::pagination::{ListItem, Paginator, RawPage};
 use crate::retry::Replay;
-use crate::transport::Request;
 use crate::types;
 use crate::update::{GuardrailUpdate, NewGuardrail};
 

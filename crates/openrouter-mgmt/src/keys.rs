@@ -7,12 +7,12 @@ use reqwest::Method;
 use uuid::Uuid;
 
 use crate::client::{CallOptions, Client};
+use crate::engine::Request;
 use crate::error::Error;
 use crate::ids::KeyHash;
 use crate::pagination::{Paginator, RawPage};
 use crate::retry::Replay;
 use crate::secret::SecretString;
-use crate::transport::Request;
 use crate::types;
 use crate::update::{KeyUpdate, NewKey};
 

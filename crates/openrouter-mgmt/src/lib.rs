@@ -5,10 +5,11 @@
 #![deny(missing_docs)]
 
 mod bulk;
-mod call;
 mod client;
 mod config;
+mod engine;
 mod error;
+mod groups;
 mod guardrails;
 mod ids;
 mod keys;
@@ -16,12 +17,12 @@ mod pagination;
 mod retry;
 mod retry_budget;
 mod secret;
-mod transport;
 mod update;
 
 pub use bulk::{BulkOutcome, DEFAULT_CHUNK_SIZE};
 pub use client::{CallOptions, Client};
-pub use config::{ClientBuilder, DEFAULT_BASE_URL, USER_AGENT, http_client_builder};
+pub use config::{ClientBuilder, DEFAULT_BASE_URL, http_client_builder};
+pub use engine::USER_AGENT;
 pub use error::{Error, TransportKind};
 pub use guardrails::Guardrails;
 pub use ids::{GuardrailId, KeyHash, UserId};

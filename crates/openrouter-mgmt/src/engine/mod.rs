@@ -1,22 +1,63 @@
-//! One call from the caller's point of view: attempts, the retry decision, the wait (backoff or `Retry-After`,
-//! within the deadline), the retry budget, and a `tracing` event per attempt.
+//! The request engine: the one road every operation takes to the server and back, so that all of them are sent,
+//! retried, timed out and read the same way. Its loop is one call from the caller's point of view: attempts, the
+//! retry decision, the wait (backoff or `Retry-After`, within the deadline), the retry budget, and a `tracing` event
+//! per attempt; its parts are the [`Request`], one HTTP attempt, the error envelope and the success body's decoding.
+//!
+//! Requests are built here rather than through the generated client's methods, for reasons the generated API
+//! cannot express: (1) the key and attribution headers must be added per request, because a caller-supplied
+//! `reqwest::Client` cannot be given default headers and the generated `impl ClientHooks for &Client` is fixed in
+//! generated code; (2) PATCH bodies must be able to carry an explicit JSON `null`, which the generated
+//! `Update*` types cannot; (3) decode failures must name the JSON path and keep a (redacted) body snippet; (4)
+//! every non-2xx status (the generated client returns `UnexpectedResponse` for undeclared ones such as 429/502/503)
+//! must become the same [`Error::Api`] from the `{"error": {...}}` envelope. The generated *types* are used for
+//! every request and response body, so the schema still has a single source.
+
+mod attempt;
+mod decode;
+mod request;
+mod response;
+
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
-use crate::client::{CallOptions, Client};
-use crate::error::{Error, TransportKind};
-use crate::retry::{Outcome, should_retry};
-use crate::transport::{RawResponse, Request, api_error, decode};
+pub(crate) use attempt::Endpoint;
+pub use attempt::USER_AGENT;
+pub(crate) use request::Request;
 
-impl Client {
+use crate::error::{Error, TransportKind};
+use crate::retry::{Jitter, Outcome, RetryPolicy, should_retry};
+use crate::retry_budget::RetryBudget;
+use attempt::RawResponse;
+use decode::decode;
+use response::api_error;
+
+/// The `tracing` target of the per-attempt span and events: the one they had before the engine was a module of
+/// its own, so that callers' log filters keep matching.
+const TRACING_TARGET: &str = "openrouter_mgmt::call";
+
+/// What every call of a client shares: where requests go, the per-attempt timeout, the retry budget and the
+/// backoff jitter. The retry policy and the replay opt-in come with each call.
+pub(crate) struct Engine {
+    pub(crate) endpoint: Endpoint,
+    /// The timeout of one attempt, shortened to what remains of the call's deadline.
+    pub(crate) request_timeout: Option<Duration>,
+    pub(crate) budget: RetryBudget,
+    pub(crate) jitter: Jitter,
+}
+
+impl Engine {
     /// Sends `request` under the retry policy and decodes the success body.
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         request: &Request,
-        options: &CallOptions,
+        policy: &RetryPolicy,
+        allow_unsafe_replay: bool,
     ) -> Result<T, Error> {
-        let (raw, attempts) = self.send_with_retries(request, options).await?;
+        let (raw, attempts) = self
+            .send_with_retries(request, policy, allow_unsafe_replay)
+            .await?;
         decode(request, &raw, attempts)
     }
 
@@ -29,10 +70,14 @@ impl Client {
     pub(crate) async fn delete_call<T: DeserializeOwned>(
         &self,
         request: &Request,
-        options: &CallOptions,
+        policy: &RetryPolicy,
+        allow_unsafe_replay: bool,
         deleted: impl FnOnce(T) -> bool,
     ) -> Result<bool, Error> {
-        match self.send_tracking(request, options).await {
+        match self
+            .send_tracking(request, policy, allow_unsafe_replay)
+            .await
+        {
             Ok((raw, attempts)) => decode(request, &raw, attempts).map(deleted),
             Err(Failure {
                 error:
@@ -44,6 +89,7 @@ impl Client {
                 earlier_may_have_applied: true,
             }) => {
                 tracing::debug!(
+                    target: TRACING_TARGET,
                     operation = request.operation,
                     attempts,
                     "404 on a retry after an attempt that may have been applied: the delete is done"
@@ -59,9 +105,10 @@ impl Client {
     pub(crate) async fn send_with_retries(
         &self,
         request: &Request,
-        options: &CallOptions,
+        policy: &RetryPolicy,
+        allow_unsafe_replay: bool,
     ) -> Result<(RawResponse, u32), Error> {
-        self.send_tracking(request, options)
+        self.send_tracking(request, policy, allow_unsafe_replay)
             .await
             .map_err(|failure| failure.error)
     }
@@ -71,10 +118,10 @@ impl Client {
     async fn send_tracking(
         &self,
         request: &Request,
-        options: &CallOptions,
+        policy: &RetryPolicy,
+        allow_unsafe_replay: bool,
     ) -> Result<(RawResponse, u32), Failure> {
-        let policy = options.policy(self);
-        let budget = &self.inner.budget;
+        let budget = &self.budget;
         let started = Instant::now();
         let deadline = policy.deadline.map(|d| started + d);
         let mut spent = 0u32;
@@ -86,22 +133,26 @@ impl Client {
         };
         loop {
             attempt += 1;
-            let timeout = match (self.inner.request_timeout, deadline) {
+            let timeout = match (self.request_timeout, deadline) {
                 (Some(t), Some(d)) => Some(t.min(d.saturating_duration_since(Instant::now()))),
                 (t, _) => t,
             };
             let span = tracing::debug_span!(
+                target: TRACING_TARGET,
                 "openrouter_mgmt.attempt",
                 operation = request.operation,
                 attempt,
                 method = %request.method,
                 path = %request.path,
             );
-            let result =
-                tracing::Instrument::instrument(self.attempt(request, timeout), span.clone()).await;
+            let result = tracing::Instrument::instrument(
+                self.endpoint.attempt(request, timeout),
+                span.clone(),
+            )
+            .await;
             let mut error = match result {
                 Ok(raw) if raw.status.is_success() => {
-                    tracing::debug!(parent: &span, operation = request.operation, attempt, status = raw.status.as_u16(), "attempt succeeded");
+                    tracing::debug!(target: TRACING_TARGET, parent: &span, operation = request.operation, attempt, status = raw.status.as_u16(), "attempt succeeded");
                     budget.refund(spent);
                     return Ok((raw, attempt));
                 }
@@ -111,18 +162,18 @@ impl Client {
             error.set_attempts(attempt);
             let outcome = Outcome::of(&error);
             let retry = attempt <= policy.max_retries
-                && should_retry(request.replay, outcome, options.allow_unsafe_replay);
+                && should_retry(request.replay, outcome, allow_unsafe_replay);
             if !retry {
-                tracing::debug!(parent: &span, operation = request.operation, attempt, status = error.status(), error = %error, "attempt failed; not retrying");
+                tracing::debug!(target: TRACING_TARGET, parent: &span, operation = request.operation, attempt, status = error.status(), error = %error, "attempt failed; not retrying");
                 return Err(fail(error, earlier_may_have_applied));
             }
             let delay = match error.retry_after() {
                 Some(requested) => requested.min(policy.max_retry_after),
-                None => policy.backoff(attempt - 1, self.inner.jitter.next_unit()),
+                None => policy.backoff(attempt - 1, self.jitter.next_unit()),
             };
             if deadline.is_some_and(|deadline| Instant::now() + delay >= deadline) {
                 tracing::debug!(
-                    parent: &span, operation = request.operation, attempt, status = error.status(),
+                    target: TRACING_TARGET, parent: &span, operation = request.operation, attempt, status = error.status(),
                     delay_ms = delay.as_millis() as u64,
                     "the wait would overrun the call's deadline; failing now"
                 );
@@ -138,7 +189,7 @@ impl Client {
             match budget.try_acquire(after_timeout) {
                 Some(cost) => spent += cost,
                 None => {
-                    tracing::debug!(parent: &span, operation = request.operation, attempt, status = error.status(), "retry budget empty; failing fast");
+                    tracing::debug!(target: TRACING_TARGET, parent: &span, operation = request.operation, attempt, status = error.status(), "retry budget empty; failing fast");
                     let error = Error::RetryBudgetExhausted {
                         operation: request.operation,
                         last: Box::new(error),
@@ -147,7 +198,7 @@ impl Client {
                 }
             }
             tracing::debug!(
-                parent: &span, operation = request.operation, attempt, status = error.status(), delay_ms = delay.as_millis() as u64, error = %error,
+                target: TRACING_TARGET, parent: &span, operation = request.operation, attempt, status = error.status(), delay_ms = delay.as_millis() as u64, error = %error,
                 "attempt failed; retrying"
             );
             earlier_may_have_applied |= may_have_applied(outcome);
