@@ -257,6 +257,11 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
+            } else if d == dir
+                && path.file_name().and_then(|n| n.to_str()) == Some(crate::overlay::OVERLAY_FILE)
+            {
+                // The overlay sits next to the operation documents but is not one.
+                continue;
             } else if matches!(
                 path.extension().and_then(|e| e.to_str()),
                 Some("yaml" | "yml")

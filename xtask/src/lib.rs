@@ -2,14 +2,22 @@
 //! `openrouter-mgmt-gen` crate from them. A library so that tests can drive every step directly.
 
 pub mod components;
+pub mod emit_builders;
+pub mod emit_operations;
+pub mod emit_validation;
 pub mod error;
 pub mod generate;
 pub mod import;
 pub mod json_pointer;
 pub mod merge;
 pub mod normalize;
+pub mod operation_model;
 pub mod output;
+pub mod overlay;
+pub mod quiet;
 pub mod regen;
+pub mod rust_types;
 pub mod schema_walk;
 pub mod source;
+pub mod type_view;
 pub mod yaml;

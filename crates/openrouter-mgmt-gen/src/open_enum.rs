@@ -69,6 +69,12 @@ macro_rules! open_enum {
             }
         }
 
+        impl $crate::path::ParamValue for $name {
+            fn param_value(&self) -> ::std::string::String {
+                self.as_str().to_owned()
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())

@@ -35,7 +35,7 @@ fn a_tampered_generated_file_fails_the_check_and_regen_restores_it() {
     let original = std::fs::read_to_string(&generated).unwrap();
     std::fs::write(
         &generated,
-        original.replace("pub async fn list_guardrails", "pub async fn tampered"),
+        original.replace("pub struct KeyAssignment {", "pub struct Tampered {"),
     )
     .unwrap();
 
@@ -45,8 +45,8 @@ fn a_tampered_generated_file_fails_the_check_and_regen_restores_it() {
         "{err}"
     );
     assert!(
-        err.contains("-    pub async fn tampered")
-            && err.contains("+    pub async fn list_guardrails"),
+        err.contains("-    pub struct Tampered {")
+            && err.contains("+    pub struct KeyAssignment {"),
         "diff shown: {err}"
     );
     assert!(
@@ -83,10 +83,49 @@ fn output_is_byte_identical_and_independent_of_listing_order() {
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::copy(f, target).unwrap();
     }
+    std::fs::copy(
+        repo_root().join("openapi/overlay.yaml"),
+        dir.path().join("overlay.yaml"),
+    )
+    .unwrap();
     let shuffled = plan(&Paths {
         openapi_dir: dir.path().to_path_buf(),
         out_dir: dir.path().join("gen"),
     })
     .unwrap();
     assert_eq!(contents(&first), contents(&shuffled));
+}
+
+/// A POST the overlay says nothing about is a regen error that names it, never a silent default.
+#[test]
+fn a_post_without_a_replay_decision_is_an_error_naming_it() {
+    let (_dir, paths) = scratch_copy();
+    let overlay = paths.openapi_dir.join("overlay.yaml");
+    let text = std::fs::read_to_string(&overlay).unwrap();
+    let without = text.replace(
+        "  createGuardrail:\n    class: only_if_not_received\n    reason: a replay could create a duplicate guardrail\n",
+        "",
+    );
+    assert_ne!(text, without, "the overlay has the createGuardrail entry");
+    std::fs::write(&overlay, without).unwrap();
+    let err = run(&paths, true).unwrap_err().to_string();
+    assert!(
+        err.contains("POST /guardrails (createGuardrail)") && err.contains("no replay decision"),
+        "{err}"
+    );
+}
+
+/// An overlay entry for an operation that no file defines is stale, and an error.
+#[test]
+fn an_overlay_entry_for_an_unknown_operation_is_an_error() {
+    let (_dir, paths) = scratch_copy();
+    let overlay = paths.openapi_dir.join("overlay.yaml");
+    let text = std::fs::read_to_string(&overlay).unwrap();
+    std::fs::write(
+        &overlay,
+        text.replace("replay:\n", "replay:\n  createWidget:\n    class: safe\n    reason: r\n"),
+    )
+    .unwrap();
+    let err = run(&paths, true).unwrap_err().to_string();
+    assert!(err.contains("createWidget"), "{err}");
 }

@@ -1,0 +1,211 @@
+//! `openapi/overlay.yaml`: what the spec cannot say (replay classes of POSTs, lists that page differently, secret
+//! fields, typed ids, the delete-after-ambiguous-attempt rule), read and checked against the merged spec so a
+//! stale or misspelt entry is an error instead of a silent no-op.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Result, SpecError};
+
+/// The overlay's file name inside `openapi/` (never read as an operation document).
+pub const OVERLAY_FILE: &str = "overlay.yaml";
+
+/// The whole overlay.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overlay {
+    /// Replay decisions, by operationId.
+    #[serde(default)]
+    pub replay: BTreeMap<String, ReplayDecision>,
+    /// Lists that do not page by offset/limit/total_count, by operationId.
+    #[serde(default)]
+    pub paging: BTreeMap<String, PagingOverride>,
+    /// Fields that hold secrets.
+    #[serde(default)]
+    pub secrets: Vec<SecretField>,
+    /// Typed ids, by the type's name.
+    #[serde(default)]
+    pub ids: BTreeMap<String, IdType>,
+    /// The rule for deletes retried after an ambiguous attempt.
+    #[serde(default)]
+    pub deletes: Option<DeleteRule>,
+}
+
+/// A replay class with its reason.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplayDecision {
+    /// The class.
+    pub class: ReplayClass,
+    /// Why.
+    pub reason: String,
+}
+
+/// The two replay classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplayClass {
+    /// Replaying a request that may have been applied changes nothing further.
+    Safe,
+    /// Replayed only when the first attempt provably never reached the server.
+    OnlyIfNotReceived,
+}
+
+/// How a list that does not follow offset/limit/total_count pages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagingOverride {
+    /// The page size the server always serves (lists without `limit`).
+    #[serde(default)]
+    pub page_size: Option<u64>,
+    /// The item field that identifies an item, when it is not `id`.
+    #[serde(default)]
+    pub item_id: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// One secret field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretField {
+    /// `Schema.property`.
+    pub field: String,
+    /// Why it is secret.
+    pub reason: String,
+}
+
+/// One typed id.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdType {
+    /// `uuid` for UUID-backed ids; strings otherwise.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// `Schema.property` or `*.property`.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// Paths up to the parameter, e.g. `/guardrails/{id}`.
+    #[serde(default)]
+    pub path_params: Vec<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// The delete rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteRule {
+    /// Whether a 404 on a retry after an ambiguous attempt counts as done.
+    pub done_on_404_after_ambiguous_attempt: bool,
+    /// Why.
+    pub reason: String,
+}
+
+impl Overlay {
+    /// Reads `openapi_dir/overlay.yaml`; an absent file is an empty overlay.
+    pub fn load(openapi_dir: &Path) -> Result<Self> {
+        let path = openapi_dir.join(OVERLAY_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(SpecError::new(format!("cannot read: {e}")).in_file(&path)),
+        };
+        let overlay: Self = serde_yaml::from_str(&text)
+            .map_err(|e| SpecError::new(format!("not a valid overlay: {e}")).in_file(&path))?;
+        overlay.check_reasons().map_err(|e| e.in_file(&path))?;
+        Ok(overlay)
+    }
+
+    fn check_reasons(&self) -> Result<()> {
+        let mut reasons: Vec<(String, &str)> = Vec::new();
+        reasons.extend(self.replay.iter().map(|(k, v)| (format!("replay.{k}"), v.reason.as_str())));
+        reasons.extend(self.paging.iter().map(|(k, v)| (format!("paging.{k}"), v.reason.as_str())));
+        reasons.extend(self.secrets.iter().map(|s| (format!("secrets {}", s.field), s.reason.as_str())));
+        reasons.extend(self.ids.iter().map(|(k, v)| (format!("ids.{k}"), v.reason.as_str())));
+        reasons.extend(self.deletes.iter().map(|d| ("deletes".to_owned(), d.reason.as_str())));
+        for (entry, reason) in reasons {
+            if reason.trim().is_empty() {
+                return Err(SpecError::new(format!("overlay entry `{entry}` has no reason")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every entry must name something the merged spec has: an operation, a schema property, a path.
+    pub fn check_against(&self, merged: &Value, file: &Path) -> Result<()> {
+        let ids = crate::operation_model::operation_ids(merged);
+        for name in self.replay.keys().chain(self.paging.keys()) {
+            if !ids.contains(name) {
+                return Err(SpecError::new(format!(
+                    "the overlay names operation `{name}`, which no file under openapi/ defines"
+                ))
+                .in_file(file));
+            }
+        }
+        for secret in &self.secrets {
+            let Some((schema, property)) = secret.field.split_once('.') else {
+                return Err(SpecError::new(format!(
+                    "secret field `{}` is not `Schema.property`",
+                    secret.field
+                ))
+                .in_file(file));
+            };
+            let found = crate::type_view::schema_after_hoisting(merged, schema)
+                .and_then(|s| s.pointer(&format!("/properties/{property}")).cloned())
+                .is_some();
+            if !found {
+                return Err(SpecError::new(format!(
+                    "secret field `{}` names no property of the spec",
+                    secret.field
+                ))
+                .in_file(file));
+            }
+        }
+        for (name, id) in &self.ids {
+            for path in &id.path_params {
+                let known = merged
+                    .get("paths")
+                    .and_then(Value::as_object)
+                    .is_some_and(|paths| paths.keys().any(|p| p.starts_with(path.as_str())));
+                if !known {
+                    return Err(SpecError::new(format!(
+                        "id `{name}` names path `{path}`, which no operation has"
+                    ))
+                    .in_file(file));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The id type of a path parameter: the overlay names a path that ends with `{param}` and is a prefix of
+    /// `path`.
+    pub fn id_for_path_param(&self, path: &str, param: &str) -> Option<(&str, &IdType)> {
+        self.ids.iter().find_map(|(name, id)| {
+            id.path_params
+                .iter()
+                .any(|p| path.starts_with(p.as_str()) && p.ends_with(&format!("{{{param}}}")))
+                .then_some((name.as_str(), id))
+        })
+    }
+
+    /// The id type of a property of a schema.
+    pub fn id_for_field(&self, schema: &str, property: &str) -> Option<(&str, &IdType)> {
+        self.ids.iter().find_map(|(name, id)| {
+            id.fields
+                .iter()
+                .any(|f| *f == format!("{schema}.{property}") || *f == format!("*.{property}"))
+                .then_some((name.as_str(), id))
+        })
+    }
+
+    /// Whether `Schema.property` is a secret.
+    pub fn is_secret(&self, schema: &str, property: &str) -> bool {
+        let field = format!("{schema}.{property}");
+        self.secrets.iter().any(|s| s.field == field)
+    }
+}
