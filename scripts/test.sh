@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace (unit, integration, doc tests, and each benchmark once in test mode), then
-# installs the pinned Stoplight Prism (tests/contract/package-lock.json) and runs the contract tests against it.
+# installs the pinned Stoplight Prism (tests/contract/package-lock.json) and runs the contract tests against it, and
+# last the proof that a spec change needs no hand-written code (scripts/spec-change-proof.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --workspace --locked
 cargo bench -p openrouter-mgmt-benches --locked -- --test
 npm ci --prefix tests/contract --no-audit --no-fund
 cargo test -p openrouter-mgmt-tests --features prism --test contract --locked
+bash scripts/spec-change-proof.sh

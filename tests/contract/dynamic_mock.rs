@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use openrouter_mgmt::{Client, Error, GuardrailId, KeyHash, RetryPolicy, UserId};
+use openrouter_mgmt::{Client, Error, GuardrailId, KeyHash, OperationId, RetryPolicy, UserId};
+use openrouter_mgmt_tests::scenarios::Ids;
 use reqwest::header::{HeaderMap, HeaderValue};
 
-use crate::operations::{Ids, operations_with_statuses};
+use crate::operations::operations_with_statuses;
 use crate::prism::{Prism, settle};
 
 /// Seeds per operation for the success responses.
@@ -59,18 +60,19 @@ async fn every_operation_decodes_schema_random_responses() {
     let mut ok: BTreeMap<&str, u64> = BTreeMap::new();
     for seed in 1..=SEEDS {
         let client = client(&prism, &format!("seed={seed}"));
-        for (op, _) in &operations {
-            match op.call(&client, &ids).await {
-                Ok(()) => *ok.entry(op.operation_id()).or_default() += 1,
-                Err(e) => failures.push(format!("{} (seed {seed}): {e}", op.operation_id())),
+        for (op, run, _) in &operations {
+            match run(&client, &ids).await {
+                Ok(()) => *ok.entry(op.name()).or_default() += 1,
+                Err(e) => failures.push(format!("{} (seed {seed}): {e}", op.name())),
             }
         }
     }
+    let count = OperationId::ALL.len() as u64;
     settle(&prism).await;
     let violations = prism.violations();
     println!(
         "prism mock --dynamic: {} calls, {} decoded, {} failed, {} violation(s); per operation: {ok:?}",
-        SEEDS * 19,
+        SEEDS * count,
         ok.values().sum::<u64>(),
         failures.len(),
         violations.len()
@@ -86,9 +88,13 @@ async fn every_operation_decodes_schema_random_responses() {
         "Prism reported violations:\n{}",
         violations.join("\n")
     );
-    assert_eq!(ok.len(), 19, "every operation was called");
+    assert_eq!(
+        ok.len(),
+        OperationId::ALL.len(),
+        "every operation was called"
+    );
     assert!(
-        prism.requests_received() >= (SEEDS * 19) as usize,
+        prism.requests_received() >= (SEEDS * count) as usize,
         "Prism saw {} requests",
         prism.requests_received()
     );
@@ -102,17 +108,14 @@ async fn declared_error_statuses_become_typed_api_errors() {
     let ids = ids();
     let mut failures = Vec::new();
     let mut checked = 0;
-    for (op, statuses) in operations_with_statuses() {
+    for (op, run, statuses) in operations_with_statuses() {
         for status in statuses.into_iter().filter(|s| *s >= 400) {
             for seed in 1..=ERROR_SEEDS {
                 let client = client(&prism, &format!("code={status}, seed={seed}"));
                 checked += 1;
-                let error = match op.call(&client, &ids).await {
+                let error = match run(&client, &ids).await {
                     Ok(()) => {
-                        failures.push(format!(
-                            "{} {status} (seed {seed}): succeeded",
-                            op.operation_id()
-                        ));
+                        failures.push(format!("{} {status} (seed {seed}): succeeded", op.name()));
                         continue;
                     }
                     Err(e) => e,
@@ -124,10 +127,7 @@ async fn declared_error_statuses_become_typed_api_errors() {
                 let fine = matches!(api, Error::Api { status: s, attempts: 1, .. } if *s == status)
                     && error.status() == Some(status);
                 if !fine {
-                    failures.push(format!(
-                        "{} {status} (seed {seed}): {error:?}",
-                        op.operation_id()
-                    ));
+                    failures.push(format!("{} {status} (seed {seed}): {error:?}", op.name()));
                 }
             }
         }
@@ -146,7 +146,7 @@ async fn declared_error_statuses_become_typed_api_errors() {
         violations.join("\n")
     );
     assert!(
-        checked >= 19 * 2 * ERROR_SEEDS,
+        checked >= OperationId::ALL.len() as u64 * 2 * ERROR_SEEDS,
         "every operation declares at least 401 and 500"
     );
 

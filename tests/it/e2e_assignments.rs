@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use openrouter_mgmt::{CallOptions, GuardrailId, KeyHash, NewGuardrail, NewKey, UserId};
-use openrouter_mgmt_mock::{MockServer, Operation};
+use openrouter_mgmt_mock::{MockServer, OperationId};
 
 use crate::e2e_support::{api_status, client, client_with_key, invalid_argument};
 
@@ -32,7 +32,7 @@ async fn keys_are_assigned_listed_moved_and_unassigned() {
         .await
         .unwrap()
         .into_iter()
-        .map(|k| k.hash.parse().unwrap())
+        .map(|k| k.hash.clone())
         .collect();
     assert_eq!(hashes.len(), 250);
 
@@ -41,7 +41,8 @@ async fn keys_are_assigned_listed_moved_and_unassigned() {
     let outcome = g.assign_keys(first, with_duplicates).await.unwrap();
     assert_eq!((outcome.count, outcome.ids, outcome.chunks), (250, 250, 3));
     assert_eq!(
-        mock.requests_to(Operation::BulkAssignKeysToGuardrail).len(),
+        mock.requests_to(OperationId::BulkAssignKeysToGuardrail)
+            .len(),
         3
     );
 

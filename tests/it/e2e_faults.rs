@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use openrouter_mgmt::{Client, Error, GuardrailId, KeyHash, NewKey, TransportKind};
-use openrouter_mgmt_mock::{Fault, MockServer, Operation};
+use openrouter_mgmt_mock::{Fault, MockServer, OperationId};
 
 use crate::e2e_support::fast_policy;
 
@@ -40,27 +40,27 @@ async fn setup() -> (MockServer, Client, KeyHash) {
 /// A read under `fault` succeeds after one retry (two requests).
 async fn read_recovers(fault: Fault) {
     let (mock, client, hash) = setup().await;
-    mock.faults().once(Operation::GetKey, fault.clone());
+    mock.faults().once(OperationId::GetKey, fault.clone());
     let key = client
         .keys()
         .get(&hash)
         .await
         .unwrap_or_else(|e| panic!("{fault}: {e:?}"));
     assert_eq!(key.hash, hash.as_str());
-    assert_eq!(mock.requests_to(Operation::GetKey).len(), 2, "{fault}");
+    assert_eq!(mock.requests_to(OperationId::GetKey).len(), 2, "{fault}");
 }
 
 /// A create under `fault`: the error it ends with, after exactly one request, and how many keys exist.
 async fn create_fails_once(fault: Fault) -> (Error, usize) {
     let (mock, client, _) = setup().await;
-    mock.faults().once(Operation::CreateKeys, fault.clone());
+    mock.faults().once(OperationId::CreateKeys, fault.clone());
     let error = client
         .keys()
         .create(NewKey::new("faulted"))
         .await
         .expect_err("the fault must surface");
     assert_eq!(
-        mock.requests_to(Operation::CreateKeys).len(),
+        mock.requests_to(OperationId::CreateKeys).len(),
         1,
         "{fault}: a create is not replayed"
     );
@@ -84,14 +84,14 @@ async fn rate_limited_requests_are_retried_for_reads_and_creates() {
     .await;
     let (mock, client, _) = setup().await;
     mock.faults().once(
-        Operation::CreateKeys,
+        OperationId::CreateKeys,
         Fault::RateLimited {
             retry_after_secs: None,
             retry_after_ms: Some(1),
         },
     );
     client.keys().create(NewKey::new("k")).await.unwrap();
-    assert_eq!(mock.requests_to(Operation::CreateKeys).len(), 2);
+    assert_eq!(mock.requests_to(OperationId::CreateKeys).len(), 2);
     assert_eq!(mock.key_count(), 2, "one seeded, one created");
 }
 
@@ -167,7 +167,8 @@ async fn a_connection_closed_mid_body_is_retried_for_reads_and_surfaces_for_crea
 #[tokio::test]
 async fn malformed_json_is_a_decode_error_and_not_retried() {
     let (mock, client, hash) = setup().await;
-    mock.faults().once(Operation::GetKey, Fault::MalformedJson);
+    mock.faults()
+        .once(OperationId::GetKey, Fault::MalformedJson);
     let error = client.keys().get(&hash).await.unwrap_err();
     assert!(
         matches!(
@@ -182,7 +183,7 @@ async fn malformed_json_is_a_decode_error_and_not_retried() {
         "{error:?}"
     );
     assert!(!error.is_retryable());
-    assert_eq!(mock.requests_to(Operation::GetKey).len(), 1);
+    assert_eq!(mock.requests_to(OperationId::GetKey).len(), 1);
 
     let (error, created) = create_fails_once(Fault::MalformedJson).await;
     let Error::Decode {
@@ -205,7 +206,7 @@ async fn malformed_json_is_a_decode_error_and_not_retried() {
 async fn a_schema_breaking_success_is_a_decode_error_naming_the_path() {
     let (mock, client, hash) = setup().await;
     mock.faults()
-        .once(Operation::GetKey, Fault::SchemaViolation);
+        .once(OperationId::GetKey, Fault::SchemaViolation);
     let error = client.keys().get(&hash).await.unwrap_err();
     let Error::Decode {
         path, status: 200, ..
@@ -217,7 +218,7 @@ async fn a_schema_breaking_success_is_a_decode_error_naming_the_path() {
         path.starts_with("data"),
         "the path names where the body broke the schema: {path}"
     );
-    assert_eq!(mock.requests_to(Operation::GetKey).len(), 1);
+    assert_eq!(mock.requests_to(OperationId::GetKey).len(), 1);
 
     let (error, created) = create_fails_once(Fault::SchemaViolation).await;
     assert!(
@@ -257,7 +258,7 @@ async fn apply_then_fail_is_retried_for_safe_writes_and_never_replayed_for_creat
             .id,
     );
     mock.faults().once(
-        Operation::BulkAssignKeysToGuardrail,
+        OperationId::BulkAssignKeysToGuardrail,
         Fault::ApplyThenStatus(500),
     );
     let outcome = client
@@ -267,16 +268,17 @@ async fn apply_then_fail_is_retried_for_safe_writes_and_never_replayed_for_creat
         .unwrap();
     assert_eq!(outcome.count, 0, "the retry found the key already assigned");
     assert_eq!(
-        mock.requests_to(Operation::BulkAssignKeysToGuardrail).len(),
+        mock.requests_to(OperationId::BulkAssignKeysToGuardrail)
+            .len(),
         2
     );
     assert_eq!(mock.key_guardrail(hash.as_str()), Some(*id.as_uuid()));
     mock.faults()
-        .once(Operation::DeleteGuardrail, Fault::ApplyThenClose);
+        .once(OperationId::DeleteGuardrail, Fault::ApplyThenClose);
     let deleted = client.guardrails().delete(id).await;
     // The retried delete finds the guardrail gone: a 404 after an attempt that may have been applied means the
     // first attempt did it, and the delete succeeds.
     assert_eq!(mock.guardrail_count(), 0);
-    assert_eq!(mock.requests_to(Operation::DeleteGuardrail).len(), 2);
+    assert_eq!(mock.requests_to(OperationId::DeleteGuardrail).len(), 2);
     assert!(matches!(deleted, Ok(true)), "{deleted:?}");
 }

@@ -3,7 +3,7 @@
 
 use openrouter_mgmt::open_enums::GuardrailInterval;
 use openrouter_mgmt::{GuardrailId, GuardrailUpdate, NewGuardrail};
-use openrouter_mgmt_mock::{MockServer, Operation};
+use openrouter_mgmt_mock::{MockServer, OperationId};
 
 use crate::e2e_support::{api_status, client, client_with_key, invalid_argument, mock};
 
@@ -52,7 +52,7 @@ async fn a_guardrail_is_created_read_updated_listed_and_deleted() {
     );
     assert_eq!(updated.name, "EU only");
     let sent = mock
-        .requests_to(Operation::UpdateGuardrail)
+        .requests_to(OperationId::UpdateGuardrail)
         .pop()
         .unwrap()
         .body_json()
@@ -90,7 +90,7 @@ async fn the_guardrail_list_pages_with_offset_and_limit() {
         .unwrap();
     assert_eq!(all.len(), 23);
     let queries: Vec<String> = mock
-        .requests_to(Operation::ListGuardrails)
+        .requests_to(OperationId::ListGuardrails)
         .iter()
         .map(|r| r.query.clone().unwrap_or_default())
         .collect();

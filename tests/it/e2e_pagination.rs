@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use futures::{StreamExt, TryStreamExt};
 use openrouter_mgmt::{GuardrailId, KeyFilter, KeyHash};
-use openrouter_mgmt_mock::{MockServer, Operation};
+use openrouter_mgmt_mock::{MockServer, OperationId};
 use tokio::sync::mpsc;
 
 use crate::e2e_support::client;
@@ -39,7 +39,7 @@ async fn ten_thousand_keys_stream_back_exactly_once() {
     // Each page after the first re-reads the last 10 items (the default overlap): 100 new keys, then 90 per page
     // up to 10,000, then a short page of the 10 re-read items ends the list. 112 requests instead of 101 (+11%).
     assert_eq!(
-        mock.requests_to(Operation::ListKeys).len(),
+        mock.requests_to(OperationId::List).len(),
         1 + (N - 100).div_ceil(90) + 1
     );
 }
@@ -89,7 +89,7 @@ async fn ten_thousand_assignments_stream_back_exactly_once_with_prefetch_and_con
         N
     );
     let pages = mock
-        .requests_to(Operation::ListGuardrailKeyAssignments)
+        .requests_to(OperationId::ListGuardrailKeyAssignments)
         .len();
     // Pages of 100 overlapping by 10: 90 new items per page after the first, a few speculative requests more.
     assert!(
@@ -207,7 +207,7 @@ async fn walk_while_changing(delete_ahead_only: bool) -> Walk {
     });
 
     let requests_before = mock
-        .requests_to(Operation::ListGuardrailKeyAssignments)
+        .requests_to(OperationId::ListGuardrailKeyAssignments)
         .len();
     let mut pages = std::pin::pin!(g.guardrail_key_assignments(id).prefetch(0).pages());
     let mut seen = Vec::new();
@@ -228,7 +228,7 @@ async fn walk_while_changing(delete_ahead_only: bool) -> Walk {
     steps.send((Step::Stop, 0)).await.unwrap();
     let (added, deleted) = other.await.unwrap();
     let requests = mock
-        .requests_to(Operation::ListGuardrailKeyAssignments)
+        .requests_to(OperationId::ListGuardrailKeyAssignments)
         .len()
         - requests_before;
     Walk {

@@ -7,7 +7,7 @@ use openrouter_mgmt::{
     CallOptions, Client, Error, GuardrailId, KeyHash, KeyUpdate, NewGuardrail, NewKey, RetryBudget,
     RetryPolicy, TransportKind,
 };
-use openrouter_mgmt_mock::{Fault, FaultRule, MockServer, Operation};
+use openrouter_mgmt_mock::{Fault, FaultRule, MockServer, OperationId};
 
 use crate::e2e_support::{api_status, client, fast_policy, mock};
 
@@ -32,7 +32,7 @@ async fn mock_with_key() -> (MockServer, KeyHash) {
         .unwrap()
         .remove(0);
     mock.clear_requests();
-    (mock, key.hash.parse().unwrap())
+    (mock, key.hash.clone())
 }
 
 #[tokio::test]
@@ -41,13 +41,14 @@ async fn reads_are_retried_on_408_429_500_502_503_504() {
     let client = client(&mock);
     for status in [408, 429, 500, 502, 503, 504] {
         mock.clear_requests();
-        mock.faults().once(Operation::GetKey, Fault::Status(status));
+        mock.faults()
+            .once(OperationId::GetKey, Fault::Status(status));
         client
             .keys()
             .get(&hash)
             .await
             .unwrap_or_else(|e| panic!("{status}: {e}"));
-        assert_eq!(mock.requests_to(Operation::GetKey).len(), 2, "{status}");
+        assert_eq!(mock.requests_to(OperationId::GetKey).len(), 2, "{status}");
     }
 }
 
@@ -55,10 +56,10 @@ async fn reads_are_retried_on_408_429_500_502_503_504() {
 async fn reads_are_retried_through_a_burst_of_503s() {
     let (mock, hash) = mock_with_key().await;
     mock.faults()
-        .add(FaultRule::new(Operation::GetKey, Fault::Status(503)).times(3));
+        .add(FaultRule::new(OperationId::GetKey, Fault::Status(503)).times(3));
     client(&mock).keys().get(&hash).await.unwrap();
     assert_eq!(
-        mock.requests_to(Operation::GetKey).len(),
+        mock.requests_to(OperationId::GetKey).len(),
         4,
         "three 503s, then the answer"
     );
@@ -68,7 +69,7 @@ async fn reads_are_retried_through_a_burst_of_503s() {
 async fn retries_stop_after_max_retries_with_the_last_error() {
     let (mock, hash) = mock_with_key().await;
     mock.faults()
-        .add(FaultRule::new(Operation::GetKey, Fault::Status(503)).always());
+        .add(FaultRule::new(OperationId::GetKey, Fault::Status(503)).always());
     let error = client(&mock).keys().get(&hash).await.unwrap_err();
     assert!(
         matches!(
@@ -81,7 +82,7 @@ async fn retries_stop_after_max_retries_with_the_last_error() {
         ),
         "{error:?}"
     );
-    assert_eq!(mock.requests_to(Operation::GetKey).len(), 4);
+    assert_eq!(mock.requests_to(OperationId::GetKey).len(), 4);
 }
 
 #[tokio::test]
@@ -97,10 +98,10 @@ async fn updates_deletes_and_bulk_operations_are_retried_on_5xx() {
             .id,
     );
     mock.faults()
-        .once(Operation::UpdateKeys, Fault::Status(502))
-        .once(Operation::BulkAssignKeysToGuardrail, Fault::Status(503))
-        .once(Operation::DeleteGuardrail, Fault::Status(500))
-        .once(Operation::DeleteKeys, Fault::Status(504));
+        .once(OperationId::UpdateKeys, Fault::Status(502))
+        .once(OperationId::BulkAssignKeysToGuardrail, Fault::Status(503))
+        .once(OperationId::DeleteGuardrail, Fault::Status(500))
+        .once(OperationId::DeleteKeys, Fault::Status(504));
     assert_eq!(
         client
             .keys()
@@ -122,10 +123,10 @@ async fn updates_deletes_and_bulk_operations_are_retried_on_5xx() {
     assert!(client.guardrails().delete(id).await.unwrap());
     assert!(client.keys().delete(&hash).await.unwrap());
     for op in [
-        Operation::UpdateKeys,
-        Operation::BulkAssignKeysToGuardrail,
-        Operation::DeleteGuardrail,
-        Operation::DeleteKeys,
+        OperationId::UpdateKeys,
+        OperationId::BulkAssignKeysToGuardrail,
+        OperationId::DeleteGuardrail,
+        OperationId::DeleteKeys,
     ] {
         assert_eq!(mock.requests_to(op).len(), 2, "{op}");
     }
@@ -138,7 +139,8 @@ async fn other_statuses_are_not_retried() {
     let client = client(&mock);
     for status in [400, 401, 403, 404, 409, 422, 501] {
         mock.clear_requests();
-        mock.faults().once(Operation::GetKey, Fault::Status(status));
+        mock.faults()
+            .once(OperationId::GetKey, Fault::Status(status));
         assert_eq!(api_status(client.keys().get(&hash).await), status);
         assert_eq!(mock.requests().len(), 1, "{status}");
     }
@@ -148,7 +150,7 @@ async fn other_statuses_are_not_retried() {
 async fn create_key_is_not_replayed_after_apply_then_500() {
     let mock = mock().await;
     mock.faults()
-        .once(Operation::CreateKeys, Fault::ApplyThenStatus(500));
+        .once(OperationId::CreateKeys, Fault::ApplyThenStatus(500));
     let error = client(&mock)
         .keys()
         .create(NewKey::new("once"))
@@ -169,7 +171,7 @@ async fn create_key_is_not_replayed_after_apply_then_500() {
         error.is_retryable(),
         "transient in kind, but the client did not replay it"
     );
-    assert_eq!(mock.requests_to(Operation::CreateKeys).len(), 1);
+    assert_eq!(mock.requests_to(OperationId::CreateKeys).len(), 1);
     assert_eq!(
         mock.key_count(),
         1,
@@ -183,20 +185,20 @@ async fn creates_are_not_replayed_after_408_or_any_5xx() {
     let client = client(&mock);
     for status in [408, 500, 502, 503, 504] {
         mock.faults()
-            .once(Operation::CreateKeys, Fault::Status(status));
+            .once(OperationId::CreateKeys, Fault::Status(status));
         assert_eq!(
             api_status(client.keys().create(NewKey::new("k")).await),
             status
         );
         mock.faults()
-            .once(Operation::CreateGuardrail, Fault::ApplyThenStatus(status));
+            .once(OperationId::CreateGuardrail, Fault::ApplyThenStatus(status));
         assert_eq!(
             api_status(client.guardrails().create(NewGuardrail::new("g")).await),
             status
         );
     }
-    assert_eq!(mock.requests_to(Operation::CreateKeys).len(), 5);
-    assert_eq!(mock.requests_to(Operation::CreateGuardrail).len(), 5);
+    assert_eq!(mock.requests_to(OperationId::CreateKeys).len(), 5);
+    assert_eq!(mock.requests_to(OperationId::CreateGuardrail).len(), 5);
     assert_eq!(
         mock.key_count(),
         0,
@@ -218,16 +220,16 @@ async fn creates_are_retried_on_429() {
         retry_after_ms: Some(5),
     };
     mock.faults()
-        .add(FaultRule::new(Operation::CreateKeys, fast_429.clone()).times(2));
-    mock.faults().once(Operation::CreateGuardrail, fast_429);
+        .add(FaultRule::new(OperationId::CreateKeys, fast_429.clone()).times(2));
+    mock.faults().once(OperationId::CreateGuardrail, fast_429);
     client.keys().create(NewKey::new("k")).await.unwrap();
     client
         .guardrails()
         .create(NewGuardrail::new("g"))
         .await
         .unwrap();
-    assert_eq!(mock.requests_to(Operation::CreateKeys).len(), 3);
-    assert_eq!(mock.requests_to(Operation::CreateGuardrail).len(), 2);
+    assert_eq!(mock.requests_to(OperationId::CreateKeys).len(), 3);
+    assert_eq!(mock.requests_to(OperationId::CreateGuardrail).len(), 2);
     assert_eq!(
         (mock.key_count(), mock.guardrail_count()),
         (1, 1),
@@ -239,14 +241,14 @@ async fn creates_are_retried_on_429() {
 async fn create_is_replayed_after_a_500_only_when_the_call_opts_in() {
     let mock = mock().await;
     mock.faults()
-        .once(Operation::CreateKeys, Fault::ApplyThenStatus(500));
+        .once(OperationId::CreateKeys, Fault::ApplyThenStatus(500));
     client(&mock)
         .keys()
         .with_options(CallOptions::new().allow_unsafe_replay(true))
         .create(NewKey::new("dup"))
         .await
         .unwrap();
-    assert_eq!(mock.requests_to(Operation::CreateKeys).len(), 2);
+    assert_eq!(mock.requests_to(OperationId::CreateKeys).len(), 2);
     assert_eq!(
         mock.key_count(),
         2,
@@ -258,13 +260,15 @@ async fn create_is_replayed_after_a_500_only_when_the_call_opts_in() {
 async fn reads_are_retried_after_a_timeout_and_creates_are_not() {
     let (mock, hash) = mock_with_key().await;
     let client = client_with(&mock, fast_policy(), Duration::from_millis(150));
-    mock.faults()
-        .once(Operation::GetKey, Fault::Delay(Duration::from_millis(600)));
+    mock.faults().once(
+        OperationId::GetKey,
+        Fault::Delay(Duration::from_millis(600)),
+    );
     client.keys().get(&hash).await.unwrap();
-    assert_eq!(mock.requests_to(Operation::GetKey).len(), 2);
+    assert_eq!(mock.requests_to(OperationId::GetKey).len(), 2);
 
     mock.faults().once(
-        Operation::CreateKeys,
+        OperationId::CreateKeys,
         Fault::Delay(Duration::from_millis(400)),
     );
     let error = client.keys().create(NewKey::new("slow")).await.unwrap_err();
@@ -280,7 +284,7 @@ async fn reads_are_retried_after_a_timeout_and_creates_are_not() {
         ),
         "{error:?}"
     );
-    assert_eq!(mock.requests_to(Operation::CreateKeys).len(), 1);
+    assert_eq!(mock.requests_to(OperationId::CreateKeys).len(), 1);
     // The mock applies the delayed write after the client gave up: exactly one new key, never two.
     for _ in 0..100 {
         if mock.key_count() == 2 {
@@ -365,7 +369,7 @@ async fn create_key_is_retried_on_connection_refused() {
         refused_then_served(|c| async move { c.keys().create(NewKey::new("refused first")).await })
             .await;
     assert_eq!(created.data.name, "refused first");
-    assert_eq!(mock.requests_to(Operation::CreateKeys).len(), 1);
+    assert_eq!(mock.requests_to(OperationId::CreateKeys).len(), 1);
     assert_eq!(mock.key_count(), 1);
 }
 
@@ -373,7 +377,7 @@ async fn create_key_is_retried_on_connection_refused() {
 async fn retry_after_ms_is_honoured() {
     let (mock, hash) = mock_with_key().await;
     mock.faults().once(
-        Operation::GetKey,
+        OperationId::GetKey,
         Fault::RateLimited {
             retry_after_secs: None,
             retry_after_ms: Some(250),
@@ -386,14 +390,14 @@ async fn retry_after_ms_is_honoured() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(mock.requests_to(Operation::GetKey).len(), 2);
+    assert_eq!(mock.requests_to(OperationId::GetKey).len(), 2);
 }
 
 #[tokio::test]
 async fn retry_after_seconds_is_honoured() {
     let (mock, hash) = mock_with_key().await;
     mock.faults()
-        .once(Operation::GetKey, Fault::rate_limited(1));
+        .once(OperationId::GetKey, Fault::rate_limited(1));
     let started = Instant::now();
     client(&mock).keys().get(&hash).await.unwrap();
     let elapsed = started.elapsed();
@@ -401,14 +405,14 @@ async fn retry_after_seconds_is_honoured() {
         elapsed >= Duration::from_secs(1),
         "{elapsed:?}: the 10 ms backoff cap must not win over Retry-After"
     );
-    assert_eq!(mock.requests_to(Operation::GetKey).len(), 2);
+    assert_eq!(mock.requests_to(OperationId::GetKey).len(), 2);
 }
 
 #[tokio::test]
 async fn retry_after_is_capped_by_the_policy() {
     let (mock, hash) = mock_with_key().await;
     mock.faults()
-        .once(Operation::GetKey, Fault::rate_limited(30));
+        .once(OperationId::GetKey, Fault::rate_limited(30));
     let client = client_with(
         &mock,
         fast_policy().with_max_retry_after(Duration::from_millis(50)),
@@ -427,7 +431,7 @@ async fn retry_after_is_capped_by_the_policy() {
 async fn a_retry_after_beyond_the_deadline_fails_at_once() {
     let (mock, hash) = mock_with_key().await;
     mock.faults()
-        .once(Operation::GetKey, Fault::rate_limited(30));
+        .once(OperationId::GetKey, Fault::rate_limited(30));
     let policy = fast_policy().with_deadline(Some(Duration::from_secs(2)));
     let started = Instant::now();
     let error = client_with(&mock, policy, Duration::from_secs(1))
@@ -452,26 +456,26 @@ async fn a_retry_after_beyond_the_deadline_fails_at_once() {
         "{error:?}"
     );
     assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
-    assert_eq!(mock.requests_to(Operation::GetKey).len(), 1);
+    assert_eq!(mock.requests_to(OperationId::GetKey).len(), 1);
 }
 
 #[tokio::test]
 async fn the_policy_can_be_overridden_per_call() {
     let (mock, hash) = mock_with_key().await;
-    mock.faults().once(Operation::GetKey, Fault::Status(503));
+    mock.faults().once(OperationId::GetKey, Fault::Status(503));
     let client = client(&mock);
     let keys = client
         .keys()
         .with_options(CallOptions::new().retry_policy(RetryPolicy::no_retries()));
     assert_eq!(api_status(keys.get(&hash).await), 503);
-    assert_eq!(mock.requests_to(Operation::GetKey).len(), 1);
+    assert_eq!(mock.requests_to(OperationId::GetKey).len(), 1);
 }
 
 #[tokio::test]
 async fn an_empty_retry_budget_fails_fast_and_says_so() {
     let (mock, hash) = mock_with_key().await;
     mock.faults()
-        .add(FaultRule::new(Operation::GetKey, Fault::Status(503)).always());
+        .add(FaultRule::new(OperationId::GetKey, Fault::Status(503)).always());
     let client = Client::builder()
         .api_key(mock.management_key())
         .base_url(mock.base_url())
@@ -485,7 +489,7 @@ async fn an_empty_retry_budget_fails_fast_and_says_so() {
         "{error:?}"
     );
     assert_eq!(
-        mock.requests_to(Operation::GetKey).len(),
+        mock.requests_to(OperationId::GetKey).len(),
         2,
         "one retry paid for, the second refused"
     );
@@ -501,9 +505,9 @@ async fn each_page_request_is_retried() {
         .unwrap();
     // The second and third page requests each fail once.
     mock.faults()
-        .add(FaultRule::new(Operation::ListGuardrails, Fault::Status(503)).skip(1));
+        .add(FaultRule::new(OperationId::ListGuardrails, Fault::Status(503)).skip(1));
     mock.faults()
-        .add(FaultRule::new(Operation::ListGuardrails, Fault::Status(502)).skip(1));
+        .add(FaultRule::new(OperationId::ListGuardrails, Fault::Status(502)).skip(1));
     let all = client(&mock)
         .guardrails()
         .list()
@@ -512,7 +516,7 @@ async fn each_page_request_is_retried() {
         .unwrap();
     assert_eq!(all.len(), 250);
     assert_eq!(
-        mock.requests_to(Operation::ListGuardrails).len(),
+        mock.requests_to(OperationId::ListGuardrails).len(),
         5,
         "3 pages + 2 retries"
     );

@@ -3,7 +3,7 @@
 //! traffic of a client.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, Once, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
@@ -214,23 +214,13 @@ async fn answer(
     }
 }
 
-/// Installs rustls' `ring` provider as the process default, once. The workspace builds reqwest with
-/// `rustls-no-provider`, and `reqwest::Client::builder().build()` panics without a provider even for plain http.
-fn install_crypto_provider() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        // Err only means another provider is already the default, which serves just as well.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
-
-/// A client for `server` built the way the SDK builds one: plain reqwest, bounded by [`REQUEST_TIMEOUT`].
-pub(crate) fn client_for(server: &LoopbackServer) -> openrouter_mgmt_gen::Client {
-    install_crypto_provider();
-    let http = reqwest::Client::builder()
-        .timeout(REQUEST_TIMEOUT)
-        .connect_timeout(REQUEST_TIMEOUT)
+/// A facade client for `server` (loopback http, no retries, so one call is one request).
+pub(crate) fn client_for(server: &LoopbackServer) -> openrouter_mgmt::Client {
+    openrouter_mgmt::Client::builder()
+        .api_key("sk-or-v1-loopback-test-key")
+        .base_url(server.base_url())
+        .retry_policy(openrouter_mgmt::RetryPolicy::no_retries())
+        .request_timeout(Some(REQUEST_TIMEOUT))
         .build()
-        .expect("build a reqwest client");
-    openrouter_mgmt_gen::Client::new_with_client(&server.base_url(), http)
+        .expect("client")
 }

@@ -1,7 +1,9 @@
 //! The workspace's single integration-test binary (one binary keeps link time down): end-to-end tests of the
-//! clients against loopback HTTP servers, one module per area. `generated_*`, `path_encoding` and `fixtures` test the
-//! generated client against recording servers; `e2e_*` drive the facade against the stateful mock.
+//! facade against loopback HTTP servers, one module per area: `path_encoding` checks what the generated operation
+//! layer puts on the wire against a recording server; `e2e_*` drive the facade against the stateful mock;
+//! `coverage` lists the generated operations that lack mock behaviour or a contract scenario.
 
+mod coverage;
 mod e2e_assignments;
 mod e2e_bad_input;
 mod e2e_faults;
@@ -11,7 +13,5 @@ mod e2e_pagination;
 mod e2e_retries;
 mod e2e_support;
 mod fixtures;
-mod generated_client;
-mod generated_errors;
 mod loopback;
 mod path_encoding;

@@ -1,8 +1,10 @@
 //! What reaches the server when a key hash (a free-form string path parameter) contains URL syntax: the generated
-//! client percent-encodes it with progenitor's `encode_path`, and these tests pin down where that is and is not safe.
+//! operation layer percent-encodes every path segment, and refuses what URL parsing would resolve away.
 
 use axum::http::Method;
 use serde_json::json;
+
+use openrouter_mgmt::KeyHash;
 
 use crate::fixtures::api_key;
 use crate::loopback::{LoopbackServer, Route, client_for};
@@ -16,8 +18,9 @@ async fn assert_hash_is_one_segment(hash: &str, encoded: &str) {
     ])
     .await;
     let client = client_for(&server);
-    client.get_key(hash).await.expect("get_key");
-    client.delete_keys(hash).await.expect("delete_keys");
+    let hash = KeyHash::new(hash).expect("a valid hash");
+    client.keys().get(&hash).await.expect("get_key");
+    client.keys().delete(&hash).await.expect("delete_keys");
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     for request in requests {
@@ -54,18 +57,28 @@ async fn percent_and_non_ascii_are_encoded_not_reinterpreted() {
     assert_hash_is_one_segment("ключ", "%D0%BA%D0%BB%D1%8E%D1%87").await;
 }
 
-/// Known hazard, not a safe behaviour: progenitor's `encode_path` leaves `.`, `..` and `\` alone, and the URL
-/// parser then resolves them, so these hashes address a different resource. The facade must reject such hashes
-/// before calling the generated client. If a progenitor upgrade fixes this, this test fails: turn it into
-/// `assert_hash_is_one_segment` cases.
+/// `.` and `..` would be resolved away by URL parsing (`/keys/..` is `/`), so a hash that is exactly one of them is
+/// refused before anything is sent, even when it arrived in a response (decoding accepts any string); a backslash
+/// is percent-encoded like any other character.
 #[tokio::test]
-async fn dot_segments_and_backslash_escape_the_key_path() {
+async fn dot_segments_are_refused_and_backslashes_encoded() {
     let server = LoopbackServer::start(Vec::new()).await;
     let client = client_for(&server);
-    for hash in ["..", ".", "a\\b", "..\\guardrails"] {
-        // Every request hits the server's 404 fallback; only the path it saw matters here.
-        let _ = client.delete_keys(hash).await;
+    for hash in ["..", "."] {
+        let decoded: KeyHash = serde_json::from_value(json!(hash)).expect("decoding is lenient");
+        let error = client.keys().delete(&decoded).await.expect_err("refused");
+        assert!(
+            matches!(
+                error,
+                openrouter_mgmt::Error::InvalidInput {
+                    argument: "hash",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
     }
-    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
-    assert_eq!(paths, ["/", "/keys/", "/keys/a/b", "/guardrails"]);
+    assert!(server.requests().is_empty(), "nothing was sent");
+    assert_hash_is_one_segment("a\\b", "a%5Cb").await;
+    assert_hash_is_one_segment("..\\guardrails", "..%5Cguardrails").await;
 }

@@ -1,1 +1,4 @@
-//! Holds no code: this crate exists for its integration-test binary `it/` (one binary keeps link time down).
+//! Support shared by this crate's test binaries (`it/`, one binary to keep link time down, and `contract/`): the
+//! contract scenario of every generated operation.
+
+pub mod scenarios;

@@ -133,7 +133,10 @@ fn default_of(field: &FieldInfo) -> TokenStream {
 
 fn description(schema: &Value, property: &str) -> String {
     let d = schema
-        .pointer(&format!("/properties/{}/description", crate::json_pointer::escape(property)))
+        .pointer(&format!(
+            "/properties/{}/description",
+            crate::json_pointer::escape(property)
+        ))
         .and_then(Value::as_str)
         .map(str::trim)
         .unwrap_or_default();
@@ -153,8 +156,8 @@ pub fn qualify(ty: &Type) -> TokenStream {
 }
 
 const PRELUDE: &[&str] = &[
-    "bool", "f32", "f64", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize", "isize", "String",
-    "Vec", "Option", "Box",
+    "bool", "f32", "f64", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize", "isize",
+    "String", "Vec", "Option", "Box",
 ];
 
 fn qualify_in_place(ty: &mut Type) {

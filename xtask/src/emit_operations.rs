@@ -19,7 +19,10 @@ pub fn operations(
     structs: &Structs,
     validation: &mut Validation<'_>,
 ) -> Result<TokenStream> {
-    let variants: Vec<_> = ops.iter().map(|o| format_ident!("{}", o.type_name)).collect();
+    let variants: Vec<_> = ops
+        .iter()
+        .map(|o| format_ident!("{}", o.type_name))
+        .collect();
     let info_consts: Vec<_> = ops
         .iter()
         .map(|o| format_ident!("INFO_{}", o.name.to_uppercase()))
@@ -29,12 +32,21 @@ pub fn operations(
         .iter()
         .map(|o| {
             let (name, id) = (o.name.as_str(), o.operation_id.as_str());
-            if name == id { quote!(#name) } else { quote!(#name | #id) }
+            if name == id {
+                quote!(#name)
+            } else {
+                quote!(#name | #id)
+            }
         })
         .collect();
     let variant_docs: Vec<String> = ops
         .iter()
-        .map(|o| format!("`{} {}` (`{}`): {}", o.method, o.path, o.operation_id, o.summary))
+        .map(|o| {
+            format!(
+                "`{} {}` (`{}`): {}",
+                o.method, o.path, o.operation_id, o.summary
+            )
+        })
         .collect();
     let count = ops.len();
 
@@ -400,7 +412,10 @@ fn list_impl(
     let fail = |m: String| {
         SpecError::new(m).in_operation(format!("{} {} ({})", op.method, op.path, op.operation_id))
     };
-    let response = op.response.as_ref().ok_or_else(|| fail("a list without a response body".into()))?;
+    let response = op
+        .response
+        .as_ref()
+        .ok_or_else(|| fail("a list without a response body".into()))?;
     let fields = structs
         .get(response)
         .ok_or_else(|| fail(format!("the list's response `{response}` is not a struct")))?;
@@ -408,7 +423,8 @@ fn list_impl(
         .iter()
         .find(|f| f.json == "data")
         .ok_or_else(|| fail("the list's response has no `data`".into()))?;
-    let item_raw = vec_inner(&data.ty).ok_or_else(|| fail("the list's `data` is not an array".into()))?;
+    let item_raw =
+        vec_inner(&data.ty).ok_or_else(|| fail("the list's `data` is not an array".into()))?;
     let item = qualify(item_raw);
     let data_ident = &data.ident;
     let total = match fields.iter().find(|f| f.json == "total_count") {

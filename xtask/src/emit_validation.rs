@@ -82,7 +82,10 @@ impl<'a> Validation<'a> {
         let fields = self.structs.get(name).cloned().unwrap_or_default();
         let mut blocks = Vec::new();
         for field in &fields {
-            let Some(fschema) = schema.pointer(&format!("/properties/{}", crate::json_pointer::escape(&field.json))) else {
+            let Some(fschema) = schema.pointer(&format!(
+                "/properties/{}",
+                crate::json_pointer::escape(&field.json)
+            )) else {
                 continue;
             };
             let fident = &field.ident;
@@ -160,7 +163,9 @@ impl<'a> Validation<'a> {
             let (min, max) = (count("minItems"), count("maxItems"));
             if min.is_some() || max.is_some() {
                 let (min, max) = (opt_u64(min), opt_u64(max));
-                out.extend(quote!(crate::checks::items(argument, at, (#value).len(), #min, #max)?;));
+                out.extend(
+                    quote!(crate::checks::items(argument, at, (#value).len(), #min, #max)?;),
+                );
             }
             let item_schema = schema.get("items").cloned().unwrap_or(Value::Null);
             let item_checks = self.checks(quote!(v), inner, &item_schema)?;
@@ -203,7 +208,10 @@ impl<'a> Validation<'a> {
                     }
                     None => quote!(None),
                 };
-                let (min, max) = (bound("minimum", "exclusiveMinimum"), bound("maximum", "exclusiveMaximum"));
+                let (min, max) = (
+                    bound("minimum", "exclusiveMinimum"),
+                    bound("maximum", "exclusiveMaximum"),
+                );
                 let as_f64 = if last == "NonZeroU64" {
                     quote!((#value).get() as f64)
                 } else {
@@ -217,7 +225,8 @@ impl<'a> Validation<'a> {
             }
             _ => {
                 let single = matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.leading_colon.is_none() && p.path.segments.len() == 1);
-                if single && self.structs.contains_key(&last) && schema.get("properties").is_some() {
+                if single && self.structs.contains_key(&last) && schema.get("properties").is_some()
+                {
                     if !self.done.contains(&last) {
                         self.queue.push((last.clone(), schema.clone()));
                     }

@@ -28,7 +28,12 @@ const OPEN_ENUM_MODULE: &str = "open_enums";
 /// The generated files: `generated.rs` (types and open enums), `operations.rs` (the operation layer),
 /// `validation.rs` (the spec's constraints as `Validate` impls), `builders.rs` (request body constructors and
 /// setters).
-pub const GENERATED_FILES: [&str; 4] = ["generated.rs", "operations.rs", "validation.rs", "builders.rs"];
+pub const GENERATED_FILES: [&str; 4] = [
+    "generated.rs",
+    "operations.rs",
+    "validation.rs",
+    "builders.rs",
+];
 
 /// Generates every file of [`GENERATED_FILES`], in that order, for a merged, normalized document.
 pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, String)>> {
@@ -41,7 +46,10 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
     let ops = crate::operation_model::build(merged, &view, overlay, &enum_names)?;
 
     // Update bodies: every optional nullable field becomes a `Patch` (absent / value / explicit null).
-    for op in ops.iter().filter(|o| matches!(o.method.as_str(), "PATCH" | "PUT")) {
+    for op in ops
+        .iter()
+        .filter(|o| matches!(o.method.as_str(), "PATCH" | "PUT"))
+    {
         let Some(body) = &op.body else { continue };
         let schema = body_schema(merged, body)?;
         let required = required(&schema);
@@ -50,7 +58,9 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
-            .filter(|(name, s)| !required.contains(name.as_str()) && s.get("nullable") == Some(&Value::Bool(true)))
+            .filter(|(name, s)| {
+                !required.contains(name.as_str()) && s.get("nullable") == Some(&Value::Bool(true))
+            })
             .map(|(name, _)| name.clone())
             .collect();
         crate::rust_types::patch_fields(&mut items, body, &nullable_optional);
@@ -72,7 +82,11 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
     bodies.dedup();
     let mut builders = Vec::new();
     for body in bodies {
-        builders.push(crate::emit_builders::builder(body, &body_schema(merged, body)?, &structs));
+        builders.push(crate::emit_builders::builder(
+            body,
+            &body_schema(merged, body)?,
+            &structs,
+        ));
     }
 
     let open_enums = open_enums(&enums);
@@ -106,9 +120,10 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
         #(#builders)*
     };
     let mut out = Vec::new();
-    for (name, tokens) in GENERATED_FILES
-        .iter()
-        .zip([types_file, operations_file, validation_file, builders_file])
+    for (name, tokens) in
+        GENERATED_FILES
+            .iter()
+            .zip([types_file, operations_file, validation_file, builders_file])
     {
         out.push((*name, format_file(name, tokens)?));
     }
@@ -118,7 +133,10 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
 fn format_file(name: &str, tokens: TokenStream) -> Result<String> {
     let syntax: syn::File = syn::parse2(tokens)
         .map_err(|e| SpecError::new(format!("generated {name} does not parse: {e}")))?;
-    Ok(format!("{GENERATED_HEADER}\n{}", prettyplease::unparse(&syntax)))
+    Ok(format!(
+        "{GENERATED_HEADER}\n{}",
+        prettyplease::unparse(&syntax)
+    ))
 }
 
 fn body_schema(merged: &Value, body: &str) -> Result<Value> {

@@ -17,6 +17,7 @@ pub mod overlay;
 pub mod quiet;
 pub mod regen;
 pub mod rust_types;
+pub mod sample_change;
 pub mod schema_walk;
 pub mod source;
 pub mod type_view;

@@ -26,6 +26,12 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Apply the sample spec change (a field on guardrails and keys, a new GET operation) to a scratch copy of
+    /// openapi/, for the proof that spec changes need no hand-written code (scripts/spec-change-proof.sh).
+    SampleChange {
+        /// The scratch copy's openapi/ folder (never the repository's own).
+        openapi_dir: PathBuf,
+    },
     /// Normalize and merge openapi/ and regenerate crates/openrouter-mgmt-gen/src/generated.rs.
     Regen {
         /// Write nothing; fail if any generated file is out of date.
@@ -60,6 +66,19 @@ fn main() -> ExitCode {
                 println!("{:<9} {}  {}", r.outcome, r.file.display(), r.operation);
             }
         }),
+        Command::SampleChange { openapi_dir } => {
+            if openapi_dir.canonicalize().ok() == repo_root().join("openapi").canonicalize().ok() {
+                eprintln!(
+                    "error: sample-change edits a scratch copy, not the repository's openapi/"
+                );
+                return ExitCode::FAILURE;
+            }
+            xtask::sample_change::apply(&openapi_dir).map(|files| {
+                for f in files {
+                    println!("changed {}", f.display());
+                }
+            })
+        }
         Command::Regen {
             check,
             openapi_dir,

@@ -107,7 +107,11 @@ pub fn operation_ids(doc: &Value) -> BTreeSet<String> {
 /// A Rust identifier for a wire name (`keep_members`, `type` → `type_`).
 pub fn field_ident(wire: &str) -> proc_macro2::Ident {
     let snake = wire.to_snake_case();
-    let snake = if snake.is_empty() { "value".to_owned() } else { snake };
+    let snake = if snake.is_empty() {
+        "value".to_owned()
+    } else {
+        snake
+    };
     match syn::parse_str::<syn::Ident>(&snake) {
         Ok(_) if snake != "self" && snake != "body" => format_ident!("{}", snake),
         _ => format_ident!("{}_", snake),
@@ -126,13 +130,23 @@ pub fn build(
         let id = op
             .get("operationId")
             .and_then(Value::as_str)
-            .ok_or_else(|| SpecError::new(format!("{} {path} has no operationId", method.to_uppercase())))?;
+            .ok_or_else(|| {
+                SpecError::new(format!(
+                    "{} {path} has no operationId",
+                    method.to_uppercase()
+                ))
+            })?;
         let label = format!("{} {path} ({id})", method.to_uppercase());
         let fail = |m: String| SpecError::new(m).in_operation(label.clone());
 
         let mut path_params = Vec::new();
         let mut query_params = Vec::new();
-        for p in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+        for p in op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let (Some(wire), Some(location)) = (
                 p.get("name").and_then(Value::as_str),
                 p.get("in").and_then(Value::as_str),
@@ -176,9 +190,11 @@ pub fn build(
             }
         }
 
-        let body = request_schema(op).map(|s| referenced_component(s).unwrap_or_else(|| body_name(id)));
+        let body =
+            request_schema(op).map(|s| referenced_component(s).unwrap_or_else(|| body_name(id)));
         let (success_status, response_schema) = success(op).unwrap_or((200, None));
-        let response = response_schema.map(|s| referenced_component(s).unwrap_or_else(|| response_name(id)));
+        let response =
+            response_schema.map(|s| referenced_component(s).unwrap_or_else(|| response_name(id)));
 
         let default_replay = match method {
             "post" => None,
@@ -188,7 +204,10 @@ pub fn build(
             (Some(d), _) => (d.class, d.reason.clone()),
             (None, Some(class)) => (
                 class,
-                format!("{} is idempotent: repeating it changes nothing further", method.to_uppercase()),
+                format!(
+                    "{} is idempotent: repeating it changes nothing further",
+                    method.to_uppercase()
+                ),
             ),
             (None, None) => {
                 return Err(fail(format!(
@@ -198,8 +217,15 @@ pub fn build(
             }
         };
 
-        let paging = paging(merged, method, &query_params, response.as_deref(), overlay, id)
-            .map_err(|m| fail(m))?;
+        let paging = paging(
+            merged,
+            method,
+            &query_params,
+            response.as_deref(),
+            overlay,
+            id,
+        )
+        .map_err(fail)?;
 
         let secret_in_request = body
             .as_deref()
@@ -224,7 +250,11 @@ pub fn build(
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned(),
-            summary: op.get("summary").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            summary: op
+                .get("summary")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
             description: op
                 .get("description")
                 .and_then(Value::as_str)
@@ -290,12 +320,15 @@ fn paging(
     let over = overlay.paging.get(id);
     if method != "get" || !query.iter().any(|p| p.wire == "offset") {
         if over.is_some() {
-            return Err("the overlay gives paging for an operation that is not a list with `offset`".into());
+            return Err(
+                "the overlay gives paging for an operation that is not a list with `offset`".into(),
+            );
         }
         return Ok(None);
     }
     let schema = response.and_then(|r| crate::type_view::schema_after_hoisting(merged, r));
-    let has = |field: &str| schema.is_some_and(|s| s.pointer(&format!("/properties/{field}")).is_some());
+    let has =
+        |field: &str| schema.is_some_and(|s| s.pointer(&format!("/properties/{field}")).is_some());
     if !has("data") {
         return Err("a list with `offset` whose response has no `data` array".into());
     }
@@ -307,7 +340,9 @@ fn paging(
         ));
     }
     if !has("total_count") && fixed_page_size.is_none() && !limit_param {
-        return Err("a list without `total_count` or `limit` needs a page size in the overlay".into());
+        return Err(
+            "a list without `total_count` or `limit` needs a page size in the overlay".into(),
+        );
     }
     let item_id = over
         .and_then(|o| o.item_id.clone())

@@ -122,14 +122,36 @@ impl Overlay {
 
     fn check_reasons(&self) -> Result<()> {
         let mut reasons: Vec<(String, &str)> = Vec::new();
-        reasons.extend(self.replay.iter().map(|(k, v)| (format!("replay.{k}"), v.reason.as_str())));
-        reasons.extend(self.paging.iter().map(|(k, v)| (format!("paging.{k}"), v.reason.as_str())));
-        reasons.extend(self.secrets.iter().map(|s| (format!("secrets {}", s.field), s.reason.as_str())));
-        reasons.extend(self.ids.iter().map(|(k, v)| (format!("ids.{k}"), v.reason.as_str())));
-        reasons.extend(self.deletes.iter().map(|d| ("deletes".to_owned(), d.reason.as_str())));
+        reasons.extend(
+            self.replay
+                .iter()
+                .map(|(k, v)| (format!("replay.{k}"), v.reason.as_str())),
+        );
+        reasons.extend(
+            self.paging
+                .iter()
+                .map(|(k, v)| (format!("paging.{k}"), v.reason.as_str())),
+        );
+        reasons.extend(
+            self.secrets
+                .iter()
+                .map(|s| (format!("secrets {}", s.field), s.reason.as_str())),
+        );
+        reasons.extend(
+            self.ids
+                .iter()
+                .map(|(k, v)| (format!("ids.{k}"), v.reason.as_str())),
+        );
+        reasons.extend(
+            self.deletes
+                .iter()
+                .map(|d| ("deletes".to_owned(), d.reason.as_str())),
+        );
         for (entry, reason) in reasons {
             if reason.trim().is_empty() {
-                return Err(SpecError::new(format!("overlay entry `{entry}` has no reason")));
+                return Err(SpecError::new(format!(
+                    "overlay entry `{entry}` has no reason"
+                )));
             }
         }
         Ok(())

@@ -143,7 +143,9 @@ pub fn patch_fields(items: &mut [Item], name: &str, fields: &[String]) {
             continue;
         };
         for f in named.named.iter_mut() {
-            let Some(ident) = f.ident.as_ref() else { continue };
+            let Some(ident) = f.ident.as_ref() else {
+                continue;
+            };
             let serde = serde_args(&f.attrs);
             let json = serde.rename.clone().unwrap_or_else(|| ident.to_string());
             if !fields.contains(&json) {
@@ -183,7 +185,11 @@ mod tests {
             }
         })
         .unwrap();
-        patch_fields(&mut items, "Update", &["limit".into(), "type".into(), "name".into()]);
+        patch_fields(
+            &mut items,
+            "Update",
+            &["limit".into(), "type".into(), "name".into()],
+        );
         let s = structs(&items);
         let f = &s["Update"];
         assert_eq!(f[1].json, "type");

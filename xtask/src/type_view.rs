@@ -81,7 +81,10 @@ pub fn build(merged: &Value, overlay: &Overlay) -> Result<(Value, Vec<Replacemen
         .as_object_mut()
         .ok_or_else(|| SpecError::new("`components/schemas` is not an object"))?;
     for (name, schema) in new_components {
-        if schemas.get(&name).is_some_and(|existing| *existing != schema) {
+        if schemas
+            .get(&name)
+            .is_some_and(|existing| *existing != schema)
+        {
             return Err(SpecError::new(format!(
                 "cannot name an inline body `{name}`: a different schema already has that name"
             )));
@@ -130,7 +133,11 @@ fn hoist_bodies(doc: &mut Value, out: &mut Vec<(String, Value)>) {
             let Some(op) = item.get_mut(*method) else {
                 continue;
             };
-            let Some(id) = op.get("operationId").and_then(Value::as_str).map(str::to_owned) else {
+            let Some(id) = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+            else {
                 continue;
             };
             if let Some(schema) = op.pointer_mut("/requestBody/content/application~1json/schema") {
@@ -184,7 +191,9 @@ fn type_fields(
                 used.push((ty, format));
             }
             Some((ty, format)) if is_string_array(child) => {
-                let items = child.get_mut("items").expect("checked: an array of strings");
+                let items = child
+                    .get_mut("items")
+                    .expect("checked: an array of strings");
                 *items = reference(items, &ty);
                 used.push((ty, format));
             }
@@ -273,7 +282,10 @@ mod tests {
         .unwrap();
         let (view, replacements) = build(&merged, &overlay).unwrap();
         let s = &view["components"]["schemas"];
-        assert_eq!(s["CreateKeysBody"]["properties"]["name"], json!({"type": "string"}));
+        assert_eq!(
+            s["CreateKeysBody"]["properties"]["name"],
+            json!({"type": "string"})
+        );
         assert_eq!(
             s["CreateKeysResponse"]["properties"]["key"],
             json!({"$ref": "#/components/schemas/SecretString"})

@@ -63,7 +63,8 @@ impl<T: Validate> Validate for Option<T> {
 
 impl<T: Validate> Validate for crate::Patch<T> {
     fn validate_at(&self, argument: &'static str, at: &str) -> Result<(), Invalid> {
-        self.as_set().map_or(Ok(()), |v| v.validate_at(argument, at))
+        self.as_set()
+            .map_or(Ok(()), |v| v.validate_at(argument, at))
     }
 }
 
@@ -161,13 +162,21 @@ pub fn range(
         && (value < min || (exclusive && value == min))
     {
         let op = if exclusive { ">" } else { ">=" };
-        return Err(fail(argument, at, format!("must be {op} {min}, got {value}")));
+        return Err(fail(
+            argument,
+            at,
+            format!("must be {op} {min}, got {value}"),
+        ));
     }
     if let Some((max, exclusive)) = max
         && (value > max || (exclusive && value == max))
     {
         let op = if exclusive { "<" } else { "<=" };
-        return Err(fail(argument, at, format!("must be {op} {max}, got {value}")));
+        return Err(fail(
+            argument,
+            at,
+            format!("must be {op} {max}, got {value}"),
+        ));
     }
     Ok(())
 }
@@ -212,7 +221,10 @@ mod tests {
             "must not be empty"
         );
         let e = length("content_filters", "[2].label", "xx", None, Some(1)).unwrap_err();
-        assert_eq!(e.to_string(), "invalid content_filters: [2].label: must be at most 1 characters, got 2");
+        assert_eq!(
+            e.to_string(),
+            "invalid content_filters: [2].label: must be at most 1 characters, got 2"
+        );
     }
 
     #[test]

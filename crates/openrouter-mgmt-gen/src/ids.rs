@@ -11,14 +11,16 @@ use crate::checks::Invalid;
 use crate::path::ParamValue;
 
 /// A guardrail's id (a UUID).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct GuardrailId(Uuid);
 
 impl GuardrailId {
-    /// Wraps a UUID.
-    pub fn new(id: Uuid) -> Self {
-        Self(id)
+    /// Wraps a UUID (or takes a `GuardrailId` as it is).
+    pub fn new(id: impl Into<Uuid>) -> Self {
+        Self(id.into())
     }
 
     /// The UUID.
@@ -176,7 +178,10 @@ mod tests {
     fn guardrail_ids_are_uuids() {
         let id: GuardrailId = "550e8400-e29b-41d4-a716-446655440000".parse().unwrap();
         assert_eq!(id.to_string(), "550e8400-e29b-41d4-a716-446655440000");
-        assert_eq!("../keys".parse::<GuardrailId>().unwrap_err().argument, "guardrail_id");
+        assert_eq!(
+            "../keys".parse::<GuardrailId>().unwrap_err().argument,
+            "guardrail_id"
+        );
         assert!(serde_json::from_str::<GuardrailId>(r#""nope""#).is_err());
     }
 }

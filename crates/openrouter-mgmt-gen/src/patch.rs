@@ -89,9 +89,24 @@ mod tests {
     #[test]
     fn absent_null_and_value_round_trip() {
         for (body, json) in [
-            (Body { limit: Patch::Unchanged }, "{}"),
-            (Body { limit: Patch::Clear }, r#"{"limit":null}"#),
-            (Body { limit: Patch::Set(5.0) }, r#"{"limit":5.0}"#),
+            (
+                Body {
+                    limit: Patch::Unchanged,
+                },
+                "{}",
+            ),
+            (
+                Body {
+                    limit: Patch::Clear,
+                },
+                r#"{"limit":null}"#,
+            ),
+            (
+                Body {
+                    limit: Patch::Set(5.0),
+                },
+                r#"{"limit":5.0}"#,
+            ),
         ] {
             assert_eq!(serde_json::to_string(&body).unwrap(), json);
             assert_eq!(serde_json::from_str::<Body>(json).unwrap(), body);

@@ -166,10 +166,7 @@ fn spec_examples_decode_with_known_values() {
     let builtins = guardrail.content_filter_builtins.expect("builtins");
     assert_eq!(builtins[0].slug, ContentFilterBuiltinSlug::Email);
     assert_eq!(builtins[0].action, ContentFilterBuiltinAction::Redact);
-    assert_eq!(
-        builtins[0].label.as_deref(),
-        Some("[EMAIL]")
-    );
+    assert_eq!(builtins[0].label.as_deref(), Some("[EMAIL]"));
     assert_eq!(
         builtins[1].slug,
         ContentFilterBuiltinSlug::RegexPromptInjection

@@ -4,7 +4,7 @@
 //! Run with `OPENROUTER_MANAGEMENT_KEY=... cargo run -p openrouter-mgmt --example guardrails -- <key-hash>...`.
 
 use openrouter_mgmt::open_enums::GuardrailInterval;
-use openrouter_mgmt::{CallOptions, Client, GuardrailId, GuardrailUpdate, KeyHash, NewGuardrail};
+use openrouter_mgmt::{CallOptions, Client, GuardrailUpdate, KeyHash, NewGuardrail};
 
 #[tokio::main]
 async fn main() -> Result<(), openrouter_mgmt::Error> {
@@ -24,7 +24,7 @@ async fn main() -> Result<(), openrouter_mgmt::Error> {
                 .allowed_providers(["anthropic", "openai"]),
         )
         .await?;
-    let id = GuardrailId::new(guardrail.id);
+    let id = guardrail.id;
     println!("created guardrail {id}");
 
     if !hashes.is_empty() {

@@ -3,7 +3,7 @@
 //! Run with `OPENROUTER_MANAGEMENT_KEY=... cargo run -p openrouter-mgmt --example keys`.
 
 use futures::TryStreamExt;
-use openrouter_mgmt::{Client, KeyHash, KeyUpdate, NewKey};
+use openrouter_mgmt::{Client, KeyUpdate, NewKey};
 
 #[tokio::main]
 async fn main() -> Result<(), openrouter_mgmt::Error> {
@@ -24,7 +24,7 @@ async fn main() -> Result<(), openrouter_mgmt::Error> {
         "created {} ({}); plaintext: {}",
         created.data.name, created.data.hash, created.key
     );
-    let hash = KeyHash::new(created.data.hash.clone())?;
+    let hash = created.data.hash.clone();
 
     // Raise the limit, then remove it: `clear_limit` sends `"limit": null`.
     client

@@ -6,10 +6,8 @@ use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
 use openrouter_mgmt::open_enums::GuardrailInterval;
-use openrouter_mgmt::{
-    Client, GuardrailId, GuardrailUpdate, KeyHash, NewGuardrail, NewKey, RetryPolicy,
-};
-use openrouter_mgmt_mock::{Fault, FaultRule, MockServer, Operation};
+use openrouter_mgmt::{Client, GuardrailUpdate, KeyHash, NewGuardrail, NewKey, RetryPolicy};
+use openrouter_mgmt_mock::{Fault, FaultRule, MockServer, OperationId};
 use tracing_subscriber::layer::SubscriberExt;
 
 /// How many keys the tour creates.
@@ -69,12 +67,12 @@ async fn run() -> TourResult {
                 .allowed_providers(["anthropic", "openai"]),
         )
         .await?;
-    let guardrail_id = GuardrailId::new(guardrail.id);
+    let guardrail_id = guardrail.id;
     println!(
-        "2. created guardrail {} ({}), limit ${:?} {}",
+        "2. created guardrail {} ({}), limit {} {}",
         guardrail.name,
         guardrail.id,
-        guardrail.limit_usd,
+        usd(guardrail.limit_usd),
         guardrail
             .reset_interval
             .as_ref()
@@ -91,7 +89,7 @@ async fn run() -> TourResult {
                     .create(NewKey::new(format!("tour key {i:03}")).limit(5.0))
                     .await?;
                 // `created.key` is the plaintext, shown once; it never prints itself.
-                KeyHash::new(created.data.hash)
+                Ok::<KeyHash, openrouter_mgmt::Error>(created.data.hash)
             }
         })
         .buffer_unordered(CONCURRENCY)
@@ -137,14 +135,15 @@ async fn run() -> TourResult {
         .update(guardrail_id, GuardrailUpdate::new().clear_limit_usd())
         .await?;
     println!(
-        "6. limit raised to ${:?}, then cleared (sent \"limit_usd\": null) -> {:?}",
-        raised.limit_usd, cleared.limit_usd
+        "6. limit raised to {}, then cleared (sent \"limit_usd\": null): {}",
+        usd(raised.limit_usd),
+        usd(cleared.limit_usd)
     );
 
     mock.faults()
         .add(
             FaultRule::new(
-                Operation::ListGuardrailKeyAssignments,
+                OperationId::ListGuardrailKeyAssignments,
                 Fault::RateLimited {
                     retry_after_secs: Some(1),
                     retry_after_ms: Some(200),
@@ -152,7 +151,7 @@ async fn run() -> TourResult {
             )
             .times(2),
         )
-        .add(FaultRule::new(Operation::ListGuardrailKeyAssignments, Fault::Status(503)).times(2));
+        .add(FaultRule::new(OperationId::ListGuardrailKeyAssignments, Fault::Status(503)).times(2));
     println!("7. injected a burst: 2 x 429 (Retry-After) then 2 x 503 on the assignment list");
     let survived = client
         .guardrails()
@@ -208,7 +207,7 @@ async fn live() -> TourResult {
     let guardrails = client.guardrails().list().collect_all().await?;
     println!("{} guardrails", guardrails.len());
     for g in guardrails.iter().take(10) {
-        println!("  {}  {}  limit {:?}", g.id, g.name, g.limit_usd);
+        println!("  {}  {}  limit {}", g.id, g.name, usd(g.limit_usd));
     }
     let keys = client
         .keys()
@@ -266,4 +265,9 @@ mod retry_printer {
             }
         }
     }
+}
+
+/// A spending limit as a person reads it: `$50.00`, or `no limit`.
+fn usd(limit: Option<f64>) -> String {
+    limit.map_or_else(|| "no limit".to_owned(), |usd| format!("${usd:.2}"))
 }

@@ -1,13 +1,13 @@
-//! Bulk assign/unassign: any number of ids, deduplicated, sent in chunks, counts summed; a failing chunk
-//! reports exactly which ids were applied and which were not.
+//! Bulk assign/unassign: any number of ids, deduplicated, sent in chunks (one generated bulk operation per
+//! chunk), counts summed; a failing chunk reports exactly which ids were applied and which were not.
 
-use reqwest::Method;
-use serde::de::DeserializeOwned;
+use std::fmt::Display;
+use std::hash::Hash;
+
+use openrouter_mgmt_gen::Operation;
 
 use crate::client::{CallOptions, Client};
-use crate::engine::Request;
 use crate::error::Error;
-use crate::retry::Replay;
 
 /// The default number of ids per request.
 pub const DEFAULT_CHUNK_SIZE: usize = 100;
@@ -24,15 +24,8 @@ pub struct BulkOutcome {
     pub chunks: usize,
 }
 
-pub(crate) struct BulkOp<R> {
-    pub(crate) operation: &'static str,
-    pub(crate) path: String,
-    pub(crate) field: &'static str,
-    pub(crate) count: fn(&R) -> i64,
-}
-
 /// Order-preserving deduplication.
-pub(crate) fn dedupe(ids: Vec<String>) -> Vec<String> {
+pub(crate) fn dedupe<I: Clone + Eq + Hash>(ids: Vec<I>) -> Vec<I> {
     let mut seen = std::collections::HashSet::with_capacity(ids.len());
     ids.into_iter()
         .filter(|id| seen.insert(id.clone()))
@@ -40,15 +33,23 @@ pub(crate) fn dedupe(ids: Vec<String>) -> Vec<String> {
 }
 
 impl Client {
-    pub(crate) async fn bulk<R: DeserializeOwned>(
+    /// Sends `ids` (the body field `argument`), deduplicated, in chunks: `chunk_operation` makes the operation for
+    /// one chunk, `count` reads its answer's count.
+    pub(crate) async fn bulk<I, O>(
         &self,
-        op: BulkOp<R>,
-        ids: Vec<String>,
+        argument: &'static str,
+        ids: Vec<I>,
+        chunk_operation: impl Fn(Vec<I>) -> O,
+        count: fn(&O::Response) -> i64,
         options: &CallOptions,
-    ) -> Result<BulkOutcome, Error> {
+    ) -> Result<BulkOutcome, Error>
+    where
+        I: Clone + Eq + Hash + Display,
+        O: Operation,
+    {
         let ids = dedupe(ids);
         if ids.is_empty() {
-            return Err(Error::invalid_input(op.field, "the list is empty"));
+            return Err(Error::invalid_input(argument, "the list is empty"));
         }
         let chunk_size = options.bulk_chunk_size.unwrap_or(DEFAULT_CHUNK_SIZE);
         if chunk_size == 0 {
@@ -63,19 +64,19 @@ impl Client {
             chunks: 0,
         };
         for (index, chunk) in ids.chunks(chunk_size).enumerate() {
-            let request = Request::new(op.operation, Method::POST, op.path.clone(), Replay::Safe)
-                .json(&serde_json::json!({ op.field: chunk }))?;
-            match self.call::<R>(&request, options).await {
+            let operation = chunk_operation(chunk.to_vec());
+            match self.send_with(&operation, options).await {
                 Ok(response) => {
-                    outcome.count += (op.count)(&response);
+                    outcome.count += count(&response);
                     outcome.chunks += 1;
                 }
                 Err(source) => {
                     let done = index * chunk_size;
+                    let strings = |ids: &[I]| ids.iter().map(ToString::to_string).collect();
                     return Err(Error::Bulk {
-                        operation: op.operation,
-                        applied: ids[..done].to_vec(),
-                        not_applied: ids[done..].to_vec(),
+                        operation: O::INFO.name,
+                        applied: strings(&ids[..done]),
+                        not_applied: strings(&ids[done..]),
                         source: Box::new(source),
                     });
                 }

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
+use openrouter_mgmt_gen::Operation;
 
 use crate::config::{ClientBuilder, Settings};
 use crate::engine::{Endpoint, Engine, Request};
@@ -93,39 +93,45 @@ impl Client {
         &self.inner.engine.budget
     }
 
-    /// Sends `request` under the call's retry policy and decodes the success body.
-    pub(crate) async fn call<T: DeserializeOwned>(
-        &self,
-        request: &Request,
-        options: &CallOptions,
-    ) -> Result<T, Error> {
-        self.inner
-            .engine
-            .call(request, options.policy(self), options.allow_unsafe_replay)
-            .await
+    /// Sends any generated operation through the engine, with the client's retry policy: the generic entry point
+    /// for every operation under `openapi/`, including those without a method of their own on a group accessor.
+    ///
+    /// The operation's arguments are checked against the spec's constraints before anything is sent
+    /// ([`Error::InvalidInput`]); it is then retried under its replay class, within the deadline and the retry
+    /// budget, and its answer decoded into the generated response type.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &openrouter_mgmt::Client) -> Result<(), openrouter_mgmt::Error> {
+    /// use openrouter_mgmt::ops;
+    /// let me = client.send(&ops::GetCurrentKey::new()).await?;
+    /// println!("{}", me.data.label);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Response, Error> {
+        self.send_with(operation, &CallOptions::default()).await
     }
 
-    /// Sends a `DELETE` under the call's retry policy and returns the `deleted` flag of its answer (see
-    /// [`Engine::delete_call`] for when a 404 means done).
-    pub(crate) async fn delete_call<T: DeserializeOwned>(
+    /// [`send`](Self::send) with per-call overrides (retry policy, replay opt-in).
+    pub async fn send_with<O: Operation>(
         &self,
-        request: &Request,
+        operation: &O,
         options: &CallOptions,
-        deleted: impl FnOnce(T) -> bool,
-    ) -> Result<bool, Error> {
+    ) -> Result<O::Response, Error> {
+        let request = Request::from_operation(operation)?;
         self.inner
             .engine
-            .delete_call(
-                request,
+            .execute(
+                &request,
                 options.policy(self),
                 options.allow_unsafe_replay,
-                deleted,
+                O::assumed_done,
             )
             .await
     }
 }
 
-/// Per-call overrides, applied with `client.keys().with_options(..)` or `client.guardrails().with_options(..)`.
+/// Per-call overrides, applied with `client.keys().with_options(..)`, `client.guardrails().with_options(..)` or
+/// [`Client::send_with`].
 #[derive(Debug, Clone, Default)]
 pub struct CallOptions {
     pub(crate) retry_policy: Option<RetryPolicy>,

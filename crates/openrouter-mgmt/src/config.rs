@@ -8,10 +8,11 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::header::{HeaderName, HeaderValue};
 
+use crate::SecretString;
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 use crate::retry_budget::RetryBudget;
-use crate::secret::{ApiKey, SecretString};
+use crate::secret::ApiKey;
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";

@@ -140,6 +140,15 @@ impl fmt::Display for TransportKind {
     }
 }
 
+impl From<openrouter_mgmt_gen::Invalid> for Error {
+    fn from(invalid: openrouter_mgmt_gen::Invalid) -> Self {
+        Self::InvalidInput {
+            argument: invalid.argument,
+            reason: invalid.reason,
+        }
+    }
+}
+
 impl Error {
     pub(crate) fn invalid_input(argument: &'static str, reason: impl Into<String>) -> Self {
         Self::InvalidInput {

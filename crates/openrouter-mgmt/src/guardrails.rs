@@ -1,22 +1,16 @@
 //! `client.guardrails()`: guardrails (list, create, get, update, delete) and their key and member
-//! assignments (list all, list per guardrail, bulk assign and unassign).
+//! assignments (list all, list per guardrail, bulk assign and unassign). Each method is a few lines around a
+//! generated operation (`ops`).
 
-use std::sync::Arc;
-
-use futures::FutureExt;
-use reqwest::Method;
-use serde::de::DeserializeOwned;
+use openrouter_mgmt_gen::ops;
 use uuid::Uuid;
 
-use crate::bulk::{BulkOp, BulkOutcome};
+use crate::bulk::BulkOutcome;
 use crate::client::{CallOptions, Client};
-use crate::engine::Request;
 use crate::error::Error;
-use crate::ids::{GuardrailId, KeyHash, UserId};
-use crate::pagination::{ListItem, Paginator, RawPage};
-use crate::retry::Replay;
+use crate::pagination::Paginator;
 use crate::types;
-use crate::update::{GuardrailUpdate, NewGuardrail};
+use crate::{GuardrailId, KeyHash, UserId};
 
 /// Guardrail operations; see [`Client::guardrails`].
 #[derive(Debug, Clone)]
@@ -24,27 +18,6 @@ pub struct Guardrails<'a> {
     client: &'a Client,
     options: CallOptions,
 }
-
-/// The `{data, total_count}` shape every guardrail-style list answers with.
-trait ListBody<T>: DeserializeOwned {
-    fn into_parts(self) -> (Vec<T>, i64);
-}
-
-macro_rules! list_body {
-    ($ty:ty, $item:ty) => {
-        impl ListBody<$item> for $ty {
-            fn into_parts(self) -> (Vec<$item>, i64) {
-                (self.data, self.total_count)
-            }
-        }
-    };
-}
-list_body!(types::ListGuardrailsResponse, types::Guardrail);
-list_body!(types::ListKeyAssignmentsResponse, types::KeyAssignment);
-list_body!(
-    types::ListMemberAssignmentsResponse,
-    types::MemberAssignment
-);
 
 impl<'a> Guardrails<'a> {
     pub(crate) fn new(client: &'a Client, options: CallOptions) -> Self {
@@ -57,107 +30,45 @@ impl<'a> Guardrails<'a> {
         self
     }
 
-    fn paginate<T, B>(
-        &self,
-        operation: &'static str,
-        path: String,
-        workspace_id: Option<Uuid>,
-    ) -> Paginator<T>
-    where
-        T: ListItem + Send + 'static,
-        B: ListBody<T> + Send + 'static,
-    {
-        let client = self.client.clone();
-        let options = self.options.clone();
-        Paginator::new(
-            operation,
-            false,
-            Arc::new(move |offset, limit| {
-                let client = client.clone();
-                let options = options.clone();
-                let mut request = Request::new(operation, Method::GET, path.clone(), Replay::Safe)
-                    .query("offset", offset)
-                    .query("limit", limit);
-                if let Some(ws) = workspace_id {
-                    request = request.query("workspace_id", ws);
-                }
-                async move {
-                    let body: B = client.call(&request, &options).await?;
-                    let (items, total) = body.into_parts();
-                    Ok(RawPage {
-                        items,
-                        total_count: Some(total),
-                    })
-                }
-                .boxed()
-            }),
-        )
-    }
-
     /// Guardrails of the default workspace.
     pub fn list(&self) -> Paginator<types::Guardrail> {
-        self.paginate::<_, types::ListGuardrailsResponse>(
-            "list_guardrails",
-            "/guardrails".into(),
-            None,
-        )
+        self.client
+            .paginate_with(ops::ListGuardrails::new(), self.options.clone())
     }
 
     /// Guardrails of a workspace.
     pub fn list_in_workspace(&self, workspace_id: Uuid) -> Paginator<types::Guardrail> {
-        self.paginate::<_, types::ListGuardrailsResponse>(
-            "list_guardrails",
-            "/guardrails".into(),
-            Some(workspace_id),
-        )
+        let op = ops::ListGuardrails::new().workspace_id(workspace_id);
+        self.client.paginate_with(op, self.options.clone())
     }
 
     /// Creates a guardrail. Not replayed after a timeout or a 5xx (a replay could create a duplicate) unless the
     /// call opts in with [`CallOptions::allow_unsafe_replay`]; retried after a refused connection or a 429.
-    pub async fn create(&self, guardrail: NewGuardrail) -> Result<types::Guardrail, Error> {
-        let body = guardrail.into_request()?;
-        let request = Request::new(
-            "create_guardrail",
-            Method::POST,
-            "/guardrails".into(),
-            Replay::OnlyIfNotReceived,
-        )
-        .json(&body)?;
-        let response: types::CreateGuardrailResponse =
-            self.client.call(&request, &self.options).await?;
-        Ok(response.data)
+    pub async fn create(
+        &self,
+        guardrail: types::CreateGuardrailRequest,
+    ) -> Result<types::Guardrail, Error> {
+        crate::amounts::non_negative("limit_usd", guardrail.limit_usd)?;
+        let op = ops::CreateGuardrail::new(guardrail);
+        Ok(self.client.send_with(&op, &self.options).await?.data)
     }
 
     /// One guardrail.
     pub async fn get(&self, id: GuardrailId) -> Result<types::Guardrail, Error> {
-        let request = Request::new(
-            "get_guardrail",
-            Method::GET,
-            format!("/guardrails/{id}"),
-            Replay::Safe,
-        );
-        let response: types::GetGuardrailResponse =
-            self.client.call(&request, &self.options).await?;
-        Ok(response.data)
+        let op = ops::GetGuardrail::new(id);
+        Ok(self.client.send_with(&op, &self.options).await?.data)
     }
 
-    /// Changes a guardrail; untouched fields are left as they are, cleared ones are sent as `null`.
+    /// Changes a guardrail; untouched fields are left out of the body, cleared ones are sent as `null`.
+    /// Collections are replaced, not merged.
     pub async fn update(
         &self,
         id: GuardrailId,
-        update: GuardrailUpdate,
+        update: types::UpdateGuardrailRequest,
     ) -> Result<types::Guardrail, Error> {
-        let body = update.to_body()?;
-        let request = Request::new(
-            "update_guardrail",
-            Method::PATCH,
-            format!("/guardrails/{id}"),
-            Replay::Safe,
-        )
-        .json(&body)?;
-        let response: types::UpdateGuardrailResponse =
-            self.client.call(&request, &self.options).await?;
-        Ok(response.data)
+        crate::amounts::non_negative("limit_usd", update.limit_usd.as_set().copied())?;
+        let op = ops::UpdateGuardrail::new(id, update);
+        Ok(self.client.send_with(&op, &self.options).await?.data)
     }
 
     /// Deletes a guardrail; returns the server's `deleted` flag.
@@ -166,45 +77,27 @@ impl<'a> Guardrails<'a> {
     /// after sending, 408/5xx), the earlier attempt is taken to have done the deletion and this returns
     /// `Ok(true)`. A 404 on the first attempt, or after attempts that never reached the server, is an error.
     pub async fn delete(&self, id: GuardrailId) -> Result<bool, Error> {
-        let request = Request::new(
-            "delete_guardrail",
-            Method::DELETE,
-            format!("/guardrails/{id}"),
-            Replay::Safe,
-        );
-        self.client
-            .delete_call(
-                &request,
-                &self.options,
-                |r: types::DeleteGuardrailResponse| r.deleted,
-            )
-            .await
+        let op = ops::DeleteGuardrail::new(id);
+        Ok(self.client.send_with(&op, &self.options).await?.deleted)
     }
 
     /// Every key assignment of every guardrail.
     pub fn key_assignments(&self) -> Paginator<types::KeyAssignment> {
-        self.paginate::<_, types::ListKeyAssignmentsResponse>(
-            "list_key_assignments",
-            "/guardrails/assignments/keys".into(),
-            None,
-        )
+        self.client
+            .paginate_with(ops::ListKeyAssignments::new(), self.options.clone())
     }
 
     /// Every member assignment of every guardrail.
     pub fn member_assignments(&self) -> Paginator<types::MemberAssignment> {
-        self.paginate::<_, types::ListMemberAssignmentsResponse>(
-            "list_member_assignments",
-            "/guardrails/assignments/members".into(),
-            None,
-        )
+        self.client
+            .paginate_with(ops::ListMemberAssignments::new(), self.options.clone())
     }
 
     /// The keys assigned to one guardrail.
     pub fn guardrail_key_assignments(&self, id: GuardrailId) -> Paginator<types::KeyAssignment> {
-        self.paginate::<_, types::ListKeyAssignmentsResponse>(
-            "list_guardrail_key_assignments",
-            format!("/guardrails/{id}/assignments/keys"),
-            None,
+        self.client.paginate_with(
+            ops::ListGuardrailKeyAssignments::new(id),
+            self.options.clone(),
         )
     }
 
@@ -213,10 +106,9 @@ impl<'a> Guardrails<'a> {
         &self,
         id: GuardrailId,
     ) -> Paginator<types::MemberAssignment> {
-        self.paginate::<_, types::ListMemberAssignmentsResponse>(
-            "list_guardrail_member_assignments",
-            format!("/guardrails/{id}/assignments/members"),
-            None,
+        self.client.paginate_with(
+            ops::ListGuardrailMemberAssignments::new(id),
+            self.options.clone(),
         )
     }
 
@@ -226,14 +118,20 @@ impl<'a> Guardrails<'a> {
         id: GuardrailId,
         hashes: impl IntoIterator<Item = KeyHash>,
     ) -> Result<BulkOutcome, Error> {
-        let op = BulkOp {
-            operation: "assign_keys",
-            path: format!("/guardrails/{id}/assignments/keys"),
-            field: "key_hashes",
-            count: |r: &types::BulkAssignKeysResponse| r.assigned_count,
-        };
-        let ids = hashes.into_iter().map(|h| h.as_str().to_owned()).collect();
-        self.client.bulk(op, ids, &self.options).await
+        self.client
+            .bulk(
+                "key_hashes",
+                hashes.into_iter().collect(),
+                |chunk| {
+                    ops::BulkAssignKeysToGuardrail::new(
+                        id,
+                        types::BulkAssignKeysRequest::new(chunk),
+                    )
+                },
+                |r| r.assigned_count,
+                &self.options,
+            )
+            .await
     }
 
     /// Removes keys from a guardrail. Deduplicated and chunked; safe to retry.
@@ -242,14 +140,20 @@ impl<'a> Guardrails<'a> {
         id: GuardrailId,
         hashes: impl IntoIterator<Item = KeyHash>,
     ) -> Result<BulkOutcome, Error> {
-        let op = BulkOp {
-            operation: "unassign_keys",
-            path: format!("/guardrails/{id}/assignments/keys/remove"),
-            field: "key_hashes",
-            count: |r: &types::BulkUnassignKeysResponse| r.unassigned_count,
-        };
-        let ids = hashes.into_iter().map(|h| h.as_str().to_owned()).collect();
-        self.client.bulk(op, ids, &self.options).await
+        self.client
+            .bulk(
+                "key_hashes",
+                hashes.into_iter().collect(),
+                |chunk| {
+                    ops::BulkUnassignKeysFromGuardrail::new(
+                        id,
+                        types::BulkUnassignKeysRequest::new(chunk),
+                    )
+                },
+                |r| r.unassigned_count,
+                &self.options,
+            )
+            .await
     }
 
     /// Assigns organization members to a guardrail. Deduplicated and chunked; safe to retry.
@@ -258,17 +162,20 @@ impl<'a> Guardrails<'a> {
         id: GuardrailId,
         user_ids: impl IntoIterator<Item = UserId>,
     ) -> Result<BulkOutcome, Error> {
-        let op = BulkOp {
-            operation: "assign_members",
-            path: format!("/guardrails/{id}/assignments/members"),
-            field: "member_user_ids",
-            count: |r: &types::BulkAssignMembersResponse| r.assigned_count,
-        };
-        let ids = user_ids
-            .into_iter()
-            .map(|u| u.as_str().to_owned())
-            .collect();
-        self.client.bulk(op, ids, &self.options).await
+        self.client
+            .bulk(
+                "member_user_ids",
+                user_ids.into_iter().collect(),
+                |chunk| {
+                    ops::BulkAssignMembersToGuardrail::new(
+                        id,
+                        types::BulkAssignMembersRequest::new(chunk),
+                    )
+                },
+                |r| r.assigned_count,
+                &self.options,
+            )
+            .await
     }
 
     /// Removes organization members from a guardrail. Deduplicated and chunked; safe to retry.
@@ -277,16 +184,19 @@ impl<'a> Guardrails<'a> {
         id: GuardrailId,
         user_ids: impl IntoIterator<Item = UserId>,
     ) -> Result<BulkOutcome, Error> {
-        let op = BulkOp {
-            operation: "unassign_members",
-            path: format!("/guardrails/{id}/assignments/members/remove"),
-            field: "member_user_ids",
-            count: |r: &types::BulkUnassignMembersResponse| r.unassigned_count,
-        };
-        let ids = user_ids
-            .into_iter()
-            .map(|u| u.as_str().to_owned())
-            .collect();
-        self.client.bulk(op, ids, &self.options).await
+        self.client
+            .bulk(
+                "member_user_ids",
+                user_ids.into_iter().collect(),
+                |chunk| {
+                    ops::BulkUnassignMembersFromGuardrail::new(
+                        id,
+                        types::BulkUnassignMembersRequest::new(chunk),
+                    )
+                },
+                |r| r.unassigned_count,
+                &self.options,
+            )
+            .await
     }
 }

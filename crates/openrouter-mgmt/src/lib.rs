@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod amounts;
 mod bulk;
 mod client;
 mod config;
@@ -11,13 +12,12 @@ mod engine;
 mod error;
 mod groups;
 mod guardrails;
-mod ids;
 mod keys;
+mod listing;
 mod pagination;
 mod retry;
 mod retry_budget;
 mod secret;
-mod update;
 
 pub use bulk::{BulkOutcome, DEFAULT_CHUNK_SIZE};
 pub use client::{CallOptions, Client};
@@ -25,16 +25,40 @@ pub use config::{ClientBuilder, DEFAULT_BASE_URL, http_client_builder};
 pub use engine::USER_AGENT;
 pub use error::{Error, TransportKind};
 pub use guardrails::Guardrails;
-pub use ids::{GuardrailId, KeyHash, UserId};
 pub use keys::{CreatedKey, KeyFilter, Keys};
-pub use pagination::{ListItem, MAX_PAGE_SIZE, Page, Pages, Paginator};
+pub use pagination::{MAX_PAGE_SIZE, Page, Pages, Paginator};
 pub use retry::RetryPolicy;
 pub use retry_budget::RetryBudget;
-pub use secret::{ApiKey, SecretString};
-pub use update::{GuardrailUpdate, KeyUpdate, NewGuardrail, NewKey, Patch};
+pub use secret::ApiKey;
 
-/// The API's request and response types (generated from the OpenAPI description).
+/// A field of an update body: leave it, set it, or clear it (explicit `null`).
+pub use openrouter_mgmt_gen::Patch;
+/// A secret in a request or response body (a created key's plaintext): never printed.
+pub use openrouter_mgmt_gen::SecretString;
+/// Typed ids: the same types in responses and in the methods that take them back.
+pub use openrouter_mgmt_gen::ids::{GuardrailId, KeyHash, UserId};
+/// The generated operation layer: the trait every operation implements, the one list operations add, what the
+/// spec and overlay say about each operation, and the list of all of them.
+pub use openrouter_mgmt_gen::{
+    Invalid, ListOperation, OPERATIONS, Operation, OperationId, OperationInfo, Replay, Validate,
+};
+
+/// Every operation under `openapi/` as a typed struct (named by its operationId); send one with
+/// [`Client::send`], or stream a list with [`Client::paginate`].
+pub use openrouter_mgmt_gen::ops;
+
+/// The API's request and response types (generated from the OpenAPI description). Request bodies have a
+/// constructor with their required fields and a setter per optional field (`clear_*` where an update can clear).
 pub use openrouter_mgmt_gen::types;
+
+/// A new API key for [`Keys::create`]: `NewKey::new("name").limit(25.0)`.
+pub type NewKey = types::CreateKeysBody;
+/// Changes to an API key for [`Keys::update`]: `KeyUpdate::new().name("n").clear_limit()`.
+pub type KeyUpdate = types::UpdateKeysBody;
+/// A new guardrail for [`Guardrails::create`]: `NewGuardrail::new("EU only").limit_usd(100.0)`.
+pub type NewGuardrail = types::CreateGuardrailRequest;
+/// Changes to a guardrail for [`Guardrails::update`]: `GuardrailUpdate::new().clear_limit_usd()`.
+pub type GuardrailUpdate = types::UpdateGuardrailRequest;
 
 /// The API's string enums; each keeps values newer than this crate as `Unknown(String)`.
 pub use openrouter_mgmt_gen::open_enums;

@@ -35,40 +35,9 @@ use futures::stream::{BoxStream, FuturesOrdered};
 use futures::{Stream, StreamExt, TryStreamExt};
 
 use crate::error::Error;
-use crate::types;
 
 /// The largest page the API serves, and the default page size.
 pub const MAX_PAGE_SIZE: u64 = 100;
-
-/// A list item with a stable id, used to avoid yielding the same item twice.
-pub trait ListItem {
-    /// The item's id.
-    fn item_id(&self) -> String;
-}
-
-impl ListItem for types::Guardrail {
-    fn item_id(&self) -> String {
-        self.id.to_string()
-    }
-}
-
-impl ListItem for types::KeyAssignment {
-    fn item_id(&self) -> String {
-        self.id.to_string()
-    }
-}
-
-impl ListItem for types::MemberAssignment {
-    fn item_id(&self) -> String {
-        self.id.to_string()
-    }
-}
-
-impl ListItem for types::ListResponseDataItem {
-    fn item_id(&self) -> String {
-        self.hash.clone()
-    }
-}
 
 /// One page of a list, after duplicate removal.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +69,9 @@ type PageStream<T> = BoxStream<'static, Result<Page<T>, Error>>;
 /// A page request in flight, tagged with its offset.
 type InFlight<T> = BoxFuture<'static, (u64, Result<RawPage<T>, Error>)>;
 
+/// An item's stable id, for never yielding an item twice.
+pub(crate) type ItemId<T> = fn(&T) -> String;
+
 /// Fetches the page at (offset, limit).
 pub(crate) type Fetch<T> =
     Arc<dyn Fn(u64, u64) -> BoxFuture<'static, Result<RawPage<T>, Error>> + Send + Sync>;
@@ -112,6 +84,8 @@ pub(crate) type Fetch<T> =
 pub struct Paginator<T> {
     operation: &'static str,
     fetch: Fetch<T>,
+    /// An item's stable id (the list operation's `item_id`).
+    item_id: ItemId<T>,
     page_size: u64,
     /// `GET /keys` takes no `limit`; pages are always 100 there.
     fixed_page_size: bool,
@@ -136,11 +110,17 @@ impl<T> std::fmt::Debug for Paginator<T> {
     }
 }
 
-impl<T: ListItem + Send + 'static> Paginator<T> {
-    pub(crate) fn new(operation: &'static str, fixed_page_size: bool, fetch: Fetch<T>) -> Self {
+impl<T: Send + 'static> Paginator<T> {
+    pub(crate) fn new(
+        operation: &'static str,
+        fixed_page_size: bool,
+        item_id: ItemId<T>,
+        fetch: Fetch<T>,
+    ) -> Self {
         Self {
             operation,
             fetch,
+            item_id,
             page_size: MAX_PAGE_SIZE,
             fixed_page_size,
             prefetch: 1,
@@ -213,6 +193,7 @@ impl<T: ListItem + Send + 'static> Paginator<T> {
             None => walk(Walker::new(
                 self.operation,
                 self.fetch,
+                self.item_id,
                 self.page_size,
                 self.overlap
                     .unwrap_or_else(|| default_overlap(self.page_size)),
@@ -318,6 +299,7 @@ pub(crate) fn default_overlap(page_size: u64) -> u64 {
 struct Walker<T> {
     operation: &'static str,
     fetch: Fetch<T>,
+    item_id: ItemId<T>,
     limit: u64,
     /// Items re-read before the cursor on every page after the first (always `< limit`).
     overlap: u64,
@@ -355,9 +337,7 @@ enum Kind {
     Held { gap: bool },
 }
 
-fn walk<T: ListItem + Send + 'static>(
-    walker: Walker<T>,
-) -> BoxStream<'static, Result<Page<T>, Error>> {
+fn walk<T: Send + 'static>(walker: Walker<T>) -> BoxStream<'static, Result<Page<T>, Error>> {
     futures::stream::unfold(walker, |mut w| async move {
         let item = w.next_page().await?;
         Some((item, w))
@@ -365,10 +345,11 @@ fn walk<T: ListItem + Send + 'static>(
     .boxed()
 }
 
-impl<T: ListItem + Send + 'static> Walker<T> {
+impl<T: Send + 'static> Walker<T> {
     fn new(
         operation: &'static str,
         fetch: Fetch<T>,
+        item_id: ItemId<T>,
         limit: u64,
         overlap: u64,
         concurrency: usize,
@@ -378,6 +359,7 @@ impl<T: ListItem + Send + 'static> Walker<T> {
         Self {
             operation,
             fetch,
+            item_id,
             limit,
             overlap,
             concurrency,
@@ -442,7 +424,7 @@ impl<T: ListItem + Send + 'static> Walker<T> {
             || raw
                 .items
                 .first()
-                .is_none_or(|first| self.seen.contains(&first.item_id()))
+                .is_none_or(|first| self.seen.contains(&(self.item_id)(first)))
     }
 
     async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
@@ -531,7 +513,7 @@ impl<T: ListItem + Send + 'static> Walker<T> {
             && raw
                 .items
                 .iter()
-                .all(|item| self.seen.contains(&item.item_id()))
+                .all(|item| self.seen.contains(&(self.item_id)(item)))
     }
 
     fn accept(
@@ -560,7 +542,7 @@ impl<T: ListItem + Send + 'static> Walker<T> {
         }
         let mut items = Vec::with_capacity(received);
         for item in raw.items {
-            let id = item.item_id();
+            let id = (self.item_id)(&item);
             if !self.seen.contains(&id) {
                 items.push(item);
             }

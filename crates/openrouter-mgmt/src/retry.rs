@@ -16,6 +16,8 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderMap;
 
+use openrouter_mgmt_gen::Replay;
+
 use crate::error::{Error, TransportKind, is_retryable_status};
 
 /// How a call retries. Defaults: 3 retries, exponential backoff from 500 ms capped at 30 s with full jitter,
@@ -91,15 +93,6 @@ impl RetryPolicy {
         let ceiling = exp.min(self.max_delay);
         ceiling.mul_f64(unit.clamp(0.0, 1.0))
     }
-}
-
-/// Whether an operation may be replayed after an attempt that may have reached the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Replay {
-    /// Reads, deletes, updates, bulk set operations: replaying changes nothing further.
-    Safe,
-    /// Creates: a replay could make a second object (for keys, a second live secret nobody holds).
-    OnlyIfNotReceived,
 }
 
 /// What an attempt ended with, as far as the retry decision is concerned.

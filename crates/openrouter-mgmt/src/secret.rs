@@ -1,5 +1,5 @@
-//! Secrets (the management key and a created key's plaintext) as types that never print themselves, so a
-//! stray `{:?}` in a log line cannot leak a credential for the whole account.
+//! The management key as a type that never prints itself, so a stray `{:?}` in a log line cannot leak a
+//! credential for the whole account (secrets in bodies are the generated crate's `SecretString`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -67,33 +67,6 @@ impl fmt::Display for ApiKey {
     }
 }
 
-/// A string that must not be printed: the plaintext of a newly created key, which the API returns exactly once.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretString(String);
-
-impl SecretString {
-    pub(crate) fn new(value: String) -> Self {
-        Self(value)
-    }
-
-    /// The secret itself. Store it somewhere safe right away: the API will not show it again.
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretString(<redacted>)")
-    }
-}
-
-impl fmt::Display for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,8 +78,6 @@ mod tests {
         assert_eq!(key.to_string(), "<redacted>");
         assert_eq!(key.expose_secret(), "sk-or-v1-supersecret");
         assert!(key.bearer_header().is_sensitive());
-        let s = SecretString::new("sk-or-v1-created".into());
-        assert!(!format!("{s:?}{s}").contains("created"));
     }
 
     #[test]

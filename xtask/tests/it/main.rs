@@ -5,4 +5,5 @@ mod reference_import;
 mod regen_check;
 mod seeds;
 mod snapshot;
+mod spec_change;
 mod support;

@@ -123,7 +123,10 @@ fn an_overlay_entry_for_an_unknown_operation_is_an_error() {
     let text = std::fs::read_to_string(&overlay).unwrap();
     std::fs::write(
         &overlay,
-        text.replace("replay:\n", "replay:\n  createWidget:\n    class: safe\n    reason: r\n"),
+        text.replace(
+            "replay:\n",
+            "replay:\n  createWidget:\n    class: safe\n    reason: r\n",
+        ),
     )
     .unwrap();
     let err = run(&paths, true).unwrap_err().to_string();

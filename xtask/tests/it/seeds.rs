@@ -51,12 +51,24 @@ fn seed_pages_import_and_regenerate() {
     let code = std::fs::read_to_string(out.join("generated.rs")).unwrap();
     let operations = std::fs::read_to_string(out.join("operations.rs")).unwrap();
     for (operation, name) in [
-        ("pub struct BulkUnassignKeysFromGuardrail {", "\"bulk_unassign_keys_from_guardrail\""),
-        ("pub struct BulkAssignKeysToGuardrail {", "\"bulk_assign_keys_to_guardrail\""),
-        ("pub struct ListKeyAssignments {", "\"list_key_assignments\""),
+        (
+            "pub struct BulkUnassignKeysFromGuardrail {",
+            "\"bulk_unassign_keys_from_guardrail\"",
+        ),
+        (
+            "pub struct BulkAssignKeysToGuardrail {",
+            "\"bulk_assign_keys_to_guardrail\"",
+        ),
+        (
+            "pub struct ListKeyAssignments {",
+            "\"list_key_assignments\"",
+        ),
         ("pub struct DeleteKeys {", "\"delete_keys\""),
     ] {
-        assert!(operations.contains(operation), "generated code lacks `{operation}`");
+        assert!(
+            operations.contains(operation),
+            "generated code lacks `{operation}`"
+        );
         assert!(operations.contains(name), "generated code lacks `{name}`");
     }
     // Schema names with spaces (`API Keys_deleteKeys_Response_200`) became identifiers.

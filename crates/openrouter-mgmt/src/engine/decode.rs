@@ -15,10 +15,16 @@ pub(crate) fn decode<T: DeserializeOwned>(
 ) -> Result<T, Error> {
     // The fast path decodes directly; `serde_path_to_error` allocates for every key it reads (1.9x the plain
     // decode of a page, benches/README.md), so it only runs again on a body that failed, to name the path.
-    if let Ok(value) = serde_json::from_slice(&raw.body) {
+    // An operation without a response body decodes `()`, which JSON spells `null`; some servers send `{}`.
+    let body: &[u8] = if request.empty_response {
+        b"null"
+    } else {
+        &raw.body
+    };
+    if let Ok(value) = serde_json::from_slice(body) {
         return Ok(value);
     }
-    let mut de = serde_json::Deserializer::from_slice(&raw.body);
+    let mut de = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();

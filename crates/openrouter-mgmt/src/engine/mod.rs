@@ -3,14 +3,12 @@
 //! retry decision, the wait (backoff or `Retry-After`, within the deadline), the retry budget, and a `tracing` event
 //! per attempt; its parts are the [`Request`], one HTTP attempt, the error envelope and the success body's decoding.
 //!
-//! Requests are built here rather than through the generated client's methods, for reasons the generated API
-//! cannot express: (1) the key and attribution headers must be added per request, because a caller-supplied
-//! `reqwest::Client` cannot be given default headers and the generated `impl ClientHooks for &Client` is fixed in
-//! generated code; (2) PATCH bodies must be able to carry an explicit JSON `null`, which the generated
-//! `Update*` types cannot; (3) decode failures must name the JSON path and keep a (redacted) body snippet; (4)
-//! every non-2xx status (the generated client returns `UnexpectedResponse` for undeclared ones such as 429/502/503)
-//! must become the same [`Error::Api`] from the `{"error": {...}}` envelope. The generated *types* are used for
-//! every request and response body, so the schema still has a single source.
+//! Every request comes from the generated operation layer (`openrouter_mgmt_gen::ops`): the operation says its
+//! method, path (segments percent-encoded), query, body, replay class and secrets; the engine adds what the spec
+//! cannot: the key and attribution headers per request (a caller-supplied `reqwest::Client` has no default
+//! headers), retries under the replay class, decode errors that name the JSON path and keep a redacted snippet,
+//! and one [`Error::Api`] for every non-2xx status from the `{"error": {...}}` envelope. progenitor generates the
+//! types only (see the xtask's `generate.rs` for why its client is not used).
 
 mod attempt;
 mod decode;
@@ -49,72 +47,50 @@ pub(crate) struct Engine {
 
 impl Engine {
     /// Sends `request` under the retry policy and decodes the success body.
-    pub(crate) async fn call<T: DeserializeOwned>(
-        &self,
-        request: &Request,
-        policy: &RetryPolicy,
-        allow_unsafe_replay: bool,
-    ) -> Result<T, Error> {
-        let (raw, attempts) = self
-            .send_with_retries(request, policy, allow_unsafe_replay)
-            .await?;
-        decode(request, &raw, attempts)
-    }
-
-    /// Sends a `DELETE` under the retry policy and returns the `deleted` flag of its answer.
     ///
-    /// A 404 on a retry, after an earlier attempt that may have been applied (a timeout or broken connection
-    /// after the request was sent, or a 408/500/502/503/504), means that attempt most likely did the deletion and
-    /// only its answer was lost: the call returns `Ok(true)`. A 404 on the first attempt, or after attempts that
-    /// provably never reached the server (connection refused, 429), stays an error.
-    pub(crate) async fn delete_call<T: DeserializeOwned>(
+    /// For operations with the delete rule ([`Request::done_on_404_after_ambiguous_attempt`]): a 404 on a
+    /// retry, after an earlier attempt that may have been applied (a timeout or broken connection after the
+    /// request was sent, or a 408/500/502/503/504), means that attempt most likely did the work and only its answer
+    /// was lost: the call returns `assumed_done()`. A 404 on the first attempt, or after attempts that provably
+    /// never reached the server (connection refused, 429), stays an error.
+    pub(crate) async fn execute<T: DeserializeOwned>(
         &self,
         request: &Request,
         policy: &RetryPolicy,
         allow_unsafe_replay: bool,
-        deleted: impl FnOnce(T) -> bool,
-    ) -> Result<bool, Error> {
+        assumed_done: fn() -> Option<T>,
+    ) -> Result<T, Error> {
         match self
             .send_tracking(request, policy, allow_unsafe_replay)
             .await
         {
-            Ok((raw, attempts)) => decode(request, &raw, attempts).map(deleted),
+            Ok((raw, attempts)) => decode(request, &raw, attempts),
             Err(Failure {
                 error:
-                    Error::Api {
+                    error @ Error::Api {
                         status: 404,
                         attempts,
                         ..
                     },
                 earlier_may_have_applied: true,
-            }) => {
-                tracing::debug!(
-                    target: TRACING_TARGET,
-                    operation = request.operation,
-                    attempts,
-                    "404 on a retry after an attempt that may have been applied: the delete is done"
-                );
-                Ok(true)
-            }
+            }) if request.done_on_404_after_ambiguous_attempt => match assumed_done() {
+                Some(done) => {
+                    tracing::debug!(
+                        target: TRACING_TARGET,
+                        operation = request.operation,
+                        attempts,
+                        "404 on a retry after an attempt that may have been applied: the work is done"
+                    );
+                    Ok(done)
+                }
+                None => Err(error),
+            },
             Err(failure) => Err(failure.error),
         }
     }
 
     /// Sends `request` until it succeeds (any 2xx) or the policy says stop; returns the response and the number
-    /// of attempts made.
-    pub(crate) async fn send_with_retries(
-        &self,
-        request: &Request,
-        policy: &RetryPolicy,
-        allow_unsafe_replay: bool,
-    ) -> Result<(RawResponse, u32), Error> {
-        self.send_tracking(request, policy, allow_unsafe_replay)
-            .await
-            .map_err(|failure| failure.error)
-    }
-
-    /// [`send_with_retries`](Self::send_with_retries), also telling whether an attempt before the last one may
-    /// have been applied by the server.
+    /// of attempts made, or the failure with whether an attempt before the last one may have been applied.
     async fn send_tracking(
         &self,
         request: &Request,

@@ -1,13 +1,15 @@
-//! What one operation sends, built once by the API group and resent as it is on every attempt.
+//! What one operation sends, built once from the generated operation (validated, path encoded, body serialized)
+//! and resent as it is on every attempt.
 
+use openrouter_mgmt_gen::{Operation, Replay};
 use reqwest::Method;
 
 use crate::error::Error;
-use crate::retry::Replay;
 
 /// Everything needed to send (and resend) one operation.
 #[derive(Debug, Clone)]
 pub(crate) struct Request {
+    /// The operation's name: the spec's operationId in snake_case.
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     /// Path below the base URL, starting with `/`, with every dynamic segment already percent-encoded.
@@ -17,35 +19,37 @@ pub(crate) struct Request {
     pub(crate) replay: Replay,
     /// The success body holds a secret (a created key): decode errors must not quote it.
     pub(crate) secret_in_response: bool,
+    /// The operation answers without a body (decoded as `()`).
+    pub(crate) empty_response: bool,
+    /// A 404 on a retry after an attempt that may have been applied means the work is done (deletes).
+    pub(crate) done_on_404_after_ambiguous_attempt: bool,
 }
 
 impl Request {
-    pub(crate) fn new(
-        operation: &'static str,
-        method: Method,
-        path: String,
-        replay: Replay,
-    ) -> Self {
-        Self {
-            operation,
-            method,
+    /// The request for `op`: every argument checked against the spec's constraints first, so bad input fails
+    /// with [`Error::InvalidInput`] before anything is sent.
+    pub(crate) fn from_operation<O: Operation>(op: &O) -> Result<Self, Error> {
+        let info = O::INFO;
+        op.validate()?;
+        let path = op.path()?;
+        let body = op
+            .body()
+            .map(|body| {
+                serde_json::to_vec(body)
+                    .map_err(|e| Error::invalid_input("body", format!("could not serialize: {e}")))
+            })
+            .transpose()?;
+        Ok(Self {
+            operation: info.name,
+            method: Method::from_bytes(info.method.as_bytes())
+                .expect("the spec's methods are valid HTTP methods"),
             path,
-            query: Vec::new(),
-            body: None,
-            replay,
-            secret_in_response: false,
-        }
-    }
-
-    pub(crate) fn query(mut self, name: &'static str, value: impl ToString) -> Self {
-        self.query.push((name, value.to_string()));
-        self
-    }
-
-    pub(crate) fn json(mut self, body: &impl serde::Serialize) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::invalid_input("body", format!("could not serialize: {e}")))?;
-        self.body = Some(bytes);
-        Ok(self)
+            query: op.query(),
+            body,
+            replay: info.replay,
+            secret_in_response: info.secret_in_response,
+            empty_response: info.response.is_none(),
+            done_on_404_after_ambiguous_attempt: info.done_on_404_after_ambiguous_attempt,
+        })
     }
 }

@@ -1,0 +1,118 @@
+//! One scenario per generated operation: how the contract tests call it through the facade with fixed, valid
+//! arguments. The table is a `match` on `OperationId` with a `_ => None` arm, so an operation added to `openapi/`
+//! never breaks the build; [`operations_without_scenario`] names it instead (and a test fails on it).
+
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use openrouter_mgmt::{
+    Client, Error, GuardrailId, GuardrailUpdate, KeyHash, KeyUpdate, NewGuardrail, NewKey,
+    OperationId, Paginator, UserId,
+};
+
+/// The ids the scenarios are called on.
+#[derive(Debug, Clone)]
+pub struct Ids {
+    /// An existing key.
+    pub key: KeyHash,
+    /// An existing guardrail.
+    pub guardrail: GuardrailId,
+    /// An organization member.
+    pub member: UserId,
+}
+
+/// A call of one operation through the facade. Lists fetch their first page only, without prefetch, so that one
+/// call is one request.
+pub type Scenario = for<'a> fn(&'a Client, &'a Ids) -> BoxFuture<'a, Result<(), Error>>;
+
+macro_rules! scenario {
+    ($client:ident, $ids:ident => $body:expr) => {{
+        fn run<'a>($client: &'a Client, $ids: &'a Ids) -> BoxFuture<'a, Result<(), Error>> {
+            Box::pin(async move { $body })
+        }
+        Some(run as Scenario)
+    }};
+}
+
+/// The scenario of an operation, if it has one.
+pub fn scenario(operation: OperationId) -> Option<Scenario> {
+    match operation {
+        OperationId::GetCurrentKey => scenario!(c, _ids => c.keys().current().await.map(drop)),
+        OperationId::List => scenario!(c, _ids => first_page(c.keys().list()).await),
+        OperationId::CreateKeys => {
+            scenario!(c, _ids => c.keys().create(NewKey::new("contract key").limit(5.0)).await.map(drop))
+        }
+        OperationId::GetKey => scenario!(c, ids => c.keys().get(&ids.key).await.map(drop)),
+        OperationId::UpdateKeys => scenario!(c, ids => c
+            .keys()
+            .update(&ids.key, KeyUpdate::new().name("renamed").clear_limit())
+            .await
+            .map(drop)),
+        OperationId::DeleteKeys => scenario!(c, ids => c.keys().delete(&ids.key).await.map(drop)),
+        OperationId::ListGuardrails => {
+            scenario!(c, _ids => first_page(c.guardrails().list()).await)
+        }
+        OperationId::CreateGuardrail => scenario!(c, _ids => c
+            .guardrails()
+            .create(NewGuardrail::new("contract guardrail").limit_usd(10.0))
+            .await
+            .map(drop)),
+        OperationId::GetGuardrail => {
+            scenario!(c, ids => c.guardrails().get(ids.guardrail).await.map(drop))
+        }
+        OperationId::UpdateGuardrail => scenario!(c, ids => c
+            .guardrails()
+            .update(ids.guardrail, GuardrailUpdate::new().description("contract").clear_limit_usd())
+            .await
+            .map(drop)),
+        OperationId::DeleteGuardrail => {
+            scenario!(c, ids => c.guardrails().delete(ids.guardrail).await.map(drop))
+        }
+        OperationId::ListKeyAssignments => {
+            scenario!(c, _ids => first_page(c.guardrails().key_assignments()).await)
+        }
+        OperationId::ListMemberAssignments => {
+            scenario!(c, _ids => first_page(c.guardrails().member_assignments()).await)
+        }
+        OperationId::ListGuardrailKeyAssignments => scenario!(c, ids =>
+            first_page(c.guardrails().guardrail_key_assignments(ids.guardrail)).await),
+        OperationId::ListGuardrailMemberAssignments => scenario!(c, ids =>
+            first_page(c.guardrails().guardrail_member_assignments(ids.guardrail)).await),
+        OperationId::BulkAssignKeysToGuardrail => scenario!(c, ids => c
+            .guardrails()
+            .assign_keys(ids.guardrail, [ids.key.clone()])
+            .await
+            .map(drop)),
+        OperationId::BulkUnassignKeysFromGuardrail => scenario!(c, ids => c
+            .guardrails()
+            .unassign_keys(ids.guardrail, [ids.key.clone()])
+            .await
+            .map(drop)),
+        OperationId::BulkAssignMembersToGuardrail => scenario!(c, ids => c
+            .guardrails()
+            .assign_members(ids.guardrail, [ids.member.clone()])
+            .await
+            .map(drop)),
+        OperationId::BulkUnassignMembersFromGuardrail => scenario!(c, ids => c
+            .guardrails()
+            .unassign_members(ids.guardrail, [ids.member.clone()])
+            .await
+            .map(drop)),
+        _ => None,
+    }
+}
+
+/// Every generated operation that has no scenario yet.
+pub fn operations_without_scenario() -> Vec<OperationId> {
+    OperationId::ALL
+        .into_iter()
+        .filter(|op| scenario(*op).is_none())
+        .collect()
+}
+
+async fn first_page<T: Send + 'static>(paginator: Paginator<T>) -> Result<(), Error> {
+    let mut pages = paginator.prefetch(0).pages();
+    match pages.next().await {
+        Some(page) => page.map(drop),
+        None => Ok(()),
+    }
+}

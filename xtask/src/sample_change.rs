@@ -1,0 +1,89 @@
+//! The sample spec change behind the proof that a field or operation added to `openapi/` reaches users with no
+//! hand-written line: a nullable optional field on `updateGuardrail`'s body and on the `Guardrail` schema, a new
+//! field on `createKeys`' body, and a new GET operation. `cargo xtask sample-change DIR` applies it to a scratch
+//! copy (`scripts/spec-change-proof.sh` compiles and tests the result); the xtask's own test checks what regen makes
+//! of it without compiling.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::error::{Result, SpecError};
+
+/// The nullable optional field added to the `Guardrail` schema and to `updateGuardrail`'s body.
+pub const GUARDRAIL_FIELD: &str = "data_region_note";
+/// The field added to `createKeys`' body.
+pub const KEY_FIELD: &str = "project_tag";
+/// The operation added.
+pub const NEW_OPERATION: &str = "getWidgetStats";
+/// Its file, relative to `openapi/`.
+pub const NEW_OPERATION_FILE: &str = "widgets/get-widget-stats.yaml";
+
+/// Applies the change to the documents under `openapi_dir`; returns the files written.
+pub fn apply(openapi_dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    let guardrail_field = json!({
+        "description": "A note on where the guardrail's data may be processed (sample field).",
+        "type": ["string", "null"],
+        "maxLength": 200
+    });
+    for file in crate::import::spec_files(openapi_dir)? {
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| SpecError::new(format!("cannot read: {e}")).in_file(&file))?;
+        let mut doc = crate::yaml::parse(&text).map_err(|e| e.in_file(&file))?;
+        let mut changed = false;
+        for pointer in [
+            "/components/schemas/Guardrail/properties",
+            "/components/schemas/UpdateGuardrailRequest/properties",
+        ] {
+            if let Some(Value::Object(properties)) = doc.pointer_mut(pointer) {
+                properties.insert(GUARDRAIL_FIELD.to_owned(), guardrail_field.clone());
+                changed = true;
+            }
+        }
+        if let Some(Value::Object(properties)) = doc.pointer_mut(
+            "/paths/~1keys/post/requestBody/content/application~1json/schema/properties",
+        ) {
+            properties.insert(
+                KEY_FIELD.to_owned(),
+                json!({"description": "A project tag for the key (sample field).", "type": "string", "maxLength": 64}),
+            );
+            changed = true;
+        }
+        if changed {
+            write(&file, &doc)?;
+            written.push(file);
+        }
+    }
+    let new_file = openapi_dir.join(NEW_OPERATION_FILE);
+    write(&new_file, &new_operation())?;
+    written.push(new_file);
+    Ok(written)
+}
+
+fn write(file: &Path, doc: &Value) -> Result<()> {
+    crate::output::write_atomic(file, &crate::yaml::dump(doc))
+}
+
+/// A new GET operation in OpenRouter's published form.
+fn new_operation() -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Get widget statistics", "version": "1.0.0"},
+        "servers": [{"url": "https://openrouter.ai/api/v1"}],
+        "paths": {"/widgets/{id}/stats": {"get": {
+            "operationId": NEW_OPERATION,
+            "summary": "Get widget statistics",
+            "description": "Statistics of one widget (a sample operation).",
+            "tags": ["Widgets"],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The statistics", "content": {"application/json": {"schema": {
+                "type": "object",
+                "required": ["data"],
+                "properties": {"data": {"type": "object", "required": ["count"], "properties": {
+                    "count": {"type": "integer"}
+                }}}
+            }}}}}
+        }}}
+    })
+}
