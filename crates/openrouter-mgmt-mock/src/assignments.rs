@@ -9,36 +9,38 @@
 use std::collections::HashSet;
 
 use openrouter_mgmt_gen::types;
+use serde_json::Value;
 
-use crate::body;
-use crate::errors::{ApiError, Reply};
-use crate::guardrails::existing_id;
-use crate::pagination::Query;
+use crate::body::check_ids_not_empty;
+use crate::dispatch::Request;
+use crate::errors::ApiError;
+use crate::guardrails::path_id;
 use crate::render;
 use crate::state::{AssignOutcome, State};
 
-/// `GET /guardrails/assignments/keys`: every key assignment of the organization.
-pub(crate) fn list_all_keys(state: &State, query: &Query) -> Result<Reply, ApiError> {
-    let (offset, limit) = (query.offset()?, query.limit()?);
+/// `list_key_assignments`: every key assignment of the organization.
+pub(crate) fn list_all_keys(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
+    let (offset, limit) = request.page()?;
     let total = state.key_assignments().count();
     let page = state.key_assignments().skip(offset).take(limit);
-    Ok(Reply::ok(render::key_assignment_page(state, page, total)))
+    Ok(render::key_assignment_page(state, page, total))
 }
 
-/// `GET /guardrails/assignments/members`: every member assignment of the organization.
-pub(crate) fn list_all_members(state: &State, query: &Query) -> Result<Reply, ApiError> {
-    let (offset, limit) = (query.offset()?, query.limit()?);
+/// `list_member_assignments`: every member assignment of the organization.
+pub(crate) fn list_all_members(
+    state: &mut State,
+    request: &Request<'_>,
+) -> Result<Value, ApiError> {
+    let (offset, limit) = request.page()?;
     let total = state.member_assignments().count();
     let page = state.member_assignments().skip(offset).take(limit);
-    Ok(Reply::ok(render::member_assignment_page(
-        state, page, total,
-    )))
+    Ok(render::member_assignment_page(state, page, total))
 }
 
-/// `GET /guardrails/{id}/assignments/keys`.
-pub(crate) fn list_keys(state: &State, raw_id: &str, query: &Query) -> Result<Reply, ApiError> {
-    let (offset, limit) = (query.offset()?, query.limit()?);
-    let id = existing_id(state, raw_id)?;
+/// `list_guardrail_key_assignments`.
+pub(crate) fn list_keys(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
+    let (offset, limit) = request.page()?;
+    let id = path_id(state, request)?;
     let matching = || {
         state
             .key_assignments()
@@ -46,13 +48,13 @@ pub(crate) fn list_keys(state: &State, raw_id: &str, query: &Query) -> Result<Re
     };
     let total = matching().count();
     let page = matching().skip(offset).take(limit);
-    Ok(Reply::ok(render::key_assignment_page(state, page, total)))
+    Ok(render::key_assignment_page(state, page, total))
 }
 
-/// `GET /guardrails/{id}/assignments/members`.
-pub(crate) fn list_members(state: &State, raw_id: &str, query: &Query) -> Result<Reply, ApiError> {
-    let (offset, limit) = (query.offset()?, query.limit()?);
-    let id = existing_id(state, raw_id)?;
+/// `list_guardrail_member_assignments`.
+pub(crate) fn list_members(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
+    let (offset, limit) = request.page()?;
+    let id = path_id(state, request)?;
     let matching = || {
         state
             .member_assignments()
@@ -60,21 +62,16 @@ pub(crate) fn list_members(state: &State, raw_id: &str, query: &Query) -> Result
     };
     let total = matching().count();
     let page = matching().skip(offset).take(limit);
-    Ok(Reply::ok(render::member_assignment_page(
-        state, page, total,
-    )))
+    Ok(render::member_assignment_page(state, page, total))
 }
 
-/// Distinct ids in request order, or a 400 for an empty list (`minItems: 1`).
-fn distinct(field: &str, ids: Vec<String>) -> Result<Vec<String>, ApiError> {
-    if ids.is_empty() {
-        return Err(ApiError::bad_request(format!(
-            "`{field}` must have at least 1 item"
-        )));
-    }
+/// Distinct ids in request order (the generated checks already refused an empty list).
+fn distinct<T: AsRef<str>>(field: &str, ids: &[T]) -> Result<Vec<String>, ApiError> {
+    check_ids_not_empty(field, ids.iter().map(AsRef::as_ref))?;
     let mut seen = HashSet::new();
     Ok(ids
-        .into_iter()
+        .iter()
+        .map(|id| id.as_ref().to_owned())
         .filter(|id| seen.insert(id.clone()))
         .collect())
 }
@@ -83,91 +80,58 @@ fn changed(outcome: AssignOutcome) -> bool {
     matches!(outcome, AssignOutcome::Assigned | AssignOutcome::Moved)
 }
 
-/// `POST /guardrails/{id}/assignments/keys`.
-pub(crate) fn assign_keys(state: &mut State, raw_id: &str, body: &[u8]) -> Result<Reply, ApiError> {
-    let request: types::BulkAssignKeysRequest = body::parse(body)?;
-    let hashes = distinct(
-        "key_hashes",
-        request.key_hashes.into_iter().map(String::from).collect(),
-    )?;
-    let id = existing_id(state, raw_id)?;
+/// `bulk_assign_keys_to_guardrail`.
+pub(crate) fn assign_keys(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
+    let body: types::BulkAssignKeysRequest = request.body()?;
+    let hashes = distinct("key_hashes", &body.key_hashes)?;
+    let id = path_id(state, request)?;
     let count = hashes
         .iter()
         .filter(|h| changed(state.assign_key(h, id)))
         .count();
-    let body = types::BulkAssignKeysResponse {
+    Ok(render::to_value(&types::BulkAssignKeysResponse {
         assigned_count: render::count(count),
-    };
-    Ok(Reply::ok(render::to_value(&body)))
+    }))
 }
 
-/// `POST /guardrails/{id}/assignments/keys/remove`.
-pub(crate) fn unassign_keys(
-    state: &mut State,
-    raw_id: &str,
-    body: &[u8],
-) -> Result<Reply, ApiError> {
-    let request: types::BulkUnassignKeysRequest = body::parse(body)?;
-    let hashes = distinct(
-        "key_hashes",
-        request.key_hashes.into_iter().map(String::from).collect(),
-    )?;
-    let id = existing_id(state, raw_id)?;
+/// `bulk_unassign_keys_from_guardrail`.
+pub(crate) fn unassign_keys(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
+    let body: types::BulkUnassignKeysRequest = request.body()?;
+    let hashes = distinct("key_hashes", &body.key_hashes)?;
+    let id = path_id(state, request)?;
     let count = hashes.iter().filter(|h| state.unassign_key(h, id)).count();
-    let body = types::BulkUnassignKeysResponse {
+    Ok(render::to_value(&types::BulkUnassignKeysResponse {
         unassigned_count: render::count(count),
-    };
-    Ok(Reply::ok(render::to_value(&body)))
+    }))
 }
 
-/// `POST /guardrails/{id}/assignments/members`.
-pub(crate) fn assign_members(
-    state: &mut State,
-    raw_id: &str,
-    body: &[u8],
-) -> Result<Reply, ApiError> {
-    let request: types::BulkAssignMembersRequest = body::parse(body)?;
-    let users = distinct(
-        "member_user_ids",
-        request
-            .member_user_ids
-            .into_iter()
-            .map(String::from)
-            .collect(),
-    )?;
-    let id = existing_id(state, raw_id)?;
+/// `bulk_assign_members_to_guardrail`.
+pub(crate) fn assign_members(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
+    let body: types::BulkAssignMembersRequest = request.body()?;
+    let users = distinct("member_user_ids", &body.member_user_ids)?;
+    let id = path_id(state, request)?;
     let count = users
         .iter()
         .filter(|u| changed(state.assign_member(u, id)))
         .count();
-    let body = types::BulkAssignMembersResponse {
+    Ok(render::to_value(&types::BulkAssignMembersResponse {
         assigned_count: render::count(count),
-    };
-    Ok(Reply::ok(render::to_value(&body)))
+    }))
 }
 
-/// `POST /guardrails/{id}/assignments/members/remove`.
+/// `bulk_unassign_members_from_guardrail`.
 pub(crate) fn unassign_members(
     state: &mut State,
-    raw_id: &str,
-    body: &[u8],
-) -> Result<Reply, ApiError> {
-    let request: types::BulkUnassignMembersRequest = body::parse(body)?;
-    let users = distinct(
-        "member_user_ids",
-        request
-            .member_user_ids
-            .into_iter()
-            .map(String::from)
-            .collect(),
-    )?;
-    let id = existing_id(state, raw_id)?;
+    request: &Request<'_>,
+) -> Result<Value, ApiError> {
+    let body: types::BulkUnassignMembersRequest = request.body()?;
+    let users = distinct("member_user_ids", &body.member_user_ids)?;
+    let id = path_id(state, request)?;
     let count = users
         .iter()
         .filter(|u| state.unassign_member(u, id))
         .count();
-    let body = types::BulkUnassignMembersResponse {
+    Ok(render::to_value(&types::BulkUnassignMembersResponse {
         unassigned_count: render::count(count),
-    };
-    Ok(Reply::ok(render::to_value(&body)))
+    }))
 }

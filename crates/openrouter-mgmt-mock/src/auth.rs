@@ -2,9 +2,9 @@
 //! operation (401 without or with an unknown key, 403 for a non-management key except on `GET /key`).
 
 use axum::http::{HeaderMap, StatusCode, header};
+use openrouter_mgmt_gen::OperationId;
 
 use crate::errors::ApiError;
-use crate::routes::Operation;
 use crate::state::State;
 
 /// The caller a request authenticates as.
@@ -45,8 +45,8 @@ pub(crate) fn authenticate(state: &State, headers: &HeaderMap) -> Result<Caller,
 }
 
 /// A 403 unless `caller` may run `operation`.
-pub(crate) fn authorize(caller: &Caller, operation: Operation) -> Result<(), ApiError> {
-    if *caller == Caller::Management || operation == Operation::GetCurrentKey {
+pub(crate) fn authorize(caller: &Caller, operation: OperationId) -> Result<(), ApiError> {
+    if *caller == Caller::Management || operation == OperationId::GetCurrentKey {
         Ok(())
     } else {
         Err(ApiError::new(

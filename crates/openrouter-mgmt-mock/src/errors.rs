@@ -4,7 +4,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use openrouter_mgmt_gen::types;
 use serde_json::{Map, Value};
 
-/// What a handler answers: a status, a JSON body and any extra headers. Rendered by the pipeline.
+/// An answer: a status, a JSON body and any extra headers. Rendered by the pipeline.
 #[derive(Debug, Clone)]
 pub(crate) struct Reply {
     pub(crate) status: StatusCode,
@@ -13,11 +13,6 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    /// A 200 with `body`.
-    pub(crate) fn ok(body: Value) -> Self {
-        Self::with_status(StatusCode::OK, body)
-    }
-
     /// A reply with the given status and body and no extra headers.
     pub(crate) fn with_status(status: StatusCode, body: Value) -> Self {
         Self {

@@ -7,8 +7,10 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use openrouter_mgmt_gen::OperationId;
+
 use crate::rng::Rng;
-use crate::routes::{self, Operation};
+use crate::routes;
 
 /// One way for a request to go wrong.
 ///
@@ -179,7 +181,7 @@ pub enum Route {
     /// Every request.
     Any,
     /// Requests that resolve to this operation.
-    Operation(Operation),
+    Operation(OperationId),
     /// A method (`None` = any) and a path pattern relative to `/api/v1` whose `{name}` or `*` segments match any
     /// one segment, e.g. `POST /keys` or `GET /guardrails/{id}/assignments/keys`.
     Pattern {
@@ -196,7 +198,7 @@ impl Route {
         &self,
         method: &str,
         relative_path: &str,
-        operation: Option<Operation>,
+        operation: Option<OperationId>,
     ) -> bool {
         match self {
             Route::Any => true,
@@ -227,8 +229,8 @@ impl Route {
     }
 }
 
-impl From<Operation> for Route {
-    fn from(operation: Operation) -> Self {
+impl From<OperationId> for Route {
+    fn from(operation: OperationId) -> Self {
         Route::Operation(operation)
     }
 }
@@ -236,8 +238,8 @@ impl From<Operation> for Route {
 impl FromStr for Route {
     type Err = FaultParseError;
 
-    /// `*` (any request), an `operationId` (`createKeys`), or `METHOD /path` (`POST /keys`, `* /keys/{hash}`;
-    /// a leading `/api/v1` is allowed).
+    /// `*` (any request), an operation's name (`create_keys`) or published operationId (`createKeys`), or
+    /// `METHOD /path` (`POST /keys`, `* /keys/{hash}`; a leading `/api/v1` is allowed).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         if s == "*" {
@@ -257,9 +259,10 @@ impl FromStr for Route {
                 segments: routes::segments(path),
             });
         }
-        s.parse::<Operation>().map(Route::Operation).map_err(|e| {
+        OperationId::from_name(s).map(Route::Operation).ok_or_else(|| {
             FaultParseError(format!(
-                "{e}; a route is `*`, an operationId or `METHOD /path`"
+                "no operation is named {s:?}; a route is `*`, an operation name (`create_keys` or \
+                 `createKeys`) or `METHOD /path`"
             ))
         })
     }
@@ -329,7 +332,7 @@ impl FaultRule {
 impl FromStr for FaultRule {
     type Err = FaultParseError;
 
-    /// `ROUTE=FAULT[xN|x*][@SKIP]`, e.g. `POST /keys=500x2`, `createKeys=429:1x3@1`, `*=close`,
+    /// `ROUTE=FAULT[xN|x*][@SKIP]`, e.g. `POST /keys=500x2`, `create_keys=429:1x3@1`, `*=close`,
     /// `GET /keys=delay:30s`, `POST /guardrails=apply-then-503`. See [`Route`] and [`Fault`] for the parts.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (route, rest) = s
@@ -440,7 +443,7 @@ impl Faults {
         &self,
         method: &str,
         relative_path: &str,
-        operation: Option<Operation>,
+        operation: Option<OperationId>,
     ) -> Option<Fault> {
         let mut book = self.book();
         if let Some(rule) = book
@@ -468,13 +471,16 @@ mod tests {
 
     #[test]
     fn rule_strings_parse() {
-        let rule: FaultRule = "POST /keys=500x2@1".parse().unwrap();
+        let create = OperationId::CreateKeys.info();
+        let rule: FaultRule = format!("POST {}=500x2@1", create.path_template)
+            .parse()
+            .unwrap();
         assert_eq!(
             rule,
             FaultRule::new(
                 Route::Pattern {
                     method: Some("POST".into()),
-                    segments: vec!["keys".into()]
+                    segments: routes::segments(create.path_template)
                 },
                 Fault::Status(500)
             )
@@ -482,7 +488,7 @@ mod tests {
             .times(2)
         );
         let rule: FaultRule = "createKeys=429:2:1500x*".parse().unwrap();
-        assert_eq!(rule.route, Route::Operation(Operation::CreateKeys));
+        assert_eq!(rule.route, Route::Operation(OperationId::CreateKeys));
         assert_eq!(
             rule.fault,
             Fault::RateLimited {
@@ -491,6 +497,12 @@ mod tests {
             }
         );
         assert_eq!(rule.times, None);
+        let by_name: FaultRule = "create_keys=503".parse().unwrap();
+        assert_eq!(by_name.route, Route::Operation(OperationId::CreateKeys));
+        assert_eq!(
+            "list=503".parse::<FaultRule>().unwrap().route,
+            Route::Operation(OperationId::List)
+        );
         assert_eq!(
             "*=delay:30s".parse::<FaultRule>().unwrap().fault,
             Fault::Delay(Duration::from_secs(30))
@@ -513,6 +525,7 @@ mod tests {
         for bad in [
             "POST /keys",
             "nope=500",
+            "listKeys=500",
             "POST keys=500",
             "*=200",
             "*=teapot",
@@ -525,16 +538,20 @@ mod tests {
 
     #[test]
     fn rules_are_consumed_in_order_with_skip_and_times() {
+        let path = OperationId::CreateKeys.info().path_template;
         let faults = Faults::new(0);
         faults.add(
-            FaultRule::new(Operation::CreateKeys, Fault::Status(500))
+            FaultRule::new(OperationId::CreateKeys, Fault::Status(500))
                 .skip(1)
                 .times(2),
         );
-        faults.once("POST /keys".parse::<Route>().unwrap(), Fault::Status(503));
-        let take = || faults.take("POST", "/keys", Some(Operation::CreateKeys));
+        faults.once(
+            format!("POST {path}").parse::<Route>().unwrap(),
+            Fault::Status(503),
+        );
+        let take = || faults.take("POST", path, Some(OperationId::CreateKeys));
         assert_eq!(faults.pending(), 2);
-        assert_eq!(faults.take("GET", "/keys", Some(Operation::ListKeys)), None);
+        assert_eq!(faults.take("GET", path, Some(OperationId::List)), None);
         assert_eq!(take(), None);
         assert_eq!(take(), Some(Fault::Status(500)));
         assert_eq!(take(), Some(Fault::Status(500)));
@@ -549,7 +566,7 @@ mod tests {
             let faults = Faults::new(42);
             faults.set_fail_rate(0.5, Fault::Status(503));
             (0..64)
-                .map(|_| faults.take("GET", "/keys", None).is_some())
+                .map(|_| faults.take("GET", "/anything", None).is_some())
                 .collect::<Vec<_>>()
         };
         let first = run();

@@ -6,8 +6,10 @@
 mod assignments;
 mod auth;
 mod body;
+mod dispatch;
 mod errors;
 mod faults;
+mod fields;
 mod guardrails;
 mod keys;
 mod pagination;
@@ -20,7 +22,11 @@ mod seed;
 mod server;
 mod state;
 
+pub use dispatch::operations_without_behaviour;
 pub use faults::{Fault, FaultParseError, FaultRule, Faults, Route};
+/// Every operation of the spec, generated from `openapi/`: what [`Route`]s, fault rules and
+/// [`RecordedRequest::operation`] name.
+pub use openrouter_mgmt_gen::OperationId;
 pub use request_log::RecordedRequest;
-pub use routes::{BASE_PATH, Operation, UnknownOperation};
+pub use routes::BASE_PATH;
 pub use server::{MockServer, MockServerBuilder};

@@ -35,8 +35,9 @@ struct Args {
     /// Use this management key instead of one derived from the seed.
     #[arg(long)]
     management_key: Option<String>,
-    /// A fault rule, repeatable: `ROUTE=FAULT[xN|x*][@SKIP]`. ROUTE is `*`, an operationId (`createKeys`) or
-    /// `METHOD /path` (`POST /keys`, `GET /guardrails/{id}`). FAULT is `429[:SECS[:MS]]`, a status like `503`,
+    /// A fault rule, repeatable: `ROUTE=FAULT[xN|x*][@SKIP]`. ROUTE is `*`, an operation (`create_keys` or
+    /// `createKeys`) or `METHOD /path` (`POST /keys`, `GET /guardrails/{id}`). FAULT is `429[:SECS[:MS]]`, a status
+    /// like `503`,
     /// `delay:30s`, `close`, `close-mid-body`, `malformed-json`, `schema-violation`, `apply-then-500` or
     /// `apply-then-close`. `xN` faults N matching requests (default 1, `x*` all), `@SKIP` lets SKIP through first.
     /// Example: `--fault 'POST /keys=500x2@1'` (the 2nd and 3rd creates fail).

@@ -1,5 +1,6 @@
-//! Query strings: `offset`/`limit` for the guardrail-style lists (limit 1..=100, default 50), `offset` and
-//! `include_disabled` for `GET /keys` (fixed pages of 100), `workspace_id`; anything malformed is a 400.
+//! Query strings: `offset`, `limit` for the lists that take one (1..=100, default 50), `include_disabled`,
+//! `workspace_id`; anything malformed is a 400. (Which list takes `limit`, and the fixed page size of one that
+//! does not, come from the spec: see `dispatch::Request::page`.)
 
 use std::collections::HashMap;
 
@@ -7,8 +8,6 @@ use uuid::Uuid;
 
 use crate::errors::ApiError;
 
-/// Page size of `GET /keys`, which takes no `limit`.
-pub(crate) const KEYS_PAGE_SIZE: usize = 100;
 /// Default `limit` of the guardrail-style lists.
 pub(crate) const DEFAULT_LIMIT: usize = 50;
 /// Largest `limit` of the guardrail-style lists.

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, 
 use futures::StreamExt as _;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
+use openrouter_mgmt_gen::OperationId;
 use serde_json::{Map, Value, json};
 use tokio::sync::{Notify, watch};
 
@@ -17,9 +18,9 @@ use crate::errors::{self, ApiError, Reply};
 use crate::faults::{Fault, Faults};
 use crate::pagination::Query;
 use crate::request_log::{RecordedRequest, RequestLog};
-use crate::routes::{self, BASE_PATH, Operation, Resolved, Unresolved};
+use crate::routes::{self, BASE_PATH, Resolved, Unresolved};
 use crate::state::State;
-use crate::{assignments, auth, guardrails, keys};
+use crate::{auth, dispatch};
 
 /// What every connection of one server shares.
 #[derive(Debug)]
@@ -157,38 +158,14 @@ fn execute(shared: &Shared, call: &Call) -> Reply {
     let result = auth::authenticate(&state, &call.headers).and_then(|caller| {
         auth::authorize(&caller, resolved.operation)?;
         let query = Query::parse(call.query.as_deref());
-        let param = resolved.param.as_deref().unwrap_or_default();
-        let body = &call.body[..];
-        let state = &mut *state;
-        match resolved.operation {
-            Operation::GetCurrentKey => keys::current(state, &caller),
-            Operation::ListKeys => keys::list(state, &query),
-            Operation::CreateKeys => keys::create(state, body),
-            Operation::GetKey => keys::get(state, param),
-            Operation::UpdateKeys => keys::update(state, param, body),
-            Operation::DeleteKeys => keys::delete(state, param),
-            Operation::ListGuardrails => guardrails::list(state, &query),
-            Operation::CreateGuardrail => guardrails::create(state, body),
-            Operation::GetGuardrail => guardrails::get(state, param),
-            Operation::UpdateGuardrail => guardrails::update(state, param, body),
-            Operation::DeleteGuardrail => guardrails::delete(state, param),
-            Operation::ListKeyAssignments => assignments::list_all_keys(state, &query),
-            Operation::ListMemberAssignments => assignments::list_all_members(state, &query),
-            Operation::ListGuardrailKeyAssignments => assignments::list_keys(state, param, &query),
-            Operation::BulkAssignKeysToGuardrail => assignments::assign_keys(state, param, body),
-            Operation::BulkUnassignKeysFromGuardrail => {
-                assignments::unassign_keys(state, param, body)
-            }
-            Operation::ListGuardrailMemberAssignments => {
-                assignments::list_members(state, param, &query)
-            }
-            Operation::BulkAssignMembersToGuardrail => {
-                assignments::assign_members(state, param, body)
-            }
-            Operation::BulkUnassignMembersFromGuardrail => {
-                assignments::unassign_members(state, param, body)
-            }
-        }
+        let request = dispatch::Request {
+            operation: resolved.operation,
+            caller: &caller,
+            params: &resolved.params,
+            query: &query,
+            body: &call.body[..],
+        };
+        dispatch::run(&mut state, &request)
     });
     result.unwrap_or_else(Reply::from)
 }
@@ -199,7 +176,7 @@ fn record(
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     body: &Bytes,
-    operation: Option<Operation>,
+    operation: Option<OperationId>,
     fault: Option<Fault>,
 ) -> RecordedRequest {
     let headers = headers

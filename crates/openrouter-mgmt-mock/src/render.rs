@@ -1,62 +1,41 @@
 //! Turns stored records into response bodies through the generated `openrouter_mgmt_gen::types`, so every 2xx
-//! body matches the spec by construction; optional nullable fields the generated types skip are then written as
-//! explicit `null`, as the real API sends them.
+//! body matches the spec by construction; the optional fields the generated types leave out when unset are then
+//! written as explicit `null`, as the real API sends them (every optional field of a response's `data` is
+//! nullable in the spec).
 
-use openrouter_mgmt_gen::types;
-use serde::Serialize;
+use openrouter_mgmt_gen::{SecretString, types};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::fields;
 use crate::state::{ApiKeyRecord, KeyAssignmentRecord, MemberAssignmentRecord, State};
-
-/// Optional, nullable `Guardrail` fields that the real API sends as `null` when unset.
-const GUARDRAIL_NULLABLE: [&str; 17] = [
-    "allowed_models",
-    "allowed_providers",
-    "content_filter_builtins",
-    "content_filters",
-    "description",
-    "enable_free_model_publication",
-    "enable_free_model_training",
-    "enable_paid_model_training",
-    "enforce_zdr",
-    "enforce_zdr_anthropic",
-    "enforce_zdr_google",
-    "enforce_zdr_openai",
-    "enforce_zdr_other",
-    "enforce_zdr_xai",
-    "ignored_models",
-    "ignored_providers",
-    "limit_usd",
-];
-
-/// Optional, nullable API key fields that the real API sends as `null` when unset.
-const KEY_NULLABLE: [&str; 1] = ["expires_at"];
 
 /// Serializes a generated type (which cannot fail for these plain data types).
 pub(crate) fn to_value<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("generated response types always serialize")
 }
 
-/// Adds `"field": null` for each listed field the object lacks.
-fn with_nulls(mut object: Value, fields: &[&str]) -> Value {
+/// Adds `"field": null` for each field of `T` the object lacks.
+fn with_nulls<'de, T: Deserialize<'de>>(mut object: Value) -> Value {
     if let Value::Object(map) = &mut object {
-        for field in fields {
+        for field in fields::names::<T>() {
             map.entry(*field).or_insert(Value::Null);
         }
     }
     object
 }
 
-/// Applies [`with_nulls`] to `body["data"]` (an object, or each element of an array).
-fn data_with_nulls(mut body: Value, fields: &[&str]) -> Value {
+/// Serializes `body` and applies [`with_nulls`] to `body["data"]` (an object of type `T`, or an array of them).
+fn data_with_nulls<'de, T: Deserialize<'de>>(body: &impl Serialize) -> Value {
+    let mut body = to_value(body);
     if let Some(data) = body.get_mut("data") {
         match data {
             Value::Array(items) => {
                 for item in items.iter_mut() {
-                    *item = with_nulls(item.take(), fields);
+                    *item = with_nulls::<T>(item.take());
                 }
             }
-            other => *other = with_nulls(other.take(), fields),
+            other => *other = with_nulls::<T>(other.take()),
         }
     }
     body
@@ -97,40 +76,40 @@ fn limit_remaining(key: &ApiKeyRecord) -> Option<f64> {
     key.limit.map(|limit| (limit - key.usage).max(0.0))
 }
 
-/// `POST /keys` → `{data, key}` (the only place the plaintext appears).
+/// `create_keys` → `{data, key}` (the only place the plaintext appears).
 pub(crate) fn created_key(key: &ApiKeyRecord, secret: &str) -> Value {
     let body = types::CreateKeysResponse {
         data: key_data!(CreateKeysResponseData, key),
-        key: secret.to_owned(),
+        key: SecretString::new(secret),
     };
-    data_with_nulls(to_value(&body), &KEY_NULLABLE)
+    data_with_nulls::<types::CreateKeysResponseData>(&body)
 }
 
-/// `GET /keys/{hash}` → `{data}`.
+/// `get_key` → `{data}`.
 pub(crate) fn key(key: &ApiKeyRecord) -> Value {
     let body = types::GetKeyResponse {
         data: key_data!(GetKeyResponseData, key),
     };
-    data_with_nulls(to_value(&body), &KEY_NULLABLE)
+    data_with_nulls::<types::GetKeyResponseData>(&body)
 }
 
-/// `PATCH /keys/{hash}` → `{data}`.
+/// `update_keys` → `{data}`.
 pub(crate) fn updated_key(key: &ApiKeyRecord) -> Value {
     let body = types::UpdateKeysResponse {
         data: key_data!(UpdateKeysResponseData, key),
     };
-    data_with_nulls(to_value(&body), &KEY_NULLABLE)
+    data_with_nulls::<types::UpdateKeysResponseData>(&body)
 }
 
-/// `GET /keys` → `{data: [...]}` (no `total_count`: the real API sends none).
+/// `list` → `{data: [...]}` (no `total_count`: the real API sends none).
 pub(crate) fn key_page<'a>(keys: impl Iterator<Item = &'a ApiKeyRecord>) -> Value {
     let body = types::ListResponse {
         data: keys.map(|k| key_data!(ListResponseDataItem, k)).collect(),
     };
-    data_with_nulls(to_value(&body), &KEY_NULLABLE)
+    data_with_nulls::<types::ListResponseDataItem>(&body)
 }
 
-/// `GET /key` for a stored key (a secret returned by `POST /keys`).
+/// `get_current_key` for a stored key (a secret returned by `create_keys`).
 pub(crate) fn current_key(key: &ApiKeyRecord) -> Value {
     let body = types::GetCurrentKeyResponse {
         data: types::GetCurrentKeyResponseData {
@@ -155,10 +134,10 @@ pub(crate) fn current_key(key: &ApiKeyRecord) -> Value {
             usage_weekly: key.usage,
         },
     };
-    data_with_nulls(to_value(&body), &KEY_NULLABLE)
+    data_with_nulls::<types::GetCurrentKeyResponseData>(&body)
 }
 
-/// `GET /key` for one of the mock's built-in keys (the management key, or the non-management key).
+/// `get_current_key` for one of the mock's built-in keys (the management key, or the non-management key).
 pub(crate) fn builtin_current_key(state: &State, secret: &str, management: bool) -> Value {
     let body = types::GetCurrentKeyResponse {
         data: types::GetCurrentKeyResponseData {
@@ -183,7 +162,7 @@ pub(crate) fn builtin_current_key(state: &State, secret: &str, management: bool)
             usage_weekly: 0.0,
         },
     };
-    data_with_nulls(to_value(&body), &KEY_NULLABLE)
+    data_with_nulls::<types::GetCurrentKeyResponseData>(&body)
 }
 
 /// The deprecated `rate_limit` object, with the values the real API now always sends.
@@ -209,21 +188,21 @@ pub(crate) fn guardrail(guardrail: &types::Guardrail) -> Value {
     let body = types::GetGuardrailResponse {
         data: guardrail.clone(),
     };
-    data_with_nulls(to_value(&body), &GUARDRAIL_NULLABLE)
+    data_with_nulls::<types::Guardrail>(&body)
 }
 
-/// `GET /guardrails` → `{data, total_count}`.
+/// `list_guardrails` → `{data, total_count}`.
 pub(crate) fn guardrail_page(page: Vec<types::Guardrail>, total_count: usize) -> Value {
     let body = types::ListGuardrailsResponse {
         data: page,
         total_count: count(total_count),
     };
-    data_with_nulls(to_value(&body), &GUARDRAIL_NULLABLE)
+    data_with_nulls::<types::Guardrail>(&body)
 }
 
 /// A key assignment joined with its key's current name and label.
 fn key_assignment(state: &State, a: &KeyAssignmentRecord) -> types::KeyAssignment {
-    let key = state.key(&a.key_hash);
+    let key = state.key(a.key_hash.as_str());
     types::KeyAssignment {
         assigned_by: a.assigned_by.clone(),
         created_at: a.created_at.clone(),

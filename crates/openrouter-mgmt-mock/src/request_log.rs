@@ -5,8 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
+use openrouter_mgmt_gen::OperationId;
+
 use crate::faults::Fault;
-use crate::routes::Operation;
 
 /// One request as the mock saw it.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +23,7 @@ pub struct RecordedRequest {
     /// The raw body.
     pub body: Vec<u8>,
     /// The operation the request resolved to (`None` for an unknown route).
-    pub operation: Option<Operation>,
+    pub operation: Option<OperationId>,
     /// The fault injected into this request, if any.
     pub fault: Option<Fault>,
 }

@@ -1,228 +1,31 @@
-//! The route table: the 19 operations the mock serves, how a method and path resolve to one, and their names.
-
-use std::fmt;
-use std::str::FromStr;
+//! Request routing from the generated operation table: a method and path resolve to the `OperationId` whose
+//! `info().method` and `info().path_template` match, with every `{name}` segment captured by name.
 
 use axum::http::Method;
+use openrouter_mgmt_gen::OperationId;
 
 /// The prefix every operation is served under, as on `https://openrouter.ai/api/v1`.
 pub const BASE_PATH: &str = "/api/v1";
 
-/// One of the 19 management operations, named by the spec's `operationId`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Operation {
-    /// `GET /key` (`getCurrentKey`).
-    GetCurrentKey,
-    /// `GET /keys` (`list`).
-    ListKeys,
-    /// `POST /keys` (`createKeys`).
-    CreateKeys,
-    /// `GET /keys/{hash}` (`getKey`).
-    GetKey,
-    /// `PATCH /keys/{hash}` (`updateKeys`).
-    UpdateKeys,
-    /// `DELETE /keys/{hash}` (`deleteKeys`).
-    DeleteKeys,
-    /// `GET /guardrails` (`listGuardrails`).
-    ListGuardrails,
-    /// `POST /guardrails` (`createGuardrail`).
-    CreateGuardrail,
-    /// `GET /guardrails/{id}` (`getGuardrail`).
-    GetGuardrail,
-    /// `PATCH /guardrails/{id}` (`updateGuardrail`).
-    UpdateGuardrail,
-    /// `DELETE /guardrails/{id}` (`deleteGuardrail`).
-    DeleteGuardrail,
-    /// `GET /guardrails/assignments/keys` (`listKeyAssignments`).
-    ListKeyAssignments,
-    /// `GET /guardrails/assignments/members` (`listMemberAssignments`).
-    ListMemberAssignments,
-    /// `GET /guardrails/{id}/assignments/keys` (`listGuardrailKeyAssignments`).
-    ListGuardrailKeyAssignments,
-    /// `POST /guardrails/{id}/assignments/keys` (`bulkAssignKeysToGuardrail`).
-    BulkAssignKeysToGuardrail,
-    /// `POST /guardrails/{id}/assignments/keys/remove` (`bulkUnassignKeysFromGuardrail`).
-    BulkUnassignKeysFromGuardrail,
-    /// `GET /guardrails/{id}/assignments/members` (`listGuardrailMemberAssignments`).
-    ListGuardrailMemberAssignments,
-    /// `POST /guardrails/{id}/assignments/members` (`bulkAssignMembersToGuardrail`).
-    BulkAssignMembersToGuardrail,
-    /// `POST /guardrails/{id}/assignments/members/remove` (`bulkUnassignMembersFromGuardrail`).
-    BulkUnassignMembersFromGuardrail,
-}
+/// The path parameters of one request, by the names the path template gives them (percent-decoded).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PathParams(Vec<(&'static str, String)>);
 
-/// Method, path template (relative to [`BASE_PATH`]) and `operationId` of every operation.
-const TABLE: [(Operation, &str, &str, &str); 19] = [
-    (Operation::GetCurrentKey, "GET", "/key", "getCurrentKey"),
-    (Operation::ListKeys, "GET", "/keys", "list"),
-    (Operation::CreateKeys, "POST", "/keys", "createKeys"),
-    (Operation::GetKey, "GET", "/keys/{hash}", "getKey"),
-    (Operation::UpdateKeys, "PATCH", "/keys/{hash}", "updateKeys"),
-    (
-        Operation::DeleteKeys,
-        "DELETE",
-        "/keys/{hash}",
-        "deleteKeys",
-    ),
-    (
-        Operation::ListGuardrails,
-        "GET",
-        "/guardrails",
-        "listGuardrails",
-    ),
-    (
-        Operation::CreateGuardrail,
-        "POST",
-        "/guardrails",
-        "createGuardrail",
-    ),
-    (
-        Operation::GetGuardrail,
-        "GET",
-        "/guardrails/{id}",
-        "getGuardrail",
-    ),
-    (
-        Operation::UpdateGuardrail,
-        "PATCH",
-        "/guardrails/{id}",
-        "updateGuardrail",
-    ),
-    (
-        Operation::DeleteGuardrail,
-        "DELETE",
-        "/guardrails/{id}",
-        "deleteGuardrail",
-    ),
-    (
-        Operation::ListKeyAssignments,
-        "GET",
-        "/guardrails/assignments/keys",
-        "listKeyAssignments",
-    ),
-    (
-        Operation::ListMemberAssignments,
-        "GET",
-        "/guardrails/assignments/members",
-        "listMemberAssignments",
-    ),
-    (
-        Operation::ListGuardrailKeyAssignments,
-        "GET",
-        "/guardrails/{id}/assignments/keys",
-        "listGuardrailKeyAssignments",
-    ),
-    (
-        Operation::BulkAssignKeysToGuardrail,
-        "POST",
-        "/guardrails/{id}/assignments/keys",
-        "bulkAssignKeysToGuardrail",
-    ),
-    (
-        Operation::BulkUnassignKeysFromGuardrail,
-        "POST",
-        "/guardrails/{id}/assignments/keys/remove",
-        "bulkUnassignKeysFromGuardrail",
-    ),
-    (
-        Operation::ListGuardrailMemberAssignments,
-        "GET",
-        "/guardrails/{id}/assignments/members",
-        "listGuardrailMemberAssignments",
-    ),
-    (
-        Operation::BulkAssignMembersToGuardrail,
-        "POST",
-        "/guardrails/{id}/assignments/members",
-        "bulkAssignMembersToGuardrail",
-    ),
-    (
-        Operation::BulkUnassignMembersFromGuardrail,
-        "POST",
-        "/guardrails/{id}/assignments/members/remove",
-        "bulkUnassignMembersFromGuardrail",
-    ),
-];
-
-impl Operation {
-    /// All 19 operations, in the order of the API reference.
-    pub const ALL: [Operation; 19] = {
-        let mut all = [Operation::GetCurrentKey; 19];
-        let mut i = 0;
-        while i < 19 {
-            all[i] = TABLE[i].0;
-            i += 1;
-        }
-        all
-    };
-
-    fn row(self) -> &'static (Operation, &'static str, &'static str, &'static str) {
-        TABLE
+impl PathParams {
+    /// The value of the `{name}` segment, if the template has one.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0
             .iter()
-            .find(|row| row.0 == self)
-            .expect("every operation has a row")
-    }
-
-    /// The HTTP method, e.g. `"POST"`.
-    pub fn method(self) -> &'static str {
-        self.row().1
-    }
-
-    /// The path template relative to [`BASE_PATH`], e.g. `"/guardrails/{id}"`.
-    pub fn path_template(self) -> &'static str {
-        self.row().2
-    }
-
-    /// The spec's `operationId`, e.g. `"createKeys"`.
-    pub fn operation_id(self) -> &'static str {
-        self.row().3
-    }
-
-    /// Whether a request to this operation changes state (creates, updates, deletes, assignments).
-    pub fn is_write(self) -> bool {
-        self.method() != "GET"
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
-impl fmt::Display for Operation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.operation_id())
-    }
-}
-
-/// The error for a string that names no operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownOperation(pub String);
-
-impl fmt::Display for UnknownOperation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no operation is named {:?}", self.0)
-    }
-}
-
-impl std::error::Error for UnknownOperation {}
-
-impl FromStr for Operation {
-    type Err = UnknownOperation;
-
-    /// Accepts the spec's `operationId` (`createKeys`, and `list` or `listKeys` for `GET /keys`).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s == "listKeys" {
-            return Ok(Operation::ListKeys);
-        }
-        TABLE
-            .iter()
-            .find(|row| row.3 == s)
-            .map(|row| row.0)
-            .ok_or_else(|| UnknownOperation(s.to_owned()))
-    }
-}
-
-/// A request resolved to an operation, with its path parameter (a key hash or guardrail id) if any.
+/// A request resolved to an operation, with its path parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Resolved {
-    pub(crate) operation: Operation,
-    pub(crate) param: Option<String>,
+    pub(crate) operation: OperationId,
+    pub(crate) params: PathParams,
 }
 
 /// Why a request resolves to no operation.
@@ -234,50 +37,74 @@ pub(crate) enum Unresolved {
     MethodNotAllowed,
 }
 
-/// Resolves `method` and a path relative to [`BASE_PATH`] (already percent-decoded per segment).
+/// Resolves `method` and a path relative to [`BASE_PATH`] (already split by [`segments`]) against every
+/// operation of the generated layer.
 pub(crate) fn resolve(method: &Method, segments: &[String]) -> Result<Resolved, Unresolved> {
+    let table = OperationId::ALL.map(|op| (op, op.info().method, op.info().path_template));
+    resolve_in(&table, method.as_str(), segments)
+        .map(|(operation, params)| Resolved { operation, params })
+}
+
+/// Resolves against any table of (operation, method, path template). Among the templates that match the path
+/// with this method, the one with the most literal segments wins (ties: the first in the table); a path some
+/// template matches with another method only is [`Unresolved::MethodNotAllowed`].
+fn resolve_in<T: Copy>(
+    table: &[(T, &'static str, &'static str)],
+    method: &str,
+    segments: &[String],
+) -> Result<(T, PathParams), Unresolved> {
     let mut path_exists = false;
-    for (operation, row_method, template, _) in &TABLE {
-        let Some(param) = match_template(template, segments) else {
+    let mut best: Option<(usize, T, PathParams)> = None;
+    for &(operation, row_method, template) in table {
+        let Some(params) = match_template(template, segments) else {
             continue;
         };
         path_exists = true;
-        if method.as_str() == *row_method {
-            return Ok(Resolved {
-                operation: *operation,
-                param,
-            });
+        if row_method != method {
+            continue;
+        }
+        let literals = template_parts(template)
+            .filter(|part| param_name(part).is_none())
+            .count();
+        if best.as_ref().is_none_or(|(most, _, _)| literals > *most) {
+            best = Some((literals, operation, params));
         }
     }
-    Err(if path_exists {
-        Unresolved::MethodNotAllowed
-    } else {
-        Unresolved::NotFound
-    })
+    match best {
+        Some((_, operation, params)) => Ok((operation, params)),
+        None if path_exists => Err(Unresolved::MethodNotAllowed),
+        None => Err(Unresolved::NotFound),
+    }
 }
 
-/// Matches a template's segments; `Some(param)` on a match (the `{...}` segment's value, if the template has one).
-fn match_template(template: &str, segments: &[String]) -> Option<Option<String>> {
-    let parts: Vec<&str> = template.trim_start_matches('/').split('/').collect();
+fn template_parts(template: &'static str) -> impl Iterator<Item = &'static str> {
+    template.trim_start_matches('/').split('/')
+}
+
+/// `Some("id")` for a `{id}` segment.
+fn param_name(part: &'static str) -> Option<&'static str> {
+    part.strip_prefix('{')?.strip_suffix('}')
+}
+
+/// Matches a template's segments: literal segments must be equal, `{name}` segments capture any non-empty one.
+fn match_template(template: &'static str, segments: &[String]) -> Option<PathParams> {
+    let parts: Vec<&'static str> = template_parts(template).collect();
     if parts.len() != segments.len() {
         return None;
     }
-    let mut param = None;
-    for (part, segment) in parts.iter().zip(segments) {
-        if part.starts_with('{') {
-            // A literal segment of another route (e.g. `assignments`) is not an id of this one.
-            if segment.is_empty() || (*part == "{id}" && segment == "assignments") {
-                return None;
-            }
-            param = Some(segment.clone());
-        } else if part != segment {
-            return None;
+    let mut params = Vec::new();
+    for (part, segment) in parts.into_iter().zip(segments) {
+        match param_name(part) {
+            Some(_) if segment.is_empty() => return None,
+            Some(name) => params.push((name, segment.clone())),
+            None if part != segment => return None,
+            None => {}
         }
     }
-    Some(param)
+    Some(PathParams(params))
 }
 
-/// Splits a relative path into percent-decoded segments (`"/keys/a%20b"` → `["keys", "a b"]`).
+/// Splits a relative path into percent-decoded segments (`"/a/b%20c"` → `["a", "b c"]`).
 pub(crate) fn segments(relative_path: &str) -> Vec<String> {
     relative_path
         .trim_start_matches('/')
@@ -301,32 +128,100 @@ mod tests {
         )
     }
 
+    /// The template with every `{name}` replaced by `<name>-value`.
+    fn fill(template: &str) -> String {
+        template
+            .split('/')
+            .map(
+                |part| match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                    Some(name) => format!("{name}-value"),
+                    None => part.to_owned(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
     #[test]
-    fn every_operation_resolves_from_its_own_template() {
-        for op in Operation::ALL {
-            let path = op
-                .path_template()
-                .replace("{hash}", "abc")
-                .replace("{id}", "g1");
-            let got = r(op.method(), &path).unwrap();
-            assert_eq!(got.operation, op, "{path}");
-            assert_eq!(op.operation_id().parse::<Operation>().unwrap(), op);
+    fn every_operation_resolves_from_its_own_template_with_its_params() {
+        for op in OperationId::ALL {
+            let info = op.info();
+            let got = r(info.method, &fill(info.path_template)).unwrap();
+            assert_eq!(got.operation, op, "{}", info.path_template);
+            for name in info.path_params {
+                assert_eq!(got.params.get(name), Some(format!("{name}-value").as_str()));
+            }
+            assert_eq!(OperationId::from_name(info.name), Some(op));
+            assert_eq!(OperationId::from_name(info.operation_id), Some(op));
         }
     }
 
     #[test]
-    fn literal_routes_win_and_unknowns_are_told_apart() {
+    fn literal_segments_win_and_unknowns_are_told_apart() {
+        let template = |op: OperationId| op.info().path_template;
         assert_eq!(
-            r("GET", "/guardrails/assignments/keys").unwrap().operation,
-            Operation::ListKeyAssignments
+            r("GET", template(OperationId::ListKeyAssignments))
+                .unwrap()
+                .operation,
+            OperationId::ListKeyAssignments
         );
-        assert_eq!(r("PUT", "/keys"), Err(Unresolved::MethodNotAllowed));
+        assert_eq!(
+            r("PUT", template(OperationId::List)),
+            Err(Unresolved::MethodNotAllowed)
+        );
         assert_eq!(r("GET", "/nope"), Err(Unresolved::NotFound));
-        assert_eq!(r("GET", "/keys/"), Err(Unresolved::NotFound));
         assert_eq!(
-            r("GET", "/keys/a%20b").unwrap().param.as_deref(),
-            Some("a b")
+            r("GET", &format!("{}/", template(OperationId::List))),
+            Err(Unresolved::NotFound)
         );
-        assert!("nope".parse::<Operation>().is_err());
+        let escaped = template(OperationId::GetKey).replace("{hash}", "a%20b");
+        let got = r("GET", &escaped).unwrap();
+        assert_eq!(got.params.get("hash"), Some("a b"));
+        assert_eq!(got.params.get("id"), None);
+        assert_eq!(OperationId::from_name("nope"), None);
+    }
+
+    #[test]
+    fn two_parameters_and_the_most_literal_template() {
+        let table = [
+            (
+                "budget",
+                "GET",
+                "/workspaces/{workspace_ref}/budgets/{interval}",
+            ),
+            (
+                "default_budget",
+                "GET",
+                "/workspaces/default/budgets/{interval}",
+            ),
+            (
+                "set_budget",
+                "PUT",
+                "/workspaces/{workspace_ref}/budgets/{interval}",
+            ),
+        ];
+        let resolve = |method: &str, path: &str| resolve_in(&table, method, &segments(path));
+        let (op, params) = resolve("GET", "/workspaces/ws%201/budgets/daily").unwrap();
+        assert_eq!(op, "budget");
+        assert_eq!(params.get("workspace_ref"), Some("ws 1"));
+        assert_eq!(params.get("interval"), Some("daily"));
+        let (op, params) = resolve("GET", "/workspaces/default/budgets/weekly").unwrap();
+        assert_eq!(
+            (op, params.get("interval")),
+            ("default_budget", Some("weekly"))
+        );
+        let (op, params) = resolve("PUT", "/workspaces/default/budgets/weekly").unwrap();
+        assert_eq!(
+            (op, params.get("workspace_ref")),
+            ("set_budget", Some("default"))
+        );
+        assert_eq!(
+            resolve("DELETE", "/workspaces/w/budgets/daily"),
+            Err(Unresolved::MethodNotAllowed)
+        );
+        assert_eq!(
+            resolve("GET", "/workspaces//budgets/daily"),
+            Err(Unresolved::NotFound)
+        );
     }
 }

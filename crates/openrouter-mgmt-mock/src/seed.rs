@@ -2,6 +2,7 @@
 //! from the seeded PRNG so that the same seed always produces the same organization, byte for byte.
 
 use chrono::{DateTime, Utc};
+use openrouter_mgmt_gen::ids::{GuardrailId, UserId};
 
 use crate::guardrails;
 use crate::rng::Rng;
@@ -40,14 +41,14 @@ const PROVIDERS: [&str; 5] = ["openai", "anthropic", "google", "deepseek", "mist
 pub(crate) fn build(config: &SeedConfig) -> State {
     let mut state = State::new(Rng::new(config.seed), config.management_key.clone());
     for n in 1..=config.members {
-        state.add_member(format!("user_{n}"));
+        state.add_member(UserId::new(format!("user_{n}")).expect("a valid user id"));
     }
     for n in 1..=config.keys {
         let key = seeded_key(&mut state, n);
         state.insert_key(key, None);
     }
     for n in 1..=config.guardrails {
-        let id = state.rng.uuid();
+        let id = GuardrailId::new(state.rng.uuid());
         let (workspace, created_at) = (state.default_workspace(), state.now());
         let mut g = guardrails::blank(id, format!("Seed guardrail {n}"), workspace, created_at);
         g.description = Some(format!("Guardrail {n} seeded by openrouter-mgmt-mock"));
@@ -73,7 +74,7 @@ pub(crate) fn build(config: &SeedConfig) -> State {
         let hashes: Vec<String> = state
             .keys()
             .take(config.assigned_keys)
-            .map(|k| k.hash.clone())
+            .map(|k| k.hash.to_string())
             .collect();
         for hash in hashes {
             let g = guardrail_ids[pick(&mut state.rng, guardrail_ids.len())];
@@ -83,7 +84,7 @@ pub(crate) fn build(config: &SeedConfig) -> State {
             .members()
             .iter()
             .take(config.assigned_members)
-            .cloned()
+            .map(UserId::to_string)
             .collect();
         for user in users {
             let g = guardrail_ids[pick(&mut state.rng, guardrail_ids.len())];

@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
+use openrouter_mgmt_gen::OperationId;
+use openrouter_mgmt_gen::ids::{GuardrailId, UserId};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
@@ -106,7 +108,7 @@ impl MockServer {
     }
 
     /// The organization's member user ids (`user_1`, `user_2`, …).
-    pub fn members(&self) -> Vec<String> {
+    pub fn members(&self) -> Vec<UserId> {
         self.shared.state().members().to_vec()
     }
 
@@ -120,14 +122,20 @@ impl MockServer {
         self.shared.state().guardrails().count()
     }
 
-    /// The guardrail a key is assigned to, if any.
-    pub fn key_guardrail(&self, key_hash: &str) -> Option<Uuid> {
-        self.shared.state().key_guardrail(key_hash)
+    /// The guardrail a key (by hash: a `&str` or a `KeyHash`) is assigned to, if any.
+    pub fn key_guardrail(&self, key_hash: impl AsRef<str>) -> Option<GuardrailId> {
+        self.shared.state().key_guardrail(key_hash.as_ref())
     }
 
-    /// The guardrail a member is assigned to, if any.
-    pub fn member_guardrail(&self, user_id: &str) -> Option<Uuid> {
-        self.shared.state().member_guardrail(user_id)
+    /// The guardrail a member (by user id: a `&str` or a `UserId`) is assigned to, if any.
+    pub fn member_guardrail(&self, user_id: impl AsRef<str>) -> Option<GuardrailId> {
+        self.shared.state().member_guardrail(user_id.as_ref())
+    }
+
+    /// The operations of the spec this mock answers with 501 because it has no behaviour for them yet (see
+    /// [`operations_without_behaviour`](crate::operations_without_behaviour)).
+    pub fn operations_without_behaviour(&self) -> Vec<OperationId> {
+        crate::dispatch::operations_without_behaviour()
     }
 
     /// Stops the server and waits until its listener and connections are closed.

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use openrouter_mgmt_gen::ids::{GuardrailId, KeyHash, UserId};
 use openrouter_mgmt_gen::types;
 use uuid::Uuid;
 
@@ -19,7 +20,7 @@ const CLOCK_ORIGIN: i64 = 1_735_689_600;
 /// An API key as the mock stores it (the plaintext secret lives in [`State::secrets`] only).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ApiKeyRecord {
-    pub(crate) hash: String,
+    pub(crate) hash: KeyHash,
     pub(crate) name: String,
     pub(crate) label: String,
     pub(crate) disabled: bool,
@@ -30,7 +31,7 @@ pub(crate) struct ApiKeyRecord {
     pub(crate) byok_usage: f64,
     pub(crate) created_at: String,
     pub(crate) updated_at: Option<String>,
-    pub(crate) creator_user_id: Option<String>,
+    pub(crate) creator_user_id: Option<UserId>,
     pub(crate) workspace_id: String,
     pub(crate) expires_at: Option<DateTime<Utc>>,
 }
@@ -39,8 +40,8 @@ pub(crate) struct ApiKeyRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct KeyAssignmentRecord {
     pub(crate) id: Uuid,
-    pub(crate) key_hash: String,
-    pub(crate) guardrail_id: Uuid,
+    pub(crate) key_hash: KeyHash,
+    pub(crate) guardrail_id: GuardrailId,
     pub(crate) assigned_by: Option<String>,
     pub(crate) created_at: String,
 }
@@ -49,8 +50,8 @@ pub(crate) struct KeyAssignmentRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct MemberAssignmentRecord {
     pub(crate) id: Uuid,
-    pub(crate) user_id: String,
-    pub(crate) guardrail_id: Uuid,
+    pub(crate) user_id: UserId,
+    pub(crate) guardrail_id: GuardrailId,
     pub(crate) assigned_by: Option<String>,
     pub(crate) created_at: String,
 }
@@ -79,18 +80,21 @@ pub(crate) struct State {
     pub(crate) default_workspace_id: Uuid,
     pub(crate) organization_id: String,
     /// The user the management key belongs to: `assigned_by` of every assignment it makes.
-    pub(crate) owner_user_id: String,
+    pub(crate) owner_user_id: UserId,
     keys: BTreeMap<u64, ApiKeyRecord>,
+    /// Key hash → sequence number.
     key_seq: HashMap<String, u64>,
     /// Plaintext secret → key hash, for keys created through the API (they authenticate as ordinary keys).
     secrets: HashMap<String, String>,
     guardrails: BTreeMap<u64, types::Guardrail>,
-    guardrail_seq: HashMap<Uuid, u64>,
+    guardrail_seq: HashMap<GuardrailId, u64>,
     key_assignments: BTreeMap<u64, KeyAssignmentRecord>,
+    /// Key hash → sequence number of its assignment.
     key_assignment_seq: HashMap<String, u64>,
     member_assignments: BTreeMap<u64, MemberAssignmentRecord>,
+    /// User id → sequence number of its assignment.
     member_assignment_seq: HashMap<String, u64>,
-    members: Vec<String>,
+    members: Vec<UserId>,
     member_set: HashSet<String>,
 }
 
@@ -109,7 +113,7 @@ impl State {
             non_management_key,
             default_workspace_id,
             organization_id,
-            owner_user_id: "user_owner".to_owned(),
+            owner_user_id: UserId::new("user_owner").expect("a valid user id"),
             keys: BTreeMap::new(),
             key_seq: HashMap::new(),
             secrets: HashMap::new(),
@@ -146,8 +150,8 @@ impl State {
     // ---- keys ----
 
     /// Makes a fresh key hash and plaintext secret (`sk-or-v1-<64 hex>`) and the masked label shown for it.
-    pub(crate) fn new_secret(&mut self) -> (String, String, String) {
-        let hash = self.rng.hex64();
+    pub(crate) fn new_secret(&mut self) -> (KeyHash, String, String) {
+        let hash = KeyHash::new(self.rng.hex64()).expect("64 hex digits are a valid key hash");
         let secret_hex = self.rng.hex64();
         let label = format!("sk-or-v1-{}...{}", &secret_hex[..3], &secret_hex[60..]);
         (hash, format!("sk-or-v1-{secret_hex}"), label)
@@ -157,9 +161,9 @@ impl State {
     pub(crate) fn insert_key(&mut self, key: ApiKeyRecord, secret: Option<String>) {
         let seq = self.seq();
         if let Some(secret) = secret {
-            self.secrets.insert(secret, key.hash.clone());
+            self.secrets.insert(secret, key.hash.to_string());
         }
-        self.key_seq.insert(key.hash.clone(), seq);
+        self.key_seq.insert(key.hash.to_string(), seq);
         self.keys.insert(seq, key);
     }
 
@@ -207,14 +211,14 @@ impl State {
     }
 
     /// The guardrail with this id.
-    pub(crate) fn guardrail(&self, id: Uuid) -> Option<&types::Guardrail> {
+    pub(crate) fn guardrail(&self, id: GuardrailId) -> Option<&types::Guardrail> {
         self.guardrail_seq
             .get(&id)
             .and_then(|seq| self.guardrails.get(seq))
     }
 
     /// The guardrail with this id, for an update.
-    pub(crate) fn guardrail_mut(&mut self, id: Uuid) -> Option<&mut types::Guardrail> {
+    pub(crate) fn guardrail_mut(&mut self, id: GuardrailId) -> Option<&mut types::Guardrail> {
         let seq = *self.guardrail_seq.get(&id)?;
         self.guardrails.get_mut(&seq)
     }
@@ -225,7 +229,7 @@ impl State {
     }
 
     /// Deletes a guardrail and every key and member assignment to it. False if there was no such guardrail.
-    pub(crate) fn remove_guardrail(&mut self, id: Uuid) -> bool {
+    pub(crate) fn remove_guardrail(&mut self, id: GuardrailId) -> bool {
         let Some(seq) = self.guardrail_seq.remove(&id) else {
             return false;
         };
@@ -234,7 +238,7 @@ impl State {
         self.key_assignments.retain(|_, a| {
             let keep = a.guardrail_id != id;
             if !keep {
-                key_seq.remove(&a.key_hash);
+                key_seq.remove(a.key_hash.as_str());
             }
             keep
         });
@@ -242,7 +246,7 @@ impl State {
         self.member_assignments.retain(|_, a| {
             let keep = a.guardrail_id != id;
             if !keep {
-                member_seq.remove(&a.user_id);
+                member_seq.remove(a.user_id.as_str());
             }
             keep
         });
@@ -252,24 +256,24 @@ impl State {
     // ---- members ----
 
     /// Adds an organization member (ignored if already present).
-    pub(crate) fn add_member(&mut self, user_id: String) {
-        if self.member_set.insert(user_id.clone()) {
+    pub(crate) fn add_member(&mut self, user_id: UserId) {
+        if self.member_set.insert(user_id.to_string()) {
             self.members.push(user_id);
         }
     }
 
     /// Every member, in the order they joined.
-    pub(crate) fn members(&self) -> &[String] {
+    pub(crate) fn members(&self) -> &[UserId] {
         &self.members
     }
 
     // ---- assignments ----
 
     /// Assigns a key to a guardrail, replacing any assignment it had (which then disappears from every list).
-    pub(crate) fn assign_key(&mut self, hash: &str, guardrail_id: Uuid) -> AssignOutcome {
-        if self.key(hash).is_none() {
+    pub(crate) fn assign_key(&mut self, hash: &str, guardrail_id: GuardrailId) -> AssignOutcome {
+        let Some(key_hash) = self.key(hash).map(|k| k.hash.clone()) else {
             return AssignOutcome::Unknown;
-        }
+        };
         let mut outcome = AssignOutcome::Assigned;
         if let Some(&seq) = self.key_assignment_seq.get(hash) {
             if self.key_assignments[&seq].guardrail_id == guardrail_id {
@@ -280,9 +284,9 @@ impl State {
         }
         let record = KeyAssignmentRecord {
             id: self.rng.uuid(),
-            key_hash: hash.to_owned(),
+            key_hash,
             guardrail_id,
-            assigned_by: Some(self.owner_user_id.clone()),
+            assigned_by: Some(self.owner_user_id.to_string()),
             created_at: self.now(),
         };
         let seq = self.seq();
@@ -292,7 +296,7 @@ impl State {
     }
 
     /// Removes a key's assignment if (and only if) it is to this guardrail. True if one was removed.
-    pub(crate) fn unassign_key(&mut self, hash: &str, guardrail_id: Uuid) -> bool {
+    pub(crate) fn unassign_key(&mut self, hash: &str, guardrail_id: GuardrailId) -> bool {
         match self.key_assignment_seq.get(hash) {
             Some(&seq) if self.key_assignments[&seq].guardrail_id == guardrail_id => {
                 self.key_assignments.remove(&seq);
@@ -309,17 +313,24 @@ impl State {
     }
 
     /// The guardrail a key is assigned to, if any.
-    pub(crate) fn key_guardrail(&self, hash: &str) -> Option<Uuid> {
+    pub(crate) fn key_guardrail(&self, hash: &str) -> Option<GuardrailId> {
         self.key_assignment_seq
             .get(hash)
             .map(|seq| self.key_assignments[seq].guardrail_id)
     }
 
     /// Assigns a member to a guardrail, replacing any assignment they had.
-    pub(crate) fn assign_member(&mut self, user_id: &str, guardrail_id: Uuid) -> AssignOutcome {
+    pub(crate) fn assign_member(
+        &mut self,
+        user_id: &str,
+        guardrail_id: GuardrailId,
+    ) -> AssignOutcome {
         if !self.member_set.contains(user_id) {
             return AssignOutcome::Unknown;
         }
+        let Ok(member) = UserId::new(user_id) else {
+            return AssignOutcome::Unknown;
+        };
         let mut outcome = AssignOutcome::Assigned;
         if let Some(&seq) = self.member_assignment_seq.get(user_id) {
             if self.member_assignments[&seq].guardrail_id == guardrail_id {
@@ -330,9 +341,9 @@ impl State {
         }
         let record = MemberAssignmentRecord {
             id: self.rng.uuid(),
-            user_id: user_id.to_owned(),
+            user_id: member,
             guardrail_id,
-            assigned_by: Some(self.owner_user_id.clone()),
+            assigned_by: Some(self.owner_user_id.to_string()),
             created_at: self.now(),
         };
         let seq = self.seq();
@@ -342,7 +353,7 @@ impl State {
     }
 
     /// Removes a member's assignment if (and only if) it is to this guardrail. True if one was removed.
-    pub(crate) fn unassign_member(&mut self, user_id: &str, guardrail_id: Uuid) -> bool {
+    pub(crate) fn unassign_member(&mut self, user_id: &str, guardrail_id: GuardrailId) -> bool {
         match self.member_assignment_seq.get(user_id) {
             Some(&seq) if self.member_assignments[&seq].guardrail_id == guardrail_id => {
                 self.member_assignments.remove(&seq);
@@ -359,7 +370,7 @@ impl State {
     }
 
     /// The guardrail a member is assigned to, if any.
-    pub(crate) fn member_guardrail(&self, user_id: &str) -> Option<Uuid> {
+    pub(crate) fn member_guardrail(&self, user_id: &str) -> Option<GuardrailId> {
         self.member_assignment_seq
             .get(user_id)
             .map(|seq| self.member_assignments[seq].guardrail_id)

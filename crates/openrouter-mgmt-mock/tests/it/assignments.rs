@@ -86,7 +86,7 @@ async fn key_assignment_is_a_set_operation_that_moves_keys() {
     );
     let list = key_list(&api, &format!("/guardrails/{g1}/assignments/keys")).await;
     assert_eq!(list.total_count, 2);
-    assert_eq!(list.data[0].key_hash, a);
+    assert_eq!(list.data[0].key_hash, a.as_str());
     assert_eq!(
         (
             list.data[0].key_name.as_str(),
@@ -110,7 +110,10 @@ async fn key_assignment_is_a_set_operation_that_moves_keys() {
     );
     let all = key_list(&api, "/guardrails/assignments/keys").await;
     assert_eq!(all.total_count, 2, "a key holds one guardrail");
-    assert_eq!(all.data.iter().filter(|x| x.key_hash == a).count(), 1);
+    assert_eq!(
+        all.data.iter().filter(|x| x.key_hash == a.as_str()).count(),
+        1
+    );
 
     assert_eq!(
         unassign_keys(&api, &g1, &[&a, &b, &unknown]).await,

@@ -2,36 +2,50 @@
 //! on `GET /key`, created keys as ordinary keys; and the envelope for unknown routes and methods.
 
 use openrouter_mgmt_gen::types;
-use openrouter_mgmt_mock::Operation;
+use openrouter_mgmt_mock::OperationId;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::{Api, assert_error, decode};
 
 /// A request for every operation, with a body that would be valid.
-fn every_operation(guardrail: &str, hash: &str) -> Vec<(Operation, Method, String, Option<Value>)> {
-    Operation::ALL
+fn every_operation(
+    guardrail: &str,
+    hash: &str,
+) -> Vec<(OperationId, Method, String, Option<Value>)> {
+    OperationId::ALL
         .iter()
         .map(|op| {
-            let path = op
-                .path_template()
-                .replace("{id}", guardrail)
-                .replace("{hash}", hash);
+            let info = op.info();
+            let path = info
+                .path_params
+                .iter()
+                .fold(info.path_template.to_owned(), |path, name| {
+                    let value = match *name {
+                        "id" => guardrail,
+                        "hash" => hash,
+                        other => panic!("no test value for the path parameter {other} of {op}"),
+                    };
+                    path.replace(&format!("{{{name}}}"), value)
+                });
             let body = match op {
-                Operation::CreateKeys | Operation::CreateGuardrail => Some(json!({"name": "x"})),
-                Operation::UpdateKeys | Operation::UpdateGuardrail => Some(json!({"name": "y"})),
-                Operation::BulkAssignKeysToGuardrail | Operation::BulkUnassignKeysFromGuardrail => {
-                    Some(json!({"key_hashes": [hash]}))
+                OperationId::CreateKeys | OperationId::CreateGuardrail => {
+                    Some(json!({"name": "x"}))
                 }
-                Operation::BulkAssignMembersToGuardrail
-                | Operation::BulkUnassignMembersFromGuardrail => {
+                OperationId::UpdateKeys | OperationId::UpdateGuardrail => {
+                    Some(json!({"name": "y"}))
+                }
+                OperationId::BulkAssignKeysToGuardrail
+                | OperationId::BulkUnassignKeysFromGuardrail => Some(json!({"key_hashes": [hash]})),
+                OperationId::BulkAssignMembersToGuardrail
+                | OperationId::BulkUnassignMembersFromGuardrail => {
                     Some(json!({"member_user_ids": ["user_1"]}))
                 }
                 _ => None,
             };
             (
                 *op,
-                Method::from_bytes(op.method().as_bytes()).unwrap(),
+                Method::from_bytes(info.method.as_bytes()).unwrap(),
                 path,
                 body,
             )
@@ -72,7 +86,7 @@ async fn non_management_keys_are_403_except_on_get_key() {
         for (op, method, path, body) in every_operation(&g, &hash) {
             let (status, json) =
                 status_and_body(api.raw(method, &path, Some(key), body.as_ref()).await).await;
-            if op == Operation::GetCurrentKey {
+            if op == OperationId::GetCurrentKey {
                 assert_eq!(status, StatusCode::OK);
                 let current: types::GetCurrentKeyResponse = decode(&json);
                 assert!(!current.data.is_management_key);

@@ -95,7 +95,10 @@ impl Api {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let created: types::CreateKeysResponse = decode(&body);
-        (created.data.hash, created.key)
+        (
+            created.data.hash.to_string(),
+            created.key.expose_secret().to_owned(),
+        )
     }
 
     /// Creates a guardrail named `name`; returns its id.

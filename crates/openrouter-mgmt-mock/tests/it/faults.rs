@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use openrouter_mgmt_gen::types;
-use openrouter_mgmt_mock::{Fault, FaultRule, MockServer, Operation, Route};
+use openrouter_mgmt_mock::{Fault, FaultRule, MockServer, OperationId, Route};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -27,7 +27,7 @@ async fn create(api: &Api, http: &reqwest::Client) -> reqwest::Result<reqwest::R
 async fn rate_limited_carries_retry_after_and_applies_nothing() {
     let api = Api::start().await;
     api.mock.faults().once(
-        Operation::CreateKeys,
+        OperationId::CreateKeys,
         Fault::RateLimited {
             retry_after_secs: Some(2),
             retry_after_ms: Some(1500),
@@ -66,7 +66,7 @@ async fn server_errors_hit_exactly_the_requests_scripted() {
     api.mock
         .faults()
         .add(
-            FaultRule::new(Operation::CreateKeys, Fault::Status(500))
+            FaultRule::new(OperationId::CreateKeys, Fault::Status(500))
                 .skip(1)
                 .times(2),
         )
@@ -116,7 +116,7 @@ async fn close_before_response_applies_nothing() {
     let api = Api::start().await;
     api.mock
         .faults()
-        .once(Operation::CreateKeys, Fault::CloseBeforeResponse);
+        .once(OperationId::CreateKeys, Fault::CloseBeforeResponse);
     let error = create(&api, &client())
         .await
         .expect_err("connection closed");
@@ -134,7 +134,7 @@ async fn apply_then_close_applies_the_write() {
     let api = Api::start().await;
     api.mock
         .faults()
-        .once(Operation::CreateKeys, Fault::ApplyThenClose);
+        .once(OperationId::CreateKeys, Fault::ApplyThenClose);
     let error = create(&api, &client())
         .await
         .expect_err("connection closed");
@@ -151,7 +151,7 @@ async fn apply_then_status_applies_the_write_and_answers_the_error() {
     let api = Api::start().await;
     api.mock
         .faults()
-        .once(Operation::CreateKeys, Fault::ApplyThenStatus(500));
+        .once(OperationId::CreateKeys, Fault::ApplyThenStatus(500));
     let response = create(&api, &api.http).await.unwrap();
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let body: Value = response.json().await.unwrap();
@@ -164,7 +164,7 @@ async fn close_mid_body_sends_the_head_then_breaks() {
     let api = Api::start().await;
     api.mock
         .faults()
-        .once(Operation::CreateKeys, Fault::CloseMidBody);
+        .once(OperationId::CreateKeys, Fault::CloseMidBody);
     let response = create(&api, &client()).await.expect("the head arrives");
     assert_eq!(response.status(), StatusCode::CREATED);
     let length: usize = response.headers()["content-length"]
@@ -182,7 +182,7 @@ async fn malformed_json_keeps_the_status_but_not_the_syntax() {
     let api = Api::start().await;
     api.mock
         .faults()
-        .once(Operation::CreateKeys, Fault::MalformedJson);
+        .once(OperationId::CreateKeys, Fault::MalformedJson);
     let response = create(&api, &api.http).await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
     let text = response.text().await.unwrap();
@@ -195,10 +195,10 @@ async fn schema_violation_is_json_that_the_generated_types_reject() {
     let api = Api::with(MockServer::builder().guardrails(2).keys(2)).await;
     let faults = api.mock.faults();
     faults
-        .once(Operation::CreateKeys, Fault::SchemaViolation)
-        .once(Operation::ListGuardrails, Fault::SchemaViolation)
-        .once(Operation::ListKeys, Fault::SchemaViolation)
-        .once(Operation::CreateGuardrail, Fault::SchemaViolation);
+        .once(OperationId::CreateKeys, Fault::SchemaViolation)
+        .once(OperationId::ListGuardrails, Fault::SchemaViolation)
+        .once(OperationId::List, Fault::SchemaViolation)
+        .once(OperationId::CreateGuardrail, Fault::SchemaViolation);
     let (status, body) = api.post("/keys", json!({"name": "x"})).await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(serde_json::from_value::<types::CreateKeysResponse>(body).is_err());
@@ -218,10 +218,9 @@ async fn schema_violation_is_json_that_the_generated_types_reject() {
 #[tokio::test]
 async fn a_short_delay_then_a_normal_answer() {
     let api = Api::start().await;
-    api.mock.faults().once(
-        Operation::ListKeys,
-        Fault::Delay(Duration::from_millis(300)),
-    );
+    api.mock
+        .faults()
+        .once(OperationId::List, Fault::Delay(Duration::from_millis(300)));
     let started = Instant::now();
     let (status, _) = api.get("/keys").await;
     assert_eq!(status, StatusCode::OK);
@@ -232,7 +231,7 @@ async fn a_short_delay_then_a_normal_answer() {
 async fn a_delay_longer_than_the_client_timeout_times_out_in_paused_time() {
     let api = Api::start().await;
     api.mock.faults().once(
-        Operation::CreateKeys,
+        OperationId::CreateKeys,
         Fault::Delay(Duration::from_secs(600)),
     );
     let impatient = {

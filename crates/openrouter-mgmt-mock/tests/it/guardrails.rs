@@ -38,10 +38,7 @@ async fn create_get_list_update_delete() {
         "explicit flags win"
     );
     let builtins = created.content_filter_builtins.clone().unwrap();
-    assert_eq!(
-        builtins[0].label.as_ref().map(|l| l.as_str()),
-        Some("[EMAIL]")
-    );
+    assert_eq!(builtins[0].label.as_deref(), Some("[EMAIL]"));
     assert_eq!(
         created.workspace_id,
         Some(api.mock.default_workspace_id().to_string())

@@ -1,6 +1,7 @@
 //! The six API key operations: happy paths decoded into the generated types, the plaintext shown once,
 //! PATCH semantics (absent / null / value) and the declared 400 and 404 errors.
 
+use openrouter_mgmt_gen::ids::UserId;
 use openrouter_mgmt_gen::types;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -25,14 +26,18 @@ async fn create_returns_201_and_the_plaintext_once() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let created: types::CreateKeysResponse = decode(&body);
-    assert!(created.key.starts_with("sk-or-v1-") && is_hex64(&created.key["sk-or-v1-".len()..]));
-    assert!(is_hex64(&created.data.hash));
+    let key = created.key.expose_secret();
+    assert!(key.starts_with("sk-or-v1-") && is_hex64(&key["sk-or-v1-".len()..]));
+    assert!(is_hex64(created.data.hash.as_str()));
     assert_eq!(created.data.name, "ci");
     assert_eq!(created.data.limit, Some(50.0));
     assert_eq!(created.data.limit_remaining, Some(50.0));
     assert_eq!(created.data.limit_reset.as_deref(), Some("monthly"));
     assert!(created.data.include_byok_in_limit && !created.data.disabled);
-    assert_eq!(created.data.creator_user_id.as_deref(), Some("user_1"));
+    assert_eq!(
+        created.data.creator_user_id.as_ref().map(UserId::as_str),
+        Some("user_1")
+    );
     assert_eq!(
         created.data.workspace_id,
         api.mock.default_workspace_id().to_string()
@@ -59,7 +64,7 @@ async fn create_returns_201_and_the_plaintext_once() {
         list.to_string(),
     ] {
         assert!(
-            !text.contains(&created.key["sk-or-v1-".len()..]),
+            !text.contains(&key["sk-or-v1-".len()..]),
             "the secret leaked: {text}"
         );
     }

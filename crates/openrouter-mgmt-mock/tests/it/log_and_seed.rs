@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use openrouter_mgmt_mock::{MockServer, Operation};
+use openrouter_mgmt_gen::ids::UserId;
+use openrouter_mgmt_mock::{MockServer, OperationId};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -28,16 +29,16 @@ async fn every_request_is_recorded_without_the_key() {
         (log[0].method.as_str(), log[0].path.as_str()),
         ("POST", "/api/v1/keys")
     );
-    assert_eq!(log[0].operation, Some(Operation::CreateKeys));
+    assert_eq!(log[0].operation, Some(OperationId::CreateKeys));
     assert_eq!(log[0].body_json(), Some(json!({"name": "logged"})));
     assert_eq!(log[0].header("authorization"), Some("[redacted]"));
     assert_eq!(log[1].query.as_deref(), Some("offset=0&limit=5"));
     assert_eq!(log[1].header("x-openrouter-title"), Some("tests"));
-    assert_eq!(log[1].operation, Some(Operation::ListGuardrails));
+    assert_eq!(log[1].operation, Some(OperationId::ListGuardrails));
     assert!(log.iter().all(|r| r.fault.is_none()));
     let everything = format!("{log:?}");
     assert!(!everything.contains(api.mock.management_key()));
-    assert_eq!(api.mock.requests_to(Operation::CreateKeys).len(), 1);
+    assert_eq!(api.mock.requests_to(OperationId::CreateKeys).len(), 1);
     assert_eq!(
         api.mock
             .requests_to(
@@ -116,7 +117,9 @@ async fn seeded_data_has_the_real_shapes() {
     assert_eq!(api.mock.guardrail_count(), 4);
     assert_eq!(
         api.mock.members(),
-        (1..=6).map(|n| format!("user_{n}")).collect::<Vec<_>>()
+        (1..=6)
+            .map(|n| UserId::new(format!("user_{n}")).unwrap())
+            .collect::<Vec<_>>()
     );
     let key = api.mock.management_key();
     assert!(key.starts_with("sk-or-v1-") && key.len() == "sk-or-v1-".len() + 64);

@@ -3,6 +3,7 @@
 mod assignments;
 mod auth;
 mod common;
+mod coverage;
 mod faults;
 mod guardrails;
 mod keys;

@@ -1,0 +1,180 @@
+//! Where the generated operations meet the mock's hand-written behaviour: [`handler`] maps each `OperationId` to
+//! the function that implements it, the success status comes from the spec, and an operation without behaviour
+//! answers 501.
+
+use axum::http::StatusCode;
+use openrouter_mgmt_gen::{OperationId, Validate};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::auth::Caller;
+use crate::body;
+use crate::errors::{ApiError, Reply};
+use crate::pagination::Query;
+use crate::routes::PathParams;
+use crate::state::State;
+use crate::{assignments, guardrails, keys};
+
+/// What a handler is given: the operation, who called, the path parameters, the query and the raw body.
+#[derive(Debug)]
+pub(crate) struct Request<'a> {
+    pub(crate) operation: OperationId,
+    pub(crate) caller: &'a Caller,
+    pub(crate) params: &'a PathParams,
+    pub(crate) query: &'a Query,
+    pub(crate) body: &'a [u8],
+}
+
+impl Request<'_> {
+    /// The `{name}` path parameter. Its absence means the spec renamed it and the handler is out of date: a 500.
+    pub(crate) fn param(&self, name: &str) -> Result<&str, ApiError> {
+        self.params.get(name).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!(
+                    "openrouter-mgmt-mock: {} has no path parameter `{name}`",
+                    self.operation
+                ),
+            )
+        })
+    }
+
+    /// The body as a JSON object, or a 400.
+    pub(crate) fn json(&self) -> Result<Value, ApiError> {
+        body::object(self.body)
+    }
+
+    /// The body decoded into its generated type and validated against the spec, or a 400.
+    pub(crate) fn body<T: DeserializeOwned + Serialize + Validate>(&self) -> Result<T, ApiError> {
+        self.decode(self.json()?)
+    }
+
+    /// A JSON object (from [`Request::json`]) decoded and validated as [`Request::body`] does.
+    pub(crate) fn decode<T: DeserializeOwned + Serialize + Validate>(
+        &self,
+        value: Value,
+    ) -> Result<T, ApiError> {
+        let update = matches!(self.operation.info().method, "PATCH" | "PUT");
+        body::decode(value, update)
+    }
+
+    /// `offset` and the page size for a list operation: the `limit` parameter if the operation takes one, else
+    /// the fixed page size the spec gives it.
+    pub(crate) fn page(&self) -> Result<(usize, usize), ApiError> {
+        let offset = self.query.offset()?;
+        let fixed = self
+            .operation
+            .info()
+            .paging
+            .filter(|paging| !paging.limit_param)
+            .and_then(|paging| paging.fixed_page_size);
+        let size = match fixed {
+            Some(size) => usize::try_from(size).unwrap_or(usize::MAX),
+            None => self.query.limit()?,
+        };
+        Ok((offset, size))
+    }
+}
+
+/// An operation's behaviour: the success body (its status is the spec's), or an error answer.
+pub(crate) type Handler = fn(&mut State, &Request<'_>) -> Result<Value, ApiError>;
+
+/// The behaviour of each operation; `None` for an operation of the spec the mock does not implement yet.
+pub(crate) fn handler(operation: OperationId) -> Option<Handler> {
+    use OperationId as Op;
+    let handler: Handler = match operation {
+        Op::GetCurrentKey => keys::current,
+        Op::List => keys::list,
+        Op::CreateKeys => keys::create,
+        Op::GetKey => keys::get,
+        Op::UpdateKeys => keys::update,
+        Op::DeleteKeys => keys::delete,
+        Op::ListGuardrails => guardrails::list,
+        Op::CreateGuardrail => guardrails::create,
+        Op::GetGuardrail => guardrails::get,
+        Op::UpdateGuardrail => guardrails::update,
+        Op::DeleteGuardrail => guardrails::delete,
+        Op::ListKeyAssignments => assignments::list_all_keys,
+        Op::ListMemberAssignments => assignments::list_all_members,
+        Op::ListGuardrailKeyAssignments => assignments::list_keys,
+        Op::ListGuardrailMemberAssignments => assignments::list_members,
+        Op::BulkAssignKeysToGuardrail => assignments::assign_keys,
+        Op::BulkUnassignKeysFromGuardrail => assignments::unassign_keys,
+        Op::BulkAssignMembersToGuardrail => assignments::assign_members,
+        Op::BulkUnassignMembersFromGuardrail => assignments::unassign_members,
+        _ => return None,
+    };
+    Some(handler)
+}
+
+/// Runs the request's operation: its handler's body with the spec's success status, or the handler's error, or
+/// 501 if the operation has no behaviour.
+pub(crate) fn run(state: &mut State, request: &Request<'_>) -> Result<Reply, ApiError> {
+    let operation = request.operation;
+    let handler = handler(operation).ok_or_else(|| no_behaviour(operation))?;
+    let body = handler(state, request)?;
+    let status = StatusCode::from_u16(operation.info().success_status).unwrap_or(StatusCode::OK);
+    Ok(Reply::with_status(status, body))
+}
+
+/// The 501 an operation without behaviour answers, in the error envelope.
+pub(crate) fn no_behaviour(operation: OperationId) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        format!("openrouter-mgmt-mock has no behaviour for {operation} yet"),
+    )
+}
+
+/// The operations of the spec the mock answers with 501 because it has no behaviour for them yet, in spec
+/// order. Empty when the mock covers the whole spec.
+pub fn operations_without_behaviour() -> Vec<OperationId> {
+    OperationId::ALL
+        .into_iter()
+        .filter(|op| handler(*op).is_none())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_501_reply_is_the_envelope_naming_the_operation() {
+        let reply = Reply::from(no_behaviour(OperationId::ListKeyAssignments));
+        assert_eq!(reply.status, StatusCode::NOT_IMPLEMENTED);
+        assert_eq!(
+            reply.body,
+            json!({"error": {"code": 501, "message":
+                "openrouter-mgmt-mock has no behaviour for list_key_assignments yet"}})
+        );
+    }
+
+    #[test]
+    fn success_statuses_come_from_the_spec() {
+        let mut state = State::new(crate::rng::Rng::new(1), None);
+        let (params, query) = (PathParams::default(), Query::parse(None));
+        let request = |operation, body: &'static [u8]| Request {
+            operation,
+            caller: &Caller::Management,
+            params: &params,
+            query: &query,
+            body,
+        };
+        let reply = run(
+            &mut state,
+            &request(OperationId::CreateKeys, br#"{"name":"k"}"#),
+        )
+        .unwrap();
+        assert_eq!(reply.status, StatusCode::CREATED);
+        let reply = run(&mut state, &request(OperationId::List, b"")).unwrap();
+        assert_eq!(reply.status, StatusCode::OK);
+        let err = run(&mut state, &request(OperationId::GetKey, b"")).unwrap_err();
+        assert_eq!(
+            err.status,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "no {{hash}} given"
+        );
+    }
+}
