@@ -127,7 +127,7 @@ mod tests {
         assert_eq!(g.data.len(), 3);
         let a: types::ListKeyAssignmentsResponse =
             serde_json::from_str(&key_assignment_page(3)).unwrap();
-        assert_eq!(a.data[2].key_hash, key_hash(2));
+        assert_eq!(a.data[2].key_hash.as_str(), key_hash(2));
         let k: types::ListResponse = serde_json::from_str(&key_page(3)).unwrap();
         assert!(k.data[0].expires_at.is_some());
         let b: types::BulkAssignKeysRequest = serde_json::from_str(&bulk_assign_body(3)).unwrap();

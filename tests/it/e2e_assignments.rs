@@ -49,7 +49,7 @@ async fn keys_are_assigned_listed_moved_and_unassigned() {
     // Repeating changes nothing.
     assert_eq!(g.assign_keys(first, hashes.clone()).await.unwrap().count, 0);
 
-    let listed: BTreeSet<String> = g
+    let listed: BTreeSet<KeyHash> = g
         .guardrail_key_assignments(first)
         .collect_all()
         .await
@@ -57,7 +57,7 @@ async fn keys_are_assigned_listed_moved_and_unassigned() {
         .into_iter()
         .map(|a| a.key_hash)
         .collect();
-    assert_eq!(listed, hashes.iter().map(|h| h.to_string()).collect());
+    assert_eq!(listed, hashes.iter().cloned().collect());
 
     // Assigning elsewhere moves the key.
     assert_eq!(
@@ -67,10 +67,7 @@ async fn keys_are_assigned_listed_moved_and_unassigned() {
             .count,
         5
     );
-    assert_eq!(
-        mock.key_guardrail(hashes[0].as_str()),
-        Some(*second.as_uuid())
-    );
+    assert_eq!(mock.key_guardrail(hashes[0].as_str()), Some(second));
     assert_eq!(
         g.guardrail_key_assignments(first)
             .collect_all()
@@ -105,11 +102,7 @@ async fn members_are_assigned_listed_and_unassigned() {
     let client = client(&mock);
     let g = client.guardrails();
     let id = GuardrailId::new(g.create(NewGuardrail::new("members")).await.unwrap().id);
-    let members: Vec<UserId> = mock
-        .members()
-        .into_iter()
-        .map(|m| UserId::new(m).unwrap())
-        .collect();
+    let members: Vec<UserId> = mock.members().into_iter().collect();
     assert_eq!(members.len(), 20);
     let outcome = g
         .clone()
@@ -118,7 +111,7 @@ async fn members_are_assigned_listed_and_unassigned() {
         .await
         .unwrap();
     assert_eq!((outcome.count, outcome.chunks), (20, 3));
-    let listed: BTreeSet<String> = g
+    let listed: BTreeSet<UserId> = g
         .guardrail_member_assignments(id)
         .page_size(3)
         .collect_all()
@@ -127,7 +120,7 @@ async fn members_are_assigned_listed_and_unassigned() {
         .into_iter()
         .map(|a| a.user_id)
         .collect();
-    assert_eq!(listed, members.iter().map(|m| m.to_string()).collect());
+    assert_eq!(listed, members.iter().cloned().collect());
     assert_eq!(
         g.member_assignments().collect_all().await.unwrap().len(),
         20
@@ -144,10 +137,7 @@ async fn members_are_assigned_listed_and_unassigned() {
         16
     );
     assert_eq!(mock.member_guardrail(members[0].as_str()), None);
-    assert_eq!(
-        mock.member_guardrail(members[4].as_str()),
-        Some(*id.as_uuid())
-    );
+    assert_eq!(mock.member_guardrail(members[4].as_str()), Some(id));
 }
 
 #[tokio::test]
@@ -162,9 +152,7 @@ async fn deleting_a_guardrail_drops_its_assignments() {
         .await
         .unwrap()
         .data
-        .hash
-        .parse()
-        .unwrap();
+        .hash;
     g.assign_keys(id, [key.clone()]).await.unwrap();
     g.assign_members(id, [UserId::new("user_1").unwrap()])
         .await

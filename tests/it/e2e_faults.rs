@@ -30,9 +30,7 @@ async fn setup() -> (MockServer, Client, KeyHash) {
         .await
         .unwrap()
         .remove(0)
-        .hash
-        .parse()
-        .unwrap();
+        .hash;
     mock.clear_requests();
     (mock, client, hash)
 }
@@ -272,7 +270,7 @@ async fn apply_then_fail_is_retried_for_safe_writes_and_never_replayed_for_creat
             .len(),
         2
     );
-    assert_eq!(mock.key_guardrail(hash.as_str()), Some(*id.as_uuid()));
+    assert_eq!(mock.key_guardrail(hash.as_str()), Some(id));
     mock.faults()
         .once(OperationId::DeleteGuardrail, Fault::ApplyThenClose);
     let deleted = client.guardrails().delete(id).await;

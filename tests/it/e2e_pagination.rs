@@ -137,7 +137,7 @@ async fn walk_while_changing(delete_ahead_only: bool) -> Walk {
     let walker = client(&mock);
     let g = walker.guardrails();
     let id = GuardrailId::new(g.list().collect_all().await.unwrap()[0].id);
-    let original: Vec<String> = g
+    let original: Vec<KeyHash> = g
         .guardrail_key_assignments(id)
         .collect_all()
         .await
@@ -146,8 +146,8 @@ async fn walk_while_changing(delete_ahead_only: bool) -> Walk {
         .map(|a| a.key_hash)
         .collect();
     assert_eq!(original.len(), N);
-    let original_set: BTreeSet<String> = original.iter().cloned().collect();
-    let spare: Vec<String> = walker
+    let original_set: BTreeSet<KeyHash> = original.iter().cloned().collect();
+    let spare: Vec<KeyHash> = walker
         .keys()
         .list_with(KeyFilter::new().include_disabled(true))
         .collect_all()
@@ -170,14 +170,10 @@ async fn walk_while_changing(delete_ahead_only: bool) -> Walk {
         let mut spare = spare.into_iter();
         let (mut added, mut deleted) = (Vec::new(), Vec::new());
         while let Some((Step::Mutate, cursor)) = step_rx.recv().await {
-            let add: Vec<KeyHash> = spare
-                .by_ref()
-                .take(ADD)
-                .map(|h| h.parse().unwrap())
-                .collect();
+            let add: Vec<KeyHash> = spare.by_ref().take(ADD).collect();
             if !add.is_empty() {
                 g.assign_keys(id, add.clone()).await.unwrap();
-                added.extend(add.into_iter().map(|h| h.to_string()));
+                added.extend(add);
             }
             let mut batch = Vec::new();
             for _ in 0..DELETE {
@@ -194,7 +190,7 @@ async fn walk_while_changing(delete_ahead_only: bool) -> Walk {
                 batch.push(remaining.remove(i));
             }
             if !batch.is_empty() {
-                let hashes: Vec<KeyHash> = batch.iter().map(|h| h.parse().unwrap()).collect();
+                let hashes: Vec<KeyHash> = batch.clone();
                 assert_eq!(
                     g.unassign_keys(id, hashes).await.unwrap().count,
                     batch.len() as i64
@@ -242,10 +238,10 @@ async fn walk_while_changing(delete_ahead_only: bool) -> Walk {
 }
 
 struct Walk {
-    original: Vec<String>,
-    added: Vec<String>,
-    deleted: Vec<String>,
-    seen: Vec<String>,
+    original: Vec<KeyHash>,
+    added: Vec<KeyHash>,
+    deleted: Vec<KeyHash>,
+    seen: Vec<KeyHash>,
     pages: usize,
     requests: usize,
 }
@@ -254,17 +250,17 @@ impl Walk {
     /// Asserts that nothing was yielded twice and nothing that never existed was yielded; returns a summary and
     /// the items present for the whole walk that were not seen.
     fn check_no_duplicates_or_phantoms(&self) -> (String, usize) {
-        let seen: BTreeSet<&String> = self.seen.iter().collect();
+        let seen: BTreeSet<&KeyHash> = self.seen.iter().collect();
         assert_eq!(seen.len(), self.seen.len(), "an item was yielded twice");
-        let deleted: BTreeSet<&String> = self.deleted.iter().collect();
-        let added: BTreeSet<&String> = self.added.iter().collect();
-        let existed: BTreeSet<&String> = self.original.iter().chain(&self.added).collect();
+        let deleted: BTreeSet<&KeyHash> = self.deleted.iter().collect();
+        let added: BTreeSet<&KeyHash> = self.added.iter().collect();
+        let existed: BTreeSet<&KeyHash> = self.original.iter().chain(&self.added).collect();
         let phantoms: Vec<_> = seen.difference(&existed).collect();
         assert!(
             phantoms.is_empty(),
             "items that never existed: {phantoms:?}"
         );
-        let throughout: BTreeSet<&String> = self
+        let throughout: BTreeSet<&KeyHash> = self
             .original
             .iter()
             .filter(|h| !deleted.contains(h))

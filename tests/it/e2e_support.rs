@@ -50,8 +50,10 @@ pub(crate) fn api_status<T: std::fmt::Debug>(result: Result<T, Error>) -> u16 {
 }
 
 /// The argument named by an `Error::InvalidInput`; panics on any other outcome.
-pub(crate) fn invalid_argument<T: std::fmt::Debug>(result: Result<T, Error>) -> &'static str {
-    match result {
+pub(crate) fn invalid_argument<T: std::fmt::Debug, E: Into<Error>>(
+    result: Result<T, E>,
+) -> &'static str {
+    match result.map_err(Into::into) {
         Err(Error::InvalidInput { argument, .. }) => argument,
         other => panic!("expected InvalidInput, got {other:?}"),
     }

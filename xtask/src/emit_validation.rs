@@ -17,6 +17,8 @@ use crate::type_view::referenced_component;
 pub struct Validation<'a> {
     merged: &'a Value,
     structs: &'a Structs,
+    /// The overlay's string-backed id types (`KeyHash`, `UserId`): checked like strings, through `as_str()`.
+    string_ids: BTreeSet<String>,
     done: BTreeSet<String>,
     queue: Vec<(String, Value)>,
     impls: BTreeMap<String, TokenStream>,
@@ -25,10 +27,11 @@ pub struct Validation<'a> {
 
 impl<'a> Validation<'a> {
     /// Starts with nothing generated.
-    pub fn new(merged: &'a Value, structs: &'a Structs) -> Self {
+    pub fn new(merged: &'a Value, structs: &'a Structs, string_ids: BTreeSet<String>) -> Self {
         Self {
             merged,
             structs,
+            string_ids,
             done: BTreeSet::new(),
             queue: Vec::new(),
             impls: BTreeMap::new(),
@@ -181,7 +184,17 @@ impl<'a> Validation<'a> {
             return Ok(out);
         }
         let last = last_ident(ty).unwrap_or_default();
-        match last.as_str() {
+        let value = if self.string_ids.contains(&last) {
+            quote!((#value).as_str())
+        } else {
+            value
+        };
+        let kind = if self.string_ids.contains(&last) {
+            "String"
+        } else {
+            last.as_str()
+        };
+        match kind {
             "String" => {
                 let mut out = TokenStream::new();
                 let (min, max) = (count("minLength"), count("maxLength"));

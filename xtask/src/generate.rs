@@ -67,7 +67,13 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
     }
     let structs = crate::rust_types::structs(&items);
 
-    let mut validation = crate::emit_validation::Validation::new(merged, &structs);
+    let string_ids = overlay
+        .ids
+        .iter()
+        .filter(|(_, id)| id.format.as_deref() != Some("uuid"))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let mut validation = crate::emit_validation::Validation::new(merged, &structs, string_ids);
     let operations = crate::emit_operations::operations(&ops, &structs, &mut validation)?;
     for pattern in validation.patterns() {
         if regress::Regex::new(pattern).is_err() {

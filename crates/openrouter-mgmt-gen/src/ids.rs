@@ -41,6 +41,12 @@ impl From<GuardrailId> for Uuid {
     }
 }
 
+impl PartialEq<Uuid> for GuardrailId {
+    fn eq(&self, other: &Uuid) -> bool {
+        self.0 == *other
+    }
+}
+
 impl FromStr for GuardrailId {
     type Err = Invalid;
     fn from_str(s: &str) -> Result<Self, Invalid> {

@@ -21,6 +21,11 @@ impl crate::types::BulkAssignKeysRequest {
                 Some(1u64),
                 None,
             )?;
+            for (i, v) in (&self.key_hashes).iter().enumerate() {
+                let at_owned = format!("{}[{}]", at, i);
+                let at: &str = &at_owned;
+                crate::checks::length(argument, at, (v).as_str(), Some(1u64), None)?;
+            }
         }
         Ok(())
     }
@@ -58,6 +63,11 @@ impl crate::types::BulkAssignMembersRequest {
                 Some(1u64),
                 None,
             )?;
+            for (i, v) in (&self.member_user_ids).iter().enumerate() {
+                let at_owned = format!("{}[{}]", at, i);
+                let at: &str = &at_owned;
+                crate::checks::length(argument, at, (v).as_str(), Some(1u64), None)?;
+            }
         }
         Ok(())
     }
@@ -95,6 +105,11 @@ impl crate::types::BulkUnassignKeysRequest {
                 Some(1u64),
                 None,
             )?;
+            for (i, v) in (&self.key_hashes).iter().enumerate() {
+                let at_owned = format!("{}[{}]", at, i);
+                let at: &str = &at_owned;
+                crate::checks::length(argument, at, (v).as_str(), Some(1u64), None)?;
+            }
         }
         Ok(())
     }
@@ -132,6 +147,11 @@ impl crate::types::BulkUnassignMembersRequest {
                 Some(1u64),
                 None,
             )?;
+            for (i, v) in (&self.member_user_ids).iter().enumerate() {
+                let at_owned = format!("{}[{}]", at, i);
+                let at: &str = &at_owned;
+                crate::checks::length(argument, at, (v).as_str(), Some(1u64), None)?;
+            }
         }
         Ok(())
     }
@@ -351,6 +371,16 @@ impl crate::types::CreateKeysBody {
         argument: Option<&'static str>,
         at: &str,
     ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".creator_user_id")),
+                None => ("creator_user_id", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.creator_user_id).as_ref() {
+                crate::checks::length(argument, at, (v).as_str(), Some(1u64), None)?;
+            }
+        }
         {
             let (argument, at_owned) = match argument {
                 Some(argument) => (argument, format!("{}{}", at, ".limit")),

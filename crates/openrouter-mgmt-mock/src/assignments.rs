@@ -11,7 +11,6 @@ use std::collections::HashSet;
 use openrouter_mgmt_gen::types;
 use serde_json::Value;
 
-use crate::body::check_ids_not_empty;
 use crate::dispatch::Request;
 use crate::errors::ApiError;
 use crate::guardrails::path_id;
@@ -65,9 +64,8 @@ pub(crate) fn list_members(state: &mut State, request: &Request<'_>) -> Result<V
     Ok(render::member_assignment_page(state, page, total))
 }
 
-/// Distinct ids in request order (the generated checks already refused an empty list).
-fn distinct<T: AsRef<str>>(field: &str, ids: &[T]) -> Result<Vec<String>, ApiError> {
-    check_ids_not_empty(field, ids.iter().map(AsRef::as_ref))?;
+/// Distinct ids in request order (the generated checks already refused an empty list or an empty id).
+fn distinct<T: AsRef<str>>(ids: &[T]) -> Result<Vec<String>, ApiError> {
     let mut seen = HashSet::new();
     Ok(ids
         .iter()
@@ -83,7 +81,7 @@ fn changed(outcome: AssignOutcome) -> bool {
 /// `bulk_assign_keys_to_guardrail`.
 pub(crate) fn assign_keys(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::BulkAssignKeysRequest = request.body()?;
-    let hashes = distinct("key_hashes", &body.key_hashes)?;
+    let hashes = distinct(&body.key_hashes)?;
     let id = path_id(state, request)?;
     let count = hashes
         .iter()
@@ -97,7 +95,7 @@ pub(crate) fn assign_keys(state: &mut State, request: &Request<'_>) -> Result<Va
 /// `bulk_unassign_keys_from_guardrail`.
 pub(crate) fn unassign_keys(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::BulkUnassignKeysRequest = request.body()?;
-    let hashes = distinct("key_hashes", &body.key_hashes)?;
+    let hashes = distinct(&body.key_hashes)?;
     let id = path_id(state, request)?;
     let count = hashes.iter().filter(|h| state.unassign_key(h, id)).count();
     Ok(render::to_value(&types::BulkUnassignKeysResponse {
@@ -108,7 +106,7 @@ pub(crate) fn unassign_keys(state: &mut State, request: &Request<'_>) -> Result<
 /// `bulk_assign_members_to_guardrail`.
 pub(crate) fn assign_members(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::BulkAssignMembersRequest = request.body()?;
-    let users = distinct("member_user_ids", &body.member_user_ids)?;
+    let users = distinct(&body.member_user_ids)?;
     let id = path_id(state, request)?;
     let count = users
         .iter()
@@ -125,7 +123,7 @@ pub(crate) fn unassign_members(
     request: &Request<'_>,
 ) -> Result<Value, ApiError> {
     let body: types::BulkUnassignMembersRequest = request.body()?;
-    let users = distinct("member_user_ids", &body.member_user_ids)?;
+    let users = distinct(&body.member_user_ids)?;
     let id = path_id(state, request)?;
     let count = users
         .iter()

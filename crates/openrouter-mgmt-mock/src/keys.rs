@@ -6,7 +6,7 @@ use openrouter_mgmt_gen::types;
 use serde_json::Value;
 
 use crate::auth::Caller;
-use crate::body::{check_ids_not_empty, check_known, check_non_negative};
+use crate::body::{check_known, check_non_negative};
 use crate::dispatch::Request;
 use crate::errors::ApiError;
 use crate::render;
@@ -59,10 +59,6 @@ pub(crate) fn create(state: &mut State, request: &Request<'_>) -> Result<Value, 
         ));
     }
     let body: types::CreateKeysBody = request.decode(raw)?;
-    check_ids_not_empty(
-        "creator_user_id",
-        body.creator_user_id.iter().map(|u| u.as_str()),
-    )?;
     check_non_negative("limit", body.limit)?;
     if let Some(reset) = &body.limit_reset {
         check_known(

@@ -90,7 +90,7 @@ async fn logs_show_each_attempt_without_secrets() {
     assert_eq!(ours.len(), 2, "{logs}");
     for (line, attempt) in ours.iter().zip(["attempt=1", "attempt=2"]) {
         assert!(
-            line.contains("operation=\"create_key\"") || line.contains("operation=create_key"),
+            line.contains("operation=\"create_keys\"") || line.contains("operation=create_keys"),
             "{line}"
         );
         assert!(line.contains(attempt), "{line}");

@@ -91,7 +91,7 @@ async fn walk(
 fn ids(pages: &[Page<openrouter_mgmt::types::Guardrail>]) -> Vec<u128> {
     pages
         .iter()
-        .flat_map(|p| p.items.iter().map(|g| g.id.as_u128()))
+        .flat_map(|p| p.items.iter().map(|g| g.id.as_uuid().as_u128()))
         .collect()
 }
 
@@ -233,7 +233,7 @@ async fn concurrent_pages_overlap_too() {
         .collect_all()
         .await
         .unwrap();
-    let seen: Vec<u128> = all.iter().map(|g| g.id.as_u128()).collect();
+    let seen: Vec<u128> = all.iter().map(|g| g.id.as_uuid().as_u128()).collect();
     assert_once_each(&seen, 1..=1_000);
     assert!(
         count(&server).await <= 16,

@@ -190,7 +190,7 @@ async fn a_list_shifting_under_the_caller_yields_no_item_twice() {
         .collect_all()
         .await
         .unwrap();
-    let ids: Vec<u128> = all.iter().map(|g| g.id.as_u128()).collect();
+    let ids: Vec<u128> = all.iter().map(|g| g.id.as_uuid().as_u128()).collect();
     let unique: HashSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "no duplicates: {ids:?}");
     assert_eq!(ids, [1, 2, 3, 4, 5, 6, 7]);
@@ -291,7 +291,7 @@ async fn concurrent_fetching_delivers_pages_in_order() {
         .collect_all()
         .await
         .unwrap();
-    let ids: Vec<u128> = all.iter().map(|g| g.id.as_u128()).collect();
+    let ids: Vec<u128> = all.iter().map(|g| g.id.as_uuid().as_u128()).collect();
     assert_eq!(ids, (1..=1_000).collect::<Vec<_>>());
     let mut seen = offsets(&server.received_requests().await.unwrap());
     seen.sort_unstable();

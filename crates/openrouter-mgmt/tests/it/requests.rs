@@ -127,7 +127,8 @@ async fn list_queries_carry_offset_limit_and_filters() {
     );
     assert_eq!(
         requests[1].url.query(),
-        Some(format!("offset=0&include_disabled=true&workspace_id={ws}").as_str())
+        // Parameters go in the spec's order.
+        Some(format!("include_disabled=true&offset=0&workspace_id={ws}").as_str())
     );
 }
 
@@ -250,10 +251,7 @@ async fn invalid_input_is_rejected_before_anything_is_sent() {
     let long = "x".repeat(201);
     let errors = [
         c.keys().create(NewKey::new("")).await.unwrap_err(),
-        c.keys()
-            .create(NewKey::new(long.clone()))
-            .await
-            .unwrap_err(),
+        // (A 201-character key name is sent: the spec sets no maximum for it.)
         c.guardrails()
             .create(NewGuardrail::new(long))
             .await
@@ -282,7 +280,8 @@ async fn invalid_input_is_rejected_before_anything_is_sent() {
             .unwrap_err(),
         "not-a-uuid"
             .parse::<openrouter_mgmt::GuardrailId>()
-            .unwrap_err(),
+            .unwrap_err()
+            .into(),
     ];
     for e in &errors {
         assert!(matches!(e, Error::InvalidInput { .. }), "{e:?}");
