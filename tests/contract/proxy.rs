@@ -1,6 +1,7 @@
-//! `prism proxy --errors` in front of the mock: a scenario that runs all 19 operations through the facade (and
-//! their declared error paths) while Prism validates every request the SDK sends and every response the mock
-//! returns against the spec. Any violation, at any severity, fails the test.
+//! `prism proxy --errors` in front of the mock: flows that run the operations through the facade (and their declared
+//! error paths), then every generated operation the flows did not reach through its scenario, while Prism
+//! validates every request the SDK sends and every response the mock returns against the spec. Any violation, at
+//! any severity, fails the test, and so does an operation that never reached the mock.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -11,9 +12,10 @@ use openrouter_mgmt::open_enums::{
 };
 use openrouter_mgmt::{
     Client, Error, GuardrailId, GuardrailUpdate, KeyFilter, KeyHash, KeyUpdate, NewGuardrail,
-    NewKey, RetryPolicy, UserId,
+    NewKey, OperationId, RetryPolicy, UserId,
 };
 use openrouter_mgmt_mock::{Fault, MockServer};
+use openrouter_mgmt_tests::scenarios::Ids;
 
 use crate::operations::operations_with_statuses;
 use crate::prism::{Prism, settle};
@@ -71,9 +73,7 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
         .await
         .expect("create key")
         .data
-        .hash
-        .parse()
-        .unwrap();
+        .hash;
     let listed = keys
         .list_with(KeyFilter::new().include_disabled(true))
         .collect_all()
@@ -135,11 +135,7 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
         .assign_keys(id, [hash.clone(), second.clone()])
         .await
         .expect("assign keys");
-    let members: Vec<UserId> = mock
-        .members()
-        .into_iter()
-        .map(|m| UserId::new(m).unwrap())
-        .collect();
+    let members: Vec<UserId> = mock.members();
     guardrails
         .assign_members(id, members.clone())
         .await
