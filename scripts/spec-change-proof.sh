@@ -8,13 +8,15 @@ root=$PWD
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-tar --exclude=./target --exclude=./.git --exclude=node_modules -cf - . | tar -xf - -C "$scratch"
+# `-m`: the copies get new modification times, so cargo rebuilds the workspace's crates from the scratch copy.
+tar --exclude=./target --exclude=./.git --exclude=node_modules -cf - . | tar -xmf - -C "$scratch"
 # The scratch copy shares the target directory: dependencies are built once, the workspace's own crates again.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 
 cargo run --quiet --locked -p xtask -- sample-change "$scratch/openapi"
 cd "$scratch"
-cargo xtask regen
+# Explicit folders: an xtask binary built elsewhere must not regenerate the repository's own files.
+cargo xtask regen --openapi-dir "$scratch/openapi" --out-dir "$scratch/crates/openrouter-mgmt-gen/src"
 echo "== the changed workspace builds unchanged"
 cargo build --workspace --all-targets --locked
 echo "== the new fields and operation, used with no hand-written line"

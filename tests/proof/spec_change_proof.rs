@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use openrouter_mgmt::{
-    Client, Error, GuardrailUpdate, NewKey, OperationId, RetryPolicy, ops, types,
+    Client, Error, GuardrailUpdate, NewGuardrail, NewKey, OperationId, RetryPolicy, ops, types,
 };
 use openrouter_mgmt_mock::{Fault, MockServer};
 use serde_json::json;
@@ -38,6 +38,8 @@ fn the_new_fields_can_be_set_cleared_and_decoded() {
         "id": "550e8400-e29b-41d4-a716-446655440000",
         "name": "g",
         "created_at": "2025-01-01T00:00:00Z",
+        "include_byok_in_budgets": false,
+        "workspace_id": "0df9e665-d932-5740-b2c7-b52af166bc11",
         "data_region_note": "eu only"
     }))
     .expect("a guardrail with the new field decodes");
@@ -47,6 +49,40 @@ fn the_new_fields_can_be_set_cleared_and_decoded() {
     let long = GuardrailUpdate::new().data_region_note("x".repeat(201));
     let invalid = openrouter_mgmt::Validate::validate(&long).unwrap_err();
     assert_eq!(invalid.argument, "data_region_note");
+}
+
+/// Through the facade and the mock, which stores what the spec's fields carry without naming them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_new_field_round_trips_through_the_mock() {
+    let mock = MockServer::start().await.expect("mock");
+    let client = Client::builder()
+        .api_key(mock.management_key())
+        .base_url(mock.base_url())
+        .build()
+        .expect("client");
+    let g = client.guardrails();
+    let created = g.create(NewGuardrail::new("g")).await.expect("create");
+    let set = g
+        .update(
+            created.id,
+            GuardrailUpdate::new().data_region_note("eu only"),
+        )
+        .await
+        .expect("set");
+    assert_eq!(set.data_region_note.as_deref(), Some("eu only"));
+    assert_eq!(
+        g.get(created.id)
+            .await
+            .expect("get")
+            .data_region_note
+            .as_deref(),
+        Some("eu only")
+    );
+    let cleared = g
+        .update(created.id, GuardrailUpdate::new().clear_data_region_note())
+        .await
+        .expect("clear");
+    assert_eq!(cleared.data_region_note, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

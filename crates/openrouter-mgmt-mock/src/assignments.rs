@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use openrouter_mgmt_gen::types;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::dispatch::Request;
 use crate::errors::ApiError;
@@ -22,7 +22,7 @@ pub(crate) fn list_all_keys(state: &mut State, request: &Request<'_>) -> Result<
     let (offset, limit) = request.page()?;
     let total = state.key_assignments().count();
     let page = state.key_assignments().skip(offset).take(limit);
-    Ok(render::key_assignment_page(state, page, total))
+    render::key_assignment_page(state, page, total)
 }
 
 /// `list_member_assignments`: every member assignment of the organization.
@@ -33,7 +33,7 @@ pub(crate) fn list_all_members(
     let (offset, limit) = request.page()?;
     let total = state.member_assignments().count();
     let page = state.member_assignments().skip(offset).take(limit);
-    Ok(render::member_assignment_page(state, page, total))
+    render::member_assignment_page(state, page, total)
 }
 
 /// `list_guardrail_key_assignments`.
@@ -47,7 +47,7 @@ pub(crate) fn list_keys(state: &mut State, request: &Request<'_>) -> Result<Valu
     };
     let total = matching().count();
     let page = matching().skip(offset).take(limit);
-    Ok(render::key_assignment_page(state, page, total))
+    render::key_assignment_page(state, page, total)
 }
 
 /// `list_guardrail_member_assignments`.
@@ -61,7 +61,7 @@ pub(crate) fn list_members(state: &mut State, request: &Request<'_>) -> Result<V
     };
     let total = matching().count();
     let page = matching().skip(offset).take(limit);
-    Ok(render::member_assignment_page(state, page, total))
+    render::member_assignment_page(state, page, total)
 }
 
 /// Distinct ids in request order (the generated checks already refused an empty list or an empty id).
@@ -87,9 +87,7 @@ pub(crate) fn assign_keys(state: &mut State, request: &Request<'_>) -> Result<Va
         .iter()
         .filter(|h| changed(state.assign_key(h, id)))
         .count();
-    Ok(render::to_value(&types::BulkAssignKeysResponse {
-        assigned_count: render::count(count),
-    }))
+    render::small::<types::BulkAssignKeysResponse>(json!({"assigned_count": count}))
 }
 
 /// `bulk_unassign_keys_from_guardrail`.
@@ -98,9 +96,7 @@ pub(crate) fn unassign_keys(state: &mut State, request: &Request<'_>) -> Result<
     let hashes = distinct(&body.key_hashes)?;
     let id = path_id(state, request)?;
     let count = hashes.iter().filter(|h| state.unassign_key(h, id)).count();
-    Ok(render::to_value(&types::BulkUnassignKeysResponse {
-        unassigned_count: render::count(count),
-    }))
+    render::small::<types::BulkUnassignKeysResponse>(json!({"unassigned_count": count}))
 }
 
 /// `bulk_assign_members_to_guardrail`.
@@ -112,9 +108,7 @@ pub(crate) fn assign_members(state: &mut State, request: &Request<'_>) -> Result
         .iter()
         .filter(|u| changed(state.assign_member(u, id)))
         .count();
-    Ok(render::to_value(&types::BulkAssignMembersResponse {
-        assigned_count: render::count(count),
-    }))
+    render::small::<types::BulkAssignMembersResponse>(json!({"assigned_count": count}))
 }
 
 /// `bulk_unassign_members_from_guardrail`.
@@ -129,7 +123,5 @@ pub(crate) fn unassign_members(
         .iter()
         .filter(|u| state.unassign_member(u, id))
         .count();
-    Ok(render::to_value(&types::BulkUnassignMembersResponse {
-        unassigned_count: render::count(count),
-    }))
+    render::small::<types::BulkUnassignMembersResponse>(json!({"unassigned_count": count}))
 }

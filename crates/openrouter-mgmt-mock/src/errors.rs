@@ -53,15 +53,13 @@ impl ApiError {
 
     /// The envelope as JSON, built from the generated `ErrorResponse` so it matches the spec.
     pub(crate) fn body(&self) -> Value {
-        let envelope = types::ErrorResponse {
-            error: types::ErrorResponseError {
-                code: i64::from(self.status.as_u16()),
-                message: self.message.clone(),
-                metadata: self.metadata.clone(),
-            },
-            openrouter_metadata: None,
-            user_id: None,
-        };
+        let mut error = serde_json::json!({"code": self.status.as_u16(), "message": self.message});
+        if let Some(metadata) = &self.metadata {
+            error["metadata"] = Value::Object(metadata.clone());
+        }
+        let envelope: types::ErrorResponse =
+            serde_json::from_value(serde_json::json!({ "error": error }))
+                .expect("the envelope has the spec's required fields");
         serde_json::to_value(envelope).expect("an ErrorResponse always serializes")
     }
 }

@@ -7,7 +7,7 @@ use openrouter_mgmt_gen::open_enums::{
     PromptInjectionScanScope,
 };
 use openrouter_mgmt_gen::{Patch, types};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::body::{check_known, check_non_negative};
 use crate::dispatch::Request;
@@ -33,32 +33,28 @@ pub(crate) fn blank(
     workspace_id: String,
     created_at: String,
 ) -> types::Guardrail {
-    types::Guardrail {
-        allowed_models: None,
-        allowed_providers: None,
-        content_filter_builtins: None,
-        content_filters: None,
-        created_at,
-        description: None,
-        enable_free_model_publication: None,
-        enable_free_model_training: None,
-        enable_paid_model_training: None,
-        enforce_zdr: None,
-        enforce_zdr_anthropic: None,
-        enforce_zdr_google: None,
-        enforce_zdr_openai: None,
-        enforce_zdr_other: None,
-        enforce_zdr_xai: None,
-        id,
-        ignored_models: None,
-        ignored_providers: None,
-        include_byok_in_budgets: false,
-        limit_usd: None,
-        name,
-        reset_interval: None,
-        updated_at: None,
-        workspace_id: Some(workspace_id),
+    render::typed(json!({
+        "id": id,
+        "name": name,
+        "workspace_id": workspace_id,
+        "created_at": created_at,
+        "include_byok_in_budgets": false,
+    }))
+    .expect("the required fields of a guardrail")
+}
+
+/// `changes` (a JSON object) applied to `guardrail`: a present field replaces the value, `null` clears it, fields a
+/// guardrail does not have are ignored. Every field the spec gives both the body and the guardrail is carried
+/// over this way, with no list of them here; what is not a plain copy is a hook in the caller.
+fn merged(guardrail: &types::Guardrail, changes: Value) -> Result<types::Guardrail, ApiError> {
+    let mut value = serde_json::to_value(guardrail).expect("a guardrail always serializes");
+    if let (Value::Object(target), Value::Object(changes)) = (&mut value, changes) {
+        for (field, change) in changes {
+            target.insert(field, change);
+        }
     }
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request(format!("Invalid guardrail after the update: {e}")))
 }
 
 /// `list_guardrails`: one workspace's guardrails (the default one unless `workspace_id`), by creation order.
@@ -78,7 +74,7 @@ pub(crate) fn list(state: &mut State, request: &Request<'_>) -> Result<Value, Ap
         .take(limit)
         .map(|g| (*g).clone())
         .collect();
-    Ok(render::guardrail_page(page, matching.len()))
+    render::guardrail_page(page, matching.len())
 }
 
 /// `create_guardrail`.
@@ -93,101 +89,97 @@ pub(crate) fn create(state: &mut State, request: &Request<'_>) -> Result<Value, 
         .workspace_id
         .map_or_else(|| state.default_workspace(), |w| w.to_string());
     let created_at = state.now();
-    let mut g = blank(id, body.name, workspace, created_at);
-    g.allowed_models = body.allowed_models;
-    g.allowed_providers = body.allowed_providers;
-    g.ignored_models = body.ignored_models;
-    g.ignored_providers = body.ignored_providers;
+    let base = blank(id, body.name.clone(), workspace, created_at);
+    let mut changes = serde_json::to_value(&body).expect("a request body always serializes");
+    if let Value::Object(fields) = &mut changes {
+        // Not copied: the workspace (defaulted above), the builtin filters (labelled below) and the deprecated
+        // `enforce_zdr`, which only fills the per-provider flags.
+        fields.remove("workspace_id");
+        fields.remove("content_filter_builtins");
+        fields.remove("enforce_zdr");
+        if fields
+            .get("include_byok_in_budgets")
+            .is_none_or(Value::is_null)
+        {
+            fields.remove("include_byok_in_budgets");
+        }
+    }
+    let mut g = merged(&base, changes)?;
     g.content_filter_builtins = body.content_filter_builtins.map(labelled);
-    g.content_filters = body.content_filters;
-    g.description = body.description;
-    g.limit_usd = body.limit_usd;
-    g.reset_interval = body.reset_interval;
-    g.include_byok_in_budgets = body.include_byok_in_budgets.unwrap_or(false);
-    g.enable_free_model_publication = body.enable_free_model_publication;
-    g.enable_free_model_training = body.enable_free_model_training;
-    g.enable_paid_model_training = body.enable_paid_model_training;
     // The deprecated `enforce_zdr` fills whichever per-provider flags the request leaves out.
     let fallback = body.enforce_zdr;
-    g.enforce_zdr_anthropic = body.enforce_zdr_anthropic.or(fallback);
-    g.enforce_zdr_google = body.enforce_zdr_google.or(fallback);
-    g.enforce_zdr_openai = body.enforce_zdr_openai.or(fallback);
-    g.enforce_zdr_other = body.enforce_zdr_other.or(fallback);
-    g.enforce_zdr_xai = body.enforce_zdr_xai.or(fallback);
-    let answer = render::guardrail(&g);
+    for flag in zdr_flags(&mut g) {
+        if flag.is_none() {
+            *flag = fallback;
+        }
+    }
+    let answer = render::guardrail(&g)?;
     state.insert_guardrail(g);
     Ok(answer)
+}
+
+/// The per-provider zero-data-retention flags that the deprecated `enforce_zdr` stands in for.
+fn zdr_flags(g: &mut types::Guardrail) -> [&mut Option<bool>; 5] {
+    [
+        &mut g.enforce_zdr_anthropic,
+        &mut g.enforce_zdr_google,
+        &mut g.enforce_zdr_openai,
+        &mut g.enforce_zdr_other,
+        &mut g.enforce_zdr_xai,
+    ]
 }
 
 /// `get_guardrail`.
 pub(crate) fn get(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let id = path_id(state, request)?;
-    Ok(render::guardrail(state.guardrail(id).expect("exists")))
+    render::guardrail(state.guardrail(id).expect("exists"))
 }
 
 /// `update_guardrail`.
 pub(crate) fn update(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
-    let mut body: types::UpdateGuardrailRequest = request.body()?;
+    let body: types::UpdateGuardrailRequest = request.body()?;
     check_non_negative("limit_usd", body.limit_usd.as_set().copied())?;
     check_interval(body.reset_interval.as_set())?;
     check_builtins(body.content_filter_builtins.as_set().map(Vec::as_slice))?;
     check_filters(body.content_filters.as_set().map(Vec::as_slice))?;
-    if let Patch::Set(fallback) = body.enforce_zdr {
-        for flag in [
-            &mut body.enforce_zdr_anthropic,
-            &mut body.enforce_zdr_google,
-            &mut body.enforce_zdr_openai,
-            &mut body.enforce_zdr_other,
-            &mut body.enforce_zdr_xai,
-        ] {
-            if flag.is_unchanged() {
-                *flag = Patch::Set(fallback);
-            }
-        }
-    }
     let id = path_id(state, request)?;
-    let now = state.now();
-    let g = state.guardrail_mut(id).expect("exists");
-    if let Some(name) = body.name {
-        g.name = name;
+    // Absent fields are not in the serialized body; cleared ones are `null`.
+    let mut changes = serde_json::to_value(&body).expect("a request body always serializes");
+    if let Value::Object(fields) = &mut changes {
+        fields.remove("content_filter_builtins");
+        fields.remove("enforce_zdr");
     }
-    if let Some(include_byok) = body.include_byok_in_budgets {
-        g.include_byok_in_budgets = include_byok;
-    }
-    body.description.apply_to(&mut g.description);
-    body.limit_usd.apply_to(&mut g.limit_usd);
-    body.reset_interval.apply_to(&mut g.reset_interval);
-    body.allowed_models.apply_to(&mut g.allowed_models);
-    body.allowed_providers.apply_to(&mut g.allowed_providers);
-    body.ignored_models.apply_to(&mut g.ignored_models);
-    body.ignored_providers.apply_to(&mut g.ignored_providers);
+    let mut g = merged(state.guardrail(id).expect("exists"), changes)?;
     body.content_filter_builtins
         .map(labelled)
         .apply_to(&mut g.content_filter_builtins);
-    body.content_filters.apply_to(&mut g.content_filters);
-    body.enable_free_model_publication
-        .apply_to(&mut g.enable_free_model_publication);
-    body.enable_free_model_training
-        .apply_to(&mut g.enable_free_model_training);
-    body.enable_paid_model_training
-        .apply_to(&mut g.enable_paid_model_training);
-    body.enforce_zdr_anthropic
-        .apply_to(&mut g.enforce_zdr_anthropic);
-    body.enforce_zdr_google.apply_to(&mut g.enforce_zdr_google);
-    body.enforce_zdr_openai.apply_to(&mut g.enforce_zdr_openai);
-    body.enforce_zdr_other.apply_to(&mut g.enforce_zdr_other);
-    body.enforce_zdr_xai.apply_to(&mut g.enforce_zdr_xai);
-    g.updated_at = Some(now);
-    Ok(render::guardrail(g))
+    // The deprecated `enforce_zdr` fills whichever per-provider flags the request leaves out.
+    if let Patch::Set(fallback) = body.enforce_zdr {
+        let sent = [
+            &body.enforce_zdr_anthropic,
+            &body.enforce_zdr_google,
+            &body.enforce_zdr_openai,
+            &body.enforce_zdr_other,
+            &body.enforce_zdr_xai,
+        ]
+        .map(Patch::is_unchanged);
+        for (flag, unchanged) in zdr_flags(&mut g).into_iter().zip(sent) {
+            if unchanged {
+                *flag = Some(fallback);
+            }
+        }
+    }
+    g.updated_at = Some(state.now());
+    let answer = render::guardrail(&g)?;
+    *state.guardrail_mut(id).expect("exists") = g;
+    Ok(answer)
 }
 
 /// `delete_guardrail`: the guardrail and every key and member assignment to it go.
 pub(crate) fn delete(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let id = path_id(state, request)?;
     state.remove_guardrail(id);
-    Ok(render::to_value(&types::DeleteGuardrailResponse {
-        deleted: true,
-    }))
+    render::small::<types::DeleteGuardrailResponse>(json!({"deleted": true}))
 }
 
 fn check_interval(interval: Option<&GuardrailInterval>) -> Result<(), ApiError> {
@@ -251,14 +243,11 @@ fn labelled(
 ) -> Vec<types::ContentFilterBuiltinEntry> {
     inputs
         .into_iter()
-        .map(|input| types::ContentFilterBuiltinEntry {
-            label: Some(format!(
-                "[{}]",
-                input.slug.as_str().to_uppercase().replace('-', "_")
-            )),
-            action: input.action,
-            scan_scope: input.scan_scope,
-            slug: input.slug,
+        .map(|input| {
+            let label = format!("[{}]", input.slug.as_str().to_uppercase().replace('-', "_"));
+            let mut entry = serde_json::to_value(&input).expect("a filter always serializes");
+            entry["label"] = json!(label);
+            render::typed(entry).expect("a labelled input is a builtin filter entry")
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 
 use openrouter_mgmt_gen::open_enums::{CreateKeysBodyLimitReset, UpdateKeysBodyLimitReset};
 use openrouter_mgmt_gen::types;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::auth::Caller;
 use crate::body::{check_known, check_non_negative};
@@ -20,13 +20,13 @@ fn path_hash<'r>(state: &State, request: &'r Request<'_>) -> Result<&'r str, Api
 
 /// `get_current_key`: the calling key itself (any key may ask).
 pub(crate) fn current(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
-    Ok(match request.caller {
+    match request.caller {
         Caller::Management => render::builtin_current_key(state, &state.management_key, true),
         Caller::NonManagement => {
             render::builtin_current_key(state, &state.non_management_key, false)
         }
         Caller::Key(hash) => render::current_key(state.key(hash).ok_or_else(not_found)?),
-    })
+    }
 }
 
 /// `list`: one page of one workspace's keys (the default one unless `workspace_id` says otherwise), in creation
@@ -43,7 +43,7 @@ pub(crate) fn list(state: &mut State, request: &Request<'_>) -> Result<Value, Ap
         .filter(|k| k.workspace_id == workspace && (include_disabled || !k.disabled))
         .skip(offset)
         .take(size);
-    Ok(render::key_page(page))
+    render::key_page(page)
 }
 
 /// `create_keys`: creates a key and answers with its plaintext secret, which no other answer contains.
@@ -87,7 +87,7 @@ pub(crate) fn create(state: &mut State, request: &Request<'_>) -> Result<Value, 
             .map_or_else(|| state.default_workspace(), |w| w.to_string()),
         expires_at: body.expires_at,
     };
-    let answer = render::created_key(&key, &secret);
+    let answer = render::created_key(&key, &secret)?;
     state.insert_key(key, Some(secret));
     Ok(answer)
 }
@@ -95,7 +95,7 @@ pub(crate) fn create(state: &mut State, request: &Request<'_>) -> Result<Value, 
 /// `get_key`.
 pub(crate) fn get(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let hash = path_hash(state, request)?;
-    Ok(render::key(state.key(hash).expect("checked")))
+    render::key(state.key(hash).expect("checked"))
 }
 
 /// `update_keys`: absent fields stay, `limit: null` / `limit_reset: null` clear.
@@ -127,7 +127,7 @@ pub(crate) fn update(state: &mut State, request: &Request<'_>) -> Result<Value, 
         .map(|r| r.as_str().to_owned())
         .apply_to(&mut key.limit_reset);
     key.updated_at = Some(now);
-    Ok(render::updated_key(key))
+    render::updated_key(key)
 }
 
 /// `delete_keys`: the key, its secret and its guardrail assignment go.
@@ -135,9 +135,7 @@ pub(crate) fn delete(state: &mut State, request: &Request<'_>) -> Result<Value, 
     if !state.remove_key(request.param("hash")?) {
         return Err(not_found());
     }
-    Ok(render::to_value(&types::DeleteKeysResponse {
-        deleted: true,
-    }))
+    render::small::<types::DeleteKeysResponse>(json!({"deleted": true}))
 }
 
 fn not_found() -> ApiError {

@@ -1,11 +1,15 @@
-//! Turns stored records into response bodies through the generated `openrouter_mgmt_gen::types`, so every 2xx
-//! body matches the spec by construction; the optional fields the generated types leave out when unset are then
-//! written as explicit `null`, as the real API sends them (every optional field of a response's `data` is
-//! nullable in the spec).
+//! Turns stored records into response bodies, checked against the generated `openrouter_mgmt_gen::types` (built
+//! as JSON and decoded into the generated type, never as a struct literal, so a field the spec adds cannot break
+//! the mock's build); the optional fields the generated types leave out when unset are then written as explicit
+//! `null`, as the real API sends them (every optional field of a response's `data` is nullable in the spec).
 
-use openrouter_mgmt_gen::{SecretString, types};
+use axum::http::StatusCode;
+use openrouter_mgmt_gen::types;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, json};
+
+use crate::errors::ApiError;
 
 use crate::fields;
 use crate::state::{ApiKeyRecord, KeyAssignmentRecord, MemberAssignmentRecord, State};
@@ -41,34 +45,32 @@ fn data_with_nulls<'de, T: Deserialize<'de>>(body: &impl Serialize) -> Value {
     body
 }
 
-/// Builds one of the four identical generated API key structs from a record.
-macro_rules! key_data {
-    ($ty:ident, $k:expr) => {{
-        let k: &ApiKeyRecord = $k;
-        types::$ty {
-            byok_usage: k.byok_usage,
-            byok_usage_daily: k.byok_usage,
-            byok_usage_monthly: k.byok_usage,
-            byok_usage_weekly: k.byok_usage,
-            created_at: k.created_at.clone(),
-            creator_user_id: k.creator_user_id.clone(),
-            disabled: k.disabled,
-            expires_at: k.expires_at,
-            hash: k.hash.clone(),
-            include_byok_in_limit: k.include_byok_in_limit,
-            label: k.label.clone(),
-            limit: k.limit,
-            limit_remaining: limit_remaining(k),
-            limit_reset: k.limit_reset.clone(),
-            name: k.name.clone(),
-            updated_at: k.updated_at.clone(),
-            usage: k.usage,
-            usage_daily: k.usage,
-            usage_monthly: k.usage,
-            usage_weekly: k.usage,
-            workspace_id: k.workspace_id.clone(),
-        }
-    }};
+/// A stored key as the API's key objects show it (the same fields in `get_key`, `list`, `create_keys` and
+/// `update_keys`).
+fn key_json(k: &ApiKeyRecord) -> Value {
+    json!({
+        "byok_usage": k.byok_usage,
+        "byok_usage_daily": k.byok_usage,
+        "byok_usage_monthly": k.byok_usage,
+        "byok_usage_weekly": k.byok_usage,
+        "created_at": k.created_at,
+        "creator_user_id": k.creator_user_id,
+        "disabled": k.disabled,
+        "expires_at": k.expires_at,
+        "hash": k.hash,
+        "include_byok_in_limit": k.include_byok_in_limit,
+        "label": k.label,
+        "limit": k.limit,
+        "limit_remaining": limit_remaining(k),
+        "limit_reset": k.limit_reset,
+        "name": k.name,
+        "updated_at": k.updated_at,
+        "usage": k.usage,
+        "usage_daily": k.usage,
+        "usage_monthly": k.usage,
+        "usage_weekly": k.usage,
+        "workspace_id": k.workspace_id,
+    })
 }
 
 /// What is left of a key's limit (`null` when it has none).
@@ -77,101 +79,108 @@ fn limit_remaining(key: &ApiKeyRecord) -> Option<f64> {
 }
 
 /// `create_keys` → `{data, key}` (the only place the plaintext appears).
-pub(crate) fn created_key(key: &ApiKeyRecord, secret: &str) -> Value {
-    let body = types::CreateKeysResponse {
-        data: key_data!(CreateKeysResponseData, key),
-        key: SecretString::new(secret),
-    };
-    data_with_nulls::<types::CreateKeysResponseData>(&body)
+pub(crate) fn created_key(key: &ApiKeyRecord, secret: &str) -> Result<Value, ApiError> {
+    let body = json!({"data": key_json(key), "key": secret});
+    conform::<types::CreateKeysResponse, types::CreateKeysResponseData>(body)
 }
 
 /// `get_key` → `{data}`.
-pub(crate) fn key(key: &ApiKeyRecord) -> Value {
-    let body = types::GetKeyResponse {
-        data: key_data!(GetKeyResponseData, key),
-    };
-    data_with_nulls::<types::GetKeyResponseData>(&body)
+pub(crate) fn key(key: &ApiKeyRecord) -> Result<Value, ApiError> {
+    conform::<types::GetKeyResponse, types::GetKeyResponseData>(json!({"data": key_json(key)}))
 }
 
 /// `update_keys` → `{data}`.
-pub(crate) fn updated_key(key: &ApiKeyRecord) -> Value {
-    let body = types::UpdateKeysResponse {
-        data: key_data!(UpdateKeysResponseData, key),
-    };
-    data_with_nulls::<types::UpdateKeysResponseData>(&body)
+pub(crate) fn updated_key(key: &ApiKeyRecord) -> Result<Value, ApiError> {
+    conform::<types::UpdateKeysResponse, types::UpdateKeysResponseData>(
+        json!({"data": key_json(key)}),
+    )
 }
 
 /// `list` → `{data: [...]}` (no `total_count`: the real API sends none).
-pub(crate) fn key_page<'a>(keys: impl Iterator<Item = &'a ApiKeyRecord>) -> Value {
-    let body = types::ListResponse {
-        data: keys.map(|k| key_data!(ListResponseDataItem, k)).collect(),
-    };
-    data_with_nulls::<types::ListResponseDataItem>(&body)
+pub(crate) fn key_page<'a>(
+    keys: impl Iterator<Item = &'a ApiKeyRecord>,
+) -> Result<Value, ApiError> {
+    let data: Vec<Value> = keys.map(key_json).collect();
+    conform::<types::ListResponse, types::ListResponseDataItem>(json!({ "data": data }))
+}
+
+/// The calling key as `get_current_key` shows it.
+#[allow(clippy::too_many_arguments)]
+fn current_key_json(
+    usage: f64,
+    byok_usage: f64,
+    limit: Option<f64>,
+    limit_remaining: Option<f64>,
+    limit_reset: Option<&str>,
+    label: &str,
+    management: bool,
+    creator_user_id: Option<&str>,
+) -> Value {
+    json!({"data": {
+        "byok_usage": byok_usage,
+        "byok_usage_daily": byok_usage,
+        "byok_usage_monthly": byok_usage,
+        "byok_usage_weekly": byok_usage,
+        "creator_user_id": creator_user_id,
+        "include_byok_in_limit": false,
+        "is_free_tier": false,
+        "is_management_key": management,
+        "is_provisioning_key": management,
+        "label": label,
+        "limit": limit,
+        "limit_remaining": limit_remaining,
+        "limit_reset": limit_reset,
+        "rate_limit": rate_limit(),
+        "usage": usage,
+        "usage_daily": usage,
+        "usage_monthly": usage,
+        "usage_weekly": usage,
+    }})
 }
 
 /// `get_current_key` for a stored key (a secret returned by `create_keys`).
-pub(crate) fn current_key(key: &ApiKeyRecord) -> Value {
-    let body = types::GetCurrentKeyResponse {
-        data: types::GetCurrentKeyResponseData {
-            byok_usage: key.byok_usage,
-            byok_usage_daily: key.byok_usage,
-            byok_usage_monthly: key.byok_usage,
-            byok_usage_weekly: key.byok_usage,
-            creator_user_id: key.creator_user_id.clone(),
-            expires_at: key.expires_at,
-            include_byok_in_limit: key.include_byok_in_limit,
-            is_free_tier: false,
-            is_management_key: false,
-            is_provisioning_key: false,
-            label: key.label.clone(),
-            limit: key.limit,
-            limit_remaining: limit_remaining(key),
-            limit_reset: key.limit_reset.clone(),
-            rate_limit: rate_limit(),
-            usage: key.usage,
-            usage_daily: key.usage,
-            usage_monthly: key.usage,
-            usage_weekly: key.usage,
-        },
-    };
-    data_with_nulls::<types::GetCurrentKeyResponseData>(&body)
+pub(crate) fn current_key(key: &ApiKeyRecord) -> Result<Value, ApiError> {
+    let mut body = current_key_json(
+        key.usage,
+        key.byok_usage,
+        key.limit,
+        limit_remaining(key),
+        key.limit_reset.as_deref(),
+        &key.label,
+        false,
+        key.creator_user_id.as_ref().map(|u| u.as_str()),
+    );
+    body["data"]["expires_at"] = json!(key.expires_at);
+    body["data"]["include_byok_in_limit"] = json!(key.include_byok_in_limit);
+    conform::<types::GetCurrentKeyResponse, types::GetCurrentKeyResponseData>(body)
 }
 
 /// `get_current_key` for one of the mock's built-in keys (the management key, or the non-management key).
-pub(crate) fn builtin_current_key(state: &State, secret: &str, management: bool) -> Value {
-    let body = types::GetCurrentKeyResponse {
-        data: types::GetCurrentKeyResponseData {
-            byok_usage: 0.0,
-            byok_usage_daily: 0.0,
-            byok_usage_monthly: 0.0,
-            byok_usage_weekly: 0.0,
-            creator_user_id: Some(state.owner_user_id.clone()),
-            expires_at: None,
-            include_byok_in_limit: false,
-            is_free_tier: false,
-            is_management_key: management,
-            is_provisioning_key: management,
-            label: mask(secret),
-            limit: None,
-            limit_remaining: None,
-            limit_reset: None,
-            rate_limit: rate_limit(),
-            usage: 0.0,
-            usage_daily: 0.0,
-            usage_monthly: 0.0,
-            usage_weekly: 0.0,
-        },
-    };
-    data_with_nulls::<types::GetCurrentKeyResponseData>(&body)
+pub(crate) fn builtin_current_key(
+    state: &State,
+    secret: &str,
+    management: bool,
+) -> Result<Value, ApiError> {
+    let body = current_key_json(
+        0.0,
+        0.0,
+        None,
+        None,
+        None,
+        &mask(secret),
+        management,
+        Some(state.owner_user_id.as_str()),
+    );
+    conform::<types::GetCurrentKeyResponse, types::GetCurrentKeyResponseData>(body)
 }
 
 /// The deprecated `rate_limit` object, with the values the real API now always sends.
-fn rate_limit() -> types::GetCurrentKeyResponseDataRateLimit {
-    types::GetCurrentKeyResponseDataRateLimit {
-        interval: "10s".to_owned(),
-        note: "This field is deprecated and safe to ignore.".to_owned(),
-        requests: -1,
-    }
+fn rate_limit() -> Value {
+    json!({
+        "interval": "10s",
+        "note": "This field is deprecated and safe to ignore.",
+        "requests": -1,
+    })
 }
 
 /// `sk-or-v1-abc...wxyz`: how the API labels a key without revealing it.
@@ -184,34 +193,32 @@ fn mask(secret: &str) -> String {
 }
 
 /// A guardrail on its own (`{data: Guardrail}` for get, create and update).
-pub(crate) fn guardrail(guardrail: &types::Guardrail) -> Value {
-    let body = types::GetGuardrailResponse {
-        data: guardrail.clone(),
-    };
-    data_with_nulls::<types::Guardrail>(&body)
+pub(crate) fn guardrail(guardrail: &types::Guardrail) -> Result<Value, ApiError> {
+    conform::<types::GetGuardrailResponse, types::Guardrail>(json!({ "data": guardrail }))
 }
 
 /// `list_guardrails` → `{data, total_count}`.
-pub(crate) fn guardrail_page(page: Vec<types::Guardrail>, total_count: usize) -> Value {
-    let body = types::ListGuardrailsResponse {
-        data: page,
-        total_count: count(total_count),
-    };
-    data_with_nulls::<types::Guardrail>(&body)
+pub(crate) fn guardrail_page(
+    page: Vec<types::Guardrail>,
+    total_count: usize,
+) -> Result<Value, ApiError> {
+    conform::<types::ListGuardrailsResponse, types::Guardrail>(
+        json!({"data": page, "total_count": total_count}),
+    )
 }
 
 /// A key assignment joined with its key's current name and label.
-fn key_assignment(state: &State, a: &KeyAssignmentRecord) -> types::KeyAssignment {
+fn key_assignment(state: &State, a: &KeyAssignmentRecord) -> Value {
     let key = state.key(a.key_hash.as_str());
-    types::KeyAssignment {
-        assigned_by: a.assigned_by.clone(),
-        created_at: a.created_at.clone(),
-        guardrail_id: a.guardrail_id,
-        id: a.id,
-        key_hash: a.key_hash.clone(),
-        key_label: key.map(|k| k.label.clone()).unwrap_or_default(),
-        key_name: key.map(|k| k.name.clone()).unwrap_or_default(),
-    }
+    json!({
+        "assigned_by": a.assigned_by,
+        "created_at": a.created_at,
+        "guardrail_id": a.guardrail_id,
+        "id": a.id,
+        "key_hash": a.key_hash,
+        "key_label": key.map(|k| k.label.clone()).unwrap_or_default(),
+        "key_name": key.map(|k| k.name.clone()).unwrap_or_default(),
+    })
 }
 
 /// `{data: [KeyAssignment], total_count}`.
@@ -219,11 +226,11 @@ pub(crate) fn key_assignment_page<'a>(
     state: &State,
     page: impl Iterator<Item = &'a KeyAssignmentRecord>,
     total_count: usize,
-) -> Value {
-    to_value(&types::ListKeyAssignmentsResponse {
-        data: page.map(|a| key_assignment(state, a)).collect(),
-        total_count: count(total_count),
-    })
+) -> Result<Value, ApiError> {
+    let data: Vec<Value> = page.map(|a| key_assignment(state, a)).collect();
+    conform::<types::ListKeyAssignmentsResponse, types::KeyAssignment>(
+        json!({"data": data, "total_count": total_count}),
+    )
 }
 
 /// `{data: [MemberAssignment], total_count}`.
@@ -231,23 +238,47 @@ pub(crate) fn member_assignment_page<'a>(
     state: &State,
     page: impl Iterator<Item = &'a MemberAssignmentRecord>,
     total_count: usize,
-) -> Value {
-    to_value(&types::ListMemberAssignmentsResponse {
-        data: page
-            .map(|a| types::MemberAssignment {
-                assigned_by: a.assigned_by.clone(),
-                created_at: a.created_at.clone(),
-                guardrail_id: a.guardrail_id,
-                id: a.id,
-                organization_id: state.organization_id.clone(),
-                user_id: a.user_id.clone(),
+) -> Result<Value, ApiError> {
+    let data: Vec<Value> = page
+        .map(|a| {
+            json!({
+                "assigned_by": a.assigned_by,
+                "created_at": a.created_at,
+                "guardrail_id": a.guardrail_id,
+                "id": a.id,
+                "organization_id": state.organization_id,
+                "user_id": a.user_id,
             })
-            .collect(),
-        total_count: count(total_count),
+        })
+        .collect();
+    conform::<types::ListMemberAssignmentsResponse, types::MemberAssignment>(
+        json!({"data": data, "total_count": total_count}),
+    )
+}
+
+/// A one-field answer such as `{"deleted": true}` or `{"assigned_count": 3}`, checked against its generated type.
+pub(crate) fn small<T: DeserializeOwned + Serialize>(body: Value) -> Result<Value, ApiError> {
+    typed::<T>(body).map(|t| to_value(&t))
+}
+
+/// Decodes a body the mock built into its generated type: the answer matches the spec by construction (required
+/// fields, types), without a struct literal that a field added to the spec would break. A mismatch is the mock's
+/// own bug: a 500 that says so.
+pub(crate) fn typed<T: DeserializeOwned>(body: Value) -> Result<T, ApiError> {
+    serde_json::from_value(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!(
+                "openrouter-mgmt-mock: its answer does not fit {}: {e}",
+                std::any::type_name::<T>()
+            ),
+        )
     })
 }
 
-/// A collection size as the spec's integer.
-pub(crate) fn count(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
+/// [`typed`] as `T`, then re-serialized with explicit `null`s for the optional fields of `data` (of type `D`).
+fn conform<T: DeserializeOwned + Serialize, D: DeserializeOwned>(
+    body: Value,
+) -> Result<Value, ApiError> {
+    typed::<T>(body).map(|t| data_with_nulls::<D>(&t))
 }
