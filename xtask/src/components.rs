@@ -19,6 +19,20 @@ pub const KINDS: &[&str] = &[
     "securitySchemes",
 ];
 
+/// `components/schemas` of a document, made if it is missing.
+pub fn schemas_mut(doc: &mut Value) -> Result<&mut Map<String, Value>> {
+    doc.as_object_mut()
+        .ok_or_else(|| SpecError::new("the document is not an object"))?
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .ok_or_else(|| SpecError::new("`components` is not an object"))?
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
+        .ok_or_else(|| SpecError::new("`components/schemas` is not an object"))
+}
+
 /// The `(kind, name)` pairs of every component reachable from `roots` (each given with its JSON pointer),
 /// following `$ref`s through `doc`'s components. A `$ref` to a missing component or outside the document is an
 /// error naming the pointer of the `$ref`.

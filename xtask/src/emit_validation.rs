@@ -11,7 +11,7 @@ use syn::Type;
 
 use crate::error::{Result, SpecError};
 use crate::rust_types::{Structs, box_inner, last_ident, option_inner, patch_inner, vec_inner};
-use crate::type_view::referenced_component;
+use crate::spec_query::referenced_component;
 
 /// Checks generated so far, and the nested structs still to do.
 pub struct Validation<'a> {
@@ -41,7 +41,7 @@ impl<'a> Validation<'a> {
 
     /// Generates the impl for a request body type and everything it contains.
     pub fn body(&mut self, name: &str) -> Result<()> {
-        let schema = crate::type_view::schema_after_hoisting(self.merged, name)
+        let schema = crate::spec_query::schema_after_hoisting(self.merged, name)
             .cloned()
             .ok_or_else(|| SpecError::new(format!("no schema for request body `{name}`")))?;
         self.queue.push((name.to_owned(), schema));
@@ -72,7 +72,7 @@ impl<'a> Validation<'a> {
 
     fn resolve(&self, schema: &Value) -> Value {
         match referenced_component(schema) {
-            Some(name) => crate::type_view::schema_after_hoisting(self.merged, &name)
+            Some(name) => crate::spec_query::schema_after_hoisting(self.merged, &name)
                 .cloned()
                 .unwrap_or(Value::Null),
             None => schema.clone(),

@@ -146,7 +146,7 @@ fn format_file(name: &str, tokens: TokenStream) -> Result<String> {
 }
 
 fn body_schema(merged: &Value, body: &str) -> Result<Value> {
-    crate::type_view::schema_after_hoisting(merged, body)
+    crate::spec_query::schema_after_hoisting(merged, body)
         .cloned()
         .ok_or_else(|| SpecError::new(format!("no schema for request body `{body}`")))
 }

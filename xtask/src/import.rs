@@ -11,6 +11,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// The overlay's file name inside `openapi/`: the one file there that is not an operation document (read by
+/// `crate::overlay`).
+pub const OVERLAY_FILE: &str = "overlay.yaml";
+
 /// HTTP methods an OpenAPI path item may hold, in the order they are listed.
 pub const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -257,9 +261,7 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if d == dir
-                && path.file_name().and_then(|n| n.to_str()) == Some(crate::overlay::OVERLAY_FILE)
-            {
+            } else if d == dir && path.file_name().and_then(|n| n.to_str()) == Some(OVERLAY_FILE) {
                 // The overlay sits next to the operation documents but is not one.
                 continue;
             } else if matches!(

@@ -20,5 +20,6 @@ pub mod rust_types;
 pub mod sample_change;
 pub mod schema_walk;
 pub mod source;
+pub mod spec_query;
 pub mod type_view;
 pub mod yaml;

@@ -11,7 +11,9 @@ use serde_json::Value;
 
 use crate::error::{Result, SpecError};
 use crate::overlay::{Overlay, ReplayClass};
-use crate::type_view::{body_name, referenced_component, request_schema, response_name, success};
+use crate::spec_query::{
+    body_name, operations, referenced_component, request_schema, response_name, success,
+};
 
 /// One path or query parameter.
 #[derive(Debug, Clone)]
@@ -82,26 +84,6 @@ pub struct OperationModel {
     pub secret_in_response: bool,
     /// The delete rule applies.
     pub done_on_404: bool,
-}
-
-/// Every operation of a document as (path, method, operation), in document order.
-pub fn operations(doc: &Value) -> impl Iterator<Item = (&str, &str, &Value)> {
-    doc.get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .flat_map(|(path, item)| {
-            crate::import::METHODS
-                .iter()
-                .filter_map(move |m| item.get(*m).map(|op| (path.as_str(), *m, op)))
-        })
-}
-
-/// The operationIds of a document.
-pub fn operation_ids(doc: &Value) -> BTreeSet<String> {
-    operations(doc)
-        .filter_map(|(_, _, op)| op.get("operationId")?.as_str().map(str::to_owned))
-        .collect()
 }
 
 /// A Rust identifier for a wire name (`keep_members`, `type` → `type_`).
@@ -326,7 +308,7 @@ fn paging(
         }
         return Ok(None);
     }
-    let schema = response.and_then(|r| crate::type_view::schema_after_hoisting(merged, r));
+    let schema = response.and_then(|r| crate::spec_query::schema_after_hoisting(merged, r));
     let has =
         |field: &str| schema.is_some_and(|s| s.pointer(&format!("/properties/{field}")).is_some());
     if !has("data") {

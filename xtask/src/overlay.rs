@@ -10,8 +10,7 @@ use serde_json::Value;
 
 use crate::error::{Result, SpecError};
 
-/// The overlay's file name inside `openapi/` (never read as an operation document).
-pub const OVERLAY_FILE: &str = "overlay.yaml";
+pub use crate::import::OVERLAY_FILE;
 
 /// The whole overlay.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -159,7 +158,7 @@ impl Overlay {
 
     /// Every entry must name something the merged spec has: an operation, a schema property, a path.
     pub fn check_against(&self, merged: &Value, file: &Path) -> Result<()> {
-        let ids = crate::operation_model::operation_ids(merged);
+        let ids = crate::spec_query::operation_ids(merged);
         for name in self.replay.keys().chain(self.paging.keys()) {
             if !ids.contains(name) {
                 return Err(SpecError::new(format!(
@@ -176,7 +175,7 @@ impl Overlay {
                 ))
                 .in_file(file));
             };
-            let found = crate::type_view::schema_after_hoisting(merged, schema)
+            let found = crate::spec_query::schema_after_hoisting(merged, schema)
                 .and_then(|s| s.pointer(&format!("/properties/{property}")).cloned())
                 .is_some();
             if !found {

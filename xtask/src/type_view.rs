@@ -8,9 +8,10 @@ use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 
 use crate::error::{Result, SpecError};
-use crate::json_pointer::{parse_component_ref, ref_of};
+use crate::json_pointer::ref_of;
 use crate::overlay::Overlay;
 use crate::schema_walk::for_each_schema_mut;
+use crate::spec_query::{body_name, response_name, success};
 
 /// The component name the secret type takes in the view.
 pub const SECRET_TYPE: &str = "SecretString";
@@ -18,68 +19,12 @@ pub const SECRET_TYPE: &str = "SecretString";
 /// A component of the view that the generated code takes from elsewhere: (component name, Rust path).
 pub type Replacement = (String, String);
 
-/// The name progenitor gives an operation's inline request body.
-pub fn body_name(operation_id: &str) -> String {
-    format!("{}Body", operation_id.to_upper_camel_case())
-}
-
-/// The name progenitor gives an operation's inline success body.
-pub fn response_name(operation_id: &str) -> String {
-    format!("{}Response", operation_id.to_upper_camel_case())
-}
-
-/// The JSON schema of an operation's request body, if it has one.
-pub fn request_schema(op: &Value) -> Option<&Value> {
-    op.pointer("/requestBody/content/application~1json/schema")
-}
-
-/// The success status and the JSON schema of its body (`None`: no body).
-pub fn success(op: &Value) -> Option<(u16, Option<&Value>)> {
-    let responses = op.get("responses")?.as_object()?;
-    responses.iter().find_map(|(code, response)| {
-        let status: u16 = code.parse().ok()?;
-        (200..300).contains(&status).then(|| {
-            (
-                status,
-                response.pointer("/content/application~1json/schema"),
-            )
-        })
-    })
-}
-
-/// The schema a component name stands for once bodies are hoisted (a component, or an operation's inline body).
-pub fn schema_after_hoisting<'a>(merged: &'a Value, name: &str) -> Option<&'a Value> {
-    if let Some(s) = merged.pointer(&crate::json_pointer::component("schemas", name)) {
-        return Some(s);
-    }
-    crate::operation_model::operations(merged).find_map(|(_, _, op)| {
-        let id = op.get("operationId")?.as_str()?;
-        if body_name(id) == name {
-            request_schema(op)
-        } else if response_name(id) == name {
-            success(op).and_then(|(_, s)| s)
-        } else {
-            None
-        }
-    })
-}
-
 /// Builds the view and the replacements progenitor must make.
 pub fn build(merged: &Value, overlay: &Overlay) -> Result<(Value, Vec<Replacement>)> {
     let mut doc = merged.clone();
     let mut new_components: Vec<(String, Value)> = Vec::new();
     hoist_bodies(&mut doc, &mut new_components);
-    let schemas = doc
-        .as_object_mut()
-        .expect("a document is an object")
-        .entry("components")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-        .ok_or_else(|| SpecError::new("`components` is not an object"))?
-        .entry("schemas")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-        .ok_or_else(|| SpecError::new("`components/schemas` is not an object"))?;
+    let schemas = crate::components::schemas_mut(&mut doc)?;
     for (name, schema) in new_components {
         if schemas
             .get(&name)
@@ -245,17 +190,6 @@ fn strip_string_constraints(doc: &mut Value) {
             }
         }
     });
-}
-
-/// The component a schema references (directly or as the single member of `allOf`).
-pub fn referenced_component(schema: &Value) -> Option<String> {
-    if let Some(r) = ref_of(schema) {
-        return parse_component_ref(r).map(|(_, n)| n);
-    }
-    match schema.get("allOf").and_then(Value::as_array) {
-        Some(list) if list.len() == 1 => referenced_component(&list[0]),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -11,10 +11,10 @@ use std::collections::HashSet;
 use openrouter_mgmt_gen::types;
 use serde_json::{Value, json};
 
-use crate::dispatch::Request;
 use crate::errors::ApiError;
 use crate::guardrails::path_id;
 use crate::render;
+use crate::request::Request;
 use crate::state::{AssignOutcome, State};
 
 /// `list_key_assignments`: every key assignment of the organization.

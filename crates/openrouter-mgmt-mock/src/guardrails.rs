@@ -10,9 +10,9 @@ use openrouter_mgmt_gen::{Patch, types};
 use serde_json::{Value, json};
 
 use crate::body::{check_known, check_non_negative};
-use crate::dispatch::Request;
 use crate::errors::ApiError;
 use crate::render;
+use crate::request::Request;
 use crate::state::State;
 
 /// The guardrail a path's `{id}` names. An id that is not a UUID names no guardrail: 404, like an unknown one

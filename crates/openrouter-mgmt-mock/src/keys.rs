@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use crate::auth::Caller;
 use crate::body::{check_known, check_non_negative};
-use crate::dispatch::Request;
 use crate::errors::ApiError;
 use crate::render;
+use crate::request::Request;
 use crate::state::{ApiKeyRecord, State};
 
 /// The key a path's `{hash}` names, or a 404.
@@ -149,8 +149,9 @@ mod tests {
     use serde_json::json;
 
     use crate::auth::Caller;
-    use crate::dispatch::{self, Request};
+    use crate::dispatch;
     use crate::pagination::Query;
+    use crate::request::Request;
     use crate::rng::Rng;
     use crate::routes::PathParams;
     use crate::state::State;

@@ -15,6 +15,7 @@ mod keys;
 mod pagination;
 mod pipeline;
 mod render;
+mod request;
 mod request_log;
 mod rng;
 mod routes;

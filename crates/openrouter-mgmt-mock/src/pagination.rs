@@ -1,6 +1,6 @@
 //! Query strings: `offset`, `limit` for the lists that take one (1..=100, default 50), `include_disabled`,
 //! `workspace_id`; anything malformed is a 400. (Which list takes `limit`, and the fixed page size of one that
-//! does not, come from the spec: see `dispatch::Request::page`.)
+//! does not, come from the spec: see `request::Request::page`.)
 
 use std::collections::HashMap;
 

@@ -158,7 +158,7 @@ fn execute(shared: &Shared, call: &Call) -> Reply {
     let result = auth::authenticate(&state, &call.headers).and_then(|caller| {
         auth::authorize(&caller, resolved.operation)?;
         let query = Query::parse(call.query.as_deref());
-        let request = dispatch::Request {
+        let request = crate::request::Request {
             operation: resolved.operation,
             caller: &caller,
             params: &resolved.params,

@@ -84,17 +84,7 @@ pub(super) fn hoist_inline_enums(doc: &mut Value) -> Result<()> {
     if hoisted.is_empty() {
         return Ok(());
     }
-    let schemas = doc
-        .as_object_mut()
-        .expect("a document is an object")
-        .entry("components")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-        .ok_or_else(|| SpecError::new("`components` is not an object"))?
-        .entry("schemas")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-        .ok_or_else(|| SpecError::new("`components/schemas` is not an object"))?;
+    let schemas = crate::components::schemas_mut(doc)?;
     for (name, schema, origin) in hoisted {
         match schemas.get(&name) {
             Some(existing) if *existing == schema => {}

@@ -1,0 +1,86 @@
+//! Questions asked of a merged spec by the generators and the overlay check: its operations, the names progenitor
+//! gives inline bodies, an operation's request and success schemas, and what a schema references.
+
+use std::collections::BTreeSet;
+
+use heck::ToUpperCamelCase;
+use serde_json::Value;
+
+use crate::json_pointer::{parse_component_ref, ref_of};
+
+/// Every operation of a document as (path, method, operation), in document order.
+pub fn operations(doc: &Value) -> impl Iterator<Item = (&str, &str, &Value)> {
+    doc.get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            crate::import::METHODS
+                .iter()
+                .filter_map(move |m| item.get(*m).map(|op| (path.as_str(), *m, op)))
+        })
+}
+
+/// The operationIds of a document.
+pub fn operation_ids(doc: &Value) -> BTreeSet<String> {
+    operations(doc)
+        .filter_map(|(_, _, op)| op.get("operationId")?.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The name progenitor gives an operation's inline request body.
+pub fn body_name(operation_id: &str) -> String {
+    format!("{}Body", operation_id.to_upper_camel_case())
+}
+
+/// The name progenitor gives an operation's inline success body.
+pub fn response_name(operation_id: &str) -> String {
+    format!("{}Response", operation_id.to_upper_camel_case())
+}
+
+/// The JSON schema of an operation's request body, if it has one.
+pub fn request_schema(op: &Value) -> Option<&Value> {
+    op.pointer("/requestBody/content/application~1json/schema")
+}
+
+/// The success status and the JSON schema of its body (`None`: no body).
+pub fn success(op: &Value) -> Option<(u16, Option<&Value>)> {
+    let responses = op.get("responses")?.as_object()?;
+    responses.iter().find_map(|(code, response)| {
+        let status: u16 = code.parse().ok()?;
+        (200..300).contains(&status).then(|| {
+            (
+                status,
+                response.pointer("/content/application~1json/schema"),
+            )
+        })
+    })
+}
+
+/// The schema a component name stands for once bodies are hoisted (a component, or an operation's inline body).
+pub fn schema_after_hoisting<'a>(merged: &'a Value, name: &str) -> Option<&'a Value> {
+    if let Some(s) = merged.pointer(&crate::json_pointer::component("schemas", name)) {
+        return Some(s);
+    }
+    operations(merged).find_map(|(_, _, op)| {
+        let id = op.get("operationId")?.as_str()?;
+        if body_name(id) == name {
+            request_schema(op)
+        } else if response_name(id) == name {
+            success(op).and_then(|(_, s)| s)
+        } else {
+            None
+        }
+    })
+}
+
+/// The component a schema references (directly or as the single member of `allOf`).
+pub fn referenced_component(schema: &Value) -> Option<String> {
+    if let Some(r) = ref_of(schema) {
+        return parse_component_ref(r).map(|(_, n)| n);
+    }
+    match schema.get("allOf").and_then(Value::as_array) {
+        Some(list) if list.len() == 1 => referenced_component(&list[0]),
+        _ => None,
+    }
+}
