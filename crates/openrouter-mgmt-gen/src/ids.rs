@@ -68,8 +68,28 @@ impl ParamValue for GuardrailId {
     }
 }
 
+/// A key's hash is never the key itself: a value shaped like an OpenRouter key (`sk-or-…`) is refused, so that a
+/// key and its hash mixed up cannot put the secret in a URL (and in every log line that names the path). The
+/// message says which is which and never repeats the value.
+fn not_a_secret_key(value: &str) -> Result<(), Invalid> {
+    if value.trim_start().starts_with("sk-or-") {
+        return Err(Invalid::new(
+            "key_hash",
+            "this is an API key (it starts with `sk-or-`), not a key's hash: the hash is the `hash` field that \
+             `keys().list()`, `keys().get()` and `keys().create()` return (the id of the key in the management \
+             API); the key itself is a secret and is never sent in a URL",
+        ));
+    }
+    Ok(())
+}
+
+/// No extra rule.
+fn any(_: &str) -> Result<(), Invalid> {
+    Ok(())
+}
+
 macro_rules! string_id {
-    ($(#[$doc:meta])* $name:ident, $argument:literal) => {
+    ($(#[$doc:meta])* $name:ident, $argument:literal, $check:path) => {
         $(#[$doc])*
         ///
         /// [`new`](Self::new) checks a value you type in (non-empty, not `.` or `..`, no control characters);
@@ -92,6 +112,7 @@ macro_rules! string_id {
                 if value.chars().any(char::is_control) {
                     return Err(Invalid::new($argument, "must not contain control characters"));
                 }
+                $check(&value)?;
                 Ok(Self(value))
             }
 
@@ -155,14 +176,16 @@ macro_rules! string_id {
 }
 
 string_id!(
-    /// An API key's hash (its id in the management API; not the secret).
+    /// An API key's hash (its id in the management API; not the secret, which [`KeyHash::new`] refuses).
     KeyHash,
-    "key_hash"
+    "key_hash",
+    not_a_secret_key
 );
 string_id!(
     /// An organization member's user id.
     UserId,
-    "user_id"
+    "user_id",
+    any
 );
 
 #[cfg(test)]
@@ -178,6 +201,18 @@ mod tests {
         let decoded: KeyHash = serde_json::from_str(r#"".""#).unwrap();
         assert_eq!(decoded.as_str(), ".");
         assert_eq!(serde_json::to_string(&decoded).unwrap(), r#"".""#);
+    }
+
+    #[test]
+    fn a_secret_key_is_not_a_hash_and_is_not_repeated() {
+        let key = "sk-or-v1-0123456789abcdefSECRET";
+        let e = KeyHash::new(key).unwrap_err();
+        assert_eq!(e.argument, "key_hash");
+        assert!(e.reason.contains("not a key's hash"), "{}", e.reason);
+        assert!(!format!("{e} {e:?}").contains("SECRET"));
+        assert!(" sk-or-v1-x".parse::<KeyHash>().is_err());
+        KeyHash::new("f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992ce943").unwrap();
+        UserId::new("sk-or-not-a-key-but-a-user").unwrap();
     }
 
     #[test]

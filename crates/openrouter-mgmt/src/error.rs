@@ -218,53 +218,9 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
-/// The longest body excerpt an error carries.
-pub(crate) const SNIPPET_CHARS: usize = 256;
-
-/// A bounded, printable excerpt of a response body with anything shaped like an OpenRouter key
-/// (`sk-or-...`) replaced, so that a decode failure on `POST /keys` cannot leak the created key.
-pub(crate) fn body_snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let redacted = redact_keys(&text);
-    let mut out: String = redacted.chars().take(SNIPPET_CHARS).collect();
-    if redacted.chars().count() > SNIPPET_CHARS {
-        out.push('…');
-    }
-    out
-}
-
-/// Replaces anything shaped like an OpenRouter key (`sk-or-...`) with `<redacted>`.
-pub(crate) fn redact_keys(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("sk-or-") {
-        out.push_str(&rest[..i]);
-        out.push_str("<redacted>");
-        let tail = &rest[i..];
-        let end = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .unwrap_or(tail.len());
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn snippets_are_bounded_and_redact_keys() {
-        let body = format!(
-            r#"{{"key":"sk-or-v1-abc123DEF","x":"{}"}}"#,
-            "y".repeat(10_000)
-        );
-        let s = body_snippet(body.as_bytes());
-        assert!(!s.contains("abc123DEF"), "{s}");
-        assert!(s.contains("<redacted>"));
-        assert!(s.chars().count() <= SNIPPET_CHARS + 1);
-    }
 
     #[test]
     fn status_retryable_and_attempts() {

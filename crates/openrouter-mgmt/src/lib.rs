@@ -15,6 +15,7 @@ mod guardrails;
 mod keys;
 mod listing;
 mod pagination;
+mod redact;
 mod retry;
 mod retry_budget;
 mod secret;

@@ -11,6 +11,7 @@ use reqwest::header::{
 
 use super::request::Request;
 use crate::error::{Error, TransportKind};
+use crate::redact::Redactor;
 use crate::secret::ApiKey;
 
 /// The `User-Agent` sent with every request.
@@ -84,11 +85,14 @@ impl Endpoint {
             },
             None => exchange.await,
         };
-        result.map_err(|e| transport_error(request.operation, &e))
+        result.map_err(|e| {
+            let redactor = Redactor::with_own_key(self.key.expose_secret());
+            transport_error(request.operation, &e, &redactor)
+        })
     }
 }
 
-fn transport_error(operation: &'static str, e: &reqwest::Error) -> Error {
+fn transport_error(operation: &'static str, e: &reqwest::Error, redactor: &Redactor<'_>) -> Error {
     // `is_connect` covers every failure before the connection was established (refused, DNS, TLS handshake,
     // connect timeout): the request was never written, so even a create may be replayed.
     let (kind, maybe_reached_server) = if e.is_connect() {
@@ -109,7 +113,8 @@ fn transport_error(operation: &'static str, e: &reqwest::Error) -> Error {
         operation,
         kind,
         maybe_reached_server,
-        message,
+        // reqwest's messages name the URL; redacted like everything else an error quotes.
+        message: redactor.text(&message),
         attempts: 1,
     }
 }

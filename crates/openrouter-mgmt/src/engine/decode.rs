@@ -5,13 +5,15 @@ use serde::de::DeserializeOwned;
 
 use super::attempt::RawResponse;
 use super::request::Request;
-use crate::error::{Error, body_snippet, redact_keys};
+use crate::error::Error;
+use crate::redact::Redactor;
 
 /// Decodes a success body, naming the JSON path that failed.
 pub(crate) fn decode<T: DeserializeOwned>(
     request: &Request,
     raw: &RawResponse,
     attempts: u32,
+    redactor: &Redactor<'_>,
 ) -> Result<T, Error> {
     // The fast path decodes directly; `serde_path_to_error` allocates for every key it reads (1.9x the plain
     // decode of a page, benches/README.md), so it only runs again on a body that failed, to name the path.
@@ -42,12 +44,12 @@ pub(crate) fn decode<T: DeserializeOwned>(
                 )
             } else {
                 // serde quotes offending values; a key-shaped one is redacted like in the snippet.
-                redact_keys(&inner.to_string())
+                redactor.text(&inner.to_string())
             },
             body_snippet: if request.secret_in_response {
                 "<omitted: this response carries a secret>".to_owned()
             } else {
-                body_snippet(&raw.body)
+                redactor.snippet(&raw.body)
             },
             attempts,
         }

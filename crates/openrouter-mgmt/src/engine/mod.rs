@@ -25,6 +25,7 @@ pub use attempt::USER_AGENT;
 pub(crate) use request::Request;
 
 use crate::error::{Error, TransportKind};
+use crate::redact::Redactor;
 use crate::retry::{Jitter, Outcome, RetryPolicy, should_retry};
 use crate::retry_budget::RetryBudget;
 use attempt::RawResponse;
@@ -46,6 +47,11 @@ pub(crate) struct Engine {
 }
 
 impl Engine {
+    /// Redacts key-shaped text and this client's own key from whatever an error quotes.
+    fn redactor(&self) -> Redactor<'_> {
+        Redactor::with_own_key(self.endpoint.key.expose_secret())
+    }
+
     /// Sends `request` under the retry policy and decodes the success body.
     ///
     /// For operations with the delete rule ([`Request::done_on_404_after_ambiguous_attempt`]): a 404 on a
@@ -64,7 +70,7 @@ impl Engine {
             .send_tracking(request, policy, allow_unsafe_replay)
             .await
         {
-            Ok((raw, attempts)) => decode(request, &raw, attempts),
+            Ok((raw, attempts)) => decode(request, &raw, attempts, &self.redactor()),
             Err(Failure {
                 error:
                     error @ Error::Api {
@@ -132,7 +138,7 @@ impl Engine {
                     budget.refund(spent);
                     return Ok((raw, attempt));
                 }
-                Ok(raw) => api_error(request, &raw),
+                Ok(raw) => api_error(request, &raw, &self.redactor()),
                 Err(e) => e,
             };
             error.set_attempts(attempt);

@@ -5,7 +5,8 @@ use std::time::SystemTime;
 
 use super::attempt::RawResponse;
 use super::request::Request;
-use crate::error::{Error, body_snippet, redact_keys};
+use crate::error::Error;
+use crate::redact::Redactor;
 use crate::retry::parse_retry_after;
 
 /// The `{"error": {...}, "user_id": ...}` envelope, read leniently: a body without it still yields an error.
@@ -26,8 +27,10 @@ struct EnvelopeError {
     metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// Turns a non-success response into [`Error::Api`].
-pub(crate) fn api_error(request: &Request, raw: &RawResponse) -> Error {
+/// Turns a non-success response into [`Error::Api`]. Everything quoted from the body (message, metadata,
+/// `user_id`, or the excerpt of a body without the envelope) is redacted, so neither `Display` nor `Debug` of the
+/// error can carry a key, escaped or not, or the client's own key.
+pub(crate) fn api_error(request: &Request, raw: &RawResponse, redactor: &Redactor<'_>) -> Error {
     let retry_after = parse_retry_after(&raw.headers, SystemTime::now());
     let status = raw.status.as_u16();
     match serde_json::from_slice::<Envelope>(&raw.body) {
@@ -40,11 +43,18 @@ pub(crate) fn api_error(request: &Request, raw: &RawResponse) -> Error {
                         .or_else(|| c.as_f64().map(|f| f as i64))
                         .or_else(|| c.as_str()?.parse().ok())
                 }),
-                message: redact_keys(&env.error.message.unwrap_or_else(|| {
+                message: redactor.text(&env.error.message.unwrap_or_else(|| {
                     raw.status.canonical_reason().unwrap_or("error").to_owned()
                 })),
-                metadata: env.error.metadata.map(Box::new),
-                user_id: env.user_id,
+                metadata: env.error.metadata.map(|metadata| {
+                    let mut metadata = serde_json::Value::Object(metadata);
+                    redactor.json(&mut metadata);
+                    match metadata {
+                        serde_json::Value::Object(map) => Box::new(map),
+                        _ => unreachable!("redaction keeps an object an object"),
+                    }
+                }),
+                user_id: env.user_id.map(|u| redactor.text(&u)),
                 retry_after,
                 attempts: 1,
             }
@@ -56,7 +66,7 @@ pub(crate) fn api_error(request: &Request, raw: &RawResponse) -> Error {
             message: format!(
                 "{} (body without an error envelope: {})",
                 raw.status.canonical_reason().unwrap_or("error"),
-                body_snippet(&raw.body)
+                redactor.snippet(&raw.body)
             ),
             metadata: None,
             user_id: None,
