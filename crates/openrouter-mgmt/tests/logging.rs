@@ -2,9 +2,9 @@
 //! secret anywhere. A binary of its own because it installs the process-wide subscriber (a thread-local one is
 //! unreliable while other tests run in parallel: tracing caches callsite interest globally).
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod capture;
 
+use capture::Capture;
 use openrouter_mgmt::{Client, NewKey};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -12,26 +12,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const KEY: &str = "sk-or-v1-logging-test-management-key";
 const CREATED_PLAINTEXT: &str = "sk-or-v1-logging-test-created-plaintext";
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 fn api_key_json() -> serde_json::Value {
     json!({
@@ -82,7 +62,7 @@ async fn logs_show_each_attempt_without_secrets() {
         .unwrap();
     let created = c.keys().create(NewKey::new("k")).await.unwrap();
     let debug = format!("{created:?} {c:?}");
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     let ours: Vec<&str> = logs
         .lines()
         .filter(|l| l.contains("openrouter_mgmt::call:"))

@@ -3,9 +3,9 @@
 //! error envelope, the client's own key whatever its shape, and a key passed where its hash belongs. Checked in
 //! `{}`, `{:?}`, `{:#?}` and tracing at TRACE. A binary of its own because it installs the process-wide subscriber.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod capture;
 
+use capture::Capture;
 use openrouter_mgmt::{Client, Error, KeyHash, NewKey, RetryPolicy};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -20,26 +20,6 @@ const MARKERS: [&str; 4] = [
     "ESCAPEDSECRET",
     "CUSTOMSECRET",
 ];
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 fn client(server: &MockServer, key: &str) -> Client {
     Client::builder()
@@ -119,7 +99,7 @@ async fn no_rendering_and_no_log_line_carries_a_secret() {
     assert!(matches!(errors[1], Error::Api { status: 500, .. }));
     assert!(renderings(&errors[2]).contains("<redacted>"));
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(
         logs.contains("attempt failed"),
         "the attempts were logged: {logs}"
