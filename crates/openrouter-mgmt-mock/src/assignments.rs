@@ -65,13 +65,12 @@ pub(crate) fn list_members(state: &mut State, request: &Request<'_>) -> Result<V
 }
 
 /// Distinct ids in request order (the generated checks already refused an empty list or an empty id).
-fn distinct<T: AsRef<str>>(ids: &[T]) -> Result<Vec<String>, ApiError> {
+fn distinct<T: AsRef<str>>(ids: &[T]) -> Vec<String> {
     let mut seen = HashSet::new();
-    Ok(ids
-        .iter()
+    ids.iter()
         .map(|id| id.as_ref().to_owned())
         .filter(|id| seen.insert(id.clone()))
-        .collect())
+        .collect()
 }
 
 fn changed(outcome: AssignOutcome) -> bool {
@@ -81,7 +80,7 @@ fn changed(outcome: AssignOutcome) -> bool {
 /// `bulk_assign_keys_to_guardrail`.
 pub(crate) fn assign_keys(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::BulkAssignKeysRequest = request.body()?;
-    let hashes = distinct(&body.key_hashes)?;
+    let hashes = distinct(&body.key_hashes);
     let id = path_id(state, request)?;
     let count = hashes
         .iter()
@@ -93,7 +92,7 @@ pub(crate) fn assign_keys(state: &mut State, request: &Request<'_>) -> Result<Va
 /// `bulk_unassign_keys_from_guardrail`.
 pub(crate) fn unassign_keys(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::BulkUnassignKeysRequest = request.body()?;
-    let hashes = distinct(&body.key_hashes)?;
+    let hashes = distinct(&body.key_hashes);
     let id = path_id(state, request)?;
     let count = hashes.iter().filter(|h| state.unassign_key(h, id)).count();
     render::small::<types::BulkUnassignKeysResponse>(json!({"unassigned_count": count}))
@@ -102,7 +101,7 @@ pub(crate) fn unassign_keys(state: &mut State, request: &Request<'_>) -> Result<
 /// `bulk_assign_members_to_guardrail`.
 pub(crate) fn assign_members(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::BulkAssignMembersRequest = request.body()?;
-    let users = distinct(&body.member_user_ids)?;
+    let users = distinct(&body.member_user_ids);
     let id = path_id(state, request)?;
     let count = users
         .iter()
@@ -117,7 +116,7 @@ pub(crate) fn unassign_members(
     request: &Request<'_>,
 ) -> Result<Value, ApiError> {
     let body: types::BulkUnassignMembersRequest = request.body()?;
-    let users = distinct(&body.member_user_ids)?;
+    let users = distinct(&body.member_user_ids);
     let id = path_id(state, request)?;
     let count = users
         .iter()

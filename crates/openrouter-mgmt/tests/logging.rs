@@ -25,15 +25,7 @@ fn api_key_json() -> serde_json::Value {
 
 #[tokio::test(start_paused = true)]
 async fn logs_show_each_attempt_without_secrets() {
-    let capture = Capture::default();
-    tracing::subscriber::set_global_default(
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(capture.clone())
-            .with_ansi(false)
-            .finish(),
-    )
-    .unwrap();
+    let capture = Capture::install();
 
     let server = MockServer::start().await;
     Mock::given(method("POST"))

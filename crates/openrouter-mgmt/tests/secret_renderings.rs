@@ -36,15 +36,7 @@ fn renderings(error: &Error) -> String {
 
 #[tokio::test]
 async fn no_rendering_and_no_log_line_carries_a_secret() {
-    let capture = Capture::default();
-    tracing::subscriber::set_global_default(
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(capture.clone())
-            .with_ansi(false)
-            .finish(),
-    )
-    .unwrap();
+    let capture = Capture::install();
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -9,6 +9,20 @@ use std::sync::{Arc, Mutex};
 pub(crate) struct Capture(pub(crate) Arc<Mutex<Vec<u8>>>);
 
 impl Capture {
+    /// Installs the process-wide subscriber at TRACE, writing into a new capture.
+    pub(crate) fn install() -> Self {
+        let capture = Self::default();
+        tracing::subscriber::set_global_default(
+            tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_writer(capture.clone())
+                .with_ansi(false)
+                .finish(),
+        )
+        .unwrap();
+        capture
+    }
+
     /// The text written so far.
     pub(crate) fn text(&self) -> String {
         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
