@@ -97,8 +97,10 @@ fn main() {
         serve_mock(assignments.parse().expect("a number of assignments"));
         return;
     }
-    // `cargo bench -- --test` runs every bench once as a smoke test: use short lists there.
-    let test_mode = std::env::args().any(|a| a == "--test");
+    // `cargo test --benches` (no `--bench`) and `cargo bench -- --test` run every bench once as a smoke test, as
+    // criterion does: use short lists there.
+    let args: Vec<String> = std::env::args().collect();
+    let test_mode = !args.iter().any(|a| a == "--bench") || args.iter().any(|a| a == "--test");
     let sizes: [usize; 2] = if test_mode {
         [1_000, 2_000]
     } else {
