@@ -65,6 +65,10 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
             .collect();
         crate::rust_types::patch_fields(&mut items, body, &nullable_optional);
     }
+    // Answers keep their good data when a server leaves out a nullable field or a list (request bodies stay
+    // strict: the mock decodes them to validate).
+    let request_bodies: Vec<String> = ops.iter().filter_map(|o| o.body.clone()).collect();
+    crate::lenient::missing_fields_default(&mut items, &request_bodies);
     let structs = crate::rust_types::structs(&items);
 
     let string_ids = overlay

@@ -9,6 +9,7 @@ pub mod error;
 pub mod generate;
 pub mod import;
 pub mod json_pointer;
+pub mod lenient;
 pub mod merge;
 pub mod normalize;
 pub mod operation_model;

@@ -50,6 +50,9 @@ impl crate::types::CreateGuardrailRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new(name: impl Into<::std::string::String>) -> Self {
         Self {
+            allow_safety_retention_google: None,
+            allow_safety_retention_other: None,
+            allowed_data_regions: None,
             allowed_models: None,
             allowed_providers: None,
             content_filter_builtins: None,
@@ -58,6 +61,7 @@ impl crate::types::CreateGuardrailRequest {
             enable_free_model_publication: None,
             enable_free_model_training: None,
             enable_paid_model_training: None,
+            enforce_first_party_harness_models: None,
             enforce_zdr: None,
             enforce_zdr_anthropic: None,
             enforce_zdr_google: None,
@@ -72,6 +76,34 @@ impl crate::types::CreateGuardrailRequest {
             reset_interval: None,
             workspace_id: None,
         }
+    }
+    ///Sets `allow_safety_retention_google`: Whether ZDR-only requests to google/* models may use endpoints that may retain prompts for safety monitoring. false allows only zero-retention endpoints. A guardrail can only be more restrictive than the account setting. Inherits the account setting when not provided.
+    pub fn allow_safety_retention_google(
+        mut self,
+        allow_safety_retention_google: impl Into<bool>,
+    ) -> Self {
+        self.allow_safety_retention_google = Some(allow_safety_retention_google.into());
+        self
+    }
+    ///Sets `allow_safety_retention_other`: Whether ZDR-only requests to models outside the named providers (for example open-weight models on Vertex) may use endpoints that may retain prompts for safety monitoring. false allows only zero-retention endpoints. A guardrail can only be more restrictive than the account setting. Inherits the account setting when not provided.
+    pub fn allow_safety_retention_other(
+        mut self,
+        allow_safety_retention_other: impl Into<bool>,
+    ) -> Self {
+        self.allow_safety_retention_other = Some(allow_safety_retention_other.into());
+        self
+    }
+    ///Sets `allowed_data_regions`: Data regions through which requests governed by this guardrail must arrive. `global` is https://openrouter.ai, `europe` is https://eu.openrouter.ai, and `us` is https://us.openrouter.ai. Requests arriving through any other region are rejected. `null` leaves the ingress region unrestricted. When several guardrails apply (workspace default, member, API key), the effective regions are the intersection of every non-null value. An empty array is rejected.
+    pub fn allowed_data_regions(
+        mut self,
+        allowed_data_regions: impl IntoIterator<
+            Item = impl Into<crate::open_enums::GuardrailDataRegion>,
+        >,
+    ) -> Self {
+        self.allowed_data_regions = Some(
+            allowed_data_regions.into_iter().map(Into::into).collect(),
+        );
+        self
     }
     ///Sets `allowed_models`: Array of model identifiers (slug or canonical_slug accepted)
     pub fn allowed_models(
@@ -144,6 +176,16 @@ impl crate::types::CreateGuardrailRequest {
         self.enable_paid_model_training = Some(enable_paid_model_training.into());
         self
     }
+    ///Sets `enforce_first_party_harness_models`: Whether coding harnesses list only their vendor's own models: Codex lists OpenAI models and Claude Code and Claude Desktop list Anthropic models. Affects only the model list those harnesses request from GET /models; a model the client names directly is still routed. Any true across the workspace default, member, and API key guardrails applies.
+    pub fn enforce_first_party_harness_models(
+        mut self,
+        enforce_first_party_harness_models: impl Into<bool>,
+    ) -> Self {
+        self.enforce_first_party_harness_models = Some(
+            enforce_first_party_harness_models.into(),
+        );
+        self
+    }
     ///Sets `enforce_zdr`: Deprecated. Use enforce_zdr_anthropic, enforce_zdr_openai, enforce_zdr_google, enforce_zdr_xai, and enforce_zdr_other instead. When provided, its value is copied into any of those per-provider fields that are not explicitly specified on the request.
     pub fn enforce_zdr(mut self, enforce_zdr: impl Into<bool>) -> Self {
         self.enforce_zdr = Some(enforce_zdr.into());
@@ -203,7 +245,7 @@ impl crate::types::CreateGuardrailRequest {
         self.include_byok_in_budgets = Some(include_byok_in_budgets.into());
         self
     }
-    ///Sets `limit_usd`: Spending limit in USD
+    ///Sets `limit_usd`: Spending limit in USD. Must be provided together with `reset_interval`: a request that sets only one of the two is rejected with a 400.
     pub fn limit_usd(mut self, limit_usd: impl Into<f64>) -> Self {
         self.limit_usd = Some(limit_usd.into());
         self
@@ -229,6 +271,7 @@ impl crate::types::CreateKeysBody {
         Self {
             creator_user_id: None,
             expires_at: None,
+            external: None,
             include_byok_in_limit: None,
             limit: None,
             limit_reset: None,
@@ -244,12 +287,20 @@ impl crate::types::CreateKeysBody {
         self.creator_user_id = Some(creator_user_id.into());
         self
     }
-    ///Sets `expires_at`: Optional ISO 8601 UTC timestamp when the API key should expire. Must be UTC, other timezones will be rejected
+    ///Sets `expires_at`: Optional ISO 8601 UTC expiration timestamp. Must include seconds (YYYY-MM-DDTHH:MM:SSZ; fractional seconds allowed); minute-precision timestamps are rejected.
     pub fn expires_at(
         mut self,
         expires_at: impl Into<::chrono::DateTime<::chrono::offset::Utc>>,
     ) -> Self {
         self.expires_at = Some(expires_at.into());
+        self
+    }
+    ///Sets `external`: Optional partner-defined identity associated with the created API key.
+    pub fn external(
+        mut self,
+        external: impl Into<crate::types::CreateKeysBodyExternal>,
+    ) -> Self {
+        self.external = Some(external.into());
         self
     }
     ///Sets `include_byok_in_limit`: Whether to include BYOK usage in the limit
@@ -284,6 +335,9 @@ impl crate::types::UpdateGuardrailRequest {
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
     pub fn new() -> Self {
         Self {
+            allow_safety_retention_google: crate::Patch::Unchanged,
+            allow_safety_retention_other: crate::Patch::Unchanged,
+            allowed_data_regions: crate::Patch::Unchanged,
             allowed_models: crate::Patch::Unchanged,
             allowed_providers: crate::Patch::Unchanged,
             content_filter_builtins: crate::Patch::Unchanged,
@@ -292,6 +346,7 @@ impl crate::types::UpdateGuardrailRequest {
             enable_free_model_publication: crate::Patch::Unchanged,
             enable_free_model_training: crate::Patch::Unchanged,
             enable_paid_model_training: crate::Patch::Unchanged,
+            enforce_first_party_harness_models: crate::Patch::Unchanged,
             enforce_zdr: crate::Patch::Unchanged,
             enforce_zdr_anthropic: crate::Patch::Unchanged,
             enforce_zdr_google: crate::Patch::Unchanged,
@@ -305,6 +360,53 @@ impl crate::types::UpdateGuardrailRequest {
             name: None,
             reset_interval: crate::Patch::Unchanged,
         }
+    }
+    ///Sets `allow_safety_retention_google`: Whether ZDR-only requests to google/* models may use endpoints that may retain prompts for safety monitoring. false allows only zero-retention endpoints. A guardrail can only be more restrictive than the account setting. Inherits the account setting when not provided.
+    pub fn allow_safety_retention_google(
+        mut self,
+        allow_safety_retention_google: impl Into<bool>,
+    ) -> Self {
+        self.allow_safety_retention_google = crate::Patch::Set(
+            allow_safety_retention_google.into(),
+        );
+        self
+    }
+    ///Clears `allow_safety_retention_google` (sends `null`).
+    pub fn clear_allow_safety_retention_google(mut self) -> Self {
+        self.allow_safety_retention_google = crate::Patch::Clear;
+        self
+    }
+    ///Sets `allow_safety_retention_other`: Whether ZDR-only requests to models outside the named providers (for example open-weight models on Vertex) may use endpoints that may retain prompts for safety monitoring. false allows only zero-retention endpoints. A guardrail can only be more restrictive than the account setting. Inherits the account setting when not provided.
+    pub fn allow_safety_retention_other(
+        mut self,
+        allow_safety_retention_other: impl Into<bool>,
+    ) -> Self {
+        self.allow_safety_retention_other = crate::Patch::Set(
+            allow_safety_retention_other.into(),
+        );
+        self
+    }
+    ///Clears `allow_safety_retention_other` (sends `null`).
+    pub fn clear_allow_safety_retention_other(mut self) -> Self {
+        self.allow_safety_retention_other = crate::Patch::Clear;
+        self
+    }
+    ///Sets `allowed_data_regions`: Data regions through which requests governed by this guardrail must arrive. `global` is https://openrouter.ai, `europe` is https://eu.openrouter.ai, and `us` is https://us.openrouter.ai. Requests arriving through any other region are rejected. `null` leaves the ingress region unrestricted. When several guardrails apply (workspace default, member, API key), the effective regions are the intersection of every non-null value. An empty array is rejected.
+    pub fn allowed_data_regions(
+        mut self,
+        allowed_data_regions: impl IntoIterator<
+            Item = impl Into<crate::open_enums::GuardrailDataRegion>,
+        >,
+    ) -> Self {
+        self.allowed_data_regions = crate::Patch::Set(
+            allowed_data_regions.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    ///Clears `allowed_data_regions` (sends `null`).
+    pub fn clear_allowed_data_regions(mut self) -> Self {
+        self.allowed_data_regions = crate::Patch::Clear;
+        self
     }
     ///Sets `allowed_models`: Array of model identifiers (slug or canonical_slug accepted)
     pub fn allowed_models(
@@ -423,6 +525,21 @@ impl crate::types::UpdateGuardrailRequest {
     ///Clears `enable_paid_model_training` (sends `null`).
     pub fn clear_enable_paid_model_training(mut self) -> Self {
         self.enable_paid_model_training = crate::Patch::Clear;
+        self
+    }
+    ///Sets `enforce_first_party_harness_models`: Whether coding harnesses list only their vendor's own models: Codex lists OpenAI models and Claude Code and Claude Desktop list Anthropic models. Affects only the model list those harnesses request from GET /models; a model the client names directly is still routed. Any true across the workspace default, member, and API key guardrails applies.
+    pub fn enforce_first_party_harness_models(
+        mut self,
+        enforce_first_party_harness_models: impl Into<bool>,
+    ) -> Self {
+        self.enforce_first_party_harness_models = crate::Patch::Set(
+            enforce_first_party_harness_models.into(),
+        );
+        self
+    }
+    ///Clears `enforce_first_party_harness_models` (sends `null`).
+    pub fn clear_enforce_first_party_harness_models(mut self) -> Self {
+        self.enforce_first_party_harness_models = crate::Patch::Clear;
         self
     }
     ///Sets `enforce_zdr`: Deprecated. Use enforce_zdr_anthropic, enforce_zdr_openai, enforce_zdr_google, enforce_zdr_xai, and enforce_zdr_other instead. When provided, its value is copied into any of those per-provider fields that are not explicitly specified on the request.
@@ -565,6 +682,7 @@ impl crate::types::UpdateKeysBody {
             limit: crate::Patch::Unchanged,
             limit_reset: crate::Patch::Unchanged,
             name: None,
+            workspace_id: None,
         }
     }
     ///Sets `disabled`: Whether to disable the API key
@@ -606,6 +724,11 @@ impl crate::types::UpdateKeysBody {
     ///Sets `name`: New name for the API key
     pub fn name(mut self, name: impl Into<::std::string::String>) -> Self {
         self.name = Some(name.into());
+        self
+    }
+    ///Sets `workspace_id`: Move the API key to this workspace. The key keeps its value; guardrail selections move with it, while other workspace-scoped settings (presets, BYOK keys, broadcast destinations, routing rules) do not. Sending the key's current workspace is a no-op.
+    pub fn workspace_id(mut self, workspace_id: impl Into<::uuid::Uuid>) -> Self {
+        self.workspace_id = Some(workspace_id.into());
         self
     }
 }

@@ -15,8 +15,8 @@ pub mod open_enums {
     crate::open_enum! {
         #[doc = "The builtin filter identifier"] ContentFilterBuiltinSlug { Email =>
         "email", Phone => "phone", Ssn => "ssn", CreditCard => "credit-card", IpAddress
-        => "ip-address", PersonName => "person-name", Address => "address",
-        RegexPromptInjection => "regex-prompt-injection", }
+        => "ip-address", Secrets => "secrets", PersonName => "person-name", Address =>
+        "address", RegexPromptInjection => "regex-prompt-injection", }
     }
     crate::open_enum! {
         #[doc =
@@ -25,8 +25,32 @@ pub mod open_enums {
         "monthly", }
     }
     crate::open_enum! {
+        #[doc =
+        "One of the values of `GetCurrentKeyResponseDataAllowedDataRegionsItem`."]
+        GetCurrentKeyResponseDataAllowedDataRegionsItem { Global => "global", Europe =>
+        "europe", Us => "us", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "An OpenRouter data region: `global` (https://openrouter.ai), `europe` (https://eu.openrouter.ai), or `us` (https://us.openrouter.ai)"]
+        GuardrailDataRegion { Global => "global", Europe => "europe", Us => "us", }
+    }
+    crate::open_enum! {
         #[doc = "Interval at which the limit resets (daily, weekly, monthly)"]
         GuardrailInterval { Daily => "daily", Weekly => "weekly", Monthly => "monthly", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "UTC window the spend is counted over (weeks start Monday); null for a lifetime budget that never resets."]
+        KeyBudgetResetInterval { Daily => "daily", Weekly => "weekly", Monthly =>
+        "monthly", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "Which budget layer this is, in the order enforcement checks them: the workspace default guardrail against the member aggregate (`workspace_default_member`) and against this key (`workspace_default_key`), the member guardrail (`member`), the API key guardrail (`api_key`), a workspace budget (`workspace`), or the key's own limit (`key_limit`)."]
+        KeyBudgetScope { WorkspaceDefaultMember => "workspace_default_member",
+        WorkspaceDefaultKey => "workspace_default_key", Member => "member", ApiKey =>
+        "api_key", Workspace => "workspace", KeyLimit => "key_limit", }
     }
     crate::open_enum! {
         #[doc =
@@ -91,7 +115,7 @@ pub mod types {
         ///Number of members successfully unassigned
         pub unassigned_count: i64,
     }
-    ///A builtin content filter entry. Builtin filters include PII detectors and the regex-based prompt injection detector.
+    ///A builtin content filter entry. Builtin filters include PII detectors, API-key and secret detectors, and the regex-based prompt injection detector.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContentFilterBuiltinEntry {
         pub action: crate::open_enums::ContentFilterBuiltinAction,
@@ -130,6 +154,17 @@ pub mod types {
     ///`CreateGuardrailRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateGuardrailRequest {
+        ///Whether ZDR-only requests to google/* models may use endpoints that may retain prompts for safety monitoring. false allows only zero-retention endpoints. A guardrail can only be more restrictive than the account setting. Inherits the account setting when not provided.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allow_safety_retention_google: ::std::option::Option<bool>,
+        ///Whether ZDR-only requests to models outside the named providers (for example open-weight models on Vertex) may use endpoints that may retain prompts for safety monitoring. false allows only zero-retention endpoints. A guardrail can only be more restrictive than the account setting. Inherits the account setting when not provided.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allow_safety_retention_other: ::std::option::Option<bool>,
+        ///Data regions through which requests governed by this guardrail must arrive. `global` is https://openrouter.ai, `europe` is https://eu.openrouter.ai, and `us` is https://us.openrouter.ai. Requests arriving through any other region are rejected. `null` leaves the ingress region unrestricted. When several guardrails apply (workspace default, member, API key), the effective regions are the intersection of every non-null value. An empty array is rejected.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allowed_data_regions: ::std::option::Option<
+            ::std::vec::Vec<crate::open_enums::GuardrailDataRegion>,
+        >,
         ///Array of model identifiers (slug or canonical_slug accepted)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allowed_models: ::std::option::Option<
@@ -160,6 +195,9 @@ pub mod types {
         ///Whether this guardrail allows paid endpoints that train on request data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_paid_model_training: ::std::option::Option<bool>,
+        ///Whether coding harnesses list only their vendor's own models: Codex lists OpenAI models and Claude Code and Claude Desktop list Anthropic models. Affects only the model list those harnesses request from GET /models; a model the client names directly is still routed. Any true across the workspace default, member, and API key guardrails applies.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enforce_first_party_harness_models: ::std::option::Option<bool>,
         ///Deprecated. Use enforce_zdr_anthropic, enforce_zdr_openai, enforce_zdr_google, enforce_zdr_xai, and enforce_zdr_other instead. When provided, its value is copied into any of those per-provider fields that are not explicitly specified on the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enforce_zdr: ::std::option::Option<bool>,
@@ -191,7 +229,7 @@ pub mod types {
         ///Whether BYOK (bring-your-own-key) inference spend counts toward this guardrail's limit_usd, in addition to OpenRouter credit spend. Defaults to false.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub include_byok_in_budgets: ::std::option::Option<bool>,
-        ///Spending limit in USD
+        ///Spending limit in USD. Must be provided together with `reset_interval`: a request that sets only one of the two is rejected with a 400.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit_usd: ::std::option::Option<f64>,
         ///Name for the new guardrail
@@ -213,9 +251,11 @@ pub mod types {
         ///Optional user ID of the key creator. Only meaningful for organization-owned keys where a specific member is creating the key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub creator_user_id: ::std::option::Option<crate::ids::UserId>,
-        ///Optional ISO 8601 UTC timestamp when the API key should expire. Must be UTC, other timezones will be rejected
+        ///Optional ISO 8601 UTC expiration timestamp. Must include seconds (YYYY-MM-DDTHH:MM:SSZ; fractional seconds allowed); minute-precision timestamps are rejected.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub external: ::std::option::Option<CreateKeysBodyExternal>,
         ///Whether to include BYOK usage in the limit
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub include_byok_in_limit: ::std::option::Option<bool>,
@@ -231,6 +271,15 @@ pub mod types {
         ///The workspace to create the API key in. Defaults to the default workspace if not provided.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub workspace_id: ::std::option::Option<::uuid::Uuid>,
+    }
+    ///Optional partner-defined identity associated with the created API key.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateKeysBodyExternal {
+        ///Optional partner-supplied API key with a minimum length of 32 characters and sufficient entropy. Stored as a SHA-256 hash and never returned.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_key: ::std::option::Option<::std::string::String>,
+        ///Partner's external user identifier for attribution: 1 to 512 characters after surrounding whitespace is trimmed, well-formed Unicode, no NUL. For organization keys outside HIPAA workspaces, the value is registered as an external user if it does not exist yet, and the key is linked to it.
+        pub user: ::std::string::String,
     }
     ///`CreateKeysResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -253,32 +302,40 @@ pub mod types {
         ///ISO 8601 timestamp of when the API key was created
         pub created_at: ::std::string::String,
         ///The user ID of the key creator. For organization-owned keys, this is the member who created the key. For individual users, this is the user's own ID.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub creator_user_id: ::std::option::Option<crate::ids::UserId>,
         ///Whether the API key is disabled
         pub disabled: bool,
         ///ISO 8601 UTC timestamp when the API key expires, or null if no expiration
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Partner's end-user identifier used for attribution.
+        #[serde(default)]
+        pub external_user: ::std::option::Option<::std::string::String>,
         ///Unique hash identifier for the API key
         pub hash: crate::ids::KeyHash,
         ///Whether to include external BYOK usage in the credit limit
         pub include_byok_in_limit: bool,
         ///Human-readable label for the API key
         pub label: ::std::string::String,
+        ///ISO 8601 UTC timestamp of the most recent usage recorded for the API key, or null if no usage has been recorded since the end of 2025
+        #[serde(default)]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         ///Spending limit for the API key in USD
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit: ::std::option::Option<f64>,
         ///Remaining spending limit in USD
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit_remaining: ::std::option::Option<f64>,
         ///Type of limit reset for the API key
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit_reset: ::std::option::Option<::std::string::String>,
         ///Name of the API key
         pub name: ::std::string::String,
         ///ISO 8601 timestamp of when the API key was last updated
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub updated_at: ::std::option::Option<::std::string::String>,
         ///Total OpenRouter credit usage (in USD) for the API key
         pub usage: f64,
@@ -324,6 +381,16 @@ pub mod types {
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     }
+    ///Free-model (`:free` variant) daily request quota for the account that owns the key. Reports the same counter and tier limit that free-model enforcement reads for accounts subject to the free-model limits; the counter resets at UTC midnight. Accounts and endpoints exempt from free-model limits, and BYOK requests, are not gated by it, so `remaining` is the tier policy rather than an enforced ceiling for them.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct FreeModelDailyRequests {
+        ///Free-model requests the account may make per UTC day; the ceiling depends on total credits purchased and is independent of `is_free_tier`
+        pub limit: i64,
+        ///Free-model requests left in the current UTC day
+        pub remaining: i64,
+        ///Free-model requests recorded for the account so far in the current UTC day
+        pub used: i64,
+    }
     ///`GetCurrentKeyResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetCurrentKeyResponse {
@@ -332,6 +399,14 @@ pub mod types {
     ///Current API key information
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetCurrentKeyResponseData {
+        ///Data regions permitted for this API key by the guardrail policies on the key and the account regional-routing entitlement. Empty when no region is permitted. Reflects region policy only: other key restrictions, such as management keys being blocked from inference, still apply.
+        #[serde(default)]
+        pub allowed_data_regions: ::std::vec::Vec<
+            crate::open_enums::GetCurrentKeyResponseDataAllowedDataRegionsItem,
+        >,
+        ///Every budget layer enforcement checks for requests made with this key, in the order it checks them: guardrail budgets, workspace budgets, then the key's own limit. Empty when nothing is budgeted. `effective_budget` is the budget that blocks requests first: the entry enforcement rejects on when one is already spent, otherwise the entry with the least `remaining_usd`; null when nothing is budgeted. `limit` and `limit_remaining` above describe only the key's own limit.
+        #[serde(default)]
+        pub budgets: ::std::vec::Vec<KeyBudget>,
         ///Total external BYOK usage (in USD) for the API key
         pub byok_usage: f64,
         ///External BYOK usage (in USD) for the current UTC day
@@ -341,11 +416,14 @@ pub mod types {
         ///External BYOK usage (in USD) for the current UTC week (Monday-Sunday)
         pub byok_usage_weekly: f64,
         ///The user ID of the key creator. For organization-owned keys, this is the member who created the key. For individual users, this is the user's own ID.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub creator_user_id: ::std::option::Option<crate::ids::UserId>,
+        #[serde(default)]
+        pub effective_budget: ::std::option::Option<KeyBudget>,
         ///ISO 8601 UTC timestamp when the API key expires, or null if no expiration
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub free_model_daily_requests: FreeModelDailyRequests,
         ///Whether to include external BYOK usage in the credit limit
         pub include_byok_in_limit: bool,
         ///Whether this is a free tier API key
@@ -357,14 +435,17 @@ pub mod types {
         ///Human-readable label for the API key
         pub label: ::std::string::String,
         ///Spending limit for the API key in USD
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit: ::std::option::Option<f64>,
         ///Remaining spending limit in USD
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit_remaining: ::std::option::Option<f64>,
         ///Type of limit reset for the API key
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit_reset: ::std::option::Option<::std::string::String>,
+        ///The ID of the organization that owns this API key, or null when an individual account owns it.
+        #[serde(default)]
+        pub organization_id: ::std::option::Option<::std::string::String>,
         pub rate_limit: GetCurrentKeyResponseDataRateLimit,
         ///Total OpenRouter credit usage (in USD) for the API key
         pub usage: f64,
@@ -374,6 +455,9 @@ pub mod types {
         pub usage_monthly: f64,
         ///OpenRouter credit usage (in USD) for the current UTC week (Monday-Sunday)
         pub usage_weekly: f64,
+        ///The ID of the workspace this API key spends in, or null when no active workspace resolved for it, for example because the key's workspace was deleted.
+        #[serde(default)]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
     }
     ///Legacy rate limit information about a key. Will always return -1.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -409,32 +493,40 @@ pub mod types {
         ///ISO 8601 timestamp of when the API key was created
         pub created_at: ::std::string::String,
         ///The user ID of the key creator. For organization-owned keys, this is the member who created the key. For individual users, this is the user's own ID.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub creator_user_id: ::std::option::Option<crate::ids::UserId>,
         ///Whether the API key is disabled
         pub disabled: bool,
         ///ISO 8601 UTC timestamp when the API key expires, or null if no expiration
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Partner's end-user identifier used for attribution.
+        #[serde(default)]
+        pub external_user: ::std::option::Option<::std::string::String>,
         ///Unique hash identifier for the API key
         pub hash: crate::ids::KeyHash,
         ///Whether to include external BYOK usage in the credit limit
         pub include_byok_in_limit: bool,
         ///Human-readable label for the API key
         pub label: ::std::string::String,
+        ///ISO 8601 UTC timestamp of the most recent usage recorded for the API key, or null if no usage has been recorded since the end of 2025
+        #[serde(default)]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         ///Spending limit for the API key in USD
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit: ::std::option::Option<f64>,
         ///Remaining spending limit in USD
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit_remaining: ::std::option::Option<f64>,
         ///Type of limit reset for the API key
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit_reset: ::std::option::Option<::std::string::String>,
         ///Name of the API key
         pub name: ::std::string::String,
         ///ISO 8601 timestamp of when the API key was last updated
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub updated_at: ::std::option::Option<::std::string::String>,
         ///Total OpenRouter credit usage (in USD) for the API key
         pub usage: f64,
@@ -450,6 +542,17 @@ pub mod types {
     ///`Guardrail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Guardrail {
+        ///Whether ZDR-only requests to google/* models may use endpoints that may retain prompts for safety monitoring. false allows only zero-retention endpoints. A guardrail can only be more restrictive than the account setting. Inherits the account setting when not provided.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allow_safety_retention_google: ::std::option::Option<bool>,
+        ///Whether ZDR-only requests to models outside the named providers (for example open-weight models on Vertex) may use endpoints that may retain prompts for safety monitoring. false allows only zero-retention endpoints. A guardrail can only be more restrictive than the account setting. Inherits the account setting when not provided.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allow_safety_retention_other: ::std::option::Option<bool>,
+        ///Data regions through which requests governed by this guardrail must arrive. `global` is https://openrouter.ai, `europe` is https://eu.openrouter.ai, and `us` is https://us.openrouter.ai. Requests arriving through any other region are rejected. `null` leaves the ingress region unrestricted. When several guardrails apply (workspace default, member, API key), the effective regions are the intersection of every non-null value.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allowed_data_regions: ::std::option::Option<
+            ::std::vec::Vec<crate::open_enums::GuardrailDataRegion>,
+        >,
         ///Array of model canonical_slugs (immutable identifiers)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allowed_models: ::std::option::Option<
@@ -482,6 +585,9 @@ pub mod types {
         ///Whether this guardrail allows paid endpoints that train on request data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_paid_model_training: ::std::option::Option<bool>,
+        ///Whether coding harnesses list only their vendor's own models: Codex lists OpenAI models and Claude Code and Claude Desktop list Anthropic models. Affects only the model list those harnesses request from GET /models; a model the client names directly is still routed. Any true across the workspace default, member, and API key guardrails applies.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enforce_first_party_harness_models: ::std::option::Option<bool>,
         ///Deprecated. Use enforce_zdr_anthropic, enforce_zdr_openai, enforce_zdr_google, enforce_zdr_xai, and enforce_zdr_other instead. When provided, its value is copied into any of those per-provider fields that are not explicitly specified on the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enforce_zdr: ::std::option::Option<bool>,
@@ -525,14 +631,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
         ///The workspace this guardrail belongs to, or `null` for an unscoped legacy guardrail predating workspaces. Workspace membership organizes the guardrail; it does not apply the guardrail to the workspace's traffic. A `null` value does not mean the default workspace, and does not apply the guardrail across every workspace.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub workspace_id: ::std::option::Option<::std::string::String>,
     }
     ///`KeyAssignment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KeyAssignment {
         ///User ID of who made the assignment
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub assigned_by: ::std::option::Option<::std::string::String>,
         ///ISO 8601 timestamp of when the assignment was created
         pub created_at: ::std::string::String,
@@ -547,10 +653,37 @@ pub mod types {
         ///Name of the API key
         pub key_name: ::std::string::String,
     }
+    ///One budget layer that applies to requests made with this key, with the spend enforcement compares against it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct KeyBudget {
+        ///ID of the workspace budget for the `workspace` scope; null for other scopes.
+        #[serde(default)]
+        pub budget_id: ::std::option::Option<::std::string::String>,
+        ///ID of the guardrail that carries this budget; null for other scopes.
+        #[serde(default)]
+        pub guardrail_id: ::std::option::Option<crate::ids::GuardrailId>,
+        ///Whether external BYOK inference spend counts toward this budget.
+        pub include_byok: bool,
+        ///Budget limit in USD for the current window.
+        pub limit_usd: f64,
+        ///`limit_usd - spend_usd`. Zero or negative means this layer rejects requests with a 403 until it resets.
+        pub remaining_usd: f64,
+        #[serde(default)]
+        pub reset_interval: ::std::option::Option<
+            crate::open_enums::KeyBudgetResetInterval,
+        >,
+        ///ISO 8601 UTC instant at which the window rolls over and spend returns to zero; null for a lifetime budget.
+        #[serde(default)]
+        pub resets_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub scope: crate::open_enums::KeyBudgetScope,
+        ///Spend in USD that enforcement counts against this limit in the current window: the member aggregate for member-scoped layers, otherwise this key or workspace.
+        pub spend_usd: f64,
+    }
     ///`ListGuardrailsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListGuardrailsResponse {
         ///List of guardrails
+        #[serde(default)]
         pub data: ::std::vec::Vec<Guardrail>,
         ///Total number of guardrails
         pub total_count: i64,
@@ -559,6 +692,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListKeyAssignmentsResponse {
         ///List of key assignments
+        #[serde(default)]
         pub data: ::std::vec::Vec<KeyAssignment>,
         ///Total number of key assignments for this guardrail
         pub total_count: i64,
@@ -567,6 +701,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListMemberAssignmentsResponse {
         ///List of member assignments
+        #[serde(default)]
         pub data: ::std::vec::Vec<MemberAssignment>,
         ///Total number of member assignments
         pub total_count: i64,
@@ -575,6 +710,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListResponse {
         ///List of API keys
+        #[serde(default)]
         pub data: ::std::vec::Vec<ListResponseDataItem>,
     }
     ///`ListResponseDataItem`
@@ -591,32 +727,40 @@ pub mod types {
         ///ISO 8601 timestamp of when the API key was created
         pub created_at: ::std::string::String,
         ///The user ID of the key creator. For organization-owned keys, this is the member who created the key. For individual users, this is the user's own ID.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub creator_user_id: ::std::option::Option<crate::ids::UserId>,
         ///Whether the API key is disabled
         pub disabled: bool,
         ///ISO 8601 UTC timestamp when the API key expires, or null if no expiration
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Partner's end-user identifier used for attribution.
+        #[serde(default)]
+        pub external_user: ::std::option::Option<::std::string::String>,
         ///Unique hash identifier for the API key
         pub hash: crate::ids::KeyHash,
         ///Whether to include external BYOK usage in the credit limit
         pub include_byok_in_limit: bool,
         ///Human-readable label for the API key
         pub label: ::std::string::String,
+        ///ISO 8601 UTC timestamp of the most recent usage recorded for the API key, or null if no usage has been recorded since the end of 2025
+        #[serde(default)]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         ///Spending limit for the API key in USD
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit: ::std::option::Option<f64>,
         ///Remaining spending limit in USD
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit_remaining: ::std::option::Option<f64>,
         ///Type of limit reset for the API key
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit_reset: ::std::option::Option<::std::string::String>,
         ///Name of the API key
         pub name: ::std::string::String,
         ///ISO 8601 timestamp of when the API key was last updated
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub updated_at: ::std::option::Option<::std::string::String>,
         ///Total OpenRouter credit usage (in USD) for the API key
         pub usage: f64,
@@ -633,7 +777,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberAssignment {
         ///User ID of who made the assignment
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub assigned_by: ::std::option::Option<::std::string::String>,
         ///ISO 8601 timestamp of when the assignment was created
         pub created_at: ::std::string::String,
@@ -649,6 +793,17 @@ pub mod types {
     ///`UpdateGuardrailRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateGuardrailRequest {
+        ///Whether ZDR-only requests to google/* models may use endpoints that may retain prompts for safety monitoring. false allows only zero-retention endpoints. A guardrail can only be more restrictive than the account setting. Inherits the account setting when not provided.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub allow_safety_retention_google: crate::Patch<bool>,
+        ///Whether ZDR-only requests to models outside the named providers (for example open-weight models on Vertex) may use endpoints that may retain prompts for safety monitoring. false allows only zero-retention endpoints. A guardrail can only be more restrictive than the account setting. Inherits the account setting when not provided.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub allow_safety_retention_other: crate::Patch<bool>,
+        ///Data regions through which requests governed by this guardrail must arrive. `global` is https://openrouter.ai, `europe` is https://eu.openrouter.ai, and `us` is https://us.openrouter.ai. Requests arriving through any other region are rejected. `null` leaves the ingress region unrestricted. When several guardrails apply (workspace default, member, API key), the effective regions are the intersection of every non-null value. An empty array is rejected.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub allowed_data_regions: crate::Patch<
+            ::std::vec::Vec<crate::open_enums::GuardrailDataRegion>,
+        >,
         ///Array of model identifiers (slug or canonical_slug accepted)
         #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
         pub allowed_models: crate::Patch<::std::vec::Vec<::std::string::String>>,
@@ -675,6 +830,9 @@ pub mod types {
         ///Whether this guardrail allows paid endpoints that train on request data.
         #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
         pub enable_paid_model_training: crate::Patch<bool>,
+        ///Whether coding harnesses list only their vendor's own models: Codex lists OpenAI models and Claude Code and Claude Desktop list Anthropic models. Affects only the model list those harnesses request from GET /models; a model the client names directly is still routed. Any true across the workspace default, member, and API key guardrails applies.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub enforce_first_party_harness_models: crate::Patch<bool>,
         ///Deprecated. Use enforce_zdr_anthropic, enforce_zdr_openai, enforce_zdr_google, enforce_zdr_xai, and enforce_zdr_other instead. When provided, its value is copied into any of those per-provider fields that are not explicitly specified on the request.
         #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
         pub enforce_zdr: crate::Patch<bool>,
@@ -733,6 +891,9 @@ pub mod types {
         ///New name for the API key
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///Move the API key to this workspace. The key keeps its value; guardrail selections move with it, while other workspace-scoped settings (presets, BYOK keys, broadcast destinations, routing rules) do not. Sending the key's current workspace is a no-op.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::uuid::Uuid>,
     }
     ///`UpdateKeysResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -753,32 +914,40 @@ pub mod types {
         ///ISO 8601 timestamp of when the API key was created
         pub created_at: ::std::string::String,
         ///The user ID of the key creator. For organization-owned keys, this is the member who created the key. For individual users, this is the user's own ID.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub creator_user_id: ::std::option::Option<crate::ids::UserId>,
         ///Whether the API key is disabled
         pub disabled: bool,
         ///ISO 8601 UTC timestamp when the API key expires, or null if no expiration
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Partner's end-user identifier used for attribution.
+        #[serde(default)]
+        pub external_user: ::std::option::Option<::std::string::String>,
         ///Unique hash identifier for the API key
         pub hash: crate::ids::KeyHash,
         ///Whether to include external BYOK usage in the credit limit
         pub include_byok_in_limit: bool,
         ///Human-readable label for the API key
         pub label: ::std::string::String,
+        ///ISO 8601 UTC timestamp of the most recent usage recorded for the API key, or null if no usage has been recorded since the end of 2025
+        #[serde(default)]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         ///Spending limit for the API key in USD
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit: ::std::option::Option<f64>,
         ///Remaining spending limit in USD
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit_remaining: ::std::option::Option<f64>,
         ///Type of limit reset for the API key
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub limit_reset: ::std::option::Option<::std::string::String>,
         ///Name of the API key
         pub name: ::std::string::String,
         ///ISO 8601 timestamp of when the API key was last updated
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default)]
         pub updated_at: ::std::option::Option<::std::string::String>,
         ///Total OpenRouter credit usage (in USD) for the API key
         pub usage: f64,

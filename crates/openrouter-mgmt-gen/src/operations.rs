@@ -471,7 +471,7 @@ const INFO_LIST: OperationInfo = OperationInfo {
     method: "GET",
     path_template: "/keys",
     path_params: &[],
-    query_params: &["include_disabled", "offset", "workspace_id"],
+    query_params: &["include_disabled", "include_expired", "offset", "workspace_id"],
     request_body: None,
     response: Some("ListResponse"),
     success_status: 200u16,
@@ -668,7 +668,7 @@ impl crate::ListOperation for ListGuardrails {
 }
 /**`POST /guardrails` (`createGuardrail`): Create a guardrail
 
-Create a new guardrail for the authenticated user. A newly created guardrail enforces nothing until it is assigned to API keys or organization members; `workspace_id` places the guardrail in a workspace but does not apply it to that workspace's traffic. To restrict all traffic in a workspace, update the workspace's default guardrail instead. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+Create a new guardrail for the authenticated user. A newly created guardrail enforces nothing until it is assigned to API keys or organization members; `workspace_id` places the guardrail in a workspace but does not apply it to that workspace's traffic. To restrict all traffic in a workspace, update the workspace's default guardrail instead. Set `allowed_data_regions` to enforce [In-Region Routing](/docs/guides/features/in-region-routing#enforcing-in-region-routing-with-guardrails): governed requests must arrive through one of the listed OpenRouter domains and are rejected with a 403 otherwise. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateGuardrail {
     ///The request body.
@@ -1402,6 +1402,8 @@ List all API keys for the authenticated user. [Management key](/docs/guides/over
 pub struct List {
     ///Whether to include disabled API keys in the response
     pub include_disabled: Option<bool>,
+    ///Whether to include expired API keys in the response. Expired keys are excluded by default and returned only when this is true.
+    pub include_expired: Option<bool>,
     ///Number of API keys to skip for pagination
     pub offset: Option<i64>,
     ///Filter API keys by workspace ID. By default, keys in the default workspace are returned.
@@ -1412,6 +1414,7 @@ impl List {
     pub fn new() -> Self {
         Self {
             include_disabled: None,
+            include_expired: None,
             offset: None,
             workspace_id: None,
         }
@@ -1419,6 +1422,11 @@ impl List {
     ///Sets the `include_disabled` query parameter.
     pub fn include_disabled(mut self, value: impl Into<bool>) -> Self {
         self.include_disabled = Some(value.into());
+        self
+    }
+    ///Sets the `include_expired` query parameter.
+    pub fn include_expired(mut self, value: impl Into<bool>) -> Self {
+        self.include_expired = Some(value.into());
         self
     }
     ///Sets the `offset` query parameter.
@@ -1443,6 +1451,9 @@ impl crate::Operation for List {
         let mut query = Vec::new();
         if let Some(v) = &self.include_disabled {
             query.push(("include_disabled", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.include_expired {
+            query.push(("include_expired", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.offset {
             query.push(("offset", ParamValue::param_value(v)));
@@ -1488,7 +1499,7 @@ impl crate::ListOperation for List {
 }
 /**`POST /keys` (`createKeys`): Create a new API key
 
-Create a new API key for the authenticated user. The plaintext `key` is returned only in this response. Treat it as a write-only, sensitive value; it cannot be retrieved later. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+Create a new API key for the authenticated user. The plaintext `key` is returned only in this response. Treat it as a write-only, sensitive value; it cannot be retrieved later. Authenticate with a [management key](/docs/guides/overview/auth/management-api-keys). The optional `external` object associates the key with a partner-defined user and lookup key.*/
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateKeys {
     ///The request body.
@@ -1556,7 +1567,7 @@ impl crate::Operation for GetKey {
 }
 /**`DELETE /keys/{hash}` (`deleteKeys`): Delete an API key
 
-Delete an existing API key. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+Delete an existing API key. Authenticate with a [management key](/docs/guides/overview/auth/management-api-keys).*/
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteKeys {
     ///The hash identifier of the API key to delete
@@ -1597,7 +1608,13 @@ impl crate::Operation for DeleteKeys {
 }
 /**`PATCH /keys/{hash}` (`updateKeys`): Update an API key
 
-Update an existing API key. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+Update an existing API key. Authenticate with a [management key](/docs/guides/overview/auth/management-api-keys).
+
+Set `workspace_id` to move the key to another workspace.
+
+<Warning>
+The request body accepts only the fields listed below, and unrecognized fields are ignored. If the body contains none of the accepted fields, the request fails with `400` and the message `No update fields provided`.
+</Warning>*/
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateKeys {
     ///The hash identifier of the API key to update

@@ -19,7 +19,7 @@ impl crate::types::BulkAssignKeysRequest {
                 at,
                 (&self.key_hashes).len(),
                 Some(1u64),
-                None,
+                Some(500u64),
             )?;
             for (i, v) in (&self.key_hashes).iter().enumerate() {
                 let at_owned = format!("{}[{}]", at, i);
@@ -61,7 +61,7 @@ impl crate::types::BulkAssignMembersRequest {
                 at,
                 (&self.member_user_ids).len(),
                 Some(1u64),
-                None,
+                Some(500u64),
             )?;
             for (i, v) in (&self.member_user_ids).iter().enumerate() {
                 let at_owned = format!("{}[{}]", at, i);
@@ -103,7 +103,7 @@ impl crate::types::BulkUnassignKeysRequest {
                 at,
                 (&self.key_hashes).len(),
                 Some(1u64),
-                None,
+                Some(500u64),
             )?;
             for (i, v) in (&self.key_hashes).iter().enumerate() {
                 let at_owned = format!("{}[{}]", at, i);
@@ -145,7 +145,7 @@ impl crate::types::BulkUnassignMembersRequest {
                 at,
                 (&self.member_user_ids).len(),
                 Some(1u64),
-                None,
+                Some(500u64),
             )?;
             for (i, v) in (&self.member_user_ids).iter().enumerate() {
                 let at_owned = format!("{}[{}]", at, i);
@@ -250,6 +250,18 @@ impl crate::types::CreateGuardrailRequest {
         argument: Option<&'static str>,
         at: &str,
     ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => {
+                    (argument, format!("{}{}", at, ".allowed_data_regions"))
+                }
+                None => ("allowed_data_regions", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.allowed_data_regions).as_ref() {
+                crate::checks::items(argument, at, (v).len(), Some(1u64), None)?;
+            }
+        }
         {
             let (argument, at_owned) = match argument {
                 Some(argument) => (argument, format!("{}{}", at, ".allowed_models")),
@@ -383,12 +395,28 @@ impl crate::types::CreateKeysBody {
         }
         {
             let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".external")),
+                None => ("external", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.external).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
                 Some(argument) => (argument, format!("{}{}", at, ".limit")),
                 None => ("limit", String::new()),
             };
             let at: &str = &at_owned;
             if let Some(v) = (&self.limit).as_ref() {
-                crate::checks::range(argument, at, *(v) as f64, None, None)?;
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((0f64, false)),
+                    Some((1000000f64, true)),
+                )?;
             }
         }
         {
@@ -397,12 +425,53 @@ impl crate::types::CreateKeysBody {
                 None => ("name", String::new()),
             };
             let at: &str = &at_owned;
-            crate::checks::length(argument, at, &self.name, Some(1u64), None)?;
+            crate::checks::length(argument, at, &self.name, Some(1u64), Some(256u64))?;
         }
         Ok(())
     }
 }
 impl crate::Validate for crate::types::CreateKeysBody {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::CreateKeysBodyExternal {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".api_key")),
+                None => ("api_key", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.api_key).as_ref() {
+                crate::checks::length(argument, at, v, Some(32u64), Some(512u64))?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".user")),
+                None => ("user", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::length(argument, at, &self.user, Some(1u64), Some(512u64))?;
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::CreateKeysBodyExternal {
     fn validate_at(
         &self,
         argument: &'static str,
@@ -422,6 +491,18 @@ impl crate::types::UpdateGuardrailRequest {
         argument: Option<&'static str>,
         at: &str,
     ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => {
+                    (argument, format!("{}{}", at, ".allowed_data_regions"))
+                }
+                None => ("allowed_data_regions", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let crate::Patch::Set(v) = &self.allowed_data_regions {
+                crate::checks::items(argument, at, (v).len(), Some(1u64), None)?;
+            }
+        }
         {
             let (argument, at_owned) = match argument {
                 Some(argument) => (argument, format!("{}{}", at, ".allowed_models")),
@@ -552,7 +633,23 @@ impl crate::types::UpdateKeysBody {
             };
             let at: &str = &at_owned;
             if let crate::Patch::Set(v) = &self.limit {
-                crate::checks::range(argument, at, *(v) as f64, None, None)?;
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((0f64, false)),
+                    Some((1000000f64, true)),
+                )?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".name")),
+                None => ("name", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.name).as_ref() {
+                crate::checks::length(argument, at, v, Some(1u64), Some(256u64))?;
             }
         }
         Ok(())

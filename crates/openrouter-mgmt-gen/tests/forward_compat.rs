@@ -72,7 +72,22 @@ fn api_key_json() -> Value {
 
 /// The current-key object of the spec's `getCurrentKey` example.
 fn current_key_json() -> Value {
+    let budget = json!({
+        "budget_id": null,
+        "guardrail_id": "0df9e665-d932-5740-b2c7-b52af166bc11",
+        "include_byok": false,
+        "limit_usd": 50,
+        "remaining_usd": 17.5,
+        "reset_interval": "weekly",
+        "resets_at": "2026-10-12T00:00:00.000Z",
+        "scope": "member",
+        "spend_usd": 32.5
+    });
     json!({
+        "allowed_data_regions": ["global", "europe", "us"],
+        "budgets": [budget],
+        "effective_budget": budget,
+        "free_model_daily_requests": {"limit": 50, "remaining": 38, "used": 12},
         "byok_usage": 17.38,
         "byok_usage_daily": 17.38,
         "byok_usage_monthly": 17.38,
@@ -435,6 +450,7 @@ fn known_content_filter_values_decode_to_their_variants() {
         ContentFilterBuiltinSlug::Ssn,
         ContentFilterBuiltinSlug::CreditCard,
         ContentFilterBuiltinSlug::IpAddress,
+        ContentFilterBuiltinSlug::Secrets,
         ContentFilterBuiltinSlug::PersonName,
         ContentFilterBuiltinSlug::Address,
         ContentFilterBuiltinSlug::RegexPromptInjection,
@@ -674,14 +690,6 @@ fn malformed_values_still_fail_to_decode() {
     value.as_object_mut().expect("object").remove("id");
     assert_rejected::<Guardrail>(value, "missing field `id`");
 
-    // Required-but-nullable fields must be present, even when `null`.
-    let mut value = guardrail_json();
-    value
-        .as_object_mut()
-        .expect("object")
-        .remove("workspace_id");
-    assert_rejected::<Guardrail>(value, "missing field `workspace_id`");
-
     assert_rejected::<ListGuardrailsResponse>(
         json!({"data": [], "total_count": "1"}),
         "invalid type",
@@ -698,4 +706,45 @@ fn malformed_values_still_fail_to_decode() {
     let mut key = api_key_json();
     key["expires_at"] = json!("next tuesday");
     assert_rejected::<GetKeyResponse>(json!({"data": key}), "");
+}
+
+#[test]
+fn an_answer_without_a_nullable_field_or_a_list_keeps_its_other_data() {
+    // A server behind the spec leaves out fields added since: absence means what `null` or `[]` means.
+    let mut value = guardrail_json();
+    let object = value.as_object_mut().expect("object");
+    object.remove("workspace_id");
+    object.remove("description");
+    let guardrail: Guardrail = decode(value);
+    assert_eq!(guardrail.name, "Production Guardrail");
+    assert_eq!(
+        (guardrail.workspace_id, guardrail.description),
+        (None, None)
+    );
+
+    let mut key = api_key_json();
+    key.as_object_mut().expect("object").remove("external_user");
+    let decoded: GetKeyResponse = decode(json!({ "data": key }));
+    assert_eq!(decoded.data.external_user, None);
+    assert_eq!(decoded.data.name, "My Production Key");
+
+    let mut current = current_key_json();
+    let object = current.as_object_mut().expect("object");
+    object.remove("allowed_data_regions");
+    object.remove("budgets");
+    let decoded: GetCurrentKeyResponse = decode(json!({ "data": current }));
+    assert!(decoded.data.allowed_data_regions.is_empty());
+    assert!(decoded.data.budgets.is_empty());
+    assert_eq!(decoded.data.free_model_daily_requests.limit, 50);
+
+    // A required non-nullable value is still required: without it the answer is not what the spec describes.
+    let mut current = current_key_json();
+    current
+        .as_object_mut()
+        .expect("object")
+        .remove("free_model_daily_requests");
+    assert_rejected::<GetCurrentKeyResponse>(
+        json!({ "data": current }),
+        "missing field `free_model_daily_requests`",
+    );
 }

@@ -25,7 +25,7 @@ pub(crate) fn current(state: &mut State, request: &Request<'_>) -> Result<Value,
         Caller::NonManagement => {
             render::builtin_current_key(state, &state.non_management_key, false)
         }
-        Caller::Key(hash) => render::current_key(state.key(hash).ok_or_else(not_found)?),
+        Caller::Key(hash) => render::current_key(state, state.key(hash).ok_or_else(not_found)?),
     }
 }
 

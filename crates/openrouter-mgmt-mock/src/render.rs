@@ -104,9 +104,12 @@ pub(crate) fn key_page<'a>(
     conform::<types::ListResponse, types::ListResponseDataItem>(json!({ "data": data }))
 }
 
-/// The calling key as `get_current_key` shows it.
+/// The calling key as `get_current_key` shows it: no guardrail budgets apply (the mock has no budgets on keys),
+/// every region is permitted, and the free-model allowance of an account with credits (1,000 requests a day).
 #[allow(clippy::too_many_arguments)]
 fn current_key_json(
+    state: &State,
+    workspace_id: &str,
     usage: f64,
     byok_usage: f64,
     limit: Option<f64>,
@@ -117,11 +120,15 @@ fn current_key_json(
     creator_user_id: Option<&str>,
 ) -> Value {
     json!({"data": {
+        "allowed_data_regions": ["global", "europe", "us"],
+        "budgets": [],
         "byok_usage": byok_usage,
         "byok_usage_daily": byok_usage,
         "byok_usage_monthly": byok_usage,
         "byok_usage_weekly": byok_usage,
         "creator_user_id": creator_user_id,
+        "effective_budget": null,
+        "free_model_daily_requests": {"limit": 1000, "remaining": 1000, "used": 0},
         "include_byok_in_limit": false,
         "is_free_tier": false,
         "is_management_key": management,
@@ -130,17 +137,21 @@ fn current_key_json(
         "limit": limit,
         "limit_remaining": limit_remaining,
         "limit_reset": limit_reset,
+        "organization_id": state.organization_id,
         "rate_limit": rate_limit(),
         "usage": usage,
         "usage_daily": usage,
         "usage_monthly": usage,
         "usage_weekly": usage,
+        "workspace_id": workspace_id,
     }})
 }
 
 /// `get_current_key` for a stored key (a secret returned by `create_keys`).
-pub(crate) fn current_key(key: &ApiKeyRecord) -> Result<Value, ApiError> {
+pub(crate) fn current_key(state: &State, key: &ApiKeyRecord) -> Result<Value, ApiError> {
     let mut body = current_key_json(
+        state,
+        &key.workspace_id,
         key.usage,
         key.byok_usage,
         key.limit,
@@ -162,6 +173,8 @@ pub(crate) fn builtin_current_key(
     management: bool,
 ) -> Result<Value, ApiError> {
     let body = current_key_json(
+        state,
+        &state.default_workspace_id.to_string(),
         0.0,
         0.0,
         None,

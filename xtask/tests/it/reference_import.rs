@@ -8,7 +8,9 @@ use xtask::import::{Outcome, import};
 fn committed_openapi_is_exactly_the_import_of_the_reference_spec() {
     let dir = tempfile::tempdir().unwrap();
     let reports = import(
-        &[fixture("reference/openrouter-management.openapi.yaml")],
+        &[fixture(
+            "reference/openrouter-management-2026-10-30.openapi.json",
+        )],
         &sdk_tags(),
         dir.path(),
     )
@@ -35,7 +37,9 @@ fn committed_openapi_is_exactly_the_import_of_the_reference_spec() {
 #[test]
 fn importing_twice_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let input = [fixture("reference/openrouter-management.openapi.yaml")];
+    let input = [fixture(
+        "reference/openrouter-management-2026-10-30.openapi.json",
+    )];
     import(&input, &sdk_tags(), dir.path()).unwrap();
     let before = snapshot_dir(dir.path());
     let again = import(&input, &sdk_tags(), dir.path()).unwrap();

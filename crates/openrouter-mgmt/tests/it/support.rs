@@ -104,6 +104,7 @@ pub(crate) fn current_key() -> Value {
         "byok_usage": 0.0, "byok_usage_daily": 0.0, "byok_usage_weekly": 0.0, "byok_usage_monthly": 0.0,
         "is_free_tier": false, "is_management_key": true, "is_provisioning_key": true,
         "creator_user_id": null,
+        "free_model_daily_requests": {"limit": 1000, "remaining": 1000, "used": 0},
         "rate_limit": {"interval": "10s", "requests": 100, "note": "n"}
     }})
 }
