@@ -15,7 +15,7 @@ use openrouter_mgmt::{
     NewKey, OperationId, RetryPolicy, UserId,
 };
 use openrouter_mgmt_mock::{Fault, MockServer};
-use openrouter_mgmt_tests::scenarios::Ids;
+use openrouter_mgmt_tests::scenarios::{Ids, scenario};
 
 use crate::operations::operations_with_statuses;
 use crate::prism::{Prism, settle};
@@ -322,38 +322,67 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
     );
 }
 
-/// The proxy does catch a response that breaks the spec: the mock answers `GET /key` without a required field,
-/// Prism logs the violation and (with `--errors`) answers an error instead of passing the body on.
+/// The proxy does catch a response that breaks the spec, for every operation: the mock answers each one once without
+/// a required field, and Prism must log the violation and (with `--errors`) answer an error instead of passing the
+/// body on. A schema Prism cannot compile is skipped silently (as a nullable enum listing `null` once was), so this
+/// proves each operation's response schema is really checked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn prism_proxy_reports_a_response_that_breaks_the_spec() {
-    let mock = MockServer::start().await.expect("mock");
-    mock.faults()
-        .once(OperationId::GetCurrentKey, Fault::SchemaViolation);
-    let prism = Prism::proxy(&mock.base_url()).await;
-    let sdk = client(&prism.base_url(), mock.management_key());
-    let error = sdk
-        .keys()
-        .current()
+async fn prism_proxy_reports_a_broken_answer_of_every_operation() {
+    let mock = MockServer::builder()
+        .seed(5)
+        .members(3)
+        .start()
         .await
-        .expect_err("Prism must not pass the broken body on");
-    assert!(matches!(error, Error::Api { status: 500, .. }), "{error:?}");
-    settle(&prism).await;
-    let violations = prism.violations();
-    assert_eq!(mock.requests().len(), 1);
+        .expect("mock");
+    let prism = Prism::proxy(&mock.base_url()).await;
+    let through_prism = client(&prism.base_url(), mock.management_key());
+    let direct = client(&mock.base_url(), mock.management_key());
+    let mut unchecked = Vec::new();
+    for op in OperationId::ALL {
+        let run = scenario(op).unwrap_or_else(|| panic!("{op} has no scenario"));
+        // Fresh objects for each operation (a delete's scenario removes its own), made without Prism.
+        let key = direct
+            .keys()
+            .create(NewKey::new(format!("broken answer {op}")))
+            .await
+            .expect("create key")
+            .data
+            .hash;
+        let guardrail = direct
+            .guardrails()
+            .create(NewGuardrail::new(format!("broken answer {op}")))
+            .await
+            .expect("create guardrail")
+            .id;
+        let ids = Ids {
+            key,
+            guardrail,
+            member: mock.members()[0].clone(),
+        };
+        settle(&prism).await;
+        let before = prism.violations().len();
+        mock.faults().once(op, Fault::SchemaViolation);
+        let result = run(&through_prism, &ids).await;
+        settle(&prism).await;
+        let reported = prism.violations().len() > before;
+        let refused = result.as_ref().is_err_and(|e| e.status() == Some(500));
+        if !(reported && refused) {
+            unchecked.push(format!(
+                "{op}: violation reported: {reported}, result: {result:?}"
+            ));
+        }
+    }
     assert!(
-        !violations.is_empty(),
-        "no violation reported; log:\n{}",
-        prism.log().join("\n")
+        unchecked.is_empty(),
+        "Prism passed a broken answer on for {} operation(s):\n{}",
+        unchecked.len(),
+        unchecked.join("\n")
     );
     // The next, unspoiled request passes.
-    sdk.keys().current().await.expect("current key");
+    let before = prism.violations().len();
+    through_prism.keys().current().await.expect("current key");
     settle(&prism).await;
-    assert_eq!(
-        prism.violations().len(),
-        violations.len(),
-        "{:?}",
-        prism.violations()
-    );
+    assert_eq!(prism.violations().len(), before, "{:?}", prism.violations());
 }
 
 /// Clearing an enum field with `null` (`limit_reset`, `reset_interval`), which the API documents ("or null for no

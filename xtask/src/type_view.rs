@@ -131,11 +131,14 @@ fn type_fields(
         };
         let nested = format!("{name}{}", property.to_upper_camel_case());
         match target {
-            Some((ty, format)) if is_string(child) => {
+            Some((ty, format)) if is_string(child) && has_format(child, &format) => {
                 *child = reference(child, &ty);
                 used.push((ty, format));
             }
-            Some((ty, format)) if is_string_array(child) => {
+            Some((ty, format))
+                if is_string_array(child)
+                    && child.get("items").is_some_and(|i| has_format(i, &format)) =>
+            {
                 let items = child
                     .get_mut("items")
                     .expect("checked: an array of strings");
@@ -152,6 +155,15 @@ fn type_fields(
             }
         }
     }
+}
+
+/// Whether a string schema carries the id type's format, if it has one: an id type that parses a format (a UUID)
+/// goes only where the spec promises that format, so a field the spec leaves a plain string (`KeyBudget.guardrail_id`)
+/// keeps every value the spec allows.
+fn has_format(s: &Value, format: &Option<String>) -> bool {
+    format
+        .as_deref()
+        .is_none_or(|f| s.get("format").and_then(Value::as_str) == Some(f))
 }
 
 fn is_string(s: &Value) -> bool {
@@ -238,6 +250,36 @@ mod tests {
         assert_eq!(
             view.pointer("/paths/~1keys/post/requestBody/content/application~1json/schema"),
             Some(&json!({"$ref": "#/components/schemas/CreateKeysBody"}))
+        );
+    }
+
+    #[test]
+    fn an_id_with_a_format_goes_only_where_the_spec_gives_that_format() {
+        let merged = json!({
+            "paths": {"/budgets": {"get": {
+                "operationId": "getBudgets",
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {
+                        "typed": {"type": "object", "properties": {
+                            "guardrail_id": {"type": "string", "format": "uuid"}}},
+                        "plain": {"type": "object", "properties": {
+                            "guardrail_id": {"type": "string"}}}
+                    }}}}}}
+            }}}
+        });
+        let overlay: Overlay = serde_yaml::from_str(
+            "ids: {GuardrailId: {format: uuid, fields: ['*.guardrail_id'], reason: r}}",
+        )
+        .unwrap();
+        let (view, _) = build(&merged, &overlay).unwrap();
+        let answer = &view["components"]["schemas"]["GetBudgetsResponse"]["properties"];
+        assert_eq!(
+            answer["typed"]["properties"]["guardrail_id"],
+            json!({"$ref": "#/components/schemas/GuardrailId"})
+        );
+        assert_eq!(
+            answer["plain"]["properties"]["guardrail_id"],
+            json!({"type": "string"})
         );
     }
 }

@@ -661,7 +661,7 @@ pub mod types {
         pub budget_id: ::std::option::Option<::std::string::String>,
         ///ID of the guardrail that carries this budget; null for other scopes.
         #[serde(default)]
-        pub guardrail_id: ::std::option::Option<crate::ids::GuardrailId>,
+        pub guardrail_id: ::std::option::Option<::std::string::String>,
         ///Whether external BYOK inference spend counts toward this budget.
         pub include_byok: bool,
         ///Budget limit in USD for the current window.

@@ -54,12 +54,14 @@ fn type_arrays(s: &mut Map<String, Value>, ptr: &str, errors: &mut Vec<SpecError
     }
 }
 
-/// `enum: [a, b, null]` gets `nullable: true`; the `null` stays in the list, because in 3.0 a nullable enum must
-/// list `null` for validators (Prism) to accept it.
+/// `enum: [a, b, null]` → `enum: [a, b], nullable: true`. The `null` must leave the list: Prism turns `nullable`
+/// into `type: [T, 'null']` and appends `null` to the enum itself, and a second `null` makes the schema invalid
+/// (enum values must be unique), so that Prism silently skipped validating every body that used it.
 fn null_in_enum(s: &mut Map<String, Value>) {
-    if let Some(Value::Array(values)) = s.get("enum")
+    if let Some(Value::Array(values)) = s.get_mut("enum")
         && values.iter().any(Value::is_null)
     {
+        values.retain(|v| !v.is_null());
         s.insert("nullable".into(), Value::Bool(true));
     }
 }
@@ -185,14 +187,14 @@ mod tests {
     }
 
     #[test]
-    fn null_in_enums_stays_and_makes_them_nullable() {
+    fn null_in_enums_makes_them_nullable_and_leaves_the_list() {
         assert_eq!(
             run(json!({"type": ["string", "null"], "enum": ["daily", "weekly", null]})),
-            json!({"type": "string", "nullable": true, "enum": ["daily", "weekly", null]})
+            json!({"type": "string", "nullable": true, "enum": ["daily", "weekly"]})
         );
         assert_eq!(
             run(json!({"enum": ["a", null]})),
-            json!({"enum": ["a", null], "nullable": true})
+            json!({"enum": ["a"], "nullable": true})
         );
     }
 
