@@ -99,8 +99,8 @@ impl RetryBudgetBuilder {
 
     /// Tokens added per second of elapsed time, up to the capacity (default
     /// [`RetryBudget::DEFAULT_REFILL_PER_SECOND`]; `0.0` turns the time refill off, so that only successes refill
-    /// the bucket, as in the AWS SDKs' standard mode). Fractions are kept: at 0.5 a token comes back every two
-    /// seconds.
+    /// the bucket, as in the AWS SDKs' standard mode). Fractions are kept, to a millionth of a token: at 0.5 a
+    /// token comes back every two seconds (rates below a millionth of a token per second count as 0).
     pub fn refill_per_second(mut self, tokens: f64) -> Self {
         self.refill_per_second = tokens;
         self
