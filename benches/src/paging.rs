@@ -89,8 +89,10 @@ pub async fn stream_key_assignments(client: &Client, window: Window) -> usize {
             .guardrails()
             .key_assignments()
             .page_size(100)
+            .unwrap()
             .prefetch(window.prefetch)
             .concurrency(window.concurrency)
+            .unwrap()
             .items()
     );
     let mut count = 0;

@@ -112,6 +112,7 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
     let all = guardrails
         .list()
         .page_size(2)
+        .unwrap()
         .collect_all()
         .await
         .expect("list guardrails");
@@ -161,6 +162,7 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
     let mine = guardrails
         .guardrail_key_assignments(id)
         .page_size(1)
+        .unwrap()
         .collect_all()
         .await
         .expect("guardrail keys");

@@ -104,9 +104,9 @@ async fn members_are_assigned_listed_and_unassigned() {
     let id = GuardrailId::new(g.create(NewGuardrail::new("members")).await.unwrap().id);
     let members: Vec<UserId> = mock.members().into_iter().collect();
     assert_eq!(members.len(), 20);
-    let outcome = g
-        .clone()
+    let outcome = client
         .with_options(CallOptions::new().bulk_chunk_size(7))
+        .guardrails()
         .assign_members(id, members.clone())
         .await
         .unwrap();
@@ -114,6 +114,7 @@ async fn members_are_assigned_listed_and_unassigned() {
     let listed: BTreeSet<UserId> = g
         .guardrail_member_assignments(id)
         .page_size(3)
+        .unwrap()
         .collect_all()
         .await
         .unwrap()

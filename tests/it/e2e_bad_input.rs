@@ -143,9 +143,9 @@ async fn empty_bulk_lists_and_zero_chunks_are_rejected_before_sending() {
         invalid_argument(g.unassign_members(id, Vec::<UserId>::new()).await),
         "member_user_ids"
     );
-    let zero = g
-        .clone()
-        .with_options(CallOptions::new().bulk_chunk_size(0));
+    let zero = client
+        .with_options(CallOptions::new().bulk_chunk_size(0))
+        .guardrails();
     assert_eq!(
         invalid_argument(zero.assign_keys(id, [KeyHash::new("k").unwrap()]).await),
         "bulk_chunk_size"
@@ -154,37 +154,44 @@ async fn empty_bulk_lists_and_zero_chunks_are_rejected_before_sending() {
 }
 
 #[tokio::test]
-async fn bad_page_sizes_are_rejected_before_sending() {
+async fn bad_paginator_settings_are_rejected_by_the_setter_before_any_stream_exists() {
     let mock = mock().await;
     let client = client(&mock);
     for size in [0, 101, 1000] {
         assert_eq!(
-            invalid_argument(
-                client
-                    .guardrails()
-                    .list()
-                    .page_size(size)
-                    .collect_all()
-                    .await
-            ),
+            invalid_argument(client.guardrails().list().page_size(size)),
             "page_size"
         );
         assert_eq!(
-            invalid_argument(
-                client
-                    .guardrails()
-                    .key_assignments()
-                    .page_size(size)
-                    .collect_all()
-                    .await
-            ),
+            invalid_argument(client.guardrails().key_assignments().page_size(size)),
             "page_size"
         );
     }
     // `GET /keys` has no `limit`: anything but its fixed 100 is refused rather than silently ignored.
     assert_eq!(
-        invalid_argument(client.keys().list().page_size(50).collect_all().await),
+        invalid_argument(client.keys().list().page_size(50)),
         "page_size"
+    );
+    assert!(client.keys().list().page_size(100).is_ok());
+    for requests in [0, 17] {
+        assert_eq!(
+            invalid_argument(client.guardrails().list().concurrency(requests)),
+            "concurrency"
+        );
+    }
+    assert_eq!(
+        invalid_argument(client.guardrails().list().max_pages(0)),
+        "max_pages"
+    );
+    let message = client
+        .guardrails()
+        .list()
+        .page_size(0)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("0 is not in 1..=100") && message.contains("list_guardrails"),
+        "{message}"
     );
     assert_nothing_sent(&mock).await;
 }

@@ -85,6 +85,7 @@ async fn the_guardrail_list_pages_with_offset_and_limit() {
         .guardrails()
         .list()
         .page_size(10)
+        .unwrap()
         .collect_all()
         .await
         .unwrap();

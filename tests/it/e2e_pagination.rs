@@ -61,6 +61,7 @@ async fn ten_thousand_assignments_stream_back_exactly_once_with_prefetch_and_con
         .guardrail_key_assignments(id)
         .prefetch(3)
         .concurrency(4)
+        .unwrap()
         .items()
         .try_collect()
         .await
@@ -82,6 +83,7 @@ async fn ten_thousand_assignments_stream_back_exactly_once_with_prefetch_and_con
     assert_eq!(
         g.key_assignments()
             .concurrency(8)
+            .unwrap()
             .collect_all()
             .await
             .unwrap()

@@ -243,8 +243,8 @@ async fn create_is_replayed_after_a_500_only_when_the_call_opts_in() {
     mock.faults()
         .once(OperationId::CreateKeys, Fault::ApplyThenStatus(500));
     client(&mock)
-        .keys()
         .with_options(CallOptions::new().allow_unsafe_replay(true))
+        .keys()
         .create(NewKey::new("dup"))
         .await
         .unwrap();
@@ -465,8 +465,8 @@ async fn the_policy_can_be_overridden_per_call() {
     mock.faults().once(OperationId::GetKey, Fault::Status(503));
     let client = client(&mock);
     let keys = client
-        .keys()
-        .with_options(CallOptions::new().retry_policy(RetryPolicy::no_retries()));
+        .with_options(CallOptions::new().retry_policy(RetryPolicy::no_retries()))
+        .keys();
     assert_eq!(api_status(keys.get(&hash).await), 503);
     assert_eq!(mock.requests_to(OperationId::GetKey).len(), 1);
 }
@@ -480,7 +480,14 @@ async fn an_empty_retry_budget_fails_fast_and_says_so() {
         .api_key(mock.management_key())
         .base_url(mock.base_url())
         .retry_policy(fast_policy())
-        .retry_budget(RetryBudget::new(5, 5, 10))
+        .retry_budget(
+            RetryBudget::builder()
+                .capacity(5)
+                .retry_cost(5)
+                .refill_per_second(0.0)
+                .build()
+                .unwrap(),
+        )
         .build()
         .unwrap();
     let error = client.keys().get(&hash).await.unwrap_err();

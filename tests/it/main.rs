@@ -1,7 +1,8 @@
 //! The workspace's single integration-test binary (one binary keeps link time down): end-to-end tests of the
 //! facade against loopback HTTP servers, one module per area: `path_encoding` checks what the generated operation
 //! layer puts on the wire against a recording server; `e2e_*` drive the facade against the stateful mock;
-//! `coverage` lists the generated operations that lack mock behaviour or a contract scenario.
+//! `coverage` lists the generated operations that lack mock behaviour or a contract scenario; `msrv` keeps the
+//! declared `rust-version` equal to what the published crates' dependencies require.
 
 mod coverage;
 mod e2e_assignments;
@@ -9,9 +10,11 @@ mod e2e_bad_input;
 mod e2e_faults;
 mod e2e_guardrails;
 mod e2e_keys;
+mod e2e_outcomes;
 mod e2e_pagination;
 mod e2e_retries;
 mod e2e_support;
 mod fixtures;
 mod loopback;
+mod msrv;
 mod path_encoding;

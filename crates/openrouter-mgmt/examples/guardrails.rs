@@ -30,8 +30,8 @@ async fn main() -> Result<(), openrouter_mgmt::Error> {
     if !hashes.is_empty() {
         // Deduplicated and sent in chunks of 50; a failing chunk says which hashes were applied.
         let outcome = client
-            .guardrails()
             .with_options(CallOptions::new().bulk_chunk_size(50))
+            .guardrails()
             .assign_keys(id, hashes.clone())
             .await?;
         println!(
@@ -51,8 +51,8 @@ async fn main() -> Result<(), openrouter_mgmt::Error> {
     let everything = client
         .guardrails()
         .key_assignments()
-        .page_size(100)
-        .concurrency(4)
+        .page_size(100)?
+        .concurrency(4)?
         .collect_all()
         .await?;
     println!(

@@ -6,7 +6,7 @@ use std::hash::Hash;
 
 use openrouter_mgmt_gen::Operation;
 
-use crate::client::{CallOptions, Client};
+use crate::client::WithOptions;
 use crate::error::Error;
 
 /// The default number of ids per request.
@@ -32,16 +32,15 @@ pub(crate) fn dedupe<I: Clone + Eq + Hash>(ids: Vec<I>) -> Vec<I> {
         .collect()
 }
 
-impl Client {
-    /// Sends `ids` (the body field `argument`), deduplicated, in chunks: `chunk_operation` makes the operation for
-    /// one chunk, `count` reads its answer's count.
+impl WithOptions<'_> {
+    /// Sends `ids` (the body field `argument`), deduplicated, in chunks of this view's `bulk_chunk_size`:
+    /// `chunk_operation` makes the operation for one chunk, `count` reads its answer's count.
     pub(crate) async fn bulk<I, O>(
         &self,
         argument: &'static str,
         ids: Vec<I>,
         chunk_operation: impl Fn(Vec<I>) -> O,
         count: fn(&O::Response) -> i64,
-        options: &CallOptions,
     ) -> Result<BulkOutcome, Error>
     where
         I: Clone + Eq + Hash + Display,
@@ -51,7 +50,7 @@ impl Client {
         if ids.is_empty() {
             return Err(Error::invalid_input(argument, "the list is empty"));
         }
-        let chunk_size = options.bulk_chunk_size.unwrap_or(DEFAULT_CHUNK_SIZE);
+        let chunk_size = self.options().bulk_chunk_size.unwrap_or(DEFAULT_CHUNK_SIZE);
         if chunk_size == 0 {
             return Err(Error::invalid_input(
                 "bulk_chunk_size",
@@ -65,7 +64,7 @@ impl Client {
         };
         for (index, chunk) in ids.chunks(chunk_size).enumerate() {
             let operation = chunk_operation(chunk.to_vec());
-            match self.send_with(&operation, options).await {
+            match self.send(&operation).await {
                 Ok(response) => {
                     outcome.count += count(&response);
                     outcome.chunks += 1;

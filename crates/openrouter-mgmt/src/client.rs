@@ -1,13 +1,14 @@
-//! The [`Client`] handle, its per-call options, and how a client is made from a validated configuration and
-//! hands each call to the request engine.
+//! The [`Client`] handle, its per-call options and the view that applies them ([`WithOptions`]), and how a client
+//! is made from a validated configuration and hands each call to the request engine.
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use openrouter_mgmt_gen::Operation;
 
 use crate::config::{ClientBuilder, Settings};
-use crate::engine::{Endpoint, Engine, Request};
+use crate::engine::{CallStats, Endpoint, Engine, Request, call_finished};
 use crate::error::Error;
 use crate::retry::{Jitter, RetryPolicy};
 use crate::retry_budget::RetryBudget;
@@ -111,32 +112,189 @@ impl Client {
         self.send_with(operation, &CallOptions::default()).await
     }
 
-    /// [`send`](Self::send) with per-call overrides (retry policy, replay opt-in).
+    /// [`send`](Self::send) with per-call overrides (retry policy, replay opt-in, observer).
     pub async fn send_with<O: Operation>(
         &self,
         operation: &O,
         options: &CallOptions,
     ) -> Result<O::Response, Error> {
-        let request = Request::from_operation(operation)?;
-        self.inner
-            .engine
-            .execute(
-                &request,
-                options.policy(self),
-                options.allow_unsafe_replay,
-                O::assumed_done,
-            )
+        self.send_with_meta(operation, options)
             .await
+            .map(Response::into_value)
+    }
+
+    /// [`send_with`](Self::send_with), also returning how many attempts the call took and how long.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &openrouter_mgmt::Client) -> Result<(), openrouter_mgmt::Error> {
+    /// use openrouter_mgmt::{CallOptions, ops};
+    /// let me = client.send_with_meta(&ops::GetCurrentKey::new(), &CallOptions::new()).await?;
+    /// println!("{} after {} attempt(s) in {:?}", me.value.data.label, me.attempts, me.elapsed);
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_with_meta<O: Operation>(
+        &self,
+        operation: &O,
+        options: &CallOptions,
+    ) -> Result<Response<O::Response>, Error> {
+        let started = tokio::time::Instant::now();
+        let (result, stats) = match Request::from_operation(operation) {
+            Ok(request) => {
+                self.inner
+                    .engine
+                    .execute(
+                        &request,
+                        options.policy(self),
+                        options.allow_unsafe_replay,
+                        O::assumed_done,
+                    )
+                    .await
+            }
+            Err(error) => (
+                Err(error),
+                CallStats {
+                    attempts: 0,
+                    elapsed: started.elapsed(),
+                    status: None,
+                },
+            ),
+        };
+        call_finished(O::INFO.name, &result, &stats);
+        if let Some(observer) = &options.observer {
+            observer(&CallReport {
+                operation: O::INFO.name,
+                attempts: stats.attempts,
+                elapsed: stats.elapsed,
+                status: stats.status,
+                error: result.as_ref().err(),
+            });
+        }
+        result.map(|value| Response {
+            value,
+            attempts: stats.attempts,
+            elapsed: stats.elapsed,
+        })
+    }
+
+    /// A view of this client that applies `options` to every call made through it: the same group accessors
+    /// (`keys()`, `guardrails()`, ...), [`send`](WithOptions::send) and [`paginate`](WithOptions::paginate).
+    /// Cheap: a reference to the client and the options (a few words, and an `Arc` for an observer).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &openrouter_mgmt::Client) -> Result<(), openrouter_mgmt::Error> {
+    /// use openrouter_mgmt::{CallOptions, NewKey, RetryPolicy};
+    /// let patient = client.with_options(CallOptions::new().retry_policy(RetryPolicy::default().with_max_retries(8)));
+    /// let created = patient.keys().create(NewKey::new("ci runner")).await?;
+    /// let guardrails = patient.guardrails().list().collect_all().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_options(&self, options: CallOptions) -> WithOptions<'_> {
+        WithOptions {
+            client: self,
+            options,
+        }
     }
 }
 
-/// Per-call overrides, applied with `client.keys().with_options(..)`, `client.guardrails().with_options(..)` or
+/// A [`Client`] with per-call options applied to every call made through it; see [`Client::with_options`]. The
+/// group accessors (`keys()`, `guardrails()`, ...) are defined once for both the client and this view, and every
+/// group is a `WithOptions` underneath.
+#[derive(Debug, Clone)]
+pub struct WithOptions<'a> {
+    client: &'a Client,
+    options: CallOptions,
+}
+
+impl<'a> WithOptions<'a> {
+    /// The client, with default options.
+    pub(crate) fn defaults(client: &'a Client) -> Self {
+        client.with_options(CallOptions::default())
+    }
+
+    /// The client calls go to.
+    pub fn client(&self) -> &'a Client {
+        self.client
+    }
+
+    /// The options applied to every call.
+    pub fn options(&self) -> &CallOptions {
+        &self.options
+    }
+
+    /// [`Client::send_with`] with these options.
+    pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Response, Error> {
+        self.client.send_with(operation, &self.options).await
+    }
+
+    /// [`Client::send_with_meta`] with these options.
+    pub async fn send_with_meta<O: Operation>(
+        &self,
+        operation: &O,
+    ) -> Result<Response<O::Response>, Error> {
+        self.client.send_with_meta(operation, &self.options).await
+    }
+}
+
+/// A successful call's value, with what it took: see [`Client::send_with_meta`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Response<T> {
+    /// The decoded answer.
+    pub value: T,
+    /// HTTP attempts made, the successful one included (1 when no retry was needed).
+    pub attempts: u32,
+    /// Time from the first attempt to the decoded answer, waits between attempts included.
+    pub elapsed: Duration,
+}
+
+impl<T> Response<T> {
+    /// The decoded answer alone.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+/// What a finished call reports to the observer set with [`CallOptions::on_call_finished`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct CallReport<'a> {
+    /// The operation, e.g. `create_keys` (the spec's operationId in snake_case).
+    pub operation: &'static str,
+    /// HTTP attempts made (0 when the input was rejected before sending).
+    pub attempts: u32,
+    /// Time the call took, waits between attempts included.
+    pub elapsed: Duration,
+    /// The HTTP status of the last answer, if one came.
+    pub status: Option<u16>,
+    /// The error the call returns, or `None` when it succeeded.
+    pub error: Option<&'a Error>,
+}
+
+/// A callback run when a call finishes.
+type Observer = Arc<dyn Fn(&CallReport<'_>) + Send + Sync>;
+
+/// Per-call overrides, applied with [`Client::with_options`] (to every call of the view it returns) or
 /// [`Client::send_with`].
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct CallOptions {
     pub(crate) retry_policy: Option<RetryPolicy>,
     pub(crate) allow_unsafe_replay: bool,
     pub(crate) bulk_chunk_size: Option<usize>,
+    observer: Option<Observer>,
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("retry_policy", &self.retry_policy)
+            .field("allow_unsafe_replay", &self.allow_unsafe_replay)
+            .field("bulk_chunk_size", &self.bulk_chunk_size)
+            .field(
+                "observer",
+                &self.observer.as_ref().map(|_| "Fn(&CallReport)"),
+            )
+            .finish()
+    }
 }
 
 impl CallOptions {
@@ -162,6 +320,27 @@ impl CallOptions {
     /// How many ids a bulk assign/unassign sends per request (default 100, at least 1).
     pub fn bulk_chunk_size(mut self, size: usize) -> Self {
         self.bulk_chunk_size = Some(size);
+        self
+    }
+
+    /// Runs `observer` when each call finishes, successful or not, with its attempts, time, last status and
+    /// error: one report per request-level call (each page of a paginator, each chunk of a bulk call). It runs on
+    /// the task that made the call, so it should be quick (e.g. record a metric).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use std::sync::Arc;
+    /// let retries = Arc::new(AtomicU32::new(0));
+    /// let seen = Arc::clone(&retries);
+    /// let options = openrouter_mgmt::CallOptions::new().on_call_finished(move |report| {
+    ///     seen.fetch_add(report.attempts.saturating_sub(1), Ordering::Relaxed);
+    /// });
+    /// ```
+    pub fn on_call_finished(
+        mut self,
+        observer: impl Fn(&CallReport<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Arc::new(observer));
         self
     }
 

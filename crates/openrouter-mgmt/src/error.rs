@@ -9,7 +9,11 @@ use serde_json::{Map, Value};
 /// Everything that can go wrong in a call.
 ///
 /// `Display` is meant for humans and logs; match on the variants (or use [`Error::status`],
-/// [`Error::is_retryable`], [`Error::attempts`]) to decide what to do.
+/// [`Error::is_retryable`], [`Error::may_have_been_applied`], [`Error::attempts`]) to decide what to do.
+///
+/// The two wrapping variants, [`Error::RetryBudgetExhausted`] and [`Error::Bulk`], say only what they add in
+/// `Display`; the error they wrap is their [`source`](std::error::Error::source) (print the chain, e.g. with
+/// `anyhow`'s `{:#}`, or go straight to [`Error::root_cause`]). The accessors look through them.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -35,6 +39,8 @@ pub enum Error {
         retry_after: Option<Duration>,
         /// Attempts made, including the one that produced this answer.
         attempts: u32,
+        /// An attempt before this one may have been applied (see [`Error::may_have_been_applied`]).
+        earlier_attempt_may_have_applied: bool,
     },
     /// The request failed below HTTP: no connection, a timeout, or the connection broke.
     #[error(
@@ -52,6 +58,8 @@ pub enum Error {
         message: String,
         /// Attempts made.
         attempts: u32,
+        /// An attempt before this one may have been applied (see [`Error::may_have_been_applied`]).
+        earlier_attempt_may_have_applied: bool,
     },
     /// A success status whose body did not match the expected shape.
     #[error(
@@ -89,21 +97,24 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
-    /// A retry was due but the client-wide retry budget is empty, so the call failed fast with its last error.
+    /// A retry was due but the client-wide retry budget is empty, so the call failed fast with its last error
+    /// (also its [`source`](std::error::Error::source)).
     #[error(
-        "{operation}: not retrying because the client-wide retry budget is empty; last error: {last}"
+        "{operation}: not retrying after {} attempt(s) because the client-wide retry budget is empty",
+        last.attempts()
     )]
     RetryBudgetExhausted {
         /// The operation.
         operation: &'static str,
         /// The error of the last attempt.
+        #[source]
         last: Box<Error>,
     },
     /// A chunk of a bulk assign/unassign failed. Ids in `applied` were confirmed by the server; ids in
-    /// `not_applied` were not (the failing chunk may or may not have taken effect; retrying is safe because the
-    /// operations are set operations).
+    /// `not_applied` were not (the failing chunk may or may not have taken effect, as
+    /// [`Error::may_have_been_applied`] tells; retrying is safe because the operations are set operations).
     #[error(
-        "{operation}: a chunk failed after {} id(s) were applied and {} were not: {source}",
+        "{operation}: a chunk failed after {} id(s) were applied and {} were not",
         applied.len(), not_applied.len()
     )]
     Bulk {
@@ -113,7 +124,7 @@ pub enum Error {
         applied: Vec<String>,
         /// Ids not confirmed (the failing chunk and every later one).
         not_applied: Vec<String>,
-        /// The failing chunk's error.
+        /// The failing chunk's error (also the [`source`](std::error::Error::source)).
         source: Box<Error>,
     },
 }
@@ -180,6 +191,64 @@ impl Error {
         }
     }
 
+    /// Whether the failed call may have taken effect on the server, so that a write must be checked (or
+    /// reconciled) before it is sent again. The rule, the same one the engine's retry loop applies to each attempt:
+    ///
+    /// - `true` when any attempt of the call ended in a way that does not prove the server did nothing: a timeout or
+    ///   a broken connection after the request was sent ([`Error::Transport`] with `maybe_reached_server`), a
+    ///   408, 500, 502, 503 or 504 (a proxy may answer so after the server did the work), or an earlier attempt
+    ///   that did one of these (`earlier_attempt_may_have_applied`); and for [`Error::Decode`], whose 2xx status
+    ///   says the server did it (only its answer could not be read);
+    /// - `false` when every attempt provably did nothing: the connection was refused or never established, a 429
+    ///   (refused before doing anything), any other status (400, 401, 403, 404, 409, 422, 501, ...: the server
+    ///   refused), and for [`Error::InvalidInput`] (nothing was sent) and [`Error::Pagination`] (reads only);
+    /// - [`Error::RetryBudgetExhausted`] answers for its last error (which carries the earlier attempts), and
+    ///   [`Error::Bulk`] for the failing chunk: the chunks before it are in `applied`, those after it were not sent.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            Self::Api {
+                earlier_attempt_may_have_applied,
+                ..
+            }
+            | Self::Transport {
+                earlier_attempt_may_have_applied,
+                ..
+            } => *earlier_attempt_may_have_applied || self.this_attempt_may_have_been_applied(),
+            Self::Decode { .. } => true,
+            Self::RetryBudgetExhausted { last, .. } => last.may_have_been_applied(),
+            Self::Bulk { source, .. } => source.may_have_been_applied(),
+            Self::InvalidInput { .. } | Self::Pagination { .. } => false,
+        }
+    }
+
+    /// Whether the one attempt this error describes may have been applied, earlier attempts aside: the request may
+    /// have reached the server and the answer does not say it was refused before doing anything (a 429 is; a 408
+    /// or 5xx may come from a proxy after the work). The engine's retry loop uses this for each attempt (the
+    /// delete rule), and [`Error::may_have_been_applied`] for the call.
+    pub(crate) fn this_attempt_may_have_been_applied(&self) -> bool {
+        match self {
+            Self::Api { status, .. } => matches!(status, 408 | 500 | 502 | 503 | 504),
+            Self::Transport {
+                maybe_reached_server,
+                ..
+            } => *maybe_reached_server,
+            Self::Decode { .. } => true,
+            Self::RetryBudgetExhausted { last, .. } => last.this_attempt_may_have_been_applied(),
+            Self::Bulk { source, .. } => source.this_attempt_may_have_been_applied(),
+            Self::InvalidInput { .. } | Self::Pagination { .. } => false,
+        }
+    }
+
+    /// The innermost error: through [`Error::RetryBudgetExhausted`] to the last attempt's error, and through
+    /// [`Error::Bulk`] to the failing chunk's; any other error is its own root cause.
+    pub fn root_cause(&self) -> &Error {
+        match self {
+            Self::RetryBudgetExhausted { last, .. } => last.root_cause(),
+            Self::Bulk { source, .. } => source.root_cause(),
+            _ => self,
+        }
+    }
+
     /// How many HTTP attempts the call made (0 when it failed before sending anything).
     pub fn attempts(&self) -> u32 {
         match self {
@@ -198,6 +267,24 @@ impl Error {
             Self::Api { retry_after, .. } => *retry_after,
             Self::RetryBudgetExhausted { last, .. } => last.retry_after(),
             _ => None,
+        }
+    }
+
+    /// Records that an attempt before the one this error describes may have been applied.
+    pub(crate) fn set_earlier_attempt_may_have_applied(&mut self, value: bool) {
+        match self {
+            Self::Api {
+                earlier_attempt_may_have_applied,
+                ..
+            }
+            | Self::Transport {
+                earlier_attempt_may_have_applied,
+                ..
+            } => *earlier_attempt_may_have_applied = value,
+            Self::RetryBudgetExhausted { last, .. } => {
+                last.set_earlier_attempt_may_have_applied(value);
+            }
+            _ => {}
         }
     }
 
@@ -220,11 +307,12 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::error::Error as _;
+
     use super::*;
 
-    #[test]
-    fn status_retryable_and_attempts() {
-        let api = |status| Error::Api {
+    fn api(status: u16) -> Error {
+        Error::Api {
             operation: "get_key",
             status,
             code: Some(i64::from(status)),
@@ -233,18 +321,145 @@ mod tests {
             user_id: None,
             retry_after: None,
             attempts: 2,
-        };
+            earlier_attempt_may_have_applied: false,
+        }
+    }
+
+    fn transport(kind: TransportKind, maybe_reached_server: bool) -> Error {
+        Error::Transport {
+            operation: "create_keys",
+            kind,
+            maybe_reached_server,
+            message: "m".into(),
+            attempts: 1,
+            earlier_attempt_may_have_applied: false,
+        }
+    }
+
+    fn earlier_applied(mut error: Error) -> Error {
+        error.set_earlier_attempt_may_have_applied(true);
+        error
+    }
+
+    fn bulk(source: Error) -> Error {
+        Error::Bulk {
+            operation: "bulk_assign_keys_to_guardrail",
+            applied: vec!["a".into()],
+            not_applied: vec!["b".into()],
+            source: Box::new(source),
+        }
+    }
+
+    fn budget(last: Error) -> Error {
+        Error::RetryBudgetExhausted {
+            operation: "get_key",
+            last: Box::new(last),
+        }
+    }
+
+    #[test]
+    fn status_retryable_and_attempts() {
         assert_eq!(api(503).status(), Some(503));
         assert!(api(503).is_retryable());
         assert!(api(429).is_retryable());
         assert!(!api(404).is_retryable());
         assert_eq!(api(404).attempts(), 2);
-        let budget = Error::RetryBudgetExhausted {
-            operation: "get_key",
-            last: Box::new(api(500)),
-        };
+        let budget = budget(api(500));
         assert_eq!(budget.status(), Some(500));
         assert!(budget.to_string().contains("retry budget is empty"));
         assert_eq!(Error::invalid_input("page_size", "0").attempts(), 0);
+    }
+
+    #[test]
+    fn one_attempt_may_have_been_applied_only_when_nothing_proves_otherwise() {
+        for applied in [
+            api(408),
+            api(500),
+            api(502),
+            api(503),
+            api(504),
+            transport(TransportKind::Timeout, true),
+            transport(TransportKind::Other, true),
+        ] {
+            assert!(applied.this_attempt_may_have_been_applied(), "{applied:?}");
+            assert!(applied.may_have_been_applied(), "{applied:?}");
+        }
+        for refused in [
+            api(429),
+            api(404),
+            api(400),
+            api(401),
+            api(409),
+            api(422),
+            api(501),
+            transport(TransportKind::Connect, false),
+        ] {
+            assert!(!refused.this_attempt_may_have_been_applied(), "{refused:?}");
+            assert!(!refused.may_have_been_applied(), "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn an_earlier_attempt_that_may_have_been_applied_counts_for_the_call() {
+        for last in [api(429), api(404), transport(TransportKind::Connect, false)] {
+            let error = earlier_applied(last);
+            assert!(!error.this_attempt_may_have_been_applied(), "{error:?}");
+            assert!(error.may_have_been_applied(), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn every_other_variant_answers_may_have_been_applied() {
+        let decode = Error::Decode {
+            operation: "create_keys",
+            status: 201,
+            path: "data".into(),
+            message: "m".into(),
+            body_snippet: String::new(),
+            attempts: 1,
+        };
+        assert!(decode.may_have_been_applied(), "a 2xx was applied");
+        assert!(!Error::invalid_input("name", "empty").may_have_been_applied());
+        let pagination = Error::Pagination {
+            operation: "list_guardrails",
+            offset: 0,
+            reason: "r".into(),
+        };
+        assert!(!pagination.may_have_been_applied());
+        assert!(budget(api(503)).may_have_been_applied());
+        assert!(!budget(api(429)).may_have_been_applied());
+        assert!(budget(earlier_applied(api(429))).may_have_been_applied());
+        assert!(bulk(api(500)).may_have_been_applied(), "the failing chunk");
+        assert!(!bulk(api(400)).may_have_been_applied());
+        assert!(!bulk(transport(TransportKind::Connect, false)).may_have_been_applied());
+        assert!(bulk(budget(transport(TransportKind::Timeout, true))).may_have_been_applied());
+    }
+
+    #[test]
+    fn root_cause_and_source_reach_the_innermost_error() {
+        let nested = bulk(budget(api(503)));
+        assert!(matches!(
+            nested.root_cause(),
+            Error::Api { status: 503, .. }
+        ));
+        let level1 = nested.source().expect("bulk has a source");
+        assert!(
+            level1.to_string().contains("retry budget is empty"),
+            "{level1}"
+        );
+        let level2 = level1.source().expect("the budget error has a source");
+        assert!(level2.to_string().contains("HTTP 503"), "{level2}");
+        assert!(level2.source().is_none());
+        assert!(
+            !nested.to_string().contains("HTTP 503"),
+            "a wrapper's Display does not repeat its source: {nested}"
+        );
+        let plain = api(404);
+        assert!(std::ptr::eq(plain.root_cause(), &plain));
+        assert!(plain.source().is_none());
+        assert!(matches!(
+            budget(api(500)).root_cause(),
+            Error::Api { status: 500, .. }
+        ));
     }
 }

@@ -1,18 +1,42 @@
-//! The accessors for each API group (`client.keys()`, `client.guardrails()`). They stand here, above both the
-//! client and the groups, so that the groups build on the client without the client depending on them.
+//! The accessors for each API group (`client.keys()`, `client.guardrails()`, and the same on the per-call view
+//! `client.with_options(..)`), declared once in one list. They stand here, above both the client and the groups,
+//! so that the groups build on the client without the client depending on them.
+//!
+//! A group is a struct holding a [`WithOptions`] (the client and the call's options) and a `pub(crate) fn
+//! new(WithOptions) -> Self`; adding one is its file plus one line in the list below.
 
-use crate::client::{CallOptions, Client};
+use crate::client::{Client, WithOptions};
 use crate::guardrails::Guardrails;
 use crate::keys::Keys;
 
-impl Client {
-    /// API keys: the current key, and listing, creating, reading, updating and deleting keys.
-    pub fn keys(&self) -> Keys<'_> {
-        Keys::new(self, CallOptions::default())
-    }
+/// Declares each group accessor on [`Client`] (default options) and on [`WithOptions`] (its options).
+macro_rules! group_accessors {
+    ($($(#[$doc:meta])* $name:ident => $group:ident;)*) => {
+        impl Client {
+            $(
+                $(#[$doc])*
+                pub fn $name(&self) -> $group<'_> {
+                    $group::new(WithOptions::defaults(self))
+                }
+            )*
+        }
 
+        impl<'a> WithOptions<'a> {
+            $(
+                $(#[$doc])*
+                ///
+                /// Every call made through it uses this view's options.
+                pub fn $name(&self) -> $group<'a> {
+                    $group::new(self.clone())
+                }
+            )*
+        }
+    };
+}
+
+group_accessors! {
+    /// API keys: the current key, and listing, creating, reading, updating and deleting keys.
+    keys => Keys;
     /// Guardrails and their key and member assignments.
-    pub fn guardrails(&self) -> Guardrails<'_> {
-        Guardrails::new(self, CallOptions::default())
-    }
+    guardrails => Guardrails;
 }

@@ -6,57 +6,49 @@ use openrouter_mgmt_gen::ops;
 use uuid::Uuid;
 
 use crate::bulk::BulkOutcome;
-use crate::client::{CallOptions, Client};
+use crate::client::WithOptions;
 use crate::error::Error;
 use crate::pagination::Paginator;
 use crate::types;
 use crate::{GuardrailId, KeyHash, UserId};
 
-/// Guardrail operations; see [`Client::guardrails`].
+/// Guardrail operations; see [`Client::guardrails`](crate::Client::guardrails).
 #[derive(Debug, Clone)]
 pub struct Guardrails<'a> {
-    client: &'a Client,
-    options: CallOptions,
+    scope: WithOptions<'a>,
 }
 
 impl<'a> Guardrails<'a> {
-    pub(crate) fn new(client: &'a Client, options: CallOptions) -> Self {
-        Self { client, options }
-    }
-
-    /// The same operations with per-call overrides (retry policy, replay opt-in, bulk chunk size).
-    pub fn with_options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
+    pub(crate) fn new(scope: WithOptions<'a>) -> Self {
+        Self { scope }
     }
 
     /// Guardrails of the default workspace.
     pub fn list(&self) -> Paginator<types::Guardrail> {
-        self.client
-            .paginate_with(ops::ListGuardrails::new(), self.options.clone())
+        self.scope.paginate(ops::ListGuardrails::new())
     }
 
     /// Guardrails of a workspace.
     pub fn list_in_workspace(&self, workspace_id: Uuid) -> Paginator<types::Guardrail> {
         let op = ops::ListGuardrails::new().workspace_id(workspace_id);
-        self.client.paginate_with(op, self.options.clone())
+        self.scope.paginate(op)
     }
 
     /// Creates a guardrail. Not replayed after a timeout or a 5xx (a replay could create a duplicate) unless the
-    /// call opts in with [`CallOptions::allow_unsafe_replay`]; retried after a refused connection or a 429.
+    /// call opts in with [`CallOptions::allow_unsafe_replay`](crate::CallOptions::allow_unsafe_replay); retried after a refused connection or a 429.
     pub async fn create(
         &self,
         guardrail: types::CreateGuardrailRequest,
     ) -> Result<types::Guardrail, Error> {
         crate::amounts::non_negative("limit_usd", guardrail.limit_usd)?;
         let op = ops::CreateGuardrail::new(guardrail);
-        Ok(self.client.send_with(&op, &self.options).await?.data)
+        Ok(self.scope.send(&op).await?.data)
     }
 
     /// One guardrail.
     pub async fn get(&self, id: GuardrailId) -> Result<types::Guardrail, Error> {
         let op = ops::GetGuardrail::new(id);
-        Ok(self.client.send_with(&op, &self.options).await?.data)
+        Ok(self.scope.send(&op).await?.data)
     }
 
     /// Changes a guardrail; untouched fields are left out of the body, cleared ones are sent as `null`.
@@ -68,7 +60,7 @@ impl<'a> Guardrails<'a> {
     ) -> Result<types::Guardrail, Error> {
         crate::amounts::non_negative("limit_usd", update.limit_usd.as_set().copied())?;
         let op = ops::UpdateGuardrail::new(id, update);
-        Ok(self.client.send_with(&op, &self.options).await?.data)
+        Ok(self.scope.send(&op).await?.data)
     }
 
     /// Deletes a guardrail; returns the server's `deleted` flag.
@@ -78,27 +70,23 @@ impl<'a> Guardrails<'a> {
     /// `Ok(true)`. A 404 on the first attempt, or after attempts that never reached the server, is an error.
     pub async fn delete(&self, id: GuardrailId) -> Result<bool, Error> {
         let op = ops::DeleteGuardrail::new(id);
-        Ok(self.client.send_with(&op, &self.options).await?.deleted)
+        Ok(self.scope.send(&op).await?.deleted)
     }
 
     /// Every key assignment of every guardrail.
     pub fn key_assignments(&self) -> Paginator<types::KeyAssignment> {
-        self.client
-            .paginate_with(ops::ListKeyAssignments::new(), self.options.clone())
+        self.scope.paginate(ops::ListKeyAssignments::new())
     }
 
     /// Every member assignment of every guardrail.
     pub fn member_assignments(&self) -> Paginator<types::MemberAssignment> {
-        self.client
-            .paginate_with(ops::ListMemberAssignments::new(), self.options.clone())
+        self.scope.paginate(ops::ListMemberAssignments::new())
     }
 
     /// The keys assigned to one guardrail.
     pub fn guardrail_key_assignments(&self, id: GuardrailId) -> Paginator<types::KeyAssignment> {
-        self.client.paginate_with(
-            ops::ListGuardrailKeyAssignments::new(id),
-            self.options.clone(),
-        )
+        self.scope
+            .paginate(ops::ListGuardrailKeyAssignments::new(id))
     }
 
     /// The members assigned to one guardrail.
@@ -106,10 +94,8 @@ impl<'a> Guardrails<'a> {
         &self,
         id: GuardrailId,
     ) -> Paginator<types::MemberAssignment> {
-        self.client.paginate_with(
-            ops::ListGuardrailMemberAssignments::new(id),
-            self.options.clone(),
-        )
+        self.scope
+            .paginate(ops::ListGuardrailMemberAssignments::new(id))
     }
 
     /// Assigns keys to a guardrail (replacing any guardrail they had). Deduplicated and chunked; safe to retry.
@@ -118,7 +104,7 @@ impl<'a> Guardrails<'a> {
         id: GuardrailId,
         hashes: impl IntoIterator<Item = KeyHash>,
     ) -> Result<BulkOutcome, Error> {
-        self.client
+        self.scope
             .bulk(
                 "key_hashes",
                 hashes.into_iter().collect(),
@@ -129,7 +115,6 @@ impl<'a> Guardrails<'a> {
                     )
                 },
                 |r| r.assigned_count,
-                &self.options,
             )
             .await
     }
@@ -140,7 +125,7 @@ impl<'a> Guardrails<'a> {
         id: GuardrailId,
         hashes: impl IntoIterator<Item = KeyHash>,
     ) -> Result<BulkOutcome, Error> {
-        self.client
+        self.scope
             .bulk(
                 "key_hashes",
                 hashes.into_iter().collect(),
@@ -151,7 +136,6 @@ impl<'a> Guardrails<'a> {
                     )
                 },
                 |r| r.unassigned_count,
-                &self.options,
             )
             .await
     }
@@ -162,7 +146,7 @@ impl<'a> Guardrails<'a> {
         id: GuardrailId,
         user_ids: impl IntoIterator<Item = UserId>,
     ) -> Result<BulkOutcome, Error> {
-        self.client
+        self.scope
             .bulk(
                 "member_user_ids",
                 user_ids.into_iter().collect(),
@@ -173,7 +157,6 @@ impl<'a> Guardrails<'a> {
                     )
                 },
                 |r| r.assigned_count,
-                &self.options,
             )
             .await
     }
@@ -184,7 +167,7 @@ impl<'a> Guardrails<'a> {
         id: GuardrailId,
         user_ids: impl IntoIterator<Item = UserId>,
     ) -> Result<BulkOutcome, Error> {
-        self.client
+        self.scope
             .bulk(
                 "member_user_ids",
                 user_ids.into_iter().collect(),
@@ -195,7 +178,6 @@ impl<'a> Guardrails<'a> {
                     )
                 },
                 |r| r.unassigned_count,
-                &self.options,
             )
             .await
     }

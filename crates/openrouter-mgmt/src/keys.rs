@@ -4,16 +4,15 @@
 use openrouter_mgmt_gen::ops;
 
 use crate::KeyHash;
-use crate::client::{CallOptions, Client};
+use crate::client::WithOptions;
 use crate::error::Error;
 use crate::pagination::Paginator;
 use crate::types;
 
-/// API key operations; see [`Client::keys`].
+/// API key operations; see [`Client::keys`](crate::Client::keys).
 #[derive(Debug, Clone)]
 pub struct Keys<'a> {
-    client: &'a Client,
-    options: CallOptions,
+    scope: WithOptions<'a>,
 }
 
 /// A newly created key: its details (`data`; `data.hash` is its id from now on) and its plaintext (`key`), which
@@ -25,20 +24,14 @@ pub type CreatedKey = types::CreateKeysResponse;
 pub type KeyFilter = ops::List;
 
 impl<'a> Keys<'a> {
-    pub(crate) fn new(client: &'a Client, options: CallOptions) -> Self {
-        Self { client, options }
-    }
-
-    /// The same operations with per-call overrides (retry policy, replay opt-in).
-    pub fn with_options(mut self, options: CallOptions) -> Self {
-        self.options = options;
-        self
+    pub(crate) fn new(scope: WithOptions<'a>) -> Self {
+        Self { scope }
     }
 
     /// The key the client authenticates with (`GET /key`; works with any key).
     pub async fn current(&self) -> Result<types::GetCurrentKeyResponseData, Error> {
         let op = ops::GetCurrentKey::new();
-        Ok(self.client.send_with(&op, &self.options).await?.data)
+        Ok(self.scope.send(&op).await?.data)
     }
 
     /// All enabled keys of the default workspace. `GET /keys` has no `limit` and no `total_count`: pages are 100
@@ -49,22 +42,22 @@ impl<'a> Keys<'a> {
 
     /// Keys matching `filter` (e.g. `KeyFilter::new().include_disabled(true)`).
     pub fn list_with(&self, filter: KeyFilter) -> Paginator<types::ListResponseDataItem> {
-        self.client.paginate_with(filter, self.options.clone())
+        self.scope.paginate(filter)
     }
 
     /// Creates a key. Not replayed after a timeout or a 5xx (a replay could leave a second live key nobody
-    /// holds) unless the call opts in with [`CallOptions::allow_unsafe_replay`]; retried after a refused
+    /// holds) unless the call opts in with [`CallOptions::allow_unsafe_replay`](crate::CallOptions::allow_unsafe_replay); retried after a refused
     /// connection or a 429.
     pub async fn create(&self, key: types::CreateKeysBody) -> Result<CreatedKey, Error> {
         crate::amounts::non_negative("limit", key.limit)?;
         let op = ops::CreateKeys::new(key);
-        self.client.send_with(&op, &self.options).await
+        self.scope.send(&op).await
     }
 
     /// One key by hash.
     pub async fn get(&self, hash: &KeyHash) -> Result<types::GetKeyResponseData, Error> {
         let op = ops::GetKey::new(hash.clone());
-        Ok(self.client.send_with(&op, &self.options).await?.data)
+        Ok(self.scope.send(&op).await?.data)
     }
 
     /// Changes a key; untouched fields are left out of the body, cleared ones are sent as `null`.
@@ -75,7 +68,7 @@ impl<'a> Keys<'a> {
     ) -> Result<types::UpdateKeysResponseData, Error> {
         crate::amounts::non_negative("limit", update.limit.as_set().copied())?;
         let op = ops::UpdateKeys::new(hash.clone(), update);
-        Ok(self.client.send_with(&op, &self.options).await?.data)
+        Ok(self.scope.send(&op).await?.data)
     }
 
     /// Deletes a key; returns the server's `deleted` flag.
@@ -85,6 +78,6 @@ impl<'a> Keys<'a> {
     /// `Ok(true)`. A 404 on the first attempt, or after attempts that never reached the server, is an error.
     pub async fn delete(&self, hash: &KeyHash) -> Result<bool, Error> {
         let op = ops::DeleteKeys::new(hash.clone());
-        Ok(self.client.send_with(&op, &self.options).await?.deleted)
+        Ok(self.scope.send(&op).await?.deleted)
     }
 }

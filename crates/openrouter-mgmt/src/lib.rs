@@ -21,15 +21,15 @@ mod retry_budget;
 mod secret;
 
 pub use bulk::{BulkOutcome, DEFAULT_CHUNK_SIZE};
-pub use client::{CallOptions, Client};
+pub use client::{CallOptions, CallReport, Client, Response, WithOptions};
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, http_client_builder};
 pub use engine::USER_AGENT;
 pub use error::{Error, TransportKind};
 pub use guardrails::Guardrails;
 pub use keys::{CreatedKey, KeyFilter, Keys};
-pub use pagination::{MAX_PAGE_SIZE, Page, Pages, Paginator};
+pub use pagination::{MAX_CONCURRENCY, MAX_PAGE_SIZE, Page, Pages, Paginator};
 pub use retry::RetryPolicy;
-pub use retry_budget::RetryBudget;
+pub use retry_budget::{RetryBudget, RetryBudgetBuilder};
 pub use secret::ApiKey;
 
 /// A field of an update body: leave it, set it, or clear it (explicit `null`).

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures::FutureExt;
 use openrouter_mgmt_gen::ListOperation;
 
-use crate::client::{CallOptions, Client};
+use crate::client::{CallOptions, Client, WithOptions};
 use crate::pagination::{Paginator, RawPage};
 
 impl Client {
@@ -51,5 +51,13 @@ impl Client {
                 .boxed()
             }),
         )
+    }
+}
+
+impl WithOptions<'_> {
+    /// [`Client::paginate_with`] with these options.
+    pub fn paginate<L: ListOperation>(&self, operation: L) -> Paginator<L::Item> {
+        self.client()
+            .paginate_with(operation, self.options().clone())
     }
 }

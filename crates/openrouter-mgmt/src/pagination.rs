@@ -39,6 +39,9 @@ use crate::error::Error;
 /// The largest page the API serves, and the default page size.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
+/// The most page requests [`Paginator::concurrency`] allows in flight.
+pub const MAX_CONCURRENCY: usize = 16;
+
 /// One page of a list, after duplicate removal.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -94,7 +97,6 @@ pub struct Paginator<T> {
     max_pages: u64,
     /// `None`: [`default_overlap`] of the page size.
     overlap: Option<u64>,
-    error: Option<Error>,
 }
 
 impl<T> std::fmt::Debug for Paginator<T> {
@@ -127,27 +129,39 @@ impl<T: Send + 'static> Paginator<T> {
             concurrency: 1,
             max_pages: 100_000,
             overlap: None,
-            error: None,
         }
     }
 
-    /// Items per request, 1..=100 (default 100). Out of range is reported as [`Error::InvalidInput`] by the
-    /// stream, before any request. Lists without a `limit` parameter (`GET /keys`) reject anything but 100.
-    pub fn page_size(mut self, size: u64) -> Self {
+    /// Items per request, 1..=100 (default 100). Lists without a `limit` parameter (`GET /keys`) take only 100.
+    /// Anything else is rejected here, with [`Error::InvalidInput`], before a stream exists:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &openrouter_mgmt::Client) -> Result<(), openrouter_mgmt::Error> {
+    /// let guardrails = client.guardrails().list().page_size(25)?.collect_all().await?;
+    /// assert!(client.guardrails().list().page_size(0).is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn page_size(mut self, size: u64) -> Result<Self, Error> {
         if !(1..=MAX_PAGE_SIZE).contains(&size) {
-            self.error = Some(Error::invalid_input(
+            return Err(Error::invalid_input(
                 "page_size",
-                format!("{size} is not in 1..=100"),
+                format!(
+                    "{size} is not in 1..={MAX_PAGE_SIZE} (the largest page `{}` serves)",
+                    self.operation
+                ),
             ));
-        } else if self.fixed_page_size && size != MAX_PAGE_SIZE {
-            self.error = Some(Error::invalid_input(
-                "page_size",
-                "this list has no `limit` parameter; the server always serves pages of 100",
-            ));
-        } else {
-            self.page_size = size;
         }
-        self
+        if self.fixed_page_size && size != MAX_PAGE_SIZE {
+            return Err(Error::invalid_input(
+                "page_size",
+                format!(
+                    "{size}: `{}` has no `limit` parameter; the server always serves pages of {MAX_PAGE_SIZE}",
+                    self.operation
+                ),
+            ));
+        }
+        self.page_size = size;
+        Ok(self)
     }
 
     /// How many pages may be fetched ahead of the consumer (default 1: page N+1 is in flight while page N is
@@ -158,17 +172,28 @@ impl<T: Send + 'static> Paginator<T> {
         self
     }
 
-    /// How many page requests may be in flight at once once `total_count` makes the next offsets known
-    /// (default 1; at most 16). Pages are still delivered in order.
-    pub fn concurrency(mut self, requests: usize) -> Self {
-        self.concurrency = requests.clamp(1, 16);
-        self
+    /// How many page requests may be in flight at once once `total_count` makes the next offsets known: 1..=16
+    /// (default 1). Pages are still delivered in order. Anything else is rejected here with
+    /// [`Error::InvalidInput`].
+    pub fn concurrency(mut self, requests: usize) -> Result<Self, Error> {
+        if !(1..=MAX_CONCURRENCY).contains(&requests) {
+            return Err(Error::invalid_input(
+                "concurrency",
+                format!("{requests} is not in 1..={MAX_CONCURRENCY}"),
+            ));
+        }
+        self.concurrency = requests;
+        Ok(self)
     }
 
-    /// The most pages the stream will fetch before failing with [`Error::Pagination`] (default 100 000).
-    pub fn max_pages(mut self, pages: u64) -> Self {
-        self.max_pages = pages.max(1);
-        self
+    /// The most pages the stream will fetch before failing with [`Error::Pagination`] (default 100 000; at least
+    /// 1: 0 is rejected here with [`Error::InvalidInput`]).
+    pub fn max_pages(mut self, pages: u64) -> Result<Self, Error> {
+        if pages == 0 {
+            return Err(Error::invalid_input("max_pages", "must be at least 1"));
+        }
+        self.max_pages = pages;
+        Ok(self)
     }
 
     /// How many items before the cursor each page after the first re-reads (default: a tenth of the page size,
@@ -188,19 +213,16 @@ impl<T: Send + 'static> Paginator<T> {
     /// The pages, in order.
     pub fn pages(self) -> Pages<T> {
         let prefetch = self.prefetch;
-        let stream = match self.error {
-            Some(error) => futures::stream::once(async move { Err(error) }).boxed(),
-            None => walk(Walker::new(
-                self.operation,
-                self.fetch,
-                self.item_id,
-                self.page_size,
-                self.overlap
-                    .unwrap_or_else(|| default_overlap(self.page_size)),
-                self.concurrency,
-                self.max_pages,
-            )),
-        };
+        let stream = walk(Walker::new(
+            self.operation,
+            self.fetch,
+            self.item_id,
+            self.page_size,
+            self.overlap
+                .unwrap_or_else(|| default_overlap(self.page_size)),
+            self.concurrency,
+            self.max_pages,
+        ));
         Pages {
             state: if prefetch == 0 {
                 State::Inline(stream)

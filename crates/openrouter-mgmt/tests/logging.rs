@@ -1,6 +1,7 @@
-//! Tracing output of a retried create: one event per attempt with operation, attempt, status and delay, and no
-//! secret anywhere. A binary of its own because it installs the process-wide subscriber (a thread-local one is
-//! unreliable while other tests run in parallel: tracing caches callsite interest globally).
+//! Tracing output of a retried create: one event per attempt with operation, attempt, status and delay, one at the
+//! end of the call with its attempts, and no secret anywhere. A binary of its own because it installs the
+//! process-wide subscriber (a thread-local one is unreliable while other tests run in parallel: tracing caches
+//! callsite interest globally).
 
 mod capture;
 
@@ -59,8 +60,12 @@ async fn logs_show_each_attempt_without_secrets() {
         .lines()
         .filter(|l| l.contains("openrouter_mgmt::call:"))
         .collect();
-    assert_eq!(ours.len(), 2, "{logs}");
-    for (line, attempt) in ours.iter().zip(["attempt=1", "attempt=2"]) {
+    assert_eq!(
+        ours.len(),
+        3,
+        "two attempts and the end of the call: {logs}"
+    );
+    for (line, attempt) in ours.iter().zip(["attempt=1", "attempt=2", "attempts=2"]) {
         assert!(
             line.contains("operation=\"create_keys\"") || line.contains("operation=create_keys"),
             "{line}"
@@ -73,6 +78,14 @@ async fn logs_show_each_attempt_without_secrets() {
         ours[0]
     );
     assert!(ours[1].contains("status=201"), "{}", ours[1]);
+    assert!(
+        ours[2].contains("call finished")
+            && ours[2].contains("status=201")
+            && ours[2].contains("elapsed_ms=")
+            && ours[2].contains("outcome=\"ok\""),
+        "the call's end says how many attempts a success took: {}",
+        ours[2]
+    );
     for text in [&logs, &debug] {
         assert!(!text.contains(KEY), "management key leaked: {text}");
         assert!(

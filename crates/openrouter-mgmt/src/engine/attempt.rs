@@ -80,6 +80,7 @@ impl Endpoint {
                         maybe_reached_server: true,
                         message: format!("no complete response within {t:?}"),
                         attempts: 1,
+                        earlier_attempt_may_have_applied: false,
                     });
                 }
             },
@@ -116,5 +117,6 @@ fn transport_error(operation: &'static str, e: &reqwest::Error, redactor: &Redac
         // reqwest's messages name the URL; redacted like everything else an error quotes.
         message: redactor.text(&message),
         attempts: 1,
+        earlier_attempt_may_have_applied: false,
     }
 }

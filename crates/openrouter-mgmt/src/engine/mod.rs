@@ -52,7 +52,9 @@ impl Engine {
         Redactor::with_own_key(self.endpoint.key.expose_secret())
     }
 
-    /// Sends `request` under the retry policy and decodes the success body.
+    /// Sends `request` under the retry policy and decodes the success body; returns the result with how many
+    /// attempts the call made, how long it took and the last status (the caller reports them with
+    /// [`call_finished`]).
     ///
     /// For operations with the delete rule ([`Request::done_on_404_after_ambiguous_attempt`]): a 404 on a
     /// retry, after an earlier attempt that may have been applied (a timeout or broken connection after the
@@ -65,21 +67,25 @@ impl Engine {
         policy: &RetryPolicy,
         allow_unsafe_replay: bool,
         assumed_done: fn() -> Option<T>,
-    ) -> Result<T, Error> {
-        match self
-            .send_tracking(request, policy, allow_unsafe_replay)
+    ) -> (Result<T, Error>, CallStats) {
+        let started = Instant::now();
+        let (result, attempts, status) = match self
+            .send_tracking(request, policy, allow_unsafe_replay, started)
             .await
         {
-            Ok((raw, attempts)) => decode(request, &raw, attempts, &self.redactor()),
-            Err(Failure {
-                error:
-                    error @ Error::Api {
-                        status: 404,
-                        attempts,
-                        ..
-                    },
-                earlier_may_have_applied: true,
-            }) if request.done_on_404_after_ambiguous_attempt => match assumed_done() {
+            Ok((raw, attempts)) => (
+                decode(request, &raw, attempts, &self.redactor()),
+                attempts,
+                Some(raw.status.as_u16()),
+            ),
+            Err(
+                error @ Error::Api {
+                    status: 404,
+                    attempts,
+                    earlier_attempt_may_have_applied: true,
+                    ..
+                },
+            ) if request.done_on_404_after_ambiguous_attempt => match assumed_done() {
                 Some(done) => {
                     tracing::debug!(
                         target: TRACING_TARGET,
@@ -87,32 +93,38 @@ impl Engine {
                         attempts,
                         "404 on a retry after an attempt that may have been applied: the work is done"
                     );
-                    Ok(done)
+                    (Ok(done), attempts, Some(404))
                 }
-                None => Err(error),
+                None => (Err(error), attempts, Some(404)),
             },
-            Err(failure) => Err(failure.error),
-        }
+            Err(error) => {
+                let (attempts, status) = (error.attempts(), error.status());
+                (Err(error), attempts, status)
+            }
+        };
+        let stats = CallStats {
+            attempts,
+            elapsed: started.elapsed(),
+            status,
+        };
+        (result, stats)
     }
 
     /// Sends `request` until it succeeds (any 2xx) or the policy says stop; returns the response and the number
-    /// of attempts made, or the failure with whether an attempt before the last one may have been applied.
+    /// of attempts made, or the failure, which records whether an attempt before the last one may have been
+    /// applied.
     async fn send_tracking(
         &self,
         request: &Request,
         policy: &RetryPolicy,
         allow_unsafe_replay: bool,
-    ) -> Result<(RawResponse, u32), Failure> {
+        started: Instant,
+    ) -> Result<(RawResponse, u32), Error> {
         let budget = &self.budget;
-        let started = Instant::now();
         let deadline = policy.deadline.map(|d| started + d);
         let mut spent = 0u32;
         let mut attempt = 0u32;
         let mut earlier_may_have_applied = false;
-        let fail = |error: Error, earlier_may_have_applied: bool| Failure {
-            error,
-            earlier_may_have_applied,
-        };
         loop {
             attempt += 1;
             let timeout = match (self.request_timeout, deadline) {
@@ -142,12 +154,13 @@ impl Engine {
                 Err(e) => e,
             };
             error.set_attempts(attempt);
+            error.set_earlier_attempt_may_have_applied(earlier_may_have_applied);
             let outcome = Outcome::of(&error);
             let retry = attempt <= policy.max_retries
                 && should_retry(request.replay, outcome, allow_unsafe_replay);
             if !retry {
                 tracing::debug!(target: TRACING_TARGET, parent: &span, operation = request.operation, attempt, status = error.status(), error = %error, "attempt failed; not retrying");
-                return Err(fail(error, earlier_may_have_applied));
+                return Err(error);
             }
             let delay = match error.retry_after() {
                 Some(requested) => requested.min(policy.max_retry_after),
@@ -159,7 +172,7 @@ impl Engine {
                     delay_ms = delay.as_millis() as u64,
                     "the wait would overrun the call's deadline; failing now"
                 );
-                return Err(fail(error, earlier_may_have_applied));
+                return Err(error);
             }
             let after_timeout = matches!(
                 outcome,
@@ -172,72 +185,44 @@ impl Engine {
                 Some(cost) => spent += cost,
                 None => {
                     tracing::debug!(target: TRACING_TARGET, parent: &span, operation = request.operation, attempt, status = error.status(), "retry budget empty; failing fast");
-                    let error = Error::RetryBudgetExhausted {
+                    return Err(Error::RetryBudgetExhausted {
                         operation: request.operation,
                         last: Box::new(error),
-                    };
-                    return Err(fail(error, earlier_may_have_applied));
+                    });
                 }
             }
             tracing::debug!(
                 target: TRACING_TARGET, parent: &span, operation = request.operation, attempt, status = error.status(), delay_ms = delay.as_millis() as u64, error = %error,
                 "attempt failed; retrying"
             );
-            earlier_may_have_applied |= may_have_applied(outcome);
+            earlier_may_have_applied |= error.this_attempt_may_have_been_applied();
             tokio::time::sleep(delay).await;
         }
     }
 }
 
-/// A call that failed, with what the retry loop knows about its earlier attempts.
-struct Failure {
-    error: Error,
-    /// An attempt before the last one may have been applied by the server.
-    earlier_may_have_applied: bool,
+/// What a finished call cost: attempts and time, and the HTTP status of its last answer if one came.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallStats {
+    pub(crate) attempts: u32,
+    pub(crate) elapsed: Duration,
+    pub(crate) status: Option<u16>,
 }
 
-/// Whether a failed attempt may have been applied: the request may have reached the server and the answer does
-/// not say it was refused before doing anything (a 429 is; a 408 or 5xx may come from a proxy after the work).
-fn may_have_applied(outcome: Outcome) -> bool {
-    match outcome {
-        Outcome::Status(status) => matches!(status, 408 | 500 | 502 | 503 | 504),
-        Outcome::Transport {
-            maybe_reached_server,
-            ..
-        } => maybe_reached_server,
-        Outcome::Final => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_attempts_that_may_have_been_applied_turn_a_later_404_into_success() {
-        let transport = |kind, maybe_reached_server| Outcome::Transport {
-            kind,
-            maybe_reached_server,
-        };
-        for applied in [
-            Outcome::Status(408),
-            Outcome::Status(500),
-            Outcome::Status(502),
-            Outcome::Status(503),
-            Outcome::Status(504),
-            transport(TransportKind::Timeout, true),
-            transport(TransportKind::Other, true),
-        ] {
-            assert!(may_have_applied(applied), "{applied:?}");
-        }
-        for not_applied in [
-            Outcome::Status(429),
-            Outcome::Status(404),
-            Outcome::Status(400),
-            transport(TransportKind::Connect, false),
-            Outcome::Final,
-        ] {
-            assert!(!may_have_applied(not_applied), "{not_applied:?}");
-        }
-    }
+/// The one `call finished` event that ends every call, successful or not (0 attempts when the input was rejected
+/// before sending): `operation`, `attempts`, `elapsed_ms`, `status`, `outcome` (`ok` or `error`).
+pub(crate) fn call_finished<T>(
+    operation: &'static str,
+    result: &Result<T, Error>,
+    stats: &CallStats,
+) {
+    tracing::debug!(
+        target: TRACING_TARGET,
+        operation,
+        attempts = stats.attempts,
+        elapsed_ms = stats.elapsed.as_millis() as u64,
+        status = stats.status,
+        outcome = if result.is_ok() { "ok" } else { "error" },
+        "call finished"
+    );
 }

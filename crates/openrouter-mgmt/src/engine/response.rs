@@ -57,6 +57,7 @@ pub(crate) fn api_error(request: &Request, raw: &RawResponse, redactor: &Redacto
                 user_id: env.user_id.map(|u| redactor.text(&u)),
                 retry_after,
                 attempts: 1,
+                earlier_attempt_may_have_applied: false,
             }
         }
         Err(_) => Error::Api {
@@ -72,6 +73,7 @@ pub(crate) fn api_error(request: &Request, raw: &RawResponse, redactor: &Redacto
             user_id: None,
             retry_after,
             attempts: 1,
+            earlier_attempt_may_have_applied: false,
         },
     }
 }

@@ -38,8 +38,8 @@ async fn ids_are_deduplicated_chunked_and_counts_summed() {
     let mut input = hashes(0..250);
     input.extend(hashes(0..50)); // duplicates
     let out = client(&server)
-        .guardrails()
         .with_options(CallOptions::new().bulk_chunk_size(100))
+        .guardrails()
         .assign_keys(id.parse().unwrap(), input)
         .await
         .unwrap();
@@ -76,12 +76,12 @@ async fn a_failing_chunk_reports_applied_and_not_applied_ids() {
         .map(|i| UserId::new(format!("u{i}")).unwrap())
         .collect();
     let err = client(&server)
-        .guardrails()
         .with_options(
             CallOptions::new()
                 .bulk_chunk_size(2)
                 .retry_policy(RetryPolicy::no_retries()),
         )
+        .guardrails()
         .unassign_members(id.parse().unwrap(), users)
         .await
         .unwrap_err();
@@ -142,8 +142,8 @@ async fn unassign_keys_and_assign_members_use_their_paths_and_fields() {
     assert_eq!(sent(&requests[0], "key_hashes"), ["h0", "h1"]);
     assert_eq!(sent(&requests[1], "member_user_ids"), ["u"]);
     let e = c
-        .guardrails()
         .with_options(CallOptions::new().bulk_chunk_size(0))
+        .guardrails()
         .assign_members(gid, [UserId::new("u").unwrap()])
         .await
         .unwrap_err();

@@ -81,7 +81,7 @@ async fn walk(
     overlap: Option<u64>,
 ) -> Vec<Page<openrouter_mgmt::types::Guardrail>> {
     let c = client(server);
-    let mut paginator = c.guardrails().list().prefetch(0).max_pages(1_000);
+    let mut paginator = c.guardrails().list().prefetch(0).max_pages(1_000).unwrap();
     if let Some(n) = overlap {
         paginator = paginator.overlap(n);
     }
@@ -230,6 +230,7 @@ async fn concurrent_pages_overlap_too() {
         .guardrails()
         .list()
         .concurrency(4)
+        .unwrap()
         .collect_all()
         .await
         .unwrap();

@@ -74,6 +74,7 @@ async fn pages_report_offsets_and_total() {
         .guardrails()
         .list()
         .page_size(2)
+        .unwrap()
         .pages()
         .try_collect()
         .await
@@ -142,6 +143,7 @@ async fn absurd_total_counts_neither_loop_nor_allocate() {
             .guardrails()
             .list()
             .concurrency(8)
+            .unwrap()
             .collect_all()
             .await
             .unwrap();
@@ -186,6 +188,7 @@ async fn a_list_shifting_under_the_caller_yields_no_item_twice() {
         .guardrails()
         .list()
         .page_size(3)
+        .unwrap()
         .prefetch(0)
         .collect_all()
         .await
@@ -245,6 +248,7 @@ async fn max_pages_stops_a_server_that_never_ends() {
         .keys()
         .list()
         .max_pages(5)
+        .unwrap()
         .collect_all()
         .await
         .unwrap_err();
@@ -287,7 +291,9 @@ async fn concurrent_fetching_delivers_pages_in_order() {
         .guardrails()
         .list()
         .page_size(50)
+        .unwrap()
         .concurrency(4)
+        .unwrap()
         .collect_all()
         .await
         .unwrap();
@@ -333,6 +339,7 @@ async fn each_page_request_is_retried() {
         .guardrails()
         .key_assignments()
         .page_size(2)
+        .unwrap()
         .collect_all()
         .await
         .unwrap();

@@ -108,6 +108,7 @@ async fn list_queries_carry_offset_limit_and_filters() {
     c.guardrails()
         .list_in_workspace(ws)
         .page_size(25)
+        .unwrap()
         .collect_all()
         .await
         .unwrap();
@@ -260,24 +261,9 @@ async fn invalid_input_is_rejected_before_anything_is_sent() {
             .assign_keys(guardrail_id(1).parse().unwrap(), Vec::<KeyHash>::new())
             .await
             .unwrap_err(),
-        c.guardrails()
-            .list()
-            .page_size(0)
-            .collect_all()
-            .await
-            .unwrap_err(),
-        c.guardrails()
-            .list()
-            .page_size(101)
-            .collect_all()
-            .await
-            .unwrap_err(),
-        c.keys()
-            .list()
-            .page_size(50)
-            .collect_all()
-            .await
-            .unwrap_err(),
+        c.guardrails().list().page_size(0).unwrap_err(),
+        c.guardrails().list().page_size(101).unwrap_err(),
+        c.keys().list().page_size(50).unwrap_err(),
         "not-a-uuid"
             .parse::<openrouter_mgmt::GuardrailId>()
             .unwrap_err()

@@ -139,8 +139,8 @@ async fn the_policy_can_be_overridden_per_call() {
         .await;
     let c = client(&server);
     let err = c
-        .keys()
         .with_options(CallOptions::new().retry_policy(RetryPolicy::no_retries()))
+        .keys()
         .current()
         .await
         .unwrap_err();
@@ -323,8 +323,8 @@ async fn create_is_replayed_after_a_500_when_the_call_opts_in() {
     )
     .await;
     let created = client(&server)
-        .keys()
         .with_options(CallOptions::new().allow_unsafe_replay(true))
+        .keys()
         .create(NewKey::new("k"))
         .await
         .unwrap();
@@ -544,8 +544,14 @@ async fn an_empty_retry_budget_fails_fast_and_says_so() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    // One retry's worth of tokens, shared by the client's clones.
-    let budget = RetryBudget::new(5, 5, 10);
+    // One retry's worth of tokens, shared by the client's clones; no time refill, so only successes refill it.
+    let budget = RetryBudget::builder()
+        .capacity(5)
+        .retry_cost(5)
+        .timeout_retry_cost(10)
+        .refill_per_second(0.0)
+        .build()
+        .unwrap();
     let c = builder(&server)
         .retry_budget(budget.clone())
         .build()
@@ -569,6 +575,48 @@ async fn an_empty_retry_budget_fails_fast_and_says_so() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn after_a_storm_time_refills_the_budget_so_a_quiet_client_retries_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/key"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let budget = RetryBudget::builder()
+        .capacity(5)
+        .refill_per_second(1.0)
+        .build()
+        .unwrap();
+    let c = builder(&server)
+        .retry_budget(budget.clone())
+        .retry_policy(RetryPolicy::default().with_max_retries(1))
+        .build()
+        .unwrap();
+    // The storm: the one retry the bucket holds is spent, the next failure finds it empty.
+    let started = tokio::time::Instant::now();
+    c.keys().current().await.unwrap_err();
+    let err = c.keys().current().await.unwrap_err();
+    assert!(matches!(err, Error::RetryBudgetExhausted { .. }), "{err:?}");
+    let storm = count(&server).await;
+    // Quiet: 5 s at 1 token per second pays for one retry again (paused clock: exact).
+    tokio::time::sleep_until(started + std::time::Duration::from_secs(6)).await;
+    assert!(budget.available() >= 5, "{}", budget.available());
+    let err = c.keys().current().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Api {
+                status: 503,
+                attempts: 2,
+                ..
+            }
+        ),
+        "the isolated 503 was retried once more: {err:?}"
+    );
+    assert_eq!(count(&server).await, storm + 2);
+}
+
+#[tokio::test(start_paused = true)]
 async fn successes_refund_the_retry_budget() {
     let server = MockServer::start().await;
     fail_once_then(
@@ -579,7 +627,11 @@ async fn successes_refund_the_retry_budget() {
         ResponseTemplate::new(200).set_body_json(current_key()),
     )
     .await;
-    let budget = RetryBudget::new(20, 5, 10);
+    let budget = RetryBudget::builder()
+        .capacity(20)
+        .refill_per_second(0.0)
+        .build()
+        .unwrap();
     let c = builder(&server)
         .retry_budget(budget.clone())
         .build()
