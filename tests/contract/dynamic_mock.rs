@@ -46,6 +46,7 @@ fn ids() -> Ids {
             0x550e_8400_e29b_41d4_a716_4466_5544_0000,
         )),
         member: UserId::new("user_2yOPcMpKGBxc2DVXFxAIiV4JqDd").unwrap(),
+        workspace: "production".to_owned(),
     }
 }
 

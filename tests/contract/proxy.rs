@@ -15,7 +15,7 @@ use openrouter_mgmt::{
     NewKey, OperationId, RetryPolicy, UserId,
 };
 use openrouter_mgmt_mock::{Fault, MockServer};
-use openrouter_mgmt_tests::scenarios::{Ids, scenario};
+use openrouter_mgmt_tests::scenarios::{Ids, scenario, workspace_with_budget};
 
 use crate::operations::operations_with_statuses;
 use crate::prism::{Prism, settle};
@@ -283,6 +283,9 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
         key: hash.clone(),
         guardrail: id,
         member: members[0].clone(),
+        workspace: workspace_with_budget(&sdk, "contract-flow")
+            .await
+            .expect("a workspace with a budget"),
     };
     let already = reached(&mock);
     for (op, run, _) in operations_with_statuses() {
@@ -360,6 +363,12 @@ async fn prism_proxy_reports_a_broken_answer_of_every_operation() {
             key,
             guardrail,
             member: mock.members()[0].clone(),
+            workspace: workspace_with_budget(
+                &direct,
+                &format!("broken-{}", op.name().replace('_', "-")),
+            )
+            .await
+            .expect("a workspace with a budget"),
         };
         settle(&prism).await;
         let before = prism.violations().len();

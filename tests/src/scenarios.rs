@@ -4,9 +4,10 @@
 
 use futures::StreamExt;
 use futures::future::BoxFuture;
+use openrouter_mgmt::open_enums::WorkspaceBudgetInterval;
 use openrouter_mgmt::{
     Client, Error, GuardrailId, GuardrailUpdate, KeyHash, KeyUpdate, NewGuardrail, NewKey,
-    OperationId, Paginator, UserId,
+    NewWorkspace, OperationId, Paginator, UserId, WorkspaceBudgetSettings, WorkspaceUpdate,
 };
 
 /// The ids the scenarios are called on.
@@ -18,6 +19,8 @@ pub struct Ids {
     pub guardrail: GuardrailId,
     /// An organization member.
     pub member: UserId,
+    /// An existing workspace (its id or slug) with a monthly budget.
+    pub workspace: String,
 }
 
 /// A call of one operation through the facade. Lists fetch their first page only, without prefetch, so that one
@@ -97,8 +100,79 @@ pub fn scenario(operation: OperationId) -> Option<Scenario> {
             .unassign_members(ids.guardrail, [ids.member.clone()])
             .await
             .map(drop)),
+        OperationId::ListWorkspaces => {
+            scenario!(c, _ids => first_page(c.workspaces().list()).await)
+        }
+        OperationId::CreateWorkspace => scenario!(c, _ids => c
+            .workspaces()
+            .create(NewWorkspace::new("Contract workspace", "contract-workspace").description("made by a scenario"))
+            .await
+            .map(drop)),
+        OperationId::GetWorkspace => {
+            scenario!(c, ids => c.workspaces().get(&ids.workspace).await.map(drop))
+        }
+        OperationId::UpdateWorkspace => scenario!(c, ids => c
+            .workspaces()
+            .update(&ids.workspace, WorkspaceUpdate::new().description("contract").clear_default_text_model())
+            .await
+            .map(drop)),
+        OperationId::DeleteWorkspace => {
+            scenario!(c, ids => c.workspaces().delete(&ids.workspace).await.map(drop))
+        }
+        OperationId::ListWorkspaceMembers => {
+            scenario!(c, ids => first_page(c.workspaces().members(&ids.workspace)).await)
+        }
+        OperationId::BulkAddWorkspaceMembers => scenario!(c, ids => c
+            .workspaces()
+            .add_members(&ids.workspace, [ids.member.clone()])
+            .await
+            .map(drop)),
+        OperationId::BulkRemoveWorkspaceMembers => scenario!(c, ids => c
+            .workspaces()
+            .remove_members(&ids.workspace, [ids.member.clone()])
+            .await
+            .map(drop)),
+        OperationId::ListWorkspaceBudgets => {
+            scenario!(c, ids => c.workspaces().budgets(&ids.workspace).await.map(drop))
+        }
+        OperationId::GetWorkspaceBudget => scenario!(c, ids => c
+            .workspaces()
+            .budget(&ids.workspace, WorkspaceBudgetInterval::Monthly)
+            .await
+            .map(drop)),
+        OperationId::UpsertWorkspaceBudget => scenario!(c, ids => c
+            .workspaces()
+            .set_budget(
+                &ids.workspace,
+                WorkspaceBudgetInterval::Monthly,
+                WorkspaceBudgetSettings::new(250.0).include_byok_in_budgets(true),
+            )
+            .await
+            .map(drop)),
+        OperationId::DeleteWorkspaceBudget => scenario!(c, ids => c
+            .workspaces()
+            .delete_budget(&ids.workspace, WorkspaceBudgetInterval::Monthly)
+            .await
+            .map(drop)),
         _ => None,
     }
+}
+
+/// Makes what [`Ids::workspace`] names on a fresh server: a workspace (slug `slug`) with a monthly budget.
+pub async fn workspace_with_budget(client: &Client, slug: &str) -> Result<String, Error> {
+    let workspace = client
+        .workspaces()
+        .create(NewWorkspace::new(format!("Workspace {slug}"), slug))
+        .await?;
+    client
+        .workspaces()
+        .set_budget(
+            slug,
+            WorkspaceBudgetInterval::Monthly,
+            WorkspaceBudgetSettings::new(100.0),
+        )
+        .await?;
+    Ok(workspace.id.to_string())
 }
 
 /// Every generated operation that has no scenario yet.

@@ -25,6 +25,18 @@ pub mod open_enums {
         "monthly", }
     }
     crate::open_enum! {
+        #[doc = "One of the values of `CreateWorkspaceRequestDisabledServerToolsItem`."]
+        CreateWorkspaceRequestDisabledServerToolsItem { OpenrouterAdvisor =>
+        "openrouter:advisor", OpenrouterApplyPatch => "openrouter:apply_patch",
+        OpenrouterBash => "openrouter:bash", OpenrouterDatetime => "openrouter:datetime",
+        OpenrouterFusion => "openrouter:fusion", OpenrouterImageGeneration =>
+        "openrouter:image_generation", OpenrouterExperimentalSearchModels =>
+        "openrouter:experimental__search_models", OpenrouterShell => "openrouter:shell",
+        OpenrouterSubagent => "openrouter:subagent", OpenrouterToolSearch =>
+        "openrouter:tool_search", OpenrouterWebFetch => "openrouter:web_fetch",
+        OpenrouterWebSearch => "openrouter:web_search", }
+    }
+    crate::open_enum! {
         #[doc =
         "One of the values of `GetCurrentKeyResponseDataAllowedDataRegionsItem`."]
         GetCurrentKeyResponseDataAllowedDataRegionsItem { Global => "global", Europe =>
@@ -64,9 +76,52 @@ pub mod open_enums {
         UpdateKeysBodyLimitReset { Daily => "daily", Weekly => "weekly", Monthly =>
         "monthly", }
     }
+    crate::open_enum! {
+        #[doc = "One of the values of `UpdateWorkspaceRequestDisabledServerToolsItem`."]
+        UpdateWorkspaceRequestDisabledServerToolsItem { OpenrouterAdvisor =>
+        "openrouter:advisor", OpenrouterApplyPatch => "openrouter:apply_patch",
+        OpenrouterBash => "openrouter:bash", OpenrouterDatetime => "openrouter:datetime",
+        OpenrouterFusion => "openrouter:fusion", OpenrouterImageGeneration =>
+        "openrouter:image_generation", OpenrouterExperimentalSearchModels =>
+        "openrouter:experimental__search_models", OpenrouterShell => "openrouter:shell",
+        OpenrouterSubagent => "openrouter:subagent", OpenrouterToolSearch =>
+        "openrouter:tool_search", OpenrouterWebFetch => "openrouter:web_fetch",
+        OpenrouterWebSearch => "openrouter:web_search", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "Budget reset interval. Use \"lifetime\" for a one-time budget that never resets."]
+        WorkspaceBudgetInterval { Daily => "daily", Weekly => "weekly", Monthly =>
+        "monthly", Lifetime => "lifetime", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "Interval at which spend resets. Null means a lifetime (one-time) budget."]
+        WorkspaceBudgetResetInterval { Daily => "daily", Weekly => "weekly", Monthly =>
+        "monthly", }
+    }
+    crate::open_enum! {
+        #[doc = "Role of the member in the workspace"] WorkspaceMemberRole { Admin =>
+        "admin", Member => "member", }
+    }
 }
 /// The request and response types of every operation.
 pub mod types {
+    ///`BulkAddWorkspaceMembersRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct BulkAddWorkspaceMembersRequest {
+        ///List of user IDs to add to the workspace. Members are assigned the same role they hold in the organization.
+        pub user_ids: ::std::vec::Vec<crate::ids::UserId>,
+    }
+    ///`BulkAddWorkspaceMembersResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct BulkAddWorkspaceMembersResponse {
+        ///Number of workspace memberships created or updated
+        pub added_count: i64,
+        ///List of added workspace memberships
+        #[serde(default)]
+        pub data: ::std::vec::Vec<WorkspaceMember>,
+    }
     ///`BulkAssignKeysRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BulkAssignKeysRequest {
@@ -90,6 +145,18 @@ pub mod types {
     pub struct BulkAssignMembersResponse {
         ///Number of members successfully assigned
         pub assigned_count: i64,
+    }
+    ///`BulkRemoveWorkspaceMembersRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct BulkRemoveWorkspaceMembersRequest {
+        ///List of user IDs to remove from the workspace
+        pub user_ids: ::std::vec::Vec<crate::ids::UserId>,
+    }
+    ///`BulkRemoveWorkspaceMembersResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct BulkRemoveWorkspaceMembersResponse {
+        ///Number of members removed
+        pub removed_count: i64,
     }
     ///`BulkUnassignKeysRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -348,6 +415,53 @@ pub mod types {
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
     }
+    ///`CreateWorkspaceRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateWorkspaceRequest {
+        ///Default image model for this workspace
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_image_model: ::std::option::Option<::std::string::String>,
+        ///Default provider sort preference (price, throughput, latency, exacto)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_provider_sort: ::std::option::Option<::std::string::String>,
+        ///Default text model for this workspace
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub default_text_model: ::std::option::Option<::std::string::String>,
+        ///Description of the workspace
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///OpenRouter server tools that requests in this workspace may not invoke. Requests naming a disabled tool are rejected with 403. An empty array or null clears the list.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disabled_server_tools: ::std::option::Option<
+            ::std::vec::Vec<
+                crate::open_enums::CreateWorkspaceRequestDisabledServerToolsItem,
+            >,
+        >,
+        ///Optional array of API key IDs to filter I/O logging
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub io_logging_api_key_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        ///Sampling rate for I/O logging (0.0001-1)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub io_logging_sampling_rate: ::std::option::Option<f64>,
+        ///Whether data discount logging is enabled
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_data_discount_logging_enabled: ::std::option::Option<bool>,
+        ///Whether broadcast is enabled
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_broadcast_enabled: ::std::option::Option<bool>,
+        ///Whether private logging is enabled
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_io_logging_enabled: ::std::option::Option<bool>,
+        ///Name for the new workspace
+        pub name: ::std::string::String,
+        ///URL-friendly slug (lowercase alphanumeric segments separated by single hyphens, no leading/trailing hyphens)
+        pub slug: ::std::string::String,
+    }
+    ///`CreateWorkspaceResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateWorkspaceResponse {
+        pub data: Workspace,
+    }
     ///`DeleteGuardrailResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeleteGuardrailResponse {
@@ -358,6 +472,18 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeleteKeysResponse {
         ///Confirmation that the API key was deleted
+        pub deleted: bool,
+    }
+    ///`DeleteWorkspaceBudgetResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeleteWorkspaceBudgetResponse {
+        ///Confirmation that the budget was deleted (or did not exist)
+        pub deleted: bool,
+    }
+    ///`DeleteWorkspaceResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeleteWorkspaceResponse {
+        ///Confirmation that the workspace was deleted
         pub deleted: bool,
     }
     ///`ErrorResponse`
@@ -538,6 +664,19 @@ pub mod types {
         pub usage_weekly: f64,
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
+    }
+    ///`GetWorkspaceBudgetResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetWorkspaceBudgetResponse {
+        pub data: WorkspaceBudget,
+        ///Whether BYOK (bring-your-own-key) spend is included when enforcing the workspace's budgets. This is a workspace-wide setting that applies to all budget intervals (daily, weekly, monthly, and lifetime).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+    }
+    ///`GetWorkspaceResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetWorkspaceResponse {
+        pub data: Workspace,
     }
     ///`Guardrail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -773,6 +912,34 @@ pub mod types {
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
     }
+    ///`ListWorkspaceBudgetsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListWorkspaceBudgetsResponse {
+        ///List of budgets configured for the workspace
+        #[serde(default)]
+        pub data: ::std::vec::Vec<WorkspaceBudget>,
+        ///Whether BYOK (bring-your-own-key) spend is included when enforcing the workspace's budgets. This is a workspace-wide setting that applies to all budget intervals (daily, weekly, monthly, and lifetime).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+    }
+    ///`ListWorkspaceMembersResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListWorkspaceMembersResponse {
+        ///List of workspace members
+        #[serde(default)]
+        pub data: ::std::vec::Vec<WorkspaceMember>,
+        ///Total number of members in the workspace
+        pub total_count: i64,
+    }
+    ///`ListWorkspacesResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListWorkspacesResponse {
+        ///List of workspaces
+        #[serde(default)]
+        pub data: ::std::vec::Vec<Workspace>,
+        ///Total number of workspaces
+        pub total_count: i64,
+    }
     ///`MemberAssignment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberAssignment {
@@ -959,6 +1126,154 @@ pub mod types {
         pub usage_weekly: f64,
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
+    }
+    ///`UpdateWorkspaceRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdateWorkspaceRequest {
+        ///Default image model for this workspace
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub default_image_model: crate::Patch<::std::string::String>,
+        ///Default provider sort preference (price, throughput, latency, exacto)
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub default_provider_sort: crate::Patch<::std::string::String>,
+        ///Default text model for this workspace
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub default_text_model: crate::Patch<::std::string::String>,
+        ///New description for the workspace
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub description: crate::Patch<::std::string::String>,
+        ///OpenRouter server tools that requests in this workspace may not invoke. Requests naming a disabled tool are rejected with 403. An empty array or null clears the list.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub disabled_server_tools: crate::Patch<
+            ::std::vec::Vec<
+                crate::open_enums::UpdateWorkspaceRequestDisabledServerToolsItem,
+            >,
+        >,
+        ///Optional array of API key IDs to filter I/O logging
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub io_logging_api_key_ids: crate::Patch<::std::vec::Vec<i64>>,
+        ///Sampling rate for I/O logging (0.0001-1)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub io_logging_sampling_rate: ::std::option::Option<f64>,
+        ///Whether data discount logging is enabled
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_data_discount_logging_enabled: ::std::option::Option<bool>,
+        ///Whether broadcast is enabled
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_broadcast_enabled: ::std::option::Option<bool>,
+        ///Whether private logging is enabled
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_observability_io_logging_enabled: ::std::option::Option<bool>,
+        ///New name for the workspace
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///New URL-friendly slug (lowercase alphanumeric segments separated by single hyphens, no leading/trailing hyphens)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub slug: ::std::option::Option<::std::string::String>,
+    }
+    ///`UpdateWorkspaceResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdateWorkspaceResponse {
+        pub data: Workspace,
+    }
+    ///`UpsertWorkspaceBudgetRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpsertWorkspaceBudgetRequest {
+        ///Whether to include BYOK (bring-your-own-key) spend when enforcing the workspace's budgets. This is a workspace-wide setting: it applies to every budget interval (daily, weekly, monthly, and lifetime), not just the interval being upserted in this request. Omit to leave the current setting unchanged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+        ///Spending limit in USD. Must be greater than 0.
+        pub limit_usd: f64,
+    }
+    ///`UpsertWorkspaceBudgetResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpsertWorkspaceBudgetResponse {
+        pub data: WorkspaceBudget,
+        ///Whether BYOK (bring-your-own-key) spend is included when enforcing the workspace's budgets. This is a workspace-wide setting that applies to all budget intervals (daily, weekly, monthly, and lifetime).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+    }
+    ///`Workspace`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Workspace {
+        ///ISO 8601 timestamp of when the workspace was created
+        pub created_at: ::std::string::String,
+        ///User ID of the workspace creator
+        #[serde(default)]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        ///Deterministic ID derived from the workspace ID. The default guardrail is materialized when its configuration is first written.
+        pub default_guardrail_id: crate::ids::GuardrailId,
+        ///Default image model for this workspace
+        #[serde(default)]
+        pub default_image_model: ::std::option::Option<::std::string::String>,
+        ///Default provider sort preference (price, throughput, latency, exacto)
+        #[serde(default)]
+        pub default_provider_sort: ::std::option::Option<::std::string::String>,
+        ///Default text model for this workspace
+        #[serde(default)]
+        pub default_text_model: ::std::option::Option<::std::string::String>,
+        ///Description of the workspace
+        #[serde(default)]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///OpenRouter server tools (e.g. openrouter:web_search) that requests in this workspace may not invoke. Null means no tools are disabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disabled_server_tools: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Unique identifier for the workspace
+        pub id: ::uuid::Uuid,
+        ///Whether BYOK (bring-your-own-key) spend counts toward this workspace's budgets. Set it via the workspace budget endpoints.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_byok_in_budgets: ::std::option::Option<bool>,
+        ///Optional array of API key IDs to filter I/O logging. Null means all keys are logged.
+        #[serde(default)]
+        pub io_logging_api_key_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        ///Sampling rate for I/O logging (0.0001-1). 1 means 100% of requests are logged.
+        pub io_logging_sampling_rate: f64,
+        ///Whether data discount logging is enabled for this workspace
+        pub is_data_discount_logging_enabled: bool,
+        ///Whether broadcast is enabled for this workspace
+        pub is_observability_broadcast_enabled: bool,
+        ///Whether private logging is enabled for this workspace
+        pub is_observability_io_logging_enabled: bool,
+        ///Name of the workspace
+        pub name: ::std::string::String,
+        ///URL-friendly slug for the workspace
+        pub slug: ::std::string::String,
+        ///ISO 8601 timestamp of when the workspace was last updated
+        #[serde(default)]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    ///`WorkspaceBudget`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WorkspaceBudget {
+        ///ISO 8601 timestamp of when the budget was created
+        pub created_at: ::std::string::String,
+        ///Unique identifier for the budget
+        pub id: ::uuid::Uuid,
+        ///Spending limit in USD for this interval
+        pub limit_usd: f64,
+        #[serde(default)]
+        pub reset_interval: ::std::option::Option<
+            crate::open_enums::WorkspaceBudgetResetInterval,
+        >,
+        ///ISO 8601 timestamp of when the budget was last updated
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace the budget belongs to
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`WorkspaceMember`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct WorkspaceMember {
+        ///ISO 8601 timestamp of when the membership was created
+        pub created_at: ::std::string::String,
+        ///Unique identifier for the workspace membership
+        pub id: ::uuid::Uuid,
+        pub role: crate::open_enums::WorkspaceMemberRole,
+        ///Clerk user ID of the member
+        pub user_id: crate::ids::UserId,
+        ///ID of the workspace
+        pub workspace_id: ::uuid::Uuid,
     }
     /// Error types.
     pub mod error {

@@ -45,10 +45,34 @@ pub enum OperationId {
     DeleteKeys,
     ///`PATCH /keys/{hash}` (`updateKeys`): Update an API key
     UpdateKeys,
+    ///`GET /workspaces` (`listWorkspaces`): List workspaces
+    ListWorkspaces,
+    ///`POST /workspaces` (`createWorkspace`): Create a workspace
+    CreateWorkspace,
+    ///`GET /workspaces/{id}` (`getWorkspace`): Get a workspace
+    GetWorkspace,
+    ///`DELETE /workspaces/{id}` (`deleteWorkspace`): Delete a workspace
+    DeleteWorkspace,
+    ///`PATCH /workspaces/{id}` (`updateWorkspace`): Update a workspace
+    UpdateWorkspace,
+    ///`GET /workspaces/{id}/members` (`listWorkspaceMembers`): List workspace members
+    ListWorkspaceMembers,
+    ///`POST /workspaces/{id}/members/add` (`bulkAddWorkspaceMembers`): Bulk add members to a workspace
+    BulkAddWorkspaceMembers,
+    ///`POST /workspaces/{id}/members/remove` (`bulkRemoveWorkspaceMembers`): Bulk remove members from a workspace
+    BulkRemoveWorkspaceMembers,
+    ///`GET /workspaces/{workspace_ref}/budgets` (`listWorkspaceBudgets`): List workspace budgets
+    ListWorkspaceBudgets,
+    ///`GET /workspaces/{workspace_ref}/budgets/{interval}` (`getWorkspaceBudget`): Get a workspace budget
+    GetWorkspaceBudget,
+    ///`PUT /workspaces/{workspace_ref}/budgets/{interval}` (`upsertWorkspaceBudget`): Create or update a workspace budget
+    UpsertWorkspaceBudget,
+    ///`DELETE /workspaces/{workspace_ref}/budgets/{interval}` (`deleteWorkspaceBudget`): Delete a workspace budget
+    DeleteWorkspaceBudget,
 }
 impl OperationId {
     /// Every operation, in the order of the merged spec (by path, then method).
-    pub const ALL: [OperationId; 19usize] = [
+    pub const ALL: [OperationId; 31usize] = [
         OperationId::ListGuardrails,
         OperationId::CreateGuardrail,
         OperationId::ListKeyAssignments,
@@ -68,6 +92,18 @@ impl OperationId {
         OperationId::GetKey,
         OperationId::DeleteKeys,
         OperationId::UpdateKeys,
+        OperationId::ListWorkspaces,
+        OperationId::CreateWorkspace,
+        OperationId::GetWorkspace,
+        OperationId::DeleteWorkspace,
+        OperationId::UpdateWorkspace,
+        OperationId::ListWorkspaceMembers,
+        OperationId::BulkAddWorkspaceMembers,
+        OperationId::BulkRemoveWorkspaceMembers,
+        OperationId::ListWorkspaceBudgets,
+        OperationId::GetWorkspaceBudget,
+        OperationId::UpsertWorkspaceBudget,
+        OperationId::DeleteWorkspaceBudget,
     ];
     /// What the spec and the overlay say about the operation.
     pub fn info(self) -> &'static OperationInfo {
@@ -101,6 +137,20 @@ impl OperationId {
             OperationId::GetKey => &INFO_GET_KEY,
             OperationId::DeleteKeys => &INFO_DELETE_KEYS,
             OperationId::UpdateKeys => &INFO_UPDATE_KEYS,
+            OperationId::ListWorkspaces => &INFO_LIST_WORKSPACES,
+            OperationId::CreateWorkspace => &INFO_CREATE_WORKSPACE,
+            OperationId::GetWorkspace => &INFO_GET_WORKSPACE,
+            OperationId::DeleteWorkspace => &INFO_DELETE_WORKSPACE,
+            OperationId::UpdateWorkspace => &INFO_UPDATE_WORKSPACE,
+            OperationId::ListWorkspaceMembers => &INFO_LIST_WORKSPACE_MEMBERS,
+            OperationId::BulkAddWorkspaceMembers => &INFO_BULK_ADD_WORKSPACE_MEMBERS,
+            OperationId::BulkRemoveWorkspaceMembers => {
+                &INFO_BULK_REMOVE_WORKSPACE_MEMBERS
+            }
+            OperationId::ListWorkspaceBudgets => &INFO_LIST_WORKSPACE_BUDGETS,
+            OperationId::GetWorkspaceBudget => &INFO_GET_WORKSPACE_BUDGET,
+            OperationId::UpsertWorkspaceBudget => &INFO_UPSERT_WORKSPACE_BUDGET,
+            OperationId::DeleteWorkspaceBudget => &INFO_DELETE_WORKSPACE_BUDGET,
         }
     }
     /// The operation's name: the spec's operationId in snake_case.
@@ -146,6 +196,32 @@ impl OperationId {
             "get_key" | "getKey" => Some(OperationId::GetKey),
             "delete_keys" | "deleteKeys" => Some(OperationId::DeleteKeys),
             "update_keys" | "updateKeys" => Some(OperationId::UpdateKeys),
+            "list_workspaces" | "listWorkspaces" => Some(OperationId::ListWorkspaces),
+            "create_workspace" | "createWorkspace" => Some(OperationId::CreateWorkspace),
+            "get_workspace" | "getWorkspace" => Some(OperationId::GetWorkspace),
+            "delete_workspace" | "deleteWorkspace" => Some(OperationId::DeleteWorkspace),
+            "update_workspace" | "updateWorkspace" => Some(OperationId::UpdateWorkspace),
+            "list_workspace_members" | "listWorkspaceMembers" => {
+                Some(OperationId::ListWorkspaceMembers)
+            }
+            "bulk_add_workspace_members" | "bulkAddWorkspaceMembers" => {
+                Some(OperationId::BulkAddWorkspaceMembers)
+            }
+            "bulk_remove_workspace_members" | "bulkRemoveWorkspaceMembers" => {
+                Some(OperationId::BulkRemoveWorkspaceMembers)
+            }
+            "list_workspace_budgets" | "listWorkspaceBudgets" => {
+                Some(OperationId::ListWorkspaceBudgets)
+            }
+            "get_workspace_budget" | "getWorkspaceBudget" => {
+                Some(OperationId::GetWorkspaceBudget)
+            }
+            "upsert_workspace_budget" | "upsertWorkspaceBudget" => {
+                Some(OperationId::UpsertWorkspaceBudget)
+            }
+            "delete_workspace_budget" | "deleteWorkspaceBudget" => {
+                Some(OperationId::DeleteWorkspaceBudget)
+            }
             _ => None,
         }
     }
@@ -156,7 +232,7 @@ impl std::fmt::Display for OperationId {
     }
 }
 /// What the spec and the overlay say about every operation, in [`OperationId::ALL`] order.
-pub const OPERATIONS: [OperationInfo; 19usize] = [
+pub const OPERATIONS: [OperationInfo; 31usize] = [
     INFO_LIST_GUARDRAILS,
     INFO_CREATE_GUARDRAIL,
     INFO_LIST_KEY_ASSIGNMENTS,
@@ -176,6 +252,18 @@ pub const OPERATIONS: [OperationInfo; 19usize] = [
     INFO_GET_KEY,
     INFO_DELETE_KEYS,
     INFO_UPDATE_KEYS,
+    INFO_LIST_WORKSPACES,
+    INFO_CREATE_WORKSPACE,
+    INFO_GET_WORKSPACE,
+    INFO_DELETE_WORKSPACE,
+    INFO_UPDATE_WORKSPACE,
+    INFO_LIST_WORKSPACE_MEMBERS,
+    INFO_BULK_ADD_WORKSPACE_MEMBERS,
+    INFO_BULK_REMOVE_WORKSPACE_MEMBERS,
+    INFO_LIST_WORKSPACE_BUDGETS,
+    INFO_GET_WORKSPACE_BUDGET,
+    INFO_UPSERT_WORKSPACE_BUDGET,
+    INFO_DELETE_WORKSPACE_BUDGET,
 ];
 const INFO_LIST_GUARDRAILS: OperationInfo = OperationInfo {
     name: "list_guardrails",
@@ -561,6 +649,242 @@ const INFO_UPDATE_KEYS: OperationInfo = OperationInfo {
     secret_in_request: false,
     secret_in_response: false,
     done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_LIST_WORKSPACES: OperationInfo = OperationInfo {
+    name: "list_workspaces",
+    operation_id: "listWorkspaces",
+    tag: "Workspaces",
+    summary: "List workspaces",
+    method: "GET",
+    path_template: "/workspaces",
+    path_params: &[],
+    query_params: &["offset", "limit"],
+    request_body: None,
+    response: Some("ListWorkspacesResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: Some(Paging {
+        limit_param: true,
+        fixed_page_size: None,
+        total_count: true,
+    }),
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_CREATE_WORKSPACE: OperationInfo = OperationInfo {
+    name: "create_workspace",
+    operation_id: "createWorkspace",
+    tag: "Workspaces",
+    summary: "Create a workspace",
+    method: "POST",
+    path_template: "/workspaces",
+    path_params: &[],
+    query_params: &[],
+    request_body: Some("CreateWorkspaceRequest"),
+    response: Some("CreateWorkspaceResponse"),
+    success_status: 201u16,
+    replay: Replay::Safe,
+    replay_reason: "the slug is unique in the organization, so a replay cannot make a second workspace (it is refused as taken)",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_GET_WORKSPACE: OperationInfo = OperationInfo {
+    name: "get_workspace",
+    operation_id: "getWorkspace",
+    tag: "Workspaces",
+    summary: "Get a workspace",
+    method: "GET",
+    path_template: "/workspaces/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: None,
+    response: Some("GetWorkspaceResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_DELETE_WORKSPACE: OperationInfo = OperationInfo {
+    name: "delete_workspace",
+    operation_id: "deleteWorkspace",
+    tag: "Workspaces",
+    summary: "Delete a workspace",
+    method: "DELETE",
+    path_template: "/workspaces/{id}",
+    path_params: &["id"],
+    query_params: &["confirm_default_workspace_deletion"],
+    request_body: None,
+    response: Some("DeleteWorkspaceResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: true,
+};
+const INFO_UPDATE_WORKSPACE: OperationInfo = OperationInfo {
+    name: "update_workspace",
+    operation_id: "updateWorkspace",
+    tag: "Workspaces",
+    summary: "Update a workspace",
+    method: "PATCH",
+    path_template: "/workspaces/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: Some("UpdateWorkspaceRequest"),
+    response: Some("UpdateWorkspaceResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_LIST_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
+    name: "list_workspace_members",
+    operation_id: "listWorkspaceMembers",
+    tag: "Workspaces",
+    summary: "List workspace members",
+    method: "GET",
+    path_template: "/workspaces/{id}/members",
+    path_params: &["id"],
+    query_params: &["offset", "limit"],
+    request_body: None,
+    response: Some("ListWorkspaceMembersResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: Some(Paging {
+        limit_param: true,
+        fixed_page_size: None,
+        total_count: true,
+    }),
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_BULK_ADD_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
+    name: "bulk_add_workspace_members",
+    operation_id: "bulkAddWorkspaceMembers",
+    tag: "Workspaces",
+    summary: "Bulk add members to a workspace",
+    method: "POST",
+    path_template: "/workspaces/{id}/members/add",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: Some("BulkAddWorkspaceMembersRequest"),
+    response: Some("BulkAddWorkspaceMembersResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "a set operation; adding members already in the workspace changes nothing and counts 0",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_BULK_REMOVE_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
+    name: "bulk_remove_workspace_members",
+    operation_id: "bulkRemoveWorkspaceMembers",
+    tag: "Workspaces",
+    summary: "Bulk remove members from a workspace",
+    method: "POST",
+    path_template: "/workspaces/{id}/members/remove",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: Some("BulkRemoveWorkspaceMembersRequest"),
+    response: Some("BulkRemoveWorkspaceMembersResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "a set operation; removing members who are not in the workspace changes nothing",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_LIST_WORKSPACE_BUDGETS: OperationInfo = OperationInfo {
+    name: "list_workspace_budgets",
+    operation_id: "listWorkspaceBudgets",
+    tag: "Workspaces",
+    summary: "List workspace budgets",
+    method: "GET",
+    path_template: "/workspaces/{workspace_ref}/budgets",
+    path_params: &["workspace_ref"],
+    query_params: &[],
+    request_body: None,
+    response: Some("ListWorkspaceBudgetsResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_GET_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
+    name: "get_workspace_budget",
+    operation_id: "getWorkspaceBudget",
+    tag: "Workspaces",
+    summary: "Get a workspace budget",
+    method: "GET",
+    path_template: "/workspaces/{workspace_ref}/budgets/{interval}",
+    path_params: &["workspace_ref", "interval"],
+    query_params: &[],
+    request_body: None,
+    response: Some("GetWorkspaceBudgetResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_UPSERT_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
+    name: "upsert_workspace_budget",
+    operation_id: "upsertWorkspaceBudget",
+    tag: "Workspaces",
+    summary: "Create or update a workspace budget",
+    method: "PUT",
+    path_template: "/workspaces/{workspace_ref}/budgets/{interval}",
+    path_params: &["workspace_ref", "interval"],
+    query_params: &[],
+    request_body: Some("UpsertWorkspaceBudgetRequest"),
+    response: Some("UpsertWorkspaceBudgetResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "PUT is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_DELETE_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
+    name: "delete_workspace_budget",
+    operation_id: "deleteWorkspaceBudget",
+    tag: "Workspaces",
+    summary: "Delete a workspace budget",
+    method: "DELETE",
+    path_template: "/workspaces/{workspace_ref}/budgets/{interval}",
+    path_params: &["workspace_ref", "interval"],
+    query_params: &[],
+    request_body: None,
+    response: Some("DeleteWorkspaceBudgetResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: true,
 };
 /**`GET /guardrails` (`listGuardrails`): List guardrails
 
@@ -1652,5 +1976,682 @@ impl crate::Operation for UpdateKeys {
     fn validate(&self) -> Result<(), crate::Invalid> {
         crate::Validate::validate(&self.body)?;
         Ok(())
+    }
+}
+/**`GET /workspaces` (`listWorkspaces`): List workspaces
+
+List all workspaces for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListWorkspaces {
+    ///Number of records to skip for pagination
+    pub offset: Option<i64>,
+    ///Maximum number of records to return (max 100)
+    pub limit: Option<i64>,
+}
+impl ListWorkspaces {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self { offset: None, limit: None }
+    }
+    ///Sets the `offset` query parameter.
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    ///Sets the `limit` query parameter.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+}
+impl crate::Operation for ListWorkspaces {
+    type Body = ();
+    type Response = crate::types::ListWorkspacesResponse;
+    const INFO: &'static OperationInfo = &INFO_LIST_WORKSPACES;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/workspaces".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(v) = &self.offset {
+            query.push(("offset", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.limit {
+            query.push(("limit", ParamValue::param_value(v)));
+        }
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "offset";
+            let at = "";
+            if let Some(v) = (&self.offset).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((0f64, false)),
+                    None,
+                )?;
+            }
+        }
+        {
+            let argument: &'static str = "limit";
+            let at = "";
+            if let Some(v) = (&self.limit).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((1f64, false)),
+                    Some((100f64, false)),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::ListOperation for ListWorkspaces {
+    type Item = crate::types::Workspace;
+    fn set_page(&mut self, offset: u64, limit: u64) {
+        self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+        self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
+    }
+    fn into_page(response: Self::Response) -> (Vec<Self::Item>, Option<i64>) {
+        let total = Some(response.total_count);
+        (response.data, total)
+    }
+    fn item_id(item: &Self::Item) -> String {
+        item.id.to_string()
+    }
+}
+/**`POST /workspaces` (`createWorkspace`): Create a workspace
+
+Create a new workspace for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateWorkspace {
+    ///The request body.
+    pub body: crate::types::CreateWorkspaceRequest,
+}
+impl CreateWorkspace {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(body: crate::types::CreateWorkspaceRequest) -> Self {
+        Self { body }
+    }
+}
+impl crate::Operation for CreateWorkspace {
+    type Body = crate::types::CreateWorkspaceRequest;
+    type Response = crate::types::CreateWorkspaceResponse;
+    const INFO: &'static OperationInfo = &INFO_CREATE_WORKSPACE;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/workspaces".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /workspaces/{id}` (`getWorkspace`): Get a workspace
+
+Get a single workspace by ID or slug. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetWorkspace {
+    ///The workspace ID (UUID) or slug
+    pub id: ::std::string::String,
+}
+impl GetWorkspace {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::std::string::String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Operation for GetWorkspace {
+    type Body = ();
+    type Response = crate::types::GetWorkspaceResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_WORKSPACE;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/workspaces/{}", crate ::path::segment("id", & ParamValue::param_value(&
+                self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "id";
+            let at = "";
+            crate::checks::length(argument, at, &self.id, Some(1u64), None)?;
+        }
+        Ok(())
+    }
+}
+/**`DELETE /workspaces/{id}` (`deleteWorkspace`): Delete a workspace
+
+Delete an existing workspace. Workspaces with active API keys cannot be deleted; remove the keys first. Deleting the default workspace requires confirm_default_workspace_deletion=true. Deleting any workspace permanently deletes its budgets and guardrails and disables its classifiers and broadcast destinations. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteWorkspace {
+    ///The workspace ID (UUID) or slug
+    pub id: ::std::string::String,
+    ///Required to delete the default workspace. Deleting it permanently disables the account’s unscoped inference API keys (management/provisioning keys are retained) and its budgets, guardrails, classifiers, and broadcast destinations. Ignored for non-default workspaces.
+    pub confirm_default_workspace_deletion: Option<bool>,
+}
+impl DeleteWorkspace {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::std::string::String>) -> Self {
+        Self {
+            id: id.into(),
+            confirm_default_workspace_deletion: None,
+        }
+    }
+    ///Sets the `confirm_default_workspace_deletion` query parameter.
+    pub fn confirm_default_workspace_deletion(mut self, value: impl Into<bool>) -> Self {
+        self.confirm_default_workspace_deletion = Some(value.into());
+        self
+    }
+}
+impl crate::Operation for DeleteWorkspace {
+    type Body = ();
+    type Response = crate::types::DeleteWorkspaceResponse;
+    const INFO: &'static OperationInfo = &INFO_DELETE_WORKSPACE;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/workspaces/{}", crate ::path::segment("id", & ParamValue::param_value(&
+                self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(v) = &self.confirm_default_workspace_deletion {
+            query
+                .push((
+                    "confirm_default_workspace_deletion",
+                    ParamValue::param_value(v),
+                ));
+        }
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "id";
+            let at = "";
+            crate::checks::length(argument, at, &self.id, Some(1u64), None)?;
+        }
+        Ok(())
+    }
+    fn assumed_done() -> Option<Self::Response> {
+        Some(crate::types::DeleteWorkspaceResponse {
+            deleted: true,
+        })
+    }
+}
+/**`PATCH /workspaces/{id}` (`updateWorkspace`): Update a workspace
+
+Update an existing workspace by ID or slug. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateWorkspace {
+    ///The workspace ID (UUID) or slug
+    pub id: ::std::string::String,
+    ///The request body.
+    pub body: crate::types::UpdateWorkspaceRequest,
+}
+impl UpdateWorkspace {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        id: impl Into<::std::string::String>,
+        body: crate::types::UpdateWorkspaceRequest,
+    ) -> Self {
+        Self { id: id.into(), body }
+    }
+}
+impl crate::Operation for UpdateWorkspace {
+    type Body = crate::types::UpdateWorkspaceRequest;
+    type Response = crate::types::UpdateWorkspaceResponse;
+    const INFO: &'static OperationInfo = &INFO_UPDATE_WORKSPACE;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/workspaces/{}", crate ::path::segment("id", & ParamValue::param_value(&
+                self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "id";
+            let at = "";
+            crate::checks::length(argument, at, &self.id, Some(1u64), None)?;
+        }
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /workspaces/{id}/members` (`listWorkspaceMembers`): List workspace members
+
+List all members of a workspace. Returns paginated results. For the default workspace, returns all organization members (implicit membership). [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListWorkspaceMembers {
+    ///The workspace ID (UUID) or slug
+    pub id: ::std::string::String,
+    ///Number of records to skip for pagination
+    pub offset: Option<i64>,
+    ///Maximum number of records to return (max 100)
+    pub limit: Option<i64>,
+}
+impl ListWorkspaceMembers {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::std::string::String>) -> Self {
+        Self {
+            id: id.into(),
+            offset: None,
+            limit: None,
+        }
+    }
+    ///Sets the `offset` query parameter.
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    ///Sets the `limit` query parameter.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+}
+impl crate::Operation for ListWorkspaceMembers {
+    type Body = ();
+    type Response = crate::types::ListWorkspaceMembersResponse;
+    const INFO: &'static OperationInfo = &INFO_LIST_WORKSPACE_MEMBERS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/workspaces/{}/members", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(v) = &self.offset {
+            query.push(("offset", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.limit {
+            query.push(("limit", ParamValue::param_value(v)));
+        }
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "id";
+            let at = "";
+            crate::checks::length(argument, at, &self.id, Some(1u64), None)?;
+        }
+        {
+            let argument: &'static str = "offset";
+            let at = "";
+            if let Some(v) = (&self.offset).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((0f64, false)),
+                    None,
+                )?;
+            }
+        }
+        {
+            let argument: &'static str = "limit";
+            let at = "";
+            if let Some(v) = (&self.limit).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((1f64, false)),
+                    Some((100f64, false)),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::ListOperation for ListWorkspaceMembers {
+    type Item = crate::types::WorkspaceMember;
+    fn set_page(&mut self, offset: u64, limit: u64) {
+        self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+        self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
+    }
+    fn into_page(response: Self::Response) -> (Vec<Self::Item>, Option<i64>) {
+        let total = Some(response.total_count);
+        (response.data, total)
+    }
+    fn item_id(item: &Self::Item) -> String {
+        item.id.to_string()
+    }
+}
+/**`POST /workspaces/{id}/members/add` (`bulkAddWorkspaceMembers`): Bulk add members to a workspace
+
+Add multiple organization members to a workspace. Members are assigned the same role they hold in the organization. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkAddWorkspaceMembers {
+    ///The workspace ID (UUID) or slug
+    pub id: ::std::string::String,
+    ///The request body.
+    pub body: crate::types::BulkAddWorkspaceMembersRequest,
+}
+impl BulkAddWorkspaceMembers {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        id: impl Into<::std::string::String>,
+        body: crate::types::BulkAddWorkspaceMembersRequest,
+    ) -> Self {
+        Self { id: id.into(), body }
+    }
+}
+impl crate::Operation for BulkAddWorkspaceMembers {
+    type Body = crate::types::BulkAddWorkspaceMembersRequest;
+    type Response = crate::types::BulkAddWorkspaceMembersResponse;
+    const INFO: &'static OperationInfo = &INFO_BULK_ADD_WORKSPACE_MEMBERS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/workspaces/{}/members/add", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "id";
+            let at = "";
+            crate::checks::length(argument, at, &self.id, Some(1u64), None)?;
+        }
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`POST /workspaces/{id}/members/remove` (`bulkRemoveWorkspaceMembers`): Bulk remove members from a workspace
+
+Remove multiple members from a workspace. Members with active API keys in the workspace cannot be removed. SCIM-managed members cannot be removed; changes must be made in your identity provider. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkRemoveWorkspaceMembers {
+    ///The workspace ID (UUID) or slug
+    pub id: ::std::string::String,
+    ///The request body.
+    pub body: crate::types::BulkRemoveWorkspaceMembersRequest,
+}
+impl BulkRemoveWorkspaceMembers {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        id: impl Into<::std::string::String>,
+        body: crate::types::BulkRemoveWorkspaceMembersRequest,
+    ) -> Self {
+        Self { id: id.into(), body }
+    }
+}
+impl crate::Operation for BulkRemoveWorkspaceMembers {
+    type Body = crate::types::BulkRemoveWorkspaceMembersRequest;
+    type Response = crate::types::BulkRemoveWorkspaceMembersResponse;
+    const INFO: &'static OperationInfo = &INFO_BULK_REMOVE_WORKSPACE_MEMBERS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/workspaces/{}/members/remove", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "id";
+            let at = "";
+            crate::checks::length(argument, at, &self.id, Some(1u64), None)?;
+        }
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /workspaces/{workspace_ref}/budgets` (`listWorkspaceBudgets`): List workspace budgets
+
+List all budgets configured for a workspace. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListWorkspaceBudgets {
+    ///The workspace ID (UUID) or slug
+    pub workspace_ref: ::std::string::String,
+}
+impl ListWorkspaceBudgets {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(workspace_ref: impl Into<::std::string::String>) -> Self {
+        Self {
+            workspace_ref: workspace_ref.into(),
+        }
+    }
+}
+impl crate::Operation for ListWorkspaceBudgets {
+    type Body = ();
+    type Response = crate::types::ListWorkspaceBudgetsResponse;
+    const INFO: &'static OperationInfo = &INFO_LIST_WORKSPACE_BUDGETS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/workspaces/{}/budgets", crate ::path::segment("workspace_ref", &
+                ParamValue::param_value(& self.workspace_ref)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "workspace_ref";
+            let at = "";
+            crate::checks::length(argument, at, &self.workspace_ref, Some(1u64), None)?;
+        }
+        Ok(())
+    }
+}
+/**`GET /workspaces/{workspace_ref}/budgets/{interval}` (`getWorkspaceBudget`): Get a workspace budget
+
+Retrieve the budget for a given interval. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetWorkspaceBudget {
+    ///The workspace ID (UUID) or slug
+    pub workspace_ref: ::std::string::String,
+    ///Budget reset interval. Use "lifetime" for a one-time budget that never resets.
+    pub interval: crate::open_enums::WorkspaceBudgetInterval,
+}
+impl GetWorkspaceBudget {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        workspace_ref: impl Into<::std::string::String>,
+        interval: impl Into<crate::open_enums::WorkspaceBudgetInterval>,
+    ) -> Self {
+        Self {
+            workspace_ref: workspace_ref.into(),
+            interval: interval.into(),
+        }
+    }
+}
+impl crate::Operation for GetWorkspaceBudget {
+    type Body = ();
+    type Response = crate::types::GetWorkspaceBudgetResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_WORKSPACE_BUDGET;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/workspaces/{}/budgets/{}", crate ::path::segment("workspace_ref", &
+                ParamValue::param_value(& self.workspace_ref)) ?, crate
+                ::path::segment("interval", & ParamValue::param_value(& self.interval)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "workspace_ref";
+            let at = "";
+            crate::checks::length(argument, at, &self.workspace_ref, Some(1u64), None)?;
+        }
+        Ok(())
+    }
+}
+/**`PUT /workspaces/{workspace_ref}/budgets/{interval}` (`upsertWorkspaceBudget`): Create or update a workspace budget
+
+Create or update the budget for a given interval. Budget limits must strictly decrease as the interval narrows (lifetime > monthly > weekly > daily). The optional `include_byok_in_budgets` flag is a workspace-wide setting: when provided it applies to every budget interval for the workspace, not just the interval in this request. Note that a change made here is applied to budget enforcement immediately, but an already-open workspace settings page in the web dashboard may keep showing the previous value until it is reloaded. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpsertWorkspaceBudget {
+    ///The workspace ID (UUID) or slug
+    pub workspace_ref: ::std::string::String,
+    ///Budget reset interval. Use "lifetime" for a one-time budget that never resets.
+    pub interval: crate::open_enums::WorkspaceBudgetInterval,
+    ///The request body.
+    pub body: crate::types::UpsertWorkspaceBudgetRequest,
+}
+impl UpsertWorkspaceBudget {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        workspace_ref: impl Into<::std::string::String>,
+        interval: impl Into<crate::open_enums::WorkspaceBudgetInterval>,
+        body: crate::types::UpsertWorkspaceBudgetRequest,
+    ) -> Self {
+        Self {
+            workspace_ref: workspace_ref.into(),
+            interval: interval.into(),
+            body,
+        }
+    }
+}
+impl crate::Operation for UpsertWorkspaceBudget {
+    type Body = crate::types::UpsertWorkspaceBudgetRequest;
+    type Response = crate::types::UpsertWorkspaceBudgetResponse;
+    const INFO: &'static OperationInfo = &INFO_UPSERT_WORKSPACE_BUDGET;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/workspaces/{}/budgets/{}", crate ::path::segment("workspace_ref", &
+                ParamValue::param_value(& self.workspace_ref)) ?, crate
+                ::path::segment("interval", & ParamValue::param_value(& self.interval)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "workspace_ref";
+            let at = "";
+            crate::checks::length(argument, at, &self.workspace_ref, Some(1u64), None)?;
+        }
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`DELETE /workspaces/{workspace_ref}/budgets/{interval}` (`deleteWorkspaceBudget`): Delete a workspace budget
+
+Remove the budget for a given interval. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteWorkspaceBudget {
+    ///The workspace ID (UUID) or slug
+    pub workspace_ref: ::std::string::String,
+    ///Budget reset interval. Use "lifetime" for a one-time budget that never resets.
+    pub interval: crate::open_enums::WorkspaceBudgetInterval,
+}
+impl DeleteWorkspaceBudget {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        workspace_ref: impl Into<::std::string::String>,
+        interval: impl Into<crate::open_enums::WorkspaceBudgetInterval>,
+    ) -> Self {
+        Self {
+            workspace_ref: workspace_ref.into(),
+            interval: interval.into(),
+        }
+    }
+}
+impl crate::Operation for DeleteWorkspaceBudget {
+    type Body = ();
+    type Response = crate::types::DeleteWorkspaceBudgetResponse;
+    const INFO: &'static OperationInfo = &INFO_DELETE_WORKSPACE_BUDGET;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/workspaces/{}/budgets/{}", crate ::path::segment("workspace_ref", &
+                ParamValue::param_value(& self.workspace_ref)) ?, crate
+                ::path::segment("interval", & ParamValue::param_value(& self.interval)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "workspace_ref";
+            let at = "";
+            crate::checks::length(argument, at, &self.workspace_ref, Some(1u64), None)?;
+        }
+        Ok(())
+    }
+    fn assumed_done() -> Option<Self::Response> {
+        Some(crate::types::DeleteWorkspaceBudgetResponse {
+            deleted: true,
+        })
     }
 }

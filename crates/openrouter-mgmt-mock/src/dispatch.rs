@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::errors::{ApiError, Reply};
 use crate::request::Request;
 use crate::state::State;
-use crate::{assignments, guardrails, keys};
+use crate::{assignments, guardrails, keys, workspaces};
 
 /// An operation's behaviour: the success body (its status is the spec's), or an error answer.
 pub(crate) type Handler = fn(&mut State, &Request<'_>) -> Result<Value, ApiError>;
@@ -37,6 +37,18 @@ pub(crate) fn handler(operation: OperationId) -> Option<Handler> {
         Op::BulkUnassignKeysFromGuardrail => assignments::unassign_keys,
         Op::BulkAssignMembersToGuardrail => assignments::assign_members,
         Op::BulkUnassignMembersFromGuardrail => assignments::unassign_members,
+        Op::ListWorkspaces => workspaces::list,
+        Op::CreateWorkspace => workspaces::create,
+        Op::GetWorkspace => workspaces::get,
+        Op::UpdateWorkspace => workspaces::update,
+        Op::DeleteWorkspace => workspaces::delete,
+        Op::ListWorkspaceMembers => workspaces::list_members,
+        Op::BulkAddWorkspaceMembers => workspaces::add_members,
+        Op::BulkRemoveWorkspaceMembers => workspaces::remove_members,
+        Op::ListWorkspaceBudgets => workspaces::list_budgets,
+        Op::GetWorkspaceBudget => workspaces::get_budget,
+        Op::UpsertWorkspaceBudget => workspaces::upsert_budget,
+        Op::DeleteWorkspaceBudget => workspaces::delete_budget,
         _ => return None,
     };
     Some(handler)

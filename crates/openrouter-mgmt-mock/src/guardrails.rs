@@ -135,6 +135,25 @@ pub(crate) fn get(state: &mut State, request: &Request<'_>) -> Result<Value, Api
     render::guardrail(state.guardrail(id).expect("exists"))
 }
 
+/// A workspace's default guardrail exists once its configuration is first written: the first update of its id
+/// creates it, in its workspace, before the update applies.
+fn materialize_default(state: &mut State, request: &Request<'_>) -> Result<(), ApiError> {
+    let Ok(id) = request.param("id")?.parse::<GuardrailId>() else {
+        return Ok(());
+    };
+    if state.guardrail(id).is_some() {
+        return Ok(());
+    }
+    let Some(workspace) = state.workspaces.with_default_guardrail(id) else {
+        return Ok(());
+    };
+    let name = format!("{} default guardrail", workspace.name);
+    let workspace_id = workspace.id.to_string();
+    let created_at = state.now();
+    state.insert_guardrail(blank(id, name, workspace_id, created_at));
+    Ok(())
+}
+
 /// `update_guardrail`.
 pub(crate) fn update(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::UpdateGuardrailRequest = request.body()?;
@@ -142,6 +161,7 @@ pub(crate) fn update(state: &mut State, request: &Request<'_>) -> Result<Value, 
     check_interval(body.reset_interval.as_set())?;
     check_builtins(body.content_filter_builtins.as_set().map(Vec::as_slice))?;
     check_filters(body.content_filters.as_set().map(Vec::as_slice))?;
+    materialize_default(state, request)?;
     let id = path_id(state, request)?;
     // Absent fields are not in the serialized body; cleared ones are `null`.
     let mut changes = serde_json::to_value(&body).expect("a request body always serializes");

@@ -22,6 +22,8 @@ mod routes;
 mod seed;
 mod server;
 mod state;
+mod workspace_store;
+mod workspaces;
 
 pub use dispatch::operations_without_behaviour;
 pub use faults::{Fault, FaultParseError, FaultRule, Faults, Route};

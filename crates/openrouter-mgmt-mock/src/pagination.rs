@@ -78,6 +78,17 @@ impl Query {
         }
     }
 
+    /// A boolean flag such as `confirm_default_workspace_deletion`: `true` or `false`, default false.
+    pub(crate) fn flag(&self, name: &str) -> Result<bool, ApiError> {
+        match self.get(name) {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(raw) => Err(ApiError::bad_request(format!(
+                "`{name}` must be true or false, not {raw:?}"
+            ))),
+        }
+    }
+
     /// `workspace_id`: a UUID if present.
     pub(crate) fn workspace_id(&self) -> Result<Option<Uuid>, ApiError> {
         self.get("workspace_id")

@@ -290,7 +290,7 @@ pub(crate) fn typed<T: DeserializeOwned>(body: Value) -> Result<T, ApiError> {
 }
 
 /// [`typed`] as `T`, then re-serialized with explicit `null`s for the optional fields of `data` (of type `D`).
-fn conform<T: DeserializeOwned + Serialize, D: DeserializeOwned>(
+pub(crate) fn conform<T: DeserializeOwned + Serialize, D: DeserializeOwned>(
     body: Value,
 ) -> Result<Value, ApiError> {
     typed::<T>(body).map(|t| data_with_nulls::<D>(&t))

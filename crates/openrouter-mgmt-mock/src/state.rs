@@ -1,4 +1,4 @@
-//! The mock's memory: API keys, guardrails, key and member assignments and organization members, with the
+//! The mock's memory: API keys, guardrails, key and member assignments, organization members and workspaces, with the
 //! invariants the real API keeps (a key or member holds at most one guardrail; deletes cascade to assignments).
 //!
 //! Every collection is ordered by creation (a sequence number), so lists and pages are stable. Timestamps come
@@ -13,6 +13,7 @@ use openrouter_mgmt_gen::types;
 use uuid::Uuid;
 
 use crate::rng::Rng;
+use crate::workspace_store::{WorkspaceStore, default_guardrail_id};
 
 /// The logical clock's origin: 2025-01-01T00:00:00Z.
 const CLOCK_ORIGIN: i64 = 1_735_689_600;
@@ -96,6 +97,8 @@ pub(crate) struct State {
     member_assignment_seq: HashMap<String, u64>,
     members: Vec<UserId>,
     member_set: HashSet<String>,
+    /// Workspaces, their members and budgets (the default workspace from the start).
+    pub(crate) workspaces: WorkspaceStore,
 }
 
 impl State {
@@ -105,7 +108,7 @@ impl State {
         let non_management_key = format!("sk-or-v1-{}", rng.hex64());
         let default_workspace_id = rng.uuid();
         let organization_id = format!("org_{}", &rng.hex64()[..24]);
-        Self {
+        let mut state = Self {
             rng,
             clock: 0,
             next_seq: 0,
@@ -125,7 +128,33 @@ impl State {
             member_assignment_seq: HashMap::new(),
             members: Vec::new(),
             member_set: HashSet::new(),
-        }
+            workspaces: WorkspaceStore::default(),
+        };
+        let default_workspace = serde_json::from_value(serde_json::json!({
+            "created_at": DateTime::from_timestamp(CLOCK_ORIGIN, 0)
+                .expect("the clock's origin")
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string(),
+            "created_by": state.owner_user_id,
+            "default_guardrail_id": default_guardrail_id(default_workspace_id),
+            "default_image_model": null,
+            "default_provider_sort": null,
+            "default_text_model": null,
+            "description": null,
+            "id": default_workspace_id,
+            "include_byok_in_budgets": false,
+            "io_logging_api_key_ids": null,
+            "io_logging_sampling_rate": 1.0,
+            "is_data_discount_logging_enabled": false,
+            "is_observability_broadcast_enabled": false,
+            "is_observability_io_logging_enabled": false,
+            "name": "Default Workspace",
+            "slug": "default",
+            "updated_at": null,
+        }))
+        .expect("the default workspace fits the generated type");
+        state.workspaces.insert(default_workspace);
+        state
     }
 
     /// Advances the logical clock by one second and returns the new time, e.g. `2025-01-01T00:00:01Z`.

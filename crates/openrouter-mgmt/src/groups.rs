@@ -8,6 +8,7 @@
 use crate::client::{Client, WithOptions};
 use crate::guardrails::Guardrails;
 use crate::keys::Keys;
+use crate::workspaces::Workspaces;
 
 /// Declares each group accessor on [`Client`] (default options) and on [`WithOptions`] (its options).
 macro_rules! group_accessors {
@@ -39,4 +40,6 @@ group_accessors! {
     keys => Keys;
     /// Guardrails and their key and member assignments.
     guardrails => Guardrails;
+    /// Workspaces, their members and their budgets.
+    workspaces => Workspaces;
 }

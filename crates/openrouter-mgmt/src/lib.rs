@@ -19,6 +19,7 @@ mod redact;
 mod retry;
 mod retry_budget;
 mod secret;
+mod workspaces;
 
 pub use bulk::{BulkOutcome, DEFAULT_CHUNK_SIZE};
 pub use client::{CallOptions, CallReport, Client, Response, WithOptions};
@@ -31,6 +32,7 @@ pub use pagination::{MAX_CONCURRENCY, MAX_PAGE_SIZE, Page, Pages, Paginator};
 pub use retry::RetryPolicy;
 pub use retry_budget::{RetryBudget, RetryBudgetBuilder};
 pub use secret::ApiKey;
+pub use workspaces::{NewWorkspace, WorkspaceBudgetSettings, WorkspaceUpdate, Workspaces};
 
 /// A field of an update body: leave it, set it, or clear it (explicit `null`).
 pub use openrouter_mgmt_gen::Patch;

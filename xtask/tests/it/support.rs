@@ -52,5 +52,7 @@ pub(crate) fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, String)> {
 
 /// The tags the SDK covers.
 pub(crate) fn sdk_tags() -> Vec<String> {
-    vec!["API Keys".to_string(), "Guardrails".to_string()]
+    ["API Keys", "Guardrails", "Workspaces"]
+        .map(str::to_owned)
+        .to_vec()
 }

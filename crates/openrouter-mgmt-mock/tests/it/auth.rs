@@ -24,6 +24,8 @@ fn every_operation(
                     let value = match *name {
                         "id" => guardrail,
                         "hash" => hash,
+                        "workspace_ref" => "default",
+                        "interval" => "monthly",
                         other => panic!("no test value for the path parameter {other} of {op}"),
                     };
                     path.replace(&format!("{{{name}}}"), value)
