@@ -14,6 +14,7 @@ mod e2e_outcomes;
 mod e2e_pagination;
 mod e2e_retries;
 mod e2e_support;
+mod e2e_workspaces;
 mod fixtures;
 mod loopback;
 mod msrv;
