@@ -5,8 +5,11 @@
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt};
-use openrouter_mgmt::open_enums::GuardrailInterval;
-use openrouter_mgmt::{Client, GuardrailUpdate, KeyHash, NewGuardrail, NewKey, RetryPolicy};
+use openrouter_mgmt::open_enums::{GuardrailInterval, WorkspaceBudgetInterval};
+use openrouter_mgmt::{
+    Client, GuardrailUpdate, KeyFilter, KeyHash, NewGuardrail, NewKey, NewWorkspace, RetryPolicy,
+    UserId, WorkspaceBudgetSettings,
+};
 use openrouter_mgmt_mock::{Fault, FaultRule, MockServer, OperationId};
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -182,15 +185,81 @@ async fn run() -> TourResult {
         mock.key_count()
     );
 
+    workspace_chapter(&client, mock.members()).await?;
+
     let requests = mock.requests();
     let faulted = requests.iter().filter(|r| r.fault.is_some()).count();
     println!(
-        "\nsummary: {} requests to the mock ({} answered by an injected fault and retried), {} keys and 1 guardrail \
-         created and removed, in {:?}",
+        "\nsummary: {} requests to the mock ({} answered by an injected fault and retried), {} keys, 1 guardrail and \
+         1 workspace created and removed, in {:?}",
         requests.len(),
         faulted,
         KEYS,
         started.elapsed()
+    );
+    Ok(())
+}
+
+/// A workspace of its own: a budget, keys created in it, its default guardrail written, a member added; then
+/// deleted with everything in it.
+async fn workspace_chapter(client: &Client, members: Vec<UserId>) -> TourResult {
+    let workspaces = client.workspaces();
+    let workspace = workspaces
+        .create(NewWorkspace::new("Tour: EU team", "tour-eu").description("Created by the tour"))
+        .await?;
+    let budget = workspaces
+        .set_budget(
+            "tour-eu",
+            WorkspaceBudgetInterval::Monthly,
+            WorkspaceBudgetSettings::new(200.0),
+        )
+        .await?;
+    println!(
+        "9. created workspace {} ({}), budget {} per month",
+        workspace.slug,
+        workspace.id,
+        usd(Some(budget.limit_usd))
+    );
+    for i in 0..3 {
+        client
+            .keys()
+            .create(
+                NewKey::new(format!("tour EU key {i}"))
+                    .limit(10.0)
+                    .workspace_id(workspace.id),
+            )
+            .await?;
+    }
+    let in_workspace = client
+        .keys()
+        .list_with(KeyFilter::new().workspace_id(workspace.id))
+        .collect_all()
+        .await?;
+    let default_guardrail = client
+        .guardrails()
+        .update(
+            workspace.default_guardrail_id,
+            GuardrailUpdate::new()
+                .limit_usd(20.0)
+                .allowed_providers(["mistral"]),
+        )
+        .await?;
+    println!(
+        "   {} keys in it; its default guardrail {} now limits every request there to {} on {:?}",
+        in_workspace.len(),
+        default_guardrail.id,
+        usd(default_guardrail.limit_usd),
+        default_guardrail.allowed_providers.unwrap_or_default()
+    );
+    let added = workspaces
+        .add_members("tour-eu", members.into_iter().take(5))
+        .await?;
+    let listed = workspaces.members("tour-eu").collect_all().await?;
+    let deleted = workspaces.delete("tour-eu").await?;
+    println!(
+        "   added {} members ({} listed); workspace deleted with its guardrail: {deleted}",
+        added.count,
+        listed.len()
     );
     Ok(())
 }
