@@ -5,6 +5,7 @@
 //! declared `rust-version` equal to what the published crates' dependencies require.
 
 mod coverage;
+mod e2e_account;
 mod e2e_assignments;
 mod e2e_bad_input;
 mod e2e_faults;

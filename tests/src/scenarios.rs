@@ -4,10 +4,13 @@
 
 use futures::StreamExt;
 use futures::future::BoxFuture;
-use openrouter_mgmt::open_enums::WorkspaceBudgetInterval;
+use openrouter_mgmt::open_enums::{
+    SubmitGenerationFeedbackRequestCategory, WorkspaceBudgetInterval,
+};
 use openrouter_mgmt::{
-    Client, Error, GuardrailId, GuardrailUpdate, KeyHash, KeyUpdate, NewGuardrail, NewKey,
-    NewWorkspace, OperationId, Paginator, UserId, WorkspaceBudgetSettings, WorkspaceUpdate,
+    Client, Error, GenerationFeedback, GuardrailId, GuardrailUpdate, KeyHash, KeyUpdate,
+    NewGuardrail, NewKey, NewWorkspace, OperationId, Paginator, UserId, WorkspaceBudgetSettings,
+    WorkspaceUpdate,
 };
 
 /// The ids the scenarios are called on.
@@ -152,6 +155,26 @@ pub fn scenario(operation: OperationId) -> Option<Scenario> {
         OperationId::DeleteWorkspaceBudget => scenario!(c, ids => c
             .workspaces()
             .delete_budget(&ids.workspace, WorkspaceBudgetInterval::Monthly)
+            .await
+            .map(drop)),
+        OperationId::GetCredits => scenario!(c, _ids => c.credits().get().await.map(drop)),
+        OperationId::ListOrganizationMembers => {
+            scenario!(c, _ids => first_page(c.organization().members()).await)
+        }
+        OperationId::GetOrganizationSettings => {
+            scenario!(c, _ids => c.organization().settings().await.map(drop))
+        }
+        OperationId::UpdateOrganizationSettings => scenario!(c, _ids => c
+            .organization()
+            .set_filtered_model_catalog(true)
+            .await
+            .map(drop)),
+        OperationId::SubmitGenerationFeedback => scenario!(c, _ids => c
+            .generations()
+            .feedback(
+                GenerationFeedback::new(SubmitGenerationFeedbackRequestCategory::Latency, "gen-contract-1")
+                    .comment("slow first token"),
+            )
             .await
             .map(drop)),
         _ => None,

@@ -466,6 +466,25 @@ impl crate::types::CreateWorkspaceRequest {
         self
     }
 }
+impl crate::types::SubmitGenerationFeedbackRequest {
+    ///A body with its required fields (`category`, `generation_id`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        category: impl Into<crate::open_enums::SubmitGenerationFeedbackRequestCategory>,
+        generation_id: impl Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            category: category.into(),
+            comment: None,
+            generation_id: generation_id.into(),
+        }
+    }
+    ///Sets `comment`: An optional free-text comment describing the feedback
+    pub fn comment(mut self, comment: impl Into<::std::string::String>) -> Self {
+        self.comment = Some(comment.into());
+        self
+    }
+}
 impl crate::types::UpdateGuardrailRequest {
     ///A body that changes nothing: every field is left out until a setter puts it in.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -866,6 +885,15 @@ impl crate::types::UpdateKeysBody {
     pub fn workspace_id(mut self, workspace_id: impl Into<::uuid::Uuid>) -> Self {
         self.workspace_id = Some(workspace_id.into());
         self
+    }
+}
+impl crate::types::UpdateOrganizationSettingsRequest {
+    ///A body with its required fields (`is_filtered_model_catalog_enabled`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(is_filtered_model_catalog_enabled: impl Into<bool>) -> Self {
+        Self {
+            is_filtered_model_catalog_enabled: is_filtered_model_catalog_enabled.into(),
+        }
     }
 }
 impl crate::types::UpdateWorkspaceRequest {

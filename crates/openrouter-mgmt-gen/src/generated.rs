@@ -65,10 +65,21 @@ pub mod open_enums {
         "api_key", Workspace => "workspace", KeyLimit => "key_limit", }
     }
     crate::open_enum! {
+        #[doc = "Role of the member in the organization"]
+        ListOrganizationMembersResponseDataItemRole { OrgAdmin => "org:admin", OrgMember
+        => "org:member", }
+    }
+    crate::open_enum! {
         #[doc =
         "Which message roles to scan for prompt injection. Only applies to the regex-prompt-injection builtin. Defaults to all_messages."]
         PromptInjectionScanScope { UserOnly => "user_only", AllMessages =>
         "all_messages", }
+    }
+    crate::open_enum! {
+        #[doc = "The category of feedback being reported"]
+        SubmitGenerationFeedbackRequestCategory { Latency => "latency", Incoherence =>
+        "incoherence", IncorrectResponse => "incorrect_response", Formatting =>
+        "formatting", Billing => "billing", ApiError => "api_error", Other => "other", }
     }
     crate::open_enum! {
         #[doc =
@@ -517,6 +528,19 @@ pub mod types {
         ///Free-model requests recorded for the account so far in the current UTC day
         pub used: i64,
     }
+    ///Total credits purchased and used
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetCreditsResponse {
+        pub data: GetCreditsResponseData,
+    }
+    ///`GetCreditsResponseData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetCreditsResponseData {
+        ///Total credits purchased
+        pub total_credits: f64,
+        ///Total credits used
+        pub total_usage: f64,
+    }
     ///`GetCurrentKeyResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetCurrentKeyResponse {
@@ -664,6 +688,11 @@ pub mod types {
         pub usage_weekly: f64,
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
+    }
+    ///`GetOrganizationSettingsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetOrganizationSettingsResponse {
+        pub data: OrganizationSettings,
     }
     ///`GetWorkspaceBudgetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -845,6 +874,30 @@ pub mod types {
         ///Total number of member assignments
         pub total_count: i64,
     }
+    ///`ListOrganizationMembersResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListOrganizationMembersResponse {
+        ///List of organization members
+        #[serde(default)]
+        pub data: ::std::vec::Vec<ListOrganizationMembersResponseDataItem>,
+        ///Total number of members in the organization
+        pub total_count: i64,
+    }
+    ///`ListOrganizationMembersResponseDataItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListOrganizationMembersResponseDataItem {
+        ///Email address of the member
+        pub email: ::std::string::String,
+        ///First name of the member
+        #[serde(default)]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        ///User ID of the organization member
+        pub id: ::std::string::String,
+        ///Last name of the member
+        #[serde(default)]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        pub role: crate::open_enums::ListOrganizationMembersResponseDataItemRole,
+    }
     ///`ListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListResponse {
@@ -956,6 +1009,35 @@ pub mod types {
         pub organization_id: ::std::string::String,
         ///Clerk user ID of the assigned member
         pub user_id: crate::ids::UserId,
+    }
+    ///`OrganizationSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct OrganizationSettings {
+        ///ID of the organization the settings belong to
+        pub id: ::std::string::String,
+        ///When true, the signed-in dashboard lists only the models the organization can use. `GET /api/v1/models` called with an API key always returns only the models that key can use, whatever this setting says; anonymous requests receive the public catalog.
+        pub is_filtered_model_catalog_enabled: bool,
+    }
+    ///Structured feedback about a specific generation
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SubmitGenerationFeedbackRequest {
+        pub category: crate::open_enums::SubmitGenerationFeedbackRequestCategory,
+        ///An optional free-text comment describing the feedback
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub comment: ::std::option::Option<::std::string::String>,
+        ///The generation to submit feedback on
+        pub generation_id: ::std::string::String,
+    }
+    ///Confirmation that the feedback was recorded
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SubmitGenerationFeedbackResponse {
+        pub data: SubmitGenerationFeedbackResponseData,
+    }
+    ///`SubmitGenerationFeedbackResponseData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SubmitGenerationFeedbackResponseData {
+        ///Whether the feedback was recorded
+        pub success: bool,
     }
     ///`UpdateGuardrailRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -1126,6 +1208,17 @@ pub mod types {
         pub usage_weekly: f64,
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
+    }
+    ///`UpdateOrganizationSettingsRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdateOrganizationSettingsRequest {
+        ///When true, the signed-in dashboard lists only the models the organization can use. `GET /api/v1/models` called with an API key always returns only the models that key can use, whatever this setting says; anonymous requests receive the public catalog.
+        pub is_filtered_model_catalog_enabled: bool,
+    }
+    ///`UpdateOrganizationSettingsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdateOrganizationSettingsResponse {
+        pub data: OrganizationSettings,
     }
     ///`UpdateWorkspaceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]

@@ -7,6 +7,10 @@ use crate::path::ParamValue;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OperationId {
+    ///`GET /credits` (`getCredits`): Get remaining credits
+    GetCredits,
+    ///`POST /generation/feedback` (`submitGenerationFeedback`): Submit feedback for a generation
+    SubmitGenerationFeedback,
     ///`GET /guardrails` (`listGuardrails`): List guardrails
     ListGuardrails,
     ///`POST /guardrails` (`createGuardrail`): Create a guardrail
@@ -45,6 +49,12 @@ pub enum OperationId {
     DeleteKeys,
     ///`PATCH /keys/{hash}` (`updateKeys`): Update an API key
     UpdateKeys,
+    ///`GET /organization/members` (`listOrganizationMembers`): List organization members
+    ListOrganizationMembers,
+    ///`GET /organization/settings` (`getOrganizationSettings`): Get organization settings
+    GetOrganizationSettings,
+    ///`PATCH /organization/settings` (`updateOrganizationSettings`): Update organization settings
+    UpdateOrganizationSettings,
     ///`GET /workspaces` (`listWorkspaces`): List workspaces
     ListWorkspaces,
     ///`POST /workspaces` (`createWorkspace`): Create a workspace
@@ -72,7 +82,9 @@ pub enum OperationId {
 }
 impl OperationId {
     /// Every operation, in the order of the merged spec (by path, then method).
-    pub const ALL: [OperationId; 31usize] = [
+    pub const ALL: [OperationId; 36usize] = [
+        OperationId::GetCredits,
+        OperationId::SubmitGenerationFeedback,
         OperationId::ListGuardrails,
         OperationId::CreateGuardrail,
         OperationId::ListKeyAssignments,
@@ -92,6 +104,9 @@ impl OperationId {
         OperationId::GetKey,
         OperationId::DeleteKeys,
         OperationId::UpdateKeys,
+        OperationId::ListOrganizationMembers,
+        OperationId::GetOrganizationSettings,
+        OperationId::UpdateOrganizationSettings,
         OperationId::ListWorkspaces,
         OperationId::CreateWorkspace,
         OperationId::GetWorkspace,
@@ -108,6 +123,8 @@ impl OperationId {
     /// What the spec and the overlay say about the operation.
     pub fn info(self) -> &'static OperationInfo {
         match self {
+            OperationId::GetCredits => &INFO_GET_CREDITS,
+            OperationId::SubmitGenerationFeedback => &INFO_SUBMIT_GENERATION_FEEDBACK,
             OperationId::ListGuardrails => &INFO_LIST_GUARDRAILS,
             OperationId::CreateGuardrail => &INFO_CREATE_GUARDRAIL,
             OperationId::ListKeyAssignments => &INFO_LIST_KEY_ASSIGNMENTS,
@@ -137,6 +154,9 @@ impl OperationId {
             OperationId::GetKey => &INFO_GET_KEY,
             OperationId::DeleteKeys => &INFO_DELETE_KEYS,
             OperationId::UpdateKeys => &INFO_UPDATE_KEYS,
+            OperationId::ListOrganizationMembers => &INFO_LIST_ORGANIZATION_MEMBERS,
+            OperationId::GetOrganizationSettings => &INFO_GET_ORGANIZATION_SETTINGS,
+            OperationId::UpdateOrganizationSettings => &INFO_UPDATE_ORGANIZATION_SETTINGS,
             OperationId::ListWorkspaces => &INFO_LIST_WORKSPACES,
             OperationId::CreateWorkspace => &INFO_CREATE_WORKSPACE,
             OperationId::GetWorkspace => &INFO_GET_WORKSPACE,
@@ -160,6 +180,10 @@ impl OperationId {
     /// The operation with this name (snake_case) or operationId (as published).
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
+            "get_credits" | "getCredits" => Some(OperationId::GetCredits),
+            "submit_generation_feedback" | "submitGenerationFeedback" => {
+                Some(OperationId::SubmitGenerationFeedback)
+            }
             "list_guardrails" | "listGuardrails" => Some(OperationId::ListGuardrails),
             "create_guardrail" | "createGuardrail" => Some(OperationId::CreateGuardrail),
             "list_key_assignments" | "listKeyAssignments" => {
@@ -196,6 +220,15 @@ impl OperationId {
             "get_key" | "getKey" => Some(OperationId::GetKey),
             "delete_keys" | "deleteKeys" => Some(OperationId::DeleteKeys),
             "update_keys" | "updateKeys" => Some(OperationId::UpdateKeys),
+            "list_organization_members" | "listOrganizationMembers" => {
+                Some(OperationId::ListOrganizationMembers)
+            }
+            "get_organization_settings" | "getOrganizationSettings" => {
+                Some(OperationId::GetOrganizationSettings)
+            }
+            "update_organization_settings" | "updateOrganizationSettings" => {
+                Some(OperationId::UpdateOrganizationSettings)
+            }
             "list_workspaces" | "listWorkspaces" => Some(OperationId::ListWorkspaces),
             "create_workspace" | "createWorkspace" => Some(OperationId::CreateWorkspace),
             "get_workspace" | "getWorkspace" => Some(OperationId::GetWorkspace),
@@ -232,7 +265,9 @@ impl std::fmt::Display for OperationId {
     }
 }
 /// What the spec and the overlay say about every operation, in [`OperationId::ALL`] order.
-pub const OPERATIONS: [OperationInfo; 31usize] = [
+pub const OPERATIONS: [OperationInfo; 36usize] = [
+    INFO_GET_CREDITS,
+    INFO_SUBMIT_GENERATION_FEEDBACK,
     INFO_LIST_GUARDRAILS,
     INFO_CREATE_GUARDRAIL,
     INFO_LIST_KEY_ASSIGNMENTS,
@@ -252,6 +287,9 @@ pub const OPERATIONS: [OperationInfo; 31usize] = [
     INFO_GET_KEY,
     INFO_DELETE_KEYS,
     INFO_UPDATE_KEYS,
+    INFO_LIST_ORGANIZATION_MEMBERS,
+    INFO_GET_ORGANIZATION_SETTINGS,
+    INFO_UPDATE_ORGANIZATION_SETTINGS,
     INFO_LIST_WORKSPACES,
     INFO_CREATE_WORKSPACE,
     INFO_GET_WORKSPACE,
@@ -265,6 +303,44 @@ pub const OPERATIONS: [OperationInfo; 31usize] = [
     INFO_UPSERT_WORKSPACE_BUDGET,
     INFO_DELETE_WORKSPACE_BUDGET,
 ];
+const INFO_GET_CREDITS: OperationInfo = OperationInfo {
+    name: "get_credits",
+    operation_id: "getCredits",
+    tag: "Credits",
+    summary: "Get remaining credits",
+    method: "GET",
+    path_template: "/credits",
+    path_params: &[],
+    query_params: &[],
+    request_body: None,
+    response: Some("GetCreditsResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_SUBMIT_GENERATION_FEEDBACK: OperationInfo = OperationInfo {
+    name: "submit_generation_feedback",
+    operation_id: "submitGenerationFeedback",
+    tag: "Generations",
+    summary: "Submit feedback for a generation",
+    method: "POST",
+    path_template: "/generation/feedback",
+    path_params: &[],
+    query_params: &[],
+    request_body: Some("SubmitGenerationFeedbackRequest"),
+    response: Some("SubmitGenerationFeedbackResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "one feedback per generation; a replay of a recorded one is refused with 409, never recorded twice",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
 const INFO_LIST_GUARDRAILS: OperationInfo = OperationInfo {
     name: "list_guardrails",
     operation_id: "listGuardrails",
@@ -650,6 +726,67 @@ const INFO_UPDATE_KEYS: OperationInfo = OperationInfo {
     secret_in_response: false,
     done_on_404_after_ambiguous_attempt: false,
 };
+const INFO_LIST_ORGANIZATION_MEMBERS: OperationInfo = OperationInfo {
+    name: "list_organization_members",
+    operation_id: "listOrganizationMembers",
+    tag: "Organization",
+    summary: "List organization members",
+    method: "GET",
+    path_template: "/organization/members",
+    path_params: &[],
+    query_params: &["offset", "limit"],
+    request_body: None,
+    response: Some("ListOrganizationMembersResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: Some(Paging {
+        limit_param: true,
+        fixed_page_size: None,
+        total_count: true,
+    }),
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_GET_ORGANIZATION_SETTINGS: OperationInfo = OperationInfo {
+    name: "get_organization_settings",
+    operation_id: "getOrganizationSettings",
+    tag: "Organization",
+    summary: "Get organization settings",
+    method: "GET",
+    path_template: "/organization/settings",
+    path_params: &[],
+    query_params: &[],
+    request_body: None,
+    response: Some("GetOrganizationSettingsResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_UPDATE_ORGANIZATION_SETTINGS: OperationInfo = OperationInfo {
+    name: "update_organization_settings",
+    operation_id: "updateOrganizationSettings",
+    tag: "Organization",
+    summary: "Update organization settings",
+    method: "PATCH",
+    path_template: "/organization/settings",
+    path_params: &[],
+    query_params: &[],
+    request_body: Some("UpdateOrganizationSettingsRequest"),
+    response: Some("UpdateOrganizationSettingsResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
 const INFO_LIST_WORKSPACES: OperationInfo = OperationInfo {
     name: "list_workspaces",
     operation_id: "listWorkspaces",
@@ -886,6 +1023,66 @@ const INFO_DELETE_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
     secret_in_response: false,
     done_on_404_after_ambiguous_attempt: true,
 };
+/**`GET /credits` (`getCredits`): Get remaining credits
+
+Get total credits purchased and used for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetCredits {}
+impl GetCredits {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::Operation for GetCredits {
+    type Body = ();
+    type Response = crate::types::GetCreditsResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_CREDITS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/credits".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`POST /generation/feedback` (`submitGenerationFeedback`): Submit feedback for a generation
+
+Submit structured feedback on a generation the authenticated user made. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmitGenerationFeedback {
+    ///The request body.
+    pub body: crate::types::SubmitGenerationFeedbackRequest,
+}
+impl SubmitGenerationFeedback {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(body: crate::types::SubmitGenerationFeedbackRequest) -> Self {
+        Self { body }
+    }
+}
+impl crate::Operation for SubmitGenerationFeedback {
+    type Body = crate::types::SubmitGenerationFeedbackRequest;
+    type Response = crate::types::SubmitGenerationFeedbackResponse;
+    const INFO: &'static OperationInfo = &INFO_SUBMIT_GENERATION_FEEDBACK;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/generation/feedback".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
 /**`GET /guardrails` (`listGuardrails`): List guardrails
 
 List all guardrails for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
@@ -1966,6 +2163,156 @@ impl crate::Operation for UpdateKeys {
                 self.hash)) ?
             ),
         )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /organization/members` (`listOrganizationMembers`): List organization members
+
+List all members of the organization associated with the authenticated management key. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListOrganizationMembers {
+    ///Number of records to skip for pagination
+    pub offset: Option<i64>,
+    ///Maximum number of records to return (max 100)
+    pub limit: Option<i64>,
+}
+impl ListOrganizationMembers {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self { offset: None, limit: None }
+    }
+    ///Sets the `offset` query parameter.
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    ///Sets the `limit` query parameter.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+}
+impl crate::Operation for ListOrganizationMembers {
+    type Body = ();
+    type Response = crate::types::ListOrganizationMembersResponse;
+    const INFO: &'static OperationInfo = &INFO_LIST_ORGANIZATION_MEMBERS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/organization/members".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(v) = &self.offset {
+            query.push(("offset", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.limit {
+            query.push(("limit", ParamValue::param_value(v)));
+        }
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "offset";
+            let at = "";
+            if let Some(v) = (&self.offset).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((0f64, false)),
+                    None,
+                )?;
+            }
+        }
+        {
+            let argument: &'static str = "limit";
+            let at = "";
+            if let Some(v) = (&self.limit).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((1f64, false)),
+                    Some((100f64, false)),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::ListOperation for ListOrganizationMembers {
+    type Item = crate::types::ListOrganizationMembersResponseDataItem;
+    fn set_page(&mut self, offset: u64, limit: u64) {
+        self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+        self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
+    }
+    fn into_page(response: Self::Response) -> (Vec<Self::Item>, Option<i64>) {
+        let total = Some(response.total_count);
+        (response.data, total)
+    }
+    fn item_id(item: &Self::Item) -> String {
+        item.id.to_string()
+    }
+}
+/**`GET /organization/settings` (`getOrganizationSettings`): Get organization settings
+
+Get the settings of the organization associated with the authenticated management key. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetOrganizationSettings {}
+impl GetOrganizationSettings {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::Operation for GetOrganizationSettings {
+    type Body = ();
+    type Response = crate::types::GetOrganizationSettingsResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_ORGANIZATION_SETTINGS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/organization/settings".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`PATCH /organization/settings` (`updateOrganizationSettings`): Update organization settings
+
+Update the settings of the organization associated with the authenticated management key. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateOrganizationSettings {
+    ///The request body.
+    pub body: crate::types::UpdateOrganizationSettingsRequest,
+}
+impl UpdateOrganizationSettings {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(body: crate::types::UpdateOrganizationSettingsRequest) -> Self {
+        Self { body }
+    }
+}
+impl crate::Operation for UpdateOrganizationSettings {
+    type Body = crate::types::UpdateOrganizationSettingsRequest;
+    type Response = crate::types::UpdateOrganizationSettingsResponse;
+    const INFO: &'static OperationInfo = &INFO_UPDATE_ORGANIZATION_SETTINGS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/organization/settings".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::new()

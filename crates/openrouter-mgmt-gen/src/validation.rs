@@ -628,6 +628,47 @@ impl crate::Validate for crate::types::CreateWorkspaceRequest {
         self.validate_fields(None, "")
     }
 }
+impl crate::types::SubmitGenerationFeedbackRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".comment")),
+                None => ("comment", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.comment).as_ref() {
+                crate::checks::length(argument, at, v, None, Some(1000u64))?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".generation_id")),
+                None => ("generation_id", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::length(argument, at, &self.generation_id, Some(1u64), None)?;
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::SubmitGenerationFeedbackRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
 impl crate::types::UpdateGuardrailRequest {
     /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
     /// argument of its own.
@@ -801,6 +842,30 @@ impl crate::types::UpdateKeysBody {
     }
 }
 impl crate::Validate for crate::types::UpdateKeysBody {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdateOrganizationSettingsRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdateOrganizationSettingsRequest {
     fn validate_at(
         &self,
         argument: &'static str,

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::errors::{ApiError, Reply};
 use crate::request::Request;
 use crate::state::State;
-use crate::{assignments, guardrails, keys, workspaces};
+use crate::{account, assignments, guardrails, keys, workspaces};
 
 /// An operation's behaviour: the success body (its status is the spec's), or an error answer.
 pub(crate) type Handler = fn(&mut State, &Request<'_>) -> Result<Value, ApiError>;
@@ -49,6 +49,11 @@ pub(crate) fn handler(operation: OperationId) -> Option<Handler> {
         Op::GetWorkspaceBudget => workspaces::get_budget,
         Op::UpsertWorkspaceBudget => workspaces::upsert_budget,
         Op::DeleteWorkspaceBudget => workspaces::delete_budget,
+        Op::GetCredits => account::credits,
+        Op::ListOrganizationMembers => account::members,
+        Op::GetOrganizationSettings => account::settings,
+        Op::UpdateOrganizationSettings => account::update_settings,
+        Op::SubmitGenerationFeedback => account::feedback,
         _ => return None,
     };
     Some(handler)

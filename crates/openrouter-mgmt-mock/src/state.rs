@@ -99,6 +99,10 @@ pub(crate) struct State {
     member_set: HashSet<String>,
     /// Workspaces, their members and budgets (the default workspace from the start).
     pub(crate) workspaces: WorkspaceStore,
+    /// The organization's one setting, `is_filtered_model_catalog_enabled`.
+    pub(crate) filtered_model_catalog: bool,
+    /// Generations that have received feedback (one feedback each).
+    pub(crate) feedback: HashSet<String>,
 }
 
 impl State {
@@ -129,6 +133,8 @@ impl State {
             members: Vec::new(),
             member_set: HashSet::new(),
             workspaces: WorkspaceStore::default(),
+            filtered_model_catalog: false,
+            feedback: HashSet::new(),
         };
         let default_workspace = serde_json::from_value(serde_json::json!({
             "created_at": DateTime::from_timestamp(CLOCK_ORIGIN, 0)

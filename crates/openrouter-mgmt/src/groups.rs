@@ -5,6 +5,7 @@
 //! A group is a struct holding a [`WithOptions`] (the client and the call's options) and a `pub(crate) fn
 //! new(WithOptions) -> Self`; adding one is its file plus one line in the list below.
 
+use crate::account::{Credits, Generations, Organization};
 use crate::client::{Client, WithOptions};
 use crate::guardrails::Guardrails;
 use crate::keys::Keys;
@@ -42,4 +43,10 @@ group_accessors! {
     guardrails => Guardrails;
     /// Workspaces, their members and their budgets.
     workspaces => Workspaces;
+    /// The account's credits.
+    credits => Credits;
+    /// The organization's members and settings.
+    organization => Organization;
+    /// Feedback on generations.
+    generations => Generations;
 }

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod account;
 mod amounts;
 mod bulk;
 mod client;
@@ -21,6 +22,7 @@ mod retry_budget;
 mod secret;
 mod workspaces;
 
+pub use account::{Credits, GenerationFeedback, Generations, Organization};
 pub use bulk::{BulkOutcome, DEFAULT_CHUNK_SIZE};
 pub use client::{CallOptions, CallReport, Client, Response, WithOptions};
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, http_client_builder};

@@ -52,7 +52,14 @@ pub(crate) fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, String)> {
 
 /// The tags the SDK covers.
 pub(crate) fn sdk_tags() -> Vec<String> {
-    ["API Keys", "Guardrails", "Workspaces"]
-        .map(str::to_owned)
-        .to_vec()
+    [
+        "API Keys",
+        "Credits",
+        "Generations",
+        "Guardrails",
+        "Organization",
+        "Workspaces",
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }

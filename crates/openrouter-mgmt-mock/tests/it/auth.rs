@@ -146,7 +146,7 @@ async fn custom_management_key_and_unknown_routes() {
             .await;
     assert_eq!(api.mock.management_key(), "sk-or-v1-test");
     assert_eq!(api.get("/key").await.0, StatusCode::OK);
-    let (status, body) = api.get("/credits").await;
+    let (status, body) = api.get("/no-such-route").await;
     assert_error(status, &body, 404);
     let (status, body) = api.call(Method::PUT, "/keys", None).await;
     assert_error(status, &body, 405);
