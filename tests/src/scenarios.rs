@@ -5,13 +5,14 @@
 use futures::StreamExt;
 use futures::future::BoxFuture;
 use openrouter_mgmt::open_enums::{
-    SubmitGenerationFeedbackRequestCategory, WorkspaceBudgetInterval,
+    ByokProviderSlug, SubmitGenerationFeedbackRequestCategory, WorkspaceBudgetInterval,
 };
 use openrouter_mgmt::{
-    Client, Error, GenerationFeedback, GuardrailId, GuardrailUpdate, KeyHash, KeyUpdate,
-    NewGuardrail, NewKey, NewWorkspace, OperationId, Paginator, UserId, WorkspaceBudgetSettings,
-    WorkspaceUpdate,
+    ByokKeyUpdate, Client, Error, ExternalUserFilter, GenerationFeedback, GuardrailId,
+    GuardrailUpdate, KeyHash, KeyUpdate, NewByokKey, NewGuardrail, NewKey, NewWorkspace,
+    OperationId, Paginator, UserId, WorkspaceBudgetSettings, WorkspaceUpdate,
 };
+use uuid::Uuid;
 
 /// The ids the scenarios are called on.
 #[derive(Debug, Clone)]
@@ -24,6 +25,10 @@ pub struct Ids {
     pub member: UserId,
     /// An existing workspace (its id or slug) with a monthly budget.
     pub workspace: String,
+    /// An existing BYOK provider key.
+    pub byok_key: Uuid,
+    /// An existing external user.
+    pub external_user: String,
 }
 
 /// A call of one operation through the facade. Lists fetch their first page only, without prefetch, so that one
@@ -177,8 +182,59 @@ pub fn scenario(operation: OperationId) -> Option<Scenario> {
             )
             .await
             .map(drop)),
+        OperationId::ListByokKeys => scenario!(c, _ids => first_page(c.byok().list()).await),
+        OperationId::CreateByokKey => scenario!(c, _ids => c
+            .byok()
+            .create(NewByokKey::new("sk-contract-provider-key-0001", ByokProviderSlug::Openai).name("contract"))
+            .await
+            .map(drop)),
+        OperationId::GetByokKey => scenario!(c, ids => c.byok().get(ids.byok_key).await.map(drop)),
+        OperationId::UpdateByokKey => scenario!(c, ids => c
+            .byok()
+            .update(ids.byok_key, ByokKeyUpdate::new().disabled(true).clear_allowed_models())
+            .await
+            .map(drop)),
+        OperationId::DeleteByokKey => {
+            scenario!(c, ids => c.byok().delete(ids.byok_key).await.map(drop))
+        }
+        OperationId::ListExternalUsers => scenario!(c, _ids => first_page(
+            c.external_users().list_with(ExternalUserFilter::new().include_inactive(true))
+        )
+        .await),
+        OperationId::CreateExternalUser => {
+            scenario!(c, _ids => c.external_users().create("contract-user").await.map(drop))
+        }
+        OperationId::GetExternalUser => {
+            scenario!(c, ids => c.external_users().get(&ids.external_user).await.map(drop))
+        }
+        OperationId::UpdateExternalUser => scenario!(c, ids => c
+            .external_users()
+            .set_active(&ids.external_user, false)
+            .await
+            .map(drop)),
+        OperationId::DeleteExternalUser => {
+            scenario!(c, ids => c.external_users().delete(&ids.external_user).await)
+        }
         _ => None,
     }
+}
+
+/// Makes what [`Ids::byok_key`] and [`Ids::external_user`] name on a fresh server (`tag` keeps them apart when
+/// called more than once).
+pub async fn byok_key_and_external_user(
+    client: &Client,
+    tag: &str,
+) -> Result<(Uuid, String), Error> {
+    let key = client
+        .byok()
+        .create(NewByokKey::new(
+            format!("sk-provider-{tag}-0123456789"),
+            ByokProviderSlug::Anthropic,
+        ))
+        .await?;
+    let user = format!("partner-user-{tag}");
+    client.external_users().create(&user).await?;
+    Ok((key.id, user))
 }
 
 /// Makes what [`Ids::workspace`] names on a fresh server: a workspace (slug `slug`) with a monthly budget.

@@ -184,12 +184,16 @@ impl<'a> Validation<'a> {
             return Ok(out);
         }
         let last = last_ident(ty).unwrap_or_default();
+        // Ids and secrets are strings underneath: checked through `as_str()` / `expose_secret()` (the checks'
+        // messages name lengths and patterns, never the value).
         let value = if self.string_ids.contains(&last) {
             quote!((#value).as_str())
+        } else if last == "SecretString" {
+            quote!((#value).expose_secret())
         } else {
             value
         };
-        let kind = if self.string_ids.contains(&last) {
+        let kind = if self.string_ids.contains(&last) || last == "SecretString" {
             "String"
         } else {
             last.as_str()

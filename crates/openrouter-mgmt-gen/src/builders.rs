@@ -67,6 +67,110 @@ impl crate::types::BulkUnassignMembersRequest {
         }
     }
 }
+impl crate::types::CreateByokKeyRequest {
+    ///A body with its required fields (`key`, `provider`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        key: impl Into<crate::SecretString>,
+        provider: impl Into<crate::open_enums::ByokProviderSlug>,
+    ) -> Self {
+        Self {
+            allowed_api_key_hashes: None,
+            allowed_models: None,
+            allowed_user_ids: None,
+            declared_region: None,
+            declared_zdr: None,
+            disabled: None,
+            is_byok_only: None,
+            is_fallback: None,
+            is_required: None,
+            key: key.into(),
+            name: None,
+            provider: provider.into(),
+            workspace_id: None,
+        }
+    }
+    ///Sets `allowed_api_key_hashes`: Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
+    pub fn allowed_api_key_hashes(
+        mut self,
+        allowed_api_key_hashes: impl IntoIterator<
+            Item = impl Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.allowed_api_key_hashes = Some(
+            allowed_api_key_hashes.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    ///Sets `allowed_models`: Optional allowlist of model slugs this credential may be used for. `null` means no restriction.
+    pub fn allowed_models(
+        mut self,
+        allowed_models: impl IntoIterator<Item = impl Into<::std::string::String>>,
+    ) -> Self {
+        self.allowed_models = Some(allowed_models.into_iter().map(Into::into).collect());
+        self
+    }
+    ///Sets `allowed_user_ids`: Optional allowlist of user IDs that may use this credential. `null` means no restriction.
+    pub fn allowed_user_ids(
+        mut self,
+        allowed_user_ids: impl IntoIterator<Item = impl Into<::std::string::String>>,
+    ) -> Self {
+        self.allowed_user_ids = Some(
+            allowed_user_ids.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    ///Sets `declared_region`.
+    pub fn declared_region(
+        mut self,
+        declared_region: impl Into<crate::open_enums::CreateByokKeyRequestDeclaredRegion>,
+    ) -> Self {
+        self.declared_region = Some(declared_region.into());
+        self
+    }
+    ///Sets `declared_zdr`: Your declaration of whether the upstream provider account behind this credential has zero data retention (ZDR). `null` inherits OpenRouter's data policy for the provider's endpoint; `true` declares the account ZDR so requests that require ZDR may route to this credential even when the shared endpoint retains data; `false` declares it non-ZDR so such requests never route to it. Self-declared and not verified by OpenRouter. Defaults to `null`.
+    pub fn declared_zdr(mut self, declared_zdr: impl Into<bool>) -> Self {
+        self.declared_zdr = Some(declared_zdr.into());
+        self
+    }
+    ///Sets `disabled`: Whether this credential should be created in a disabled state.
+    pub fn disabled(mut self, disabled: impl Into<bool>) -> Self {
+        self.disabled = Some(disabled.into());
+        self
+    }
+    ///Sets `is_byok_only`: Whether OpenRouter's shared endpoints on this provider are removed for every model, including models outside `allowed_models` and after all of your keys for the provider fail. The provider is skipped instead of spending OpenRouter credits. Only valid on non-fallback credentials. Defaults to `false`.
+    pub fn is_byok_only(mut self, is_byok_only: impl Into<bool>) -> Self {
+        self.is_byok_only = Some(is_byok_only.into());
+        self
+    }
+    ///Sets `is_fallback`: Whether this credential is treated as a fallback — used only after non-fallback keys for the same provider have been tried. Cannot be combined with `is_byok_only`.
+    pub fn is_fallback(mut self, is_fallback: impl Into<bool>) -> Self {
+        self.is_fallback = Some(is_fallback.into());
+        self
+    }
+    ///Sets `is_required`: Whether OpenRouter's shared endpoints on this provider are removed for the models this credential applies to (its `allowed_models`, or every model when `null`). Requests for those models run only on your keys; models outside the allowlist may still fall back to shared capacity on this provider. Defaults to `false`.
+    pub fn is_required(mut self, is_required: impl Into<bool>) -> Self {
+        self.is_required = Some(is_required.into());
+        self
+    }
+    ///Sets `name`: Optional human-readable name for the credential.
+    pub fn name(mut self, name: impl Into<::std::string::String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    ///Sets `workspace_id`: Optional workspace ID to scope the credential to. When omitted, the credential is created in the account's default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly.
+    pub fn workspace_id(mut self, workspace_id: impl Into<::uuid::Uuid>) -> Self {
+        self.workspace_id = Some(workspace_id.into());
+        self
+    }
+}
+impl crate::types::CreateExternalUserRequest {
+    ///A body with its required fields (`user`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(user: impl Into<::std::string::String>) -> Self {
+        Self { user: user.into() }
+    }
+}
 impl crate::types::CreateGuardrailRequest {
     ///A body with its required fields (`name`); every optional field is left out until a setter puts it in.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -483,6 +587,139 @@ impl crate::types::SubmitGenerationFeedbackRequest {
     pub fn comment(mut self, comment: impl Into<::std::string::String>) -> Self {
         self.comment = Some(comment.into());
         self
+    }
+}
+impl crate::types::UpdateByokKeyRequest {
+    ///A body that changes nothing: every field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            allowed_api_key_hashes: crate::Patch::Unchanged,
+            allowed_models: crate::Patch::Unchanged,
+            allowed_user_ids: crate::Patch::Unchanged,
+            declared_region: crate::Patch::Unchanged,
+            declared_zdr: crate::Patch::Unchanged,
+            disabled: None,
+            is_byok_only: None,
+            is_fallback: None,
+            is_required: None,
+            key: None,
+            name: crate::Patch::Unchanged,
+        }
+    }
+    ///Sets `allowed_api_key_hashes`: Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` clears the restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
+    pub fn allowed_api_key_hashes(
+        mut self,
+        allowed_api_key_hashes: impl IntoIterator<
+            Item = impl Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.allowed_api_key_hashes = crate::Patch::Set(
+            allowed_api_key_hashes.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    ///Clears `allowed_api_key_hashes` (sends `null`).
+    pub fn clear_allowed_api_key_hashes(mut self) -> Self {
+        self.allowed_api_key_hashes = crate::Patch::Clear;
+        self
+    }
+    ///Sets `allowed_models`: Optional allowlist of model slugs this credential may be used for. `null` means no restriction.
+    pub fn allowed_models(
+        mut self,
+        allowed_models: impl IntoIterator<Item = impl Into<::std::string::String>>,
+    ) -> Self {
+        self.allowed_models = crate::Patch::Set(
+            allowed_models.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    ///Clears `allowed_models` (sends `null`).
+    pub fn clear_allowed_models(mut self) -> Self {
+        self.allowed_models = crate::Patch::Clear;
+        self
+    }
+    ///Sets `allowed_user_ids`: Optional allowlist of user IDs that may use this credential. `null` means no restriction.
+    pub fn allowed_user_ids(
+        mut self,
+        allowed_user_ids: impl IntoIterator<Item = impl Into<::std::string::String>>,
+    ) -> Self {
+        self.allowed_user_ids = crate::Patch::Set(
+            allowed_user_ids.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    ///Clears `allowed_user_ids` (sends `null`).
+    pub fn clear_allowed_user_ids(mut self) -> Self {
+        self.allowed_user_ids = crate::Patch::Clear;
+        self
+    }
+    ///Sets `declared_region`.
+    pub fn declared_region(
+        mut self,
+        declared_region: impl Into<crate::open_enums::UpdateByokKeyRequestDeclaredRegion>,
+    ) -> Self {
+        self.declared_region = crate::Patch::Set(declared_region.into());
+        self
+    }
+    ///Clears `declared_region` (sends `null`).
+    pub fn clear_declared_region(mut self) -> Self {
+        self.declared_region = crate::Patch::Clear;
+        self
+    }
+    ///Sets `declared_zdr`: Your declaration of whether the upstream provider account behind this credential has zero data retention (ZDR). `null` inherits OpenRouter's data policy for the provider's endpoint; `true` declares the account ZDR so requests that require ZDR may route to this credential even when the shared endpoint retains data; `false` declares it non-ZDR so such requests never route to it. Self-declared and not verified by OpenRouter. Omit to leave the stored value unchanged; `null` clears the declaration.
+    pub fn declared_zdr(mut self, declared_zdr: impl Into<bool>) -> Self {
+        self.declared_zdr = crate::Patch::Set(declared_zdr.into());
+        self
+    }
+    ///Clears `declared_zdr` (sends `null`).
+    pub fn clear_declared_zdr(mut self) -> Self {
+        self.declared_zdr = crate::Patch::Clear;
+        self
+    }
+    ///Sets `disabled`: Whether this credential is disabled.
+    pub fn disabled(mut self, disabled: impl Into<bool>) -> Self {
+        self.disabled = Some(disabled.into());
+        self
+    }
+    ///Sets `is_byok_only`: Whether OpenRouter's shared endpoints on this provider are removed for every model, including models outside `allowed_models` and after all of your keys for the provider fail. The provider is skipped instead of spending OpenRouter credits. Only valid on non-fallback credentials. Omit to leave the stored value unchanged.
+    pub fn is_byok_only(mut self, is_byok_only: impl Into<bool>) -> Self {
+        self.is_byok_only = Some(is_byok_only.into());
+        self
+    }
+    ///Sets `is_fallback`: Whether this credential is treated as a fallback — used only after non-fallback keys for the same provider have been tried. Cannot be combined with `is_byok_only`. Omit to leave the stored value unchanged.
+    pub fn is_fallback(mut self, is_fallback: impl Into<bool>) -> Self {
+        self.is_fallback = Some(is_fallback.into());
+        self
+    }
+    ///Sets `is_required`: Whether OpenRouter's shared endpoints on this provider are removed for the models this credential applies to (its `allowed_models`, or every model when `null`). Requests for those models run only on your keys; models outside the allowlist may still fall back to shared capacity on this provider. Omit to leave the stored value unchanged.
+    pub fn is_required(mut self, is_required: impl Into<bool>) -> Self {
+        self.is_required = Some(is_required.into());
+        self
+    }
+    ///Sets `key`: A new raw provider API key to rotate the credential in-place. The previous key material is overwritten and the masked label is regenerated. Encrypted at rest and never returned in API responses.
+    pub fn key(mut self, key: impl Into<crate::SecretString>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+    ///Sets `name`: Optional human-readable name for the credential.
+    pub fn name(mut self, name: impl Into<::std::string::String>) -> Self {
+        self.name = crate::Patch::Set(name.into());
+        self
+    }
+    ///Clears `name` (sends `null`).
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Patch::Clear;
+        self
+    }
+}
+impl crate::types::UpdateExternalUserRequest {
+    ///A body with its required fields (`is_active`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(is_active: impl Into<bool>) -> Self {
+        Self {
+            is_active: is_active.into(),
+        }
     }
 }
 impl crate::types::UpdateGuardrailRequest {

@@ -4,6 +4,53 @@
 /// String enums that keep values this version of the SDK does not know (see [`crate::open_enum!`]).
 pub mod open_enums {
     crate::open_enum! {
+        #[doc =
+        "Your declaration of the data region in which the upstream provider account behind this credential processes requests, used for routing eligibility on OpenRouter's regional hosts. `null` means undeclared and `global` is behaviorally identical: the credential follows the region OpenRouter records for the endpoint. `europe` or `us` lets requests to `eu.openrouter.ai` or `us.openrouter.ai` use this credential for that provider (private endpoints, endpoints pinned to another cloud region, cross-region inference profiles and video models are excluded). Self-declared and not verified by OpenRouter. For OpenAI and Fireworks the region comes from the key material (a `{\"api_key\": ..., \"region\": ...}` key), so the value must match the key's region. Among other providers, Azure accepts `europe` or `us` and Anthropic accepts `us` only."]
+        ByokKeyDeclaredRegion { Global => "global", Europe => "europe", Us => "us", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "The upstream provider this credential authenticates against, as a lowercase slug (e.g. `openai`, `anthropic`, `amazon-bedrock`)."]
+        ByokProviderSlug { Ai21 => "ai21", AionLabs => "aion-labs", Akashml => "akashml",
+        Alibaba => "alibaba", AmazonBedrock => "amazon-bedrock", AmazonBedrockClaudeOnAws
+        => "amazon-bedrock/claude-on-aws", AmazonNova => "amazon-nova", Ambient =>
+        "ambient", Anthropic => "anthropic", Anthropic2 => "anthropic/2", ArceeAi =>
+        "arcee-ai", Assemblyai => "assemblyai", AtlasCloud => "atlas-cloud", Avian =>
+        "avian", Azure => "azure", Baidu => "baidu", Baseten => "baseten",
+        BlackForestLabs => "black-forest-labs", Byteplus => "byteplus", Cerebras =>
+        "cerebras", Chutes => "chutes", Cirrascale => "cirrascale", Clarifai =>
+        "clarifai", ClaudeOnAws => "claude-on-aws", Cloudflare => "cloudflare", Cohere =>
+        "cohere", Coreweave => "coreweave", Cosine => "cosine", Crusoe => "crusoe",
+        Darkbloom => "darkbloom", Databricks => "databricks", Decart => "decart",
+        Deepgram => "deepgram", Deepinfra => "deepinfra", Deepseek => "deepseek", Dekallm
+        => "dekallm", Digitalocean => "digitalocean", Elevenlabs => "elevenlabs",
+        Featherless => "featherless", Fireworks => "fireworks", FishAudio =>
+        "fish-audio", Friendli => "friendli", Gmicloud => "gmicloud", GoogleAiStudio =>
+        "google-ai-studio", GoogleVertex => "google-vertex", Groq => "groq", Heygen =>
+        "heygen", Inception => "inception", Inceptron => "inceptron", InferactVllm =>
+        "inferact-vllm", InferenceNet => "inference-net", Infermatic => "infermatic",
+        Inflection => "inflection", IoNet => "io-net", Ionstream => "ionstream", Krea =>
+        "krea", Kt => "kt", Liquid => "liquid", Makora => "makora", Mancer => "mancer",
+        Mara => "mara", Meta => "meta", Minimax => "minimax", Mistral => "mistral", Modal
+        => "modal", Modelrun => "modelrun", Modular => "modular", Moonshotai =>
+        "moonshotai", Morph => "morph", NearAi => "near-ai", Nebius => "nebius", NexAgi
+        => "nex-agi", Nextbit => "nextbit", Novita => "novita", Nvidia => "nvidia",
+        Ollama => "ollama", OpenInference => "open-inference", Openai => "openai",
+        Parasail => "parasail", ParetoAlpha => "pareto-alpha", ParticleAi =>
+        "particle-ai", Perceptron => "perceptron", Perplexity => "perplexity", Phala =>
+        "phala", Poolside => "poolside", Primeintellect => "primeintellect", Quiver =>
+        "quiver", Recraft => "recraft", Recursive => "recursive", Reka => "reka", Relace
+        => "relace", Respan => "respan", Runway => "runway", SailResearch =>
+        "sail-research", Sakana => "sakana", SakanaAi => "sakana-ai", Sambanova =>
+        "sambanova", Scaledown => "scaledown", Seed => "seed", Siliconflow =>
+        "siliconflow", Sourceful => "sourceful", Stepfun => "stepfun", Streamlake =>
+        "streamlake", Switchpoint => "switchpoint", Tencent => "tencent", Tenstorrent =>
+        "tenstorrent", Thinkingmachines => "thinkingmachines", Together => "together",
+        Typesafe => "typesafe", Unbiased => "unbiased", Upstage => "upstage", Venice =>
+        "venice", Voyageai => "voyageai", Wafer => "wafer", Wandb => "wandb", WandbLegacy
+        => "wandb-legacy", Xai => "xai", Xiaomi => "xiaomi", ZAi => "z-ai", }
+    }
+    crate::open_enum! {
         #[doc = "Action taken when the pattern matches"] ContentFilterAction { Redact =>
         "redact", Block => "block", Flag => "flag", }
     }
@@ -17,6 +64,12 @@ pub mod open_enums {
         "email", Phone => "phone", Ssn => "ssn", CreditCard => "credit-card", IpAddress
         => "ip-address", Secrets => "secrets", PersonName => "person-name", Address =>
         "address", RegexPromptInjection => "regex-prompt-injection", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "Your declaration of the data region in which the upstream provider account behind this credential processes requests, used for routing eligibility on OpenRouter's regional hosts. `null` means undeclared and `global` is behaviorally identical: the credential follows the region OpenRouter records for the endpoint. `europe` or `us` lets requests to `eu.openrouter.ai` or `us.openrouter.ai` use this credential for that provider (private endpoints, endpoints pinned to another cloud region, cross-region inference profiles and video models are excluded). Self-declared and not verified by OpenRouter. For OpenAI and Fireworks the region comes from the key material (a `{\"api_key\": ..., \"region\": ...}` key), so the value must match the key's region. Among other providers, Azure accepts `europe` or `us` and Anthropic accepts `us` only. Defaults to the key's region for OpenAI and Fireworks, otherwise `null`."]
+        CreateByokKeyRequestDeclaredRegion { Global => "global", Europe => "europe", Us
+        => "us", }
     }
     crate::open_enum! {
         #[doc =
@@ -65,6 +118,48 @@ pub mod open_enums {
         "api_key", Workspace => "workspace", KeyLimit => "key_limit", }
     }
     crate::open_enum! {
+        #[doc =
+        "Optional provider slug to filter by (e.g. `openai`, `anthropic`, `amazon-bedrock`)."]
+        ListByokKeysProvider { Ai21 => "ai21", AionLabs => "aion-labs", Akashml =>
+        "akashml", Alibaba => "alibaba", AmazonBedrock => "amazon-bedrock",
+        AmazonBedrockClaudeOnAws => "amazon-bedrock/claude-on-aws", AmazonNova =>
+        "amazon-nova", Ambient => "ambient", Anthropic => "anthropic", Anthropic2 =>
+        "anthropic/2", ArceeAi => "arcee-ai", Assemblyai => "assemblyai", AtlasCloud =>
+        "atlas-cloud", Avian => "avian", Azure => "azure", Baidu => "baidu", Baseten =>
+        "baseten", BlackForestLabs => "black-forest-labs", Byteplus => "byteplus",
+        Cerebras => "cerebras", Chutes => "chutes", Cirrascale => "cirrascale", Clarifai
+        => "clarifai", ClaudeOnAws => "claude-on-aws", Cloudflare => "cloudflare", Cohere
+        => "cohere", Coreweave => "coreweave", Cosine => "cosine", Crusoe => "crusoe",
+        Darkbloom => "darkbloom", Databricks => "databricks", Decart => "decart",
+        Deepgram => "deepgram", Deepinfra => "deepinfra", Deepseek => "deepseek", Dekallm
+        => "dekallm", Digitalocean => "digitalocean", Elevenlabs => "elevenlabs",
+        Featherless => "featherless", Fireworks => "fireworks", FishAudio =>
+        "fish-audio", Friendli => "friendli", Gmicloud => "gmicloud", GoogleAiStudio =>
+        "google-ai-studio", GoogleVertex => "google-vertex", Groq => "groq", Heygen =>
+        "heygen", Inception => "inception", Inceptron => "inceptron", InferactVllm =>
+        "inferact-vllm", InferenceNet => "inference-net", Infermatic => "infermatic",
+        Inflection => "inflection", IoNet => "io-net", Ionstream => "ionstream", Krea =>
+        "krea", Kt => "kt", Liquid => "liquid", Makora => "makora", Mancer => "mancer",
+        Mara => "mara", Meta => "meta", Minimax => "minimax", Mistral => "mistral", Modal
+        => "modal", Modelrun => "modelrun", Modular => "modular", Moonshotai =>
+        "moonshotai", Morph => "morph", NearAi => "near-ai", Nebius => "nebius", NexAgi
+        => "nex-agi", Nextbit => "nextbit", Novita => "novita", Nvidia => "nvidia",
+        Ollama => "ollama", OpenInference => "open-inference", Openai => "openai",
+        Parasail => "parasail", ParetoAlpha => "pareto-alpha", ParticleAi =>
+        "particle-ai", Perceptron => "perceptron", Perplexity => "perplexity", Phala =>
+        "phala", Poolside => "poolside", Primeintellect => "primeintellect", Quiver =>
+        "quiver", Recraft => "recraft", Recursive => "recursive", Reka => "reka", Relace
+        => "relace", Respan => "respan", Runway => "runway", SailResearch =>
+        "sail-research", Sakana => "sakana", SakanaAi => "sakana-ai", Sambanova =>
+        "sambanova", Scaledown => "scaledown", Seed => "seed", Siliconflow =>
+        "siliconflow", Sourceful => "sourceful", Stepfun => "stepfun", Streamlake =>
+        "streamlake", Switchpoint => "switchpoint", Tencent => "tencent", Tenstorrent =>
+        "tenstorrent", Thinkingmachines => "thinkingmachines", Together => "together",
+        Typesafe => "typesafe", Unbiased => "unbiased", Upstage => "upstage", Venice =>
+        "venice", Voyageai => "voyageai", Wafer => "wafer", Wandb => "wandb", WandbLegacy
+        => "wandb-legacy", Xai => "xai", Xiaomi => "xiaomi", ZAi => "z-ai", }
+    }
+    crate::open_enum! {
         #[doc = "Role of the member in the organization"]
         ListOrganizationMembersResponseDataItemRole { OrgAdmin => "org:admin", OrgMember
         => "org:member", }
@@ -80,6 +175,12 @@ pub mod open_enums {
         SubmitGenerationFeedbackRequestCategory { Latency => "latency", Incoherence =>
         "incoherence", IncorrectResponse => "incorrect_response", Formatting =>
         "formatting", Billing => "billing", ApiError => "api_error", Other => "other", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "Your declaration of the data region in which the upstream provider account behind this credential processes requests, used for routing eligibility on OpenRouter's regional hosts. `null` means undeclared and `global` is behaviorally identical: the credential follows the region OpenRouter records for the endpoint. `europe` or `us` lets requests to `eu.openrouter.ai` or `us.openrouter.ai` use this credential for that provider (private endpoints, endpoints pinned to another cloud region, cross-region inference profiles and video models are excluded). Self-declared and not verified by OpenRouter. For OpenAI and Fireworks the region comes from the key material (a `{\"api_key\": ..., \"region\": ...}` key), so the value must match the key's region. Among other providers, Azure accepts `europe` or `us` and Anthropic accepts `us` only. Omit to leave the stored value unchanged (rotating an OpenAI or Fireworks `key` re-derives it from the new key); `null` clears the declaration."]
+        UpdateByokKeyRequestDeclaredRegion { Global => "global", Europe => "europe", Us
+        => "us", }
     }
     crate::open_enum! {
         #[doc =
@@ -193,6 +294,55 @@ pub mod types {
         ///Number of members successfully unassigned
         pub unassigned_count: i64,
     }
+    ///`ByokKey`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ByokKey {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction.
+        #[serde(default)]
+        pub allowed_api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Optional allowlist of model slugs this credential may be used for. `null` means no restriction.
+        #[serde(default)]
+        pub allowed_models: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Optional allowlist of user IDs that may use this credential. `null` means no restriction.
+        #[serde(default)]
+        pub allowed_user_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///ISO timestamp of when the credential was created.
+        pub created_at: ::std::string::String,
+        #[serde(default)]
+        pub declared_region: ::std::option::Option<
+            crate::open_enums::ByokKeyDeclaredRegion,
+        >,
+        ///Your declaration of whether the upstream provider account behind this credential has zero data retention (ZDR). `null` inherits OpenRouter's data policy for the provider's endpoint; `true` declares the account ZDR so requests that require ZDR may route to this credential even when the shared endpoint retains data; `false` declares it non-ZDR so such requests never route to it. Self-declared and not verified by OpenRouter.
+        #[serde(default)]
+        pub declared_zdr: ::std::option::Option<bool>,
+        ///Whether this credential is currently disabled.
+        pub disabled: bool,
+        ///Stable public identifier for this BYOK credential.
+        pub id: ::uuid::Uuid,
+        ///Whether OpenRouter's shared endpoints on this provider are removed for every model, including models outside `allowed_models` and after all of your keys for the provider fail. The provider is skipped instead of spending OpenRouter credits. Only valid on non-fallback credentials.
+        pub is_byok_only: bool,
+        ///Whether this credential is treated as a fallback — used only after non-fallback keys for the same provider have been tried. Cannot be combined with `is_byok_only`.
+        pub is_fallback: bool,
+        ///Whether OpenRouter's shared endpoints on this provider are removed for the models this credential applies to (its `allowed_models`, or every model when `null`). Requests for those models run only on your keys; models outside the allowlist may still fall back to shared capacity on this provider.
+        pub is_required: bool,
+        ///Short masked snippet of the key (e.g. the first/last few characters) used to identify it in the UI.
+        pub label: ::std::string::String,
+        ///Optional human-readable name for the credential.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        pub provider: crate::open_enums::ByokProviderSlug,
+        ///Position within the provider — credentials are tried in ascending sort order.
+        pub sort_order: i64,
+        ///The workspace this credential is scoped to, or `null` when it is global — usable across every workspace in the account. A `null` value does not mean the default workspace.
+        #[serde(default)]
+        pub workspace_id: ::std::option::Option<::uuid::Uuid>,
+    }
     ///A builtin content filter entry. Builtin filters include PII detectors, API-key and secret detectors, and the regex-based prompt injection detector.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContentFilterBuiltinEntry {
@@ -228,6 +378,64 @@ pub mod types {
         pub label: ::std::option::Option<::std::string::String>,
         ///A regex pattern to match against request content
         pub pattern: ::std::string::String,
+    }
+    ///`CreateByokKeyRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateByokKeyRequest {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` means no restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allowed_api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Optional allowlist of model slugs this credential may be used for. `null` means no restriction.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allowed_models: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Optional allowlist of user IDs that may use this credential. `null` means no restriction.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub allowed_user_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub declared_region: ::std::option::Option<
+            crate::open_enums::CreateByokKeyRequestDeclaredRegion,
+        >,
+        ///Your declaration of whether the upstream provider account behind this credential has zero data retention (ZDR). `null` inherits OpenRouter's data policy for the provider's endpoint; `true` declares the account ZDR so requests that require ZDR may route to this credential even when the shared endpoint retains data; `false` declares it non-ZDR so such requests never route to it. Self-declared and not verified by OpenRouter. Defaults to `null`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub declared_zdr: ::std::option::Option<bool>,
+        ///Whether this credential should be created in a disabled state.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disabled: ::std::option::Option<bool>,
+        ///Whether OpenRouter's shared endpoints on this provider are removed for every model, including models outside `allowed_models` and after all of your keys for the provider fail. The provider is skipped instead of spending OpenRouter credits. Only valid on non-fallback credentials. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_byok_only: ::std::option::Option<bool>,
+        ///Whether this credential is treated as a fallback — used only after non-fallback keys for the same provider have been tried. Cannot be combined with `is_byok_only`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_fallback: ::std::option::Option<bool>,
+        ///Whether OpenRouter's shared endpoints on this provider are removed for the models this credential applies to (its `allowed_models`, or every model when `null`). Requests for those models run only on your keys; models outside the allowlist may still fall back to shared capacity on this provider. Defaults to `false`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_required: ::std::option::Option<bool>,
+        ///The raw provider API key or credential. This value is encrypted at rest and never returned in API responses.
+        pub key: crate::SecretString,
+        ///Optional human-readable name for the credential.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        pub provider: crate::open_enums::ByokProviderSlug,
+        ///Optional workspace ID to scope the credential to. When omitted, the credential is created in the account's default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::uuid::Uuid>,
+    }
+    ///`CreateByokKeyResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateByokKeyResponse {
+        pub data: ByokKey,
+    }
+    ///`CreateExternalUserRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateExternalUserRequest {
+        ///Immutable case-sensitive tracking string supplied as user on inference requests or as external.user on API keys: 1 to 512 characters, well-formed Unicode, no NUL, no surrounding whitespace. URL-encode it in resource paths; an ID of `.` or `..` cannot be addressed by path, so look it up with the list filter.
+        pub user: ::std::string::String,
     }
     ///`CreateGuardrailRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -473,6 +681,12 @@ pub mod types {
     pub struct CreateWorkspaceResponse {
         pub data: Workspace,
     }
+    ///`DeleteByokKeyResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeleteByokKeyResponse {
+        ///Confirmation that the BYOK credential was deleted.
+        pub deleted: bool,
+    }
     ///`DeleteGuardrailResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeleteGuardrailResponse {
@@ -518,6 +732,23 @@ pub mod types {
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
     }
+    ///`ExternalUser`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ExternalUser {
+        ///Registration creation time.
+        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///Whether this registration is active. Not an inference authorization decision.
+        pub is_active: bool,
+        ///Last registration lifecycle update time.
+        pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///Immutable case-sensitive tracking string supplied as user on inference requests or as external.user on API keys: 1 to 512 characters, well-formed Unicode, no NUL, no surrounding whitespace. URL-encode it in resource paths; an ID of `.` or `..` cannot be addressed by path, so look it up with the list filter.
+        pub user: ::std::string::String,
+    }
+    ///`ExternalUserResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ExternalUserResponse {
+        pub data: ExternalUser,
+    }
     ///Free-model (`:free` variant) daily request quota for the account that owns the key. Reports the same counter and tier limit that free-model enforcement reads for accounts subject to the free-model limits; the counter resets at UTC midnight. Accounts and endpoints exempt from free-model limits, and BYOK requests, are not gated by it, so `remaining` is the tier policy rather than an enforced ceiling for them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FreeModelDailyRequests {
@@ -527,6 +758,11 @@ pub mod types {
         pub remaining: i64,
         ///Free-model requests recorded for the account so far in the current UTC day
         pub used: i64,
+    }
+    ///`GetByokKeyResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetByokKeyResponse {
+        pub data: ByokKey,
     }
     ///Total credits purchased and used
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -847,6 +1083,23 @@ pub mod types {
         ///Spend in USD that enforcement counts against this limit in the current window: the member aggregate for member-scoped layers, otherwise this key or workspace.
         pub spend_usd: f64,
     }
+    ///`ListByokKeysResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListByokKeysResponse {
+        ///List of BYOK credentials.
+        #[serde(default)]
+        pub data: ::std::vec::Vec<ByokKey>,
+        ///Total number of BYOK credentials matching the filters.
+        pub total_count: i64,
+    }
+    ///`ListExternalUsersResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListExternalUsersResponse {
+        #[serde(default)]
+        pub data: ::std::vec::Vec<ExternalUser>,
+        ///Number of registrations matching the filters before pagination.
+        pub total_count: i64,
+    }
     ///`ListGuardrailsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListGuardrailsResponse {
@@ -1038,6 +1291,55 @@ pub mod types {
     pub struct SubmitGenerationFeedbackResponseData {
         ///Whether the feedback was recorded
         pub success: bool,
+    }
+    ///`UpdateByokKeyRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdateByokKeyRequest {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) that may use this credential. `null` clears the restriction. Must contain at least one hash if provided. Hashes that do not belong to your account return a 400.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub allowed_api_key_hashes: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        ///Optional allowlist of model slugs this credential may be used for. `null` means no restriction.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub allowed_models: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        ///Optional allowlist of user IDs that may use this credential. `null` means no restriction.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub allowed_user_ids: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub declared_region: crate::Patch<
+            crate::open_enums::UpdateByokKeyRequestDeclaredRegion,
+        >,
+        ///Your declaration of whether the upstream provider account behind this credential has zero data retention (ZDR). `null` inherits OpenRouter's data policy for the provider's endpoint; `true` declares the account ZDR so requests that require ZDR may route to this credential even when the shared endpoint retains data; `false` declares it non-ZDR so such requests never route to it. Self-declared and not verified by OpenRouter. Omit to leave the stored value unchanged; `null` clears the declaration.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub declared_zdr: crate::Patch<bool>,
+        ///Whether this credential is disabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub disabled: ::std::option::Option<bool>,
+        ///Whether OpenRouter's shared endpoints on this provider are removed for every model, including models outside `allowed_models` and after all of your keys for the provider fail. The provider is skipped instead of spending OpenRouter credits. Only valid on non-fallback credentials. Omit to leave the stored value unchanged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_byok_only: ::std::option::Option<bool>,
+        ///Whether this credential is treated as a fallback — used only after non-fallback keys for the same provider have been tried. Cannot be combined with `is_byok_only`. Omit to leave the stored value unchanged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_fallback: ::std::option::Option<bool>,
+        ///Whether OpenRouter's shared endpoints on this provider are removed for the models this credential applies to (its `allowed_models`, or every model when `null`). Requests for those models run only on your keys; models outside the allowlist may still fall back to shared capacity on this provider. Omit to leave the stored value unchanged.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_required: ::std::option::Option<bool>,
+        ///A new raw provider API key to rotate the credential in-place. The previous key material is overwritten and the masked label is regenerated. Encrypted at rest and never returned in API responses.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<crate::SecretString>,
+        ///Optional human-readable name for the credential.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub name: crate::Patch<::std::string::String>,
+    }
+    ///`UpdateByokKeyResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdateByokKeyResponse {
+        pub data: ByokKey,
+    }
+    ///`UpdateExternalUserRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdateExternalUserRequest {
+        ///Registration state only; does not enforce inference access.
+        pub is_active: bool,
     }
     ///`UpdateGuardrailRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]

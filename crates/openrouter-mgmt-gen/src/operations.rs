@@ -7,8 +7,28 @@ use crate::path::ParamValue;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OperationId {
+    ///`GET /byok` (`listByokKeys`): List BYOK provider credentials
+    ListByokKeys,
+    ///`POST /byok` (`createByokKey`): Create a BYOK provider credential
+    CreateByokKey,
+    ///`GET /byok/{id}` (`getByokKey`): Get a BYOK provider credential
+    GetByokKey,
+    ///`DELETE /byok/{id}` (`deleteByokKey`): Delete a BYOK provider credential
+    DeleteByokKey,
+    ///`PATCH /byok/{id}` (`updateByokKey`): Update a BYOK provider credential
+    UpdateByokKey,
     ///`GET /credits` (`getCredits`): Get remaining credits
     GetCredits,
+    ///`GET /external-users` (`listExternalUsers`): List registered external users
+    ListExternalUsers,
+    ///`POST /external-users` (`createExternalUser`): Register an external user
+    CreateExternalUser,
+    ///`GET /external-users/{user}` (`getExternalUser`): Get a registered external user
+    GetExternalUser,
+    ///`DELETE /external-users/{user}` (`deleteExternalUser`): Deactivate a registered external user
+    DeleteExternalUser,
+    ///`PATCH /external-users/{user}` (`updateExternalUser`): Update a registered external user
+    UpdateExternalUser,
     ///`POST /generation/feedback` (`submitGenerationFeedback`): Submit feedback for a generation
     SubmitGenerationFeedback,
     ///`GET /guardrails` (`listGuardrails`): List guardrails
@@ -82,8 +102,18 @@ pub enum OperationId {
 }
 impl OperationId {
     /// Every operation, in the order of the merged spec (by path, then method).
-    pub const ALL: [OperationId; 36usize] = [
+    pub const ALL: [OperationId; 46usize] = [
+        OperationId::ListByokKeys,
+        OperationId::CreateByokKey,
+        OperationId::GetByokKey,
+        OperationId::DeleteByokKey,
+        OperationId::UpdateByokKey,
         OperationId::GetCredits,
+        OperationId::ListExternalUsers,
+        OperationId::CreateExternalUser,
+        OperationId::GetExternalUser,
+        OperationId::DeleteExternalUser,
+        OperationId::UpdateExternalUser,
         OperationId::SubmitGenerationFeedback,
         OperationId::ListGuardrails,
         OperationId::CreateGuardrail,
@@ -123,7 +153,17 @@ impl OperationId {
     /// What the spec and the overlay say about the operation.
     pub fn info(self) -> &'static OperationInfo {
         match self {
+            OperationId::ListByokKeys => &INFO_LIST_BYOK_KEYS,
+            OperationId::CreateByokKey => &INFO_CREATE_BYOK_KEY,
+            OperationId::GetByokKey => &INFO_GET_BYOK_KEY,
+            OperationId::DeleteByokKey => &INFO_DELETE_BYOK_KEY,
+            OperationId::UpdateByokKey => &INFO_UPDATE_BYOK_KEY,
             OperationId::GetCredits => &INFO_GET_CREDITS,
+            OperationId::ListExternalUsers => &INFO_LIST_EXTERNAL_USERS,
+            OperationId::CreateExternalUser => &INFO_CREATE_EXTERNAL_USER,
+            OperationId::GetExternalUser => &INFO_GET_EXTERNAL_USER,
+            OperationId::DeleteExternalUser => &INFO_DELETE_EXTERNAL_USER,
+            OperationId::UpdateExternalUser => &INFO_UPDATE_EXTERNAL_USER,
             OperationId::SubmitGenerationFeedback => &INFO_SUBMIT_GENERATION_FEEDBACK,
             OperationId::ListGuardrails => &INFO_LIST_GUARDRAILS,
             OperationId::CreateGuardrail => &INFO_CREATE_GUARDRAIL,
@@ -180,7 +220,25 @@ impl OperationId {
     /// The operation with this name (snake_case) or operationId (as published).
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
+            "list_byok_keys" | "listByokKeys" => Some(OperationId::ListByokKeys),
+            "create_byok_key" | "createByokKey" => Some(OperationId::CreateByokKey),
+            "get_byok_key" | "getByokKey" => Some(OperationId::GetByokKey),
+            "delete_byok_key" | "deleteByokKey" => Some(OperationId::DeleteByokKey),
+            "update_byok_key" | "updateByokKey" => Some(OperationId::UpdateByokKey),
             "get_credits" | "getCredits" => Some(OperationId::GetCredits),
+            "list_external_users" | "listExternalUsers" => {
+                Some(OperationId::ListExternalUsers)
+            }
+            "create_external_user" | "createExternalUser" => {
+                Some(OperationId::CreateExternalUser)
+            }
+            "get_external_user" | "getExternalUser" => Some(OperationId::GetExternalUser),
+            "delete_external_user" | "deleteExternalUser" => {
+                Some(OperationId::DeleteExternalUser)
+            }
+            "update_external_user" | "updateExternalUser" => {
+                Some(OperationId::UpdateExternalUser)
+            }
             "submit_generation_feedback" | "submitGenerationFeedback" => {
                 Some(OperationId::SubmitGenerationFeedback)
             }
@@ -265,8 +323,18 @@ impl std::fmt::Display for OperationId {
     }
 }
 /// What the spec and the overlay say about every operation, in [`OperationId::ALL`] order.
-pub const OPERATIONS: [OperationInfo; 36usize] = [
+pub const OPERATIONS: [OperationInfo; 46usize] = [
+    INFO_LIST_BYOK_KEYS,
+    INFO_CREATE_BYOK_KEY,
+    INFO_GET_BYOK_KEY,
+    INFO_DELETE_BYOK_KEY,
+    INFO_UPDATE_BYOK_KEY,
     INFO_GET_CREDITS,
+    INFO_LIST_EXTERNAL_USERS,
+    INFO_CREATE_EXTERNAL_USER,
+    INFO_GET_EXTERNAL_USER,
+    INFO_DELETE_EXTERNAL_USER,
+    INFO_UPDATE_EXTERNAL_USER,
     INFO_SUBMIT_GENERATION_FEEDBACK,
     INFO_LIST_GUARDRAILS,
     INFO_CREATE_GUARDRAIL,
@@ -303,6 +371,105 @@ pub const OPERATIONS: [OperationInfo; 36usize] = [
     INFO_UPSERT_WORKSPACE_BUDGET,
     INFO_DELETE_WORKSPACE_BUDGET,
 ];
+const INFO_LIST_BYOK_KEYS: OperationInfo = OperationInfo {
+    name: "list_byok_keys",
+    operation_id: "listByokKeys",
+    tag: "BYOK",
+    summary: "List BYOK provider credentials",
+    method: "GET",
+    path_template: "/byok",
+    path_params: &[],
+    query_params: &["offset", "limit", "workspace_id", "provider"],
+    request_body: None,
+    response: Some("ListByokKeysResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: Some(Paging {
+        limit_param: true,
+        fixed_page_size: None,
+        total_count: true,
+    }),
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_CREATE_BYOK_KEY: OperationInfo = OperationInfo {
+    name: "create_byok_key",
+    operation_id: "createByokKey",
+    tag: "BYOK",
+    summary: "Create a BYOK provider credential",
+    method: "POST",
+    path_template: "/byok",
+    path_params: &[],
+    query_params: &[],
+    request_body: Some("CreateByokKeyRequest"),
+    response: Some("CreateByokKeyResponse"),
+    success_status: 201u16,
+    replay: Replay::OnlyIfNotReceived,
+    replay_reason: "a replay could store the provider key twice, as two BYOK entries",
+    paging: None,
+    secret_in_request: true,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_GET_BYOK_KEY: OperationInfo = OperationInfo {
+    name: "get_byok_key",
+    operation_id: "getByokKey",
+    tag: "BYOK",
+    summary: "Get a BYOK provider credential",
+    method: "GET",
+    path_template: "/byok/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: None,
+    response: Some("GetByokKeyResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_DELETE_BYOK_KEY: OperationInfo = OperationInfo {
+    name: "delete_byok_key",
+    operation_id: "deleteByokKey",
+    tag: "BYOK",
+    summary: "Delete a BYOK provider credential",
+    method: "DELETE",
+    path_template: "/byok/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: None,
+    response: Some("DeleteByokKeyResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: true,
+};
+const INFO_UPDATE_BYOK_KEY: OperationInfo = OperationInfo {
+    name: "update_byok_key",
+    operation_id: "updateByokKey",
+    tag: "BYOK",
+    summary: "Update a BYOK provider credential",
+    method: "PATCH",
+    path_template: "/byok/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: Some("UpdateByokKeyRequest"),
+    response: Some("UpdateByokKeyResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: true,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
 const INFO_GET_CREDITS: OperationInfo = OperationInfo {
     name: "get_credits",
     operation_id: "getCredits",
@@ -317,6 +484,105 @@ const INFO_GET_CREDITS: OperationInfo = OperationInfo {
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_LIST_EXTERNAL_USERS: OperationInfo = OperationInfo {
+    name: "list_external_users",
+    operation_id: "listExternalUsers",
+    tag: "External Users",
+    summary: "List registered external users",
+    method: "GET",
+    path_template: "/external-users",
+    path_params: &[],
+    query_params: &["offset", "limit", "user", "include_inactive"],
+    request_body: None,
+    response: Some("ListExternalUsersResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: Some(Paging {
+        limit_param: true,
+        fixed_page_size: None,
+        total_count: true,
+    }),
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_CREATE_EXTERNAL_USER: OperationInfo = OperationInfo {
+    name: "create_external_user",
+    operation_id: "createExternalUser",
+    tag: "External Users",
+    summary: "Register an external user",
+    method: "POST",
+    path_template: "/external-users",
+    path_params: &[],
+    query_params: &[],
+    request_body: Some("CreateExternalUserRequest"),
+    response: Some("ExternalUserResponse"),
+    success_status: 201u16,
+    replay: Replay::Safe,
+    replay_reason: "the user identifier is unique; a replay of a recorded one is refused with 409, never created twice",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_GET_EXTERNAL_USER: OperationInfo = OperationInfo {
+    name: "get_external_user",
+    operation_id: "getExternalUser",
+    tag: "External Users",
+    summary: "Get a registered external user",
+    method: "GET",
+    path_template: "/external-users/{user}",
+    path_params: &["user"],
+    query_params: &[],
+    request_body: None,
+    response: Some("ExternalUserResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_DELETE_EXTERNAL_USER: OperationInfo = OperationInfo {
+    name: "delete_external_user",
+    operation_id: "deleteExternalUser",
+    tag: "External Users",
+    summary: "Deactivate a registered external user",
+    method: "DELETE",
+    path_template: "/external-users/{user}",
+    path_params: &["user"],
+    query_params: &[],
+    request_body: None,
+    response: None,
+    success_status: 204u16,
+    replay: Replay::Safe,
+    replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: true,
+};
+const INFO_UPDATE_EXTERNAL_USER: OperationInfo = OperationInfo {
+    name: "update_external_user",
+    operation_id: "updateExternalUser",
+    tag: "External Users",
+    summary: "Update a registered external user",
+    method: "PATCH",
+    path_template: "/external-users/{user}",
+    path_params: &["user"],
+    query_params: &[],
+    request_body: Some("UpdateExternalUserRequest"),
+    response: Some("ExternalUserResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "PATCH is idempotent: repeating it changes nothing further",
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1023,6 +1289,275 @@ const INFO_DELETE_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
     secret_in_response: false,
     done_on_404_after_ambiguous_attempt: true,
 };
+/**`GET /byok` (`listByokKeys`): List BYOK provider credentials
+
+List the bring-your-own-key (BYOK) provider credentials for the authenticated entity's default workspace. Use the `workspace_id` query parameter to scope the result to a different workspace, or the `provider` query parameter to filter by upstream provider. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListByokKeys {
+    ///Number of records to skip for pagination
+    pub offset: Option<i64>,
+    ///Maximum number of records to return (max 100)
+    pub limit: Option<i64>,
+    ///Optional workspace ID to filter by. When omitted, resolves to the account’s default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly.
+    pub workspace_id: Option<::uuid::Uuid>,
+    ///Optional provider slug to filter by (e.g. `openai`, `anthropic`, `amazon-bedrock`).
+    pub provider: Option<crate::open_enums::ListByokKeysProvider>,
+}
+impl ListByokKeys {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self {
+            offset: None,
+            limit: None,
+            workspace_id: None,
+            provider: None,
+        }
+    }
+    ///Sets the `offset` query parameter.
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    ///Sets the `limit` query parameter.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    ///Sets the `workspace_id` query parameter.
+    pub fn workspace_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.workspace_id = Some(value.into());
+        self
+    }
+    ///Sets the `provider` query parameter.
+    pub fn provider(
+        mut self,
+        value: impl Into<crate::open_enums::ListByokKeysProvider>,
+    ) -> Self {
+        self.provider = Some(value.into());
+        self
+    }
+}
+impl crate::Operation for ListByokKeys {
+    type Body = ();
+    type Response = crate::types::ListByokKeysResponse;
+    const INFO: &'static OperationInfo = &INFO_LIST_BYOK_KEYS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/byok".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(v) = &self.offset {
+            query.push(("offset", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.limit {
+            query.push(("limit", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.workspace_id {
+            query.push(("workspace_id", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.provider {
+            query.push(("provider", ParamValue::param_value(v)));
+        }
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "offset";
+            let at = "";
+            if let Some(v) = (&self.offset).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((0f64, false)),
+                    None,
+                )?;
+            }
+        }
+        {
+            let argument: &'static str = "limit";
+            let at = "";
+            if let Some(v) = (&self.limit).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((1f64, false)),
+                    Some((100f64, false)),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::ListOperation for ListByokKeys {
+    type Item = crate::types::ByokKey;
+    fn set_page(&mut self, offset: u64, limit: u64) {
+        self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+        self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
+    }
+    fn into_page(response: Self::Response) -> (Vec<Self::Item>, Option<i64>) {
+        let total = Some(response.total_count);
+        (response.data, total)
+    }
+    fn item_id(item: &Self::Item) -> String {
+        item.id.to_string()
+    }
+}
+/**`POST /byok` (`createByokKey`): Create a BYOK provider credential
+
+Create a new bring-your-own-key (BYOK) provider credential. The raw key is encrypted at rest and never returned in API responses. When `workspace_id` is omitted, the credential is created in the default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly. Treat the raw key as write-only; it is never returned after creation. Use `allowed_api_key_hashes` to restrict the credential to specific OpenRouter API keys. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateByokKey {
+    ///The request body.
+    pub body: crate::types::CreateByokKeyRequest,
+}
+impl CreateByokKey {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(body: crate::types::CreateByokKeyRequest) -> Self {
+        Self { body }
+    }
+}
+impl crate::Operation for CreateByokKey {
+    type Body = crate::types::CreateByokKeyRequest;
+    type Response = crate::types::CreateByokKeyResponse;
+    const INFO: &'static OperationInfo = &INFO_CREATE_BYOK_KEY;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/byok".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /byok/{id}` (`getByokKey`): Get a BYOK provider credential
+
+Get a single bring-your-own-key (BYOK) provider credential by its `id`. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetByokKey {
+    ///The BYOK credential ID (UUID).
+    pub id: ::uuid::Uuid,
+}
+impl GetByokKey {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Operation for GetByokKey {
+    type Body = ();
+    type Response = crate::types::GetByokKeyResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_BYOK_KEY;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/byok/{}", crate ::path::segment("id", & ParamValue::param_value(& self
+                .id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`DELETE /byok/{id}` (`deleteByokKey`): Delete a BYOK provider credential
+
+Delete (soft-delete) a bring-your-own-key (BYOK) provider credential by its `id`. The encrypted key material is wiped and the record is marked as deleted. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteByokKey {
+    ///The BYOK credential ID (UUID).
+    pub id: ::uuid::Uuid,
+}
+impl DeleteByokKey {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Operation for DeleteByokKey {
+    type Body = ();
+    type Response = crate::types::DeleteByokKeyResponse;
+    const INFO: &'static OperationInfo = &INFO_DELETE_BYOK_KEY;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/byok/{}", crate ::path::segment("id", & ParamValue::param_value(& self
+                .id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+    fn assumed_done() -> Option<Self::Response> {
+        Some(crate::types::DeleteByokKeyResponse {
+            deleted: true,
+        })
+    }
+}
+/**`PATCH /byok/{id}` (`updateByokKey`): Update a BYOK provider credential
+
+Update an existing bring-your-own-key (BYOK) provider credential by its `id`. Include the `key` field to rotate the raw provider API key in-place (the previous key material is overwritten). Use `allowed_api_key_hashes` to restrict the credential to specific OpenRouter API keys (`null` clears the restriction). [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateByokKey {
+    ///The BYOK credential ID (UUID).
+    pub id: ::uuid::Uuid,
+    ///The request body.
+    pub body: crate::types::UpdateByokKeyRequest,
+}
+impl UpdateByokKey {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        body: crate::types::UpdateByokKeyRequest,
+    ) -> Self {
+        Self { id: id.into(), body }
+    }
+}
+impl crate::Operation for UpdateByokKey {
+    type Body = crate::types::UpdateByokKeyRequest;
+    type Response = crate::types::UpdateByokKeyResponse;
+    const INFO: &'static OperationInfo = &INFO_UPDATE_BYOK_KEY;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/byok/{}", crate ::path::segment("id", & ParamValue::param_value(& self
+                .id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
 /**`GET /credits` (`getCredits`): Get remaining credits
 
 Get total credits purchased and used for the authenticated user. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
@@ -1048,6 +1583,332 @@ impl crate::Operation for GetCredits {
         None
     }
     fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`GET /external-users` (`listExternalUsers`): List registered external users
+
+List registrations belonging to the authenticated organization. Inactive registrations are excluded by default. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListExternalUsers {
+    ///Number of records to skip for pagination
+    pub offset: Option<i64>,
+    ///Maximum number of records to return (max 100)
+    pub limit: Option<i64>,
+    ///Immutable case-sensitive tracking string supplied as user on inference requests or as external.user on API keys: 1 to 512 characters, well-formed Unicode, no NUL, no surrounding whitespace. URL-encode it in resource paths; an ID of `.` or `..` cannot be addressed by path, so look it up with the list filter.
+    pub user: Option<::std::string::String>,
+    ///Include deactivated registrations.
+    pub include_inactive: Option<bool>,
+}
+impl ListExternalUsers {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self {
+            offset: None,
+            limit: None,
+            user: None,
+            include_inactive: None,
+        }
+    }
+    ///Sets the `offset` query parameter.
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    ///Sets the `limit` query parameter.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    ///Sets the `user` query parameter.
+    pub fn user(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.user = Some(value.into());
+        self
+    }
+    ///Sets the `include_inactive` query parameter.
+    pub fn include_inactive(mut self, value: impl Into<bool>) -> Self {
+        self.include_inactive = Some(value.into());
+        self
+    }
+}
+impl crate::Operation for ListExternalUsers {
+    type Body = ();
+    type Response = crate::types::ListExternalUsersResponse;
+    const INFO: &'static OperationInfo = &INFO_LIST_EXTERNAL_USERS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/external-users".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(v) = &self.offset {
+            query.push(("offset", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.limit {
+            query.push(("limit", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.user {
+            query.push(("user", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.include_inactive {
+            query.push(("include_inactive", ParamValue::param_value(v)));
+        }
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "offset";
+            let at = "";
+            if let Some(v) = (&self.offset).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((0f64, false)),
+                    None,
+                )?;
+            }
+        }
+        {
+            let argument: &'static str = "limit";
+            let at = "";
+            if let Some(v) = (&self.limit).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((1f64, false)),
+                    Some((100f64, false)),
+                )?;
+            }
+        }
+        {
+            let argument: &'static str = "user";
+            let at = "";
+            if let Some(v) = (&self.user).as_ref() {
+                crate::checks::length(argument, at, v, Some(1u64), Some(512u64))?;
+                {
+                    static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                    crate::checks::pattern(
+                        argument,
+                        at,
+                        v,
+                        "^(?!\\s)(?![\\s\\S]*\\s$)[^\\u0000]+$",
+                        &PATTERN,
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::ListOperation for ListExternalUsers {
+    type Item = crate::types::ExternalUser;
+    fn set_page(&mut self, offset: u64, limit: u64) {
+        self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+        self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
+    }
+    fn into_page(response: Self::Response) -> (Vec<Self::Item>, Option<i64>) {
+        let total = Some(response.total_count);
+        (response.data, total)
+    }
+    fn item_id(item: &Self::Item) -> String {
+        item.user.to_string()
+    }
+}
+/**`POST /external-users` (`createExternalUser`): Register an external user
+
+Register a caller-supplied tracking ID under the authenticated organization. No login account, policy, or credentials are created. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateExternalUser {
+    ///The request body.
+    pub body: crate::types::CreateExternalUserRequest,
+}
+impl CreateExternalUser {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(body: crate::types::CreateExternalUserRequest) -> Self {
+        Self { body }
+    }
+}
+impl crate::Operation for CreateExternalUser {
+    type Body = crate::types::CreateExternalUserRequest;
+    type Response = crate::types::ExternalUserResponse;
+    const INFO: &'static OperationInfo = &INFO_CREATE_EXTERNAL_USER;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/external-users".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /external-users/{user}` (`getExternalUser`): Get a registered external user
+
+Retrieve an active or inactive registration by its URL-encoded, caller-supplied tracking ID. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetExternalUser {
+    ///Immutable case-sensitive tracking string supplied as user on inference requests or as external.user on API keys: 1 to 512 characters, well-formed Unicode, no NUL, no surrounding whitespace. URL-encode it in resource paths; an ID of `.` or `..` cannot be addressed by path, so look it up with the list filter.
+    pub user: ::std::string::String,
+}
+impl GetExternalUser {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(user: impl Into<::std::string::String>) -> Self {
+        Self { user: user.into() }
+    }
+}
+impl crate::Operation for GetExternalUser {
+    type Body = ();
+    type Response = crate::types::ExternalUserResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_EXTERNAL_USER;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/external-users/{}", crate ::path::segment("user", &
+                ParamValue::param_value(& self.user)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "user";
+            let at = "";
+            crate::checks::length(argument, at, &self.user, Some(1u64), Some(512u64))?;
+            {
+                static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                crate::checks::pattern(
+                    argument,
+                    at,
+                    &self.user,
+                    "^(?!\\s)(?![\\s\\S]*\\s$)[^\\u0000]+$",
+                    &PATTERN,
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+/**`DELETE /external-users/{user}` (`deleteExternalUser`): Deactivate a registered external user
+
+Soft-deactivate a registration while retaining its tracking ID. Repeat deactivation succeeds. This does not block inference; reactivate through PATCH. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteExternalUser {
+    ///Immutable case-sensitive tracking string supplied as user on inference requests or as external.user on API keys: 1 to 512 characters, well-formed Unicode, no NUL, no surrounding whitespace. URL-encode it in resource paths; an ID of `.` or `..` cannot be addressed by path, so look it up with the list filter.
+    pub user: ::std::string::String,
+}
+impl DeleteExternalUser {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(user: impl Into<::std::string::String>) -> Self {
+        Self { user: user.into() }
+    }
+}
+impl crate::Operation for DeleteExternalUser {
+    type Body = ();
+    type Response = ();
+    const INFO: &'static OperationInfo = &INFO_DELETE_EXTERNAL_USER;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/external-users/{}", crate ::path::segment("user", &
+                ParamValue::param_value(& self.user)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "user";
+            let at = "";
+            crate::checks::length(argument, at, &self.user, Some(1u64), Some(512u64))?;
+            {
+                static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                crate::checks::pattern(
+                    argument,
+                    at,
+                    &self.user,
+                    "^(?!\\s)(?![\\s\\S]*\\s$)[^\\u0000]+$",
+                    &PATTERN,
+                )?;
+            }
+        }
+        Ok(())
+    }
+    fn assumed_done() -> Option<Self::Response> {
+        Some(())
+    }
+}
+/**`PATCH /external-users/{user}` (`updateExternalUser`): Update a registered external user
+
+Update registration state without changing identity. State changes do not enforce inference access. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateExternalUser {
+    ///Immutable case-sensitive tracking string supplied as user on inference requests or as external.user on API keys: 1 to 512 characters, well-formed Unicode, no NUL, no surrounding whitespace. URL-encode it in resource paths; an ID of `.` or `..` cannot be addressed by path, so look it up with the list filter.
+    pub user: ::std::string::String,
+    ///The request body.
+    pub body: crate::types::UpdateExternalUserRequest,
+}
+impl UpdateExternalUser {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        user: impl Into<::std::string::String>,
+        body: crate::types::UpdateExternalUserRequest,
+    ) -> Self {
+        Self { user: user.into(), body }
+    }
+}
+impl crate::Operation for UpdateExternalUser {
+    type Body = crate::types::UpdateExternalUserRequest;
+    type Response = crate::types::ExternalUserResponse;
+    const INFO: &'static OperationInfo = &INFO_UPDATE_EXTERNAL_USER;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/external-users/{}", crate ::path::segment("user", &
+                ParamValue::param_value(& self.user)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "user";
+            let at = "";
+            crate::checks::length(argument, at, &self.user, Some(1u64), Some(512u64))?;
+            {
+                static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                crate::checks::pattern(
+                    argument,
+                    at,
+                    &self.user,
+                    "^(?!\\s)(?![\\s\\S]*\\s$)[^\\u0000]+$",
+                    &PATTERN,
+                )?;
+            }
+        }
+        crate::Validate::validate(&self.body)?;
         Ok(())
     }
 }

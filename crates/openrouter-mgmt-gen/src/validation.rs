@@ -316,6 +316,140 @@ impl crate::Validate for crate::types::ContentFilterEntry {
         self.validate_fields(None, "")
     }
 }
+impl crate::types::CreateByokKeyRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => {
+                    (argument, format!("{}{}", at, ".allowed_api_key_hashes"))
+                }
+                None => ("allowed_api_key_hashes", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.allowed_api_key_hashes).as_ref() {
+                crate::checks::items(argument, at, (v).len(), Some(1u64), Some(100u64))?;
+                for (i, v) in (v).iter().enumerate() {
+                    let at_owned = format!("{}[{}]", at, i);
+                    let at: &str = &at_owned;
+                    {
+                        static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                        crate::checks::pattern(
+                            argument,
+                            at,
+                            v,
+                            "^[a-f0-9]{64}$",
+                            &PATTERN,
+                        )?;
+                    }
+                }
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".allowed_models")),
+                None => ("allowed_models", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.allowed_models).as_ref() {
+                crate::checks::items(argument, at, (v).len(), None, Some(100u64))?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".allowed_user_ids")),
+                None => ("allowed_user_ids", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.allowed_user_ids).as_ref() {
+                crate::checks::items(argument, at, (v).len(), None, Some(100u64))?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".key")),
+                None => ("key", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::length(
+                argument,
+                at,
+                (&self.key).expose_secret(),
+                Some(1u64),
+                None,
+            )?;
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".name")),
+                None => ("name", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.name).as_ref() {
+                crate::checks::length(argument, at, v, None, Some(255u64))?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::CreateByokKeyRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::CreateExternalUserRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".user")),
+                None => ("user", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::length(argument, at, &self.user, Some(1u64), Some(512u64))?;
+            {
+                static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                crate::checks::pattern(
+                    argument,
+                    at,
+                    &self.user,
+                    "^(?!\\s)(?![\\s\\S]*\\s$)[^\\u0000]+$",
+                    &PATTERN,
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::CreateExternalUserRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
 impl crate::types::CreateGuardrailRequest {
     /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
     /// argument of its own.
@@ -658,6 +792,125 @@ impl crate::types::SubmitGenerationFeedbackRequest {
     }
 }
 impl crate::Validate for crate::types::SubmitGenerationFeedbackRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdateByokKeyRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => {
+                    (argument, format!("{}{}", at, ".allowed_api_key_hashes"))
+                }
+                None => ("allowed_api_key_hashes", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let crate::Patch::Set(v) = &self.allowed_api_key_hashes {
+                crate::checks::items(argument, at, (v).len(), Some(1u64), Some(100u64))?;
+                for (i, v) in (v).iter().enumerate() {
+                    let at_owned = format!("{}[{}]", at, i);
+                    let at: &str = &at_owned;
+                    {
+                        static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                        crate::checks::pattern(
+                            argument,
+                            at,
+                            v,
+                            "^[a-f0-9]{64}$",
+                            &PATTERN,
+                        )?;
+                    }
+                }
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".allowed_models")),
+                None => ("allowed_models", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let crate::Patch::Set(v) = &self.allowed_models {
+                crate::checks::items(argument, at, (v).len(), None, Some(100u64))?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".allowed_user_ids")),
+                None => ("allowed_user_ids", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let crate::Patch::Set(v) = &self.allowed_user_ids {
+                crate::checks::items(argument, at, (v).len(), None, Some(100u64))?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".key")),
+                None => ("key", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.key).as_ref() {
+                crate::checks::length(
+                    argument,
+                    at,
+                    (v).expose_secret(),
+                    Some(1u64),
+                    None,
+                )?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".name")),
+                None => ("name", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let crate::Patch::Set(v) = &self.name {
+                crate::checks::length(argument, at, v, None, Some(255u64))?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdateByokKeyRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdateExternalUserRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdateExternalUserRequest {
     fn validate_at(
         &self,
         argument: &'static str,

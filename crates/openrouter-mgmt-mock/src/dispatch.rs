@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::errors::{ApiError, Reply};
 use crate::request::Request;
 use crate::state::State;
-use crate::{account, assignments, guardrails, keys, workspaces};
+use crate::{account, assignments, byok, external_users, guardrails, keys, workspaces};
 
 /// An operation's behaviour: the success body (its status is the spec's), or an error answer.
 pub(crate) type Handler = fn(&mut State, &Request<'_>) -> Result<Value, ApiError>;
@@ -54,6 +54,16 @@ pub(crate) fn handler(operation: OperationId) -> Option<Handler> {
         Op::GetOrganizationSettings => account::settings,
         Op::UpdateOrganizationSettings => account::update_settings,
         Op::SubmitGenerationFeedback => account::feedback,
+        Op::ListByokKeys => byok::list,
+        Op::CreateByokKey => byok::create,
+        Op::GetByokKey => byok::get,
+        Op::UpdateByokKey => byok::update,
+        Op::DeleteByokKey => byok::delete,
+        Op::ListExternalUsers => external_users::list,
+        Op::CreateExternalUser => external_users::create,
+        Op::GetExternalUser => external_users::get,
+        Op::UpdateExternalUser => external_users::update,
+        Op::DeleteExternalUser => external_users::delete,
         _ => return None,
     };
     Some(handler)

@@ -78,6 +78,11 @@ impl Query {
         }
     }
 
+    /// A free-text filter such as `user` or `provider`, if present.
+    pub(crate) fn text(&self, name: &str) -> Option<&str> {
+        self.get(name)
+    }
+
     /// A boolean flag such as `confirm_default_workspace_deletion`: `true` or `false`, default false.
     pub(crate) fn flag(&self, name: &str) -> Result<bool, ApiError> {
         match self.get(name) {

@@ -245,7 +245,11 @@ fn response_head(reply: &Reply, length: usize) -> axum::http::response::Builder 
     builder
 }
 
+/// The body's bytes; `null` (what an operation without a response body answers, e.g. a 204) is no body at all.
 fn json_bytes(body: &Value) -> Vec<u8> {
+    if body.is_null() {
+        return Vec::new();
+    }
     serde_json::to_vec(body).expect("a JSON value always serializes")
 }
 

@@ -103,6 +103,10 @@ pub(crate) struct State {
     pub(crate) filtered_model_catalog: bool,
     /// Generations that have received feedback (one feedback each).
     pub(crate) feedback: HashSet<String>,
+    /// BYOK provider keys, in creation order (their key material is never kept: only its masked label).
+    pub(crate) byok_keys: Vec<types::ByokKey>,
+    /// External users, in creation order.
+    pub(crate) external_users: Vec<types::ExternalUser>,
 }
 
 impl State {
@@ -135,6 +139,8 @@ impl State {
             workspaces: WorkspaceStore::default(),
             filtered_model_catalog: false,
             feedback: HashSet::new(),
+            byok_keys: Vec::new(),
+            external_users: Vec::new(),
         };
         let default_workspace = serde_json::from_value(serde_json::json!({
             "created_at": DateTime::from_timestamp(CLOCK_ORIGIN, 0)

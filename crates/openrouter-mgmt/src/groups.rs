@@ -6,7 +6,9 @@
 //! new(WithOptions) -> Self`; adding one is its file plus one line in the list below.
 
 use crate::account::{Credits, Generations, Organization};
+use crate::byok::Byok;
 use crate::client::{Client, WithOptions};
+use crate::external_users::ExternalUsers;
 use crate::guardrails::Guardrails;
 use crate::keys::Keys;
 use crate::workspaces::Workspaces;
@@ -49,4 +51,8 @@ group_accessors! {
     organization => Organization;
     /// Feedback on generations.
     generations => Generations;
+    /// Bring-your-own-key provider keys.
+    byok => Byok;
+    /// External (partner-defined) users.
+    external_users => ExternalUsers;
 }

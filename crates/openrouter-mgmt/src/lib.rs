@@ -7,10 +7,12 @@
 mod account;
 mod amounts;
 mod bulk;
+mod byok;
 mod client;
 mod config;
 mod engine;
 mod error;
+mod external_users;
 mod groups;
 mod guardrails;
 mod keys;
@@ -24,10 +26,12 @@ mod workspaces;
 
 pub use account::{Credits, GenerationFeedback, Generations, Organization};
 pub use bulk::{BulkOutcome, DEFAULT_CHUNK_SIZE};
+pub use byok::{Byok, ByokFilter, ByokKeyUpdate, NewByokKey};
 pub use client::{CallOptions, CallReport, Client, Response, WithOptions};
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, http_client_builder};
 pub use engine::USER_AGENT;
 pub use error::{Error, TransportKind};
+pub use external_users::{ExternalUserFilter, ExternalUsers};
 pub use guardrails::Guardrails;
 pub use keys::{CreatedKey, KeyFilter, Keys};
 pub use pagination::{MAX_CONCURRENCY, MAX_PAGE_SIZE, Page, Pages, Paginator};

@@ -54,7 +54,9 @@ pub(crate) fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, String)> {
 pub(crate) fn sdk_tags() -> Vec<String> {
     [
         "API Keys",
+        "BYOK",
         "Credits",
+        "External Users",
         "Generations",
         "Guardrails",
         "Organization",

@@ -26,6 +26,7 @@ fn every_operation(
                         "hash" => hash,
                         "workspace_ref" => "default",
                         "interval" => "monthly",
+                        "user" => "partner-user",
                         other => panic!("no test value for the path parameter {other} of {op}"),
                     };
                     path.replace(&format!("{{{name}}}"), value)
