@@ -51,6 +51,16 @@ fn every_tag_of_the_reference_spec_regenerates() {
     let attrs = &before[before.rfind("///").unwrap()..];
     assert!(!attrs.contains("untagged"), "{attrs}");
 
+    // Credentials inside the union's members are secrets (the overlay names fields of nested objects).
+    let langsmith = section(
+        &types,
+        "pub struct ObservabilityLangsmithDestinationConfig {",
+    );
+    assert!(
+        langsmith.contains("pub api_key: crate::SecretString,"),
+        "{langsmith}"
+    );
+
     // The other rewrites: `keep_members` is a bool, the provider's data policy is one type, and the error type of
     // `POST /private-endpoints` is the shared envelope.
     assert!(operations.contains("pub keep_members: bool,"));
