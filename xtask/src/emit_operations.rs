@@ -439,24 +439,38 @@ fn list_impl(
         None => quote!(None),
     };
     let item_name = last_ident(item_raw).unwrap_or_default();
-    let item_fields = structs
-        .get(&item_name)
-        .ok_or_else(|| fail(format!("list items of type `{item_name}` are not structs")))?;
-    let id_field = item_fields
-        .iter()
-        .find(|f| f.json == paging.item_id)
-        .ok_or_else(|| {
-            fail(format!(
-                "list items have no `{}` field; name the field that identifies an item in openapi/overlay.yaml \
-                 (`paging: {}: {{item_id: ..., reason: ...}}`)",
-                paging.item_id, op.operation_id
-            ))
-        })?;
-    let id_ident = &id_field.ident;
-    let item_id = if option_inner(&id_field.ty).is_some() {
-        quote!(item.#id_ident.as_ref().map(ToString::to_string).unwrap_or_default())
-    } else {
-        quote!(item.#id_ident.to_string())
+    let item_id = match structs.get(&item_name) {
+        Some(item_fields) => {
+            let id_field = item_fields
+                .iter()
+                .find(|f| f.json == paging.item_id)
+                .ok_or_else(|| {
+                    fail(format!(
+                        "list items have no `{}` field; name the field that identifies an item in openapi/overlay.yaml \
+                         (`paging: {}: {{item_id: ..., reason: ...}}`)",
+                        paging.item_id, op.operation_id
+                    ))
+                })?;
+            let id_ident = &id_field.ident;
+            if option_inner(&id_field.ty).is_some() {
+                quote!(item.#id_ident.as_ref().map(ToString::to_string).unwrap_or_default())
+            } else {
+                quote!(item.#id_ident.to_string())
+            }
+        }
+        // Items that are not one struct (a discriminated union such as `ObservabilityDestination`, whose
+        // variants each carry the id, and whose unknown variant is raw JSON) are read through their JSON form:
+        // the id is the same field in every variant, and paging only uses it to drop duplicates between pages.
+        None => {
+            let field = &paging.item_id;
+            quote! {
+                match serde_json::to_value(item).ok().as_ref().and_then(|v| v.get(#field)) {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                }
+            }
+        }
     };
     let offset = op
         .query_params

@@ -41,6 +41,8 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
     let enums = string_enums(merged);
     let types = run_progenitor(&view, &replacements, &enums)?;
     let mut items = crate::rust_types::parse_types(types)?;
+    crate::unions::rewrite(merged, &mut items)?;
+    crate::serde_defaults::crate_visible_defaults(&mut items);
 
     let enum_names: BTreeSet<String> = enums.iter().map(|(n, _, _)| n.clone()).collect();
     let ops = crate::operation_model::build(merged, &view, overlay, &enum_names)?;

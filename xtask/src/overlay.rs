@@ -175,7 +175,7 @@ impl Overlay {
                 ))
                 .in_file(file));
             };
-            let found = crate::spec_query::schema_after_hoisting(merged, schema)
+            let found = crate::spec_query::schema_by_type_name(merged, schema)
                 .and_then(|s| s.pointer(&format!("/properties/{property}")).cloned())
                 .is_some();
             if !found {

@@ -74,6 +74,39 @@ pub fn schema_after_hoisting<'a>(merged: &'a Value, name: &str) -> Option<&'a Va
     })
 }
 
+/// The schema typify generates a type of this name for: a component or inline body (see
+/// [`schema_after_hoisting`]), or an inline object below one, named the way typify names it and the type view
+/// walks it (`ObservabilityLangsmithDestination.config` → `ObservabilityLangsmithDestinationConfig`, an array's
+/// items `…Item`). Lets the overlay name secret fields of nested objects, such as a destination's credentials.
+pub fn schema_by_type_name<'a>(merged: &'a Value, name: &str) -> Option<&'a Value> {
+    fn below<'a>(schema: &'a Value, prefix: &str, name: &str) -> Option<&'a Value> {
+        let rest = name.strip_prefix(prefix)?;
+        if rest.is_empty() {
+            return Some(schema);
+        }
+        let properties = schema.get("properties")?.as_object()?;
+        properties.iter().find_map(|(property, child)| {
+            let nested = format!("{prefix}{}", property.to_upper_camel_case());
+            if child.get("properties").is_some() {
+                below(child, &nested, name)
+            } else {
+                let items = child
+                    .get("items")
+                    .filter(|i| i.get("properties").is_some())?;
+                below(items, &format!("{nested}Item"), name)
+            }
+        })
+    }
+    if let Some(s) = schema_after_hoisting(merged, name) {
+        return Some(s);
+    }
+    let schemas = merged.pointer("/components/schemas")?.as_object()?;
+    schemas
+        .iter()
+        .filter(|(component, _)| name.starts_with(component.as_str()))
+        .find_map(|(component, schema)| below(schema, component, name))
+}
+
 /// The component a schema references (directly or as the single member of `allOf`).
 pub fn referenced_component(schema: &Value) -> Option<String> {
     if let Some(r) = ref_of(schema) {
@@ -82,5 +115,31 @@ pub fn referenced_component(schema: &Value) -> Option<String> {
     match schema.get("allOf").and_then(Value::as_array) {
         Some(list) if list.len() == 1 => referenced_component(&list[0]),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nested_inline_objects_are_found_under_typify_names() {
+        let doc = json!({"paths": {}, "components": {"schemas": {"Dest": {"type": "object", "properties": {
+            "config": {"type": "object", "properties": {"apiKey": {"type": "string"}}},
+            "rules": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}}}}}}}}});
+        assert!(schema_by_type_name(&doc, "Dest").is_some());
+        assert!(
+            schema_by_type_name(&doc, "DestConfig")
+                .and_then(|s| s.pointer("/properties/apiKey"))
+                .is_some()
+        );
+        assert!(
+            schema_by_type_name(&doc, "DestRulesItem")
+                .and_then(|s| s.pointer("/properties/field"))
+                .is_some()
+        );
+        assert!(schema_by_type_name(&doc, "DestConfigX").is_none());
+        assert!(schema_by_type_name(&doc, "Other").is_none());
     }
 }

@@ -1,8 +1,10 @@
 //! The document progenitor sees, derived from the merged spec: every operation's inline request and success
 //! bodies named (`{Op}Body`, `{Op}Response`, progenitor's own names, so the operation layer knows them), id and
 //! secret fields pointed at the hand-written types the overlay names, and string length/pattern constraints left
-//! out (the generated `Validate` impls check them, so bodies are built from plain `String`s). The merged spec
-//! itself keeps every constraint: Prism validates against it.
+//! out (the generated `Validate` impls check them, so bodies are built from plain `String`s), and inline objects
+//! that typify would name like a component replaced by that component (`crate::normalize`'s
+//! `reuse_components_for_clashing_inline_objects`). The merged spec itself keeps every constraint: Prism validates
+//! against it.
 
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
@@ -22,6 +24,7 @@ pub type Replacement = (String, String);
 /// Builds the view and the replacements progenitor must make.
 pub fn build(merged: &Value, overlay: &Overlay) -> Result<(Value, Vec<Replacement>)> {
     let mut doc = merged.clone();
+    crate::normalize::reuse_components_for_clashing_inline_objects(&mut doc)?;
     let mut new_components: Vec<(String, Value)> = Vec::new();
     hoist_bodies(&mut doc, &mut new_components);
     let schemas = crate::components::schemas_mut(&mut doc)?;

@@ -1,12 +1,16 @@
 //! Turns one per-operation OpenAPI document, as OpenRouter publishes it (3.1 with its quirks), into the 3.0
 //! form progenitor accepts. Each step is a small pure rewrite with its own tests.
 
+mod boolean_like;
 mod compat;
+mod error_alternatives;
+mod inline_name_clash;
 mod names;
 mod operations;
 mod schema;
 
 pub use compat::string_enums;
+pub use inline_name_clash::reuse_components_for_clashing_inline_objects;
 pub use names::{component_ident, operation_ident};
 pub use operations::ERROR_SCHEMA;
 
@@ -55,8 +59,10 @@ pub fn normalize(mut doc: Value) -> Result<Value> {
     }
 
     names::identifier_component_names(&mut doc)?;
+    error_alternatives::keep_envelope_alternative(&mut doc)?;
     operations::unify_errors(&mut doc)?;
     compat::allow_unknown_fields(&mut doc);
+    boolean_like::boolean_like_parameters(&mut doc);
     compat::hoist_inline_enums(&mut doc)?;
     compat::nullable_at_reference_sites(&mut doc);
     crate::components::prune(&mut doc)?;

@@ -115,13 +115,13 @@ pub(super) fn drop_client_headers(doc: &mut Value) -> Result<()> {
     Ok(())
 }
 
-fn is_error_status(code: &str) -> bool {
+pub(super) fn is_error_status(code: &str) -> bool {
     code == "default" || code.starts_with('4') || code.starts_with('5')
 }
 
 /// Resolves `$ref`s recursively and strips annotations, giving the shape two error bodies are compared by.
 /// `depth` guards against recursive schemas.
-fn shape(value: &Value, doc: &Value, depth: usize) -> Result<Value> {
+pub(super) fn shape(value: &Value, doc: &Value, depth: usize) -> Result<Value> {
     if depth > 32 {
         return Err(SpecError::new("error schema is recursive"));
     }
