@@ -59,7 +59,7 @@ pub use generated::{open_enums, types};
 pub use operation::{ListOperation, Operation, OperationInfo, Paging, Replay};
 pub use operations::{OPERATIONS, OperationId};
 pub use patch::Patch;
-pub use secret::SecretString;
+pub use secret::{SecretString, collect_secrets};
 
 /// Every operation as a typed struct: build one with its `new`, then send it with the facade's
 /// `Client::send` (or inspect it through the [`Operation`] trait).

@@ -1,7 +1,8 @@
 //! Redaction: whatever an error or a log line quotes from a server's answer never carries a secret, in any
 //! encoding a JSON body can use (`\u002d` escapes included): anything shaped like an OpenRouter key (`sk-or-…`),
-//! and the client's own management key whatever its shape.
+//! the client's own management key whatever its shape, and the secrets the request itself carried (a provider key).
 
+use openrouter_mgmt_gen::SecretString;
 use serde_json::Value;
 
 /// What a secret is replaced with.
@@ -10,10 +11,11 @@ pub(crate) const REDACTED: &str = "<redacted>";
 /// The longest body excerpt an error carries.
 pub(crate) const SNIPPET_CHARS: usize = 256;
 
-/// Redacts key-shaped text always, and the client's own key when it is known.
+/// Redacts key-shaped text always, and the client's own key and the request's secrets when they are known.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Redactor<'a> {
     own_key: Option<&'a str>,
+    request_secrets: &'a [SecretString],
 }
 
 impl<'a> Redactor<'a> {
@@ -22,6 +24,16 @@ impl<'a> Redactor<'a> {
         Self {
             // A key this short would redact ordinary words; real keys are far longer.
             own_key: (own_key.len() >= 8).then_some(own_key),
+            request_secrets: &[],
+        }
+    }
+
+    /// The same redactor, also removing the secrets the request carried (those of 8 characters or more, as for the
+    /// own key).
+    pub(crate) fn and_request_secrets(self, secrets: &'a [SecretString]) -> Self {
+        Self {
+            request_secrets: secrets,
+            ..self
         }
     }
 
@@ -30,6 +42,12 @@ impl<'a> Redactor<'a> {
         let mut out = unescape_json(text);
         if let Some(key) = self.own_key {
             out = out.replace(key, REDACTED);
+        }
+        for secret in self.request_secrets {
+            let secret = secret.expose_secret();
+            if secret.len() >= 8 {
+                out = out.replace(secret, REDACTED);
+            }
         }
         redact_key_shapes(&out)
     }
@@ -137,5 +155,16 @@ mod tests {
         assert!(!text.contains("SECRET") && !text.contains("0042"), "{text}");
         assert_eq!(r.text("plain \\n text"), "plain \\n text");
         assert_eq!(Redactor::with_own_key("short").text("short"), "short");
+    }
+
+    #[test]
+    fn the_request_secrets_are_redacted_escaped_or_not() {
+        let secrets = [
+            SecretString::new("anthropic-PROVIDERSECRET"),
+            SecretString::new("tiny"),
+        ];
+        let r = Redactor::with_own_key("mgmt-custom-key-0042").and_request_secrets(&secrets);
+        let text = r.text(r#"bad key anthropic\u002dPROVIDERSECRET and tiny"#);
+        assert_eq!(text, "bad key <redacted> and tiny");
     }
 }

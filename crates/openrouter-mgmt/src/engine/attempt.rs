@@ -87,7 +87,8 @@ impl Endpoint {
             None => exchange.await,
         };
         result.map_err(|e| {
-            let redactor = Redactor::with_own_key(self.key.expose_secret());
+            let redactor = Redactor::with_own_key(self.key.expose_secret())
+                .and_request_secrets(&request.secrets);
             transport_error(request.operation, &e, &redactor)
         })
     }

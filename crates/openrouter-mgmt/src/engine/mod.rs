@@ -48,8 +48,9 @@ pub(crate) struct Engine {
 
 impl Engine {
     /// Redacts key-shaped text and this client's own key from whatever an error quotes.
-    fn redactor(&self) -> Redactor<'_> {
+    fn redactor<'a>(&'a self, request: &'a Request) -> Redactor<'a> {
         Redactor::with_own_key(self.endpoint.key.expose_secret())
+            .and_request_secrets(&request.secrets)
     }
 
     /// Sends `request` under the retry policy and decodes the success body; returns the result with how many
@@ -74,7 +75,7 @@ impl Engine {
             .await
         {
             Ok((raw, attempts)) => (
-                decode(request, &raw, attempts, &self.redactor()),
+                decode(request, &raw, attempts, &self.redactor(request)),
                 attempts,
                 Some(raw.status.as_u16()),
             ),
@@ -150,7 +151,7 @@ impl Engine {
                     budget.refund(spent);
                     return Ok((raw, attempt));
                 }
-                Ok(raw) => api_error(request, &raw, &self.redactor()),
+                Ok(raw) => api_error(request, &raw, &self.redactor(request)),
                 Err(e) => e,
             };
             error.set_attempts(attempt);

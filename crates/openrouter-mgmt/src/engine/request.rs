@@ -1,13 +1,14 @@
 //! What one operation sends, built once from the generated operation (validated, path encoded, body serialized)
 //! and resent as it is on every attempt.
 
-use openrouter_mgmt_gen::{Operation, Replay};
+use openrouter_mgmt_gen::{Operation, Replay, SecretString, collect_secrets};
 use reqwest::Method;
 
 use crate::error::Error;
 
-/// Everything needed to send (and resend) one operation.
-#[derive(Debug, Clone)]
+/// Everything needed to send (and resend) one operation. Its `Debug` shows the body's size, never its bytes (a body
+/// can carry a secret).
+#[derive(Clone)]
 pub(crate) struct Request {
     /// The operation's name: the spec's operationId in snake_case.
     pub(crate) operation: &'static str,
@@ -16,6 +17,8 @@ pub(crate) struct Request {
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) body: Option<Vec<u8>>,
+    /// The secrets the body carries (a provider key): redacted from whatever the server answers.
+    pub(crate) secrets: Vec<SecretString>,
     pub(crate) replay: Replay,
     /// The success body holds a secret (a created key): decode errors must not quote it.
     pub(crate) secret_in_response: bool,
@@ -32,13 +35,16 @@ impl Request {
         let info = O::INFO;
         op.validate()?;
         let path = op.path()?;
-        let body = op
-            .body()
-            .map(|body| {
-                serde_json::to_vec(body)
-                    .map_err(|e| Error::invalid_input("body", format!("could not serialize: {e}")))
-            })
-            .transpose()?;
+        let (body, secrets) = collect_secrets(|| {
+            op.body()
+                .map(|body| {
+                    serde_json::to_vec(body).map_err(|e| {
+                        Error::invalid_input("body", format!("could not serialize: {e}"))
+                    })
+                })
+                .transpose()
+        });
+        let body = body?;
         Ok(Self {
             operation: info.name,
             method: Method::from_bytes(info.method.as_bytes())
@@ -46,10 +52,25 @@ impl Request {
             path,
             query: op.query(),
             body,
+            secrets,
             replay: info.replay,
             secret_in_response: info.secret_in_response,
             empty_response: info.response.is_none(),
             done_on_404_after_ambiguous_attempt: info.done_on_404_after_ambiguous_attempt,
         })
+    }
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("body_bytes", &self.body.as_ref().map(Vec::len))
+            .field("secrets", &self.secrets.len())
+            .field("replay", &self.replay)
+            .finish_non_exhaustive()
     }
 }
