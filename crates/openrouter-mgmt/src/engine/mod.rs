@@ -57,8 +57,8 @@ impl Engine {
         Redactor::with_own_key(self.endpoint.key.expose_secret())
     }
 
-    /// Sends `request` under the retry policy and decodes the success body with `decode`; returns the result with how many
-    /// attempts the call made, how long it took and the last status (the caller reports them with
+    /// Sends `request` under the retry policy and reads the success body with `decode`; returns the result with
+    /// how many attempts the call made, how long it took and the last status (the caller reports them with
     /// [`call_finished`]).
     ///
     /// For operations with the delete rule ([`Request::done_on_404_after_ambiguous_attempt`]): a 404 on a
