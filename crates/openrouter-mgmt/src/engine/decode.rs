@@ -65,12 +65,15 @@ pub(crate) fn serde_message(
     redactor: &Redactor<'_>,
 ) -> String {
     if request.secret_in_response {
-        format!(
-            "{} at line {} column {}",
-            classify(error),
-            error.line(),
-            error.column()
-        )
+        match error.line() {
+            // An error from a parsed `serde_json::Value` (one item of a page) has no position.
+            0 => classify(error).to_owned(),
+            line => format!(
+                "{} at line {line} column {}",
+                classify(error),
+                error.column()
+            ),
+        }
     } else {
         redactor.text(&error.to_string())
     }
