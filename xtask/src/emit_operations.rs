@@ -427,6 +427,14 @@ fn list_impl(
         vec_inner(&data.ty).ok_or_else(|| fail("the list's `data` is not an array".into()))?;
     let item = qualify(item_raw);
     let data_ident = &data.ident;
+    let items_field = &data.json;
+    let total_field = match fields.iter().find(|f| f.json == "total_count") {
+        Some(f) => {
+            let json = &f.json;
+            quote!(Some(#json))
+        }
+        None => quote!(None),
+    };
     let total = match fields.iter().find(|f| f.json == "total_count") {
         Some(f) => {
             let fi = &f.ident;
@@ -485,6 +493,8 @@ fn list_impl(
     Ok(quote! {
         impl crate::ListOperation for #ident {
             type Item = #item;
+            const ITEMS_FIELD: &'static str = #items_field;
+            const TOTAL_COUNT_FIELD: Option<&'static str> = #total_field;
 
             fn set_page(&mut self, offset: u64, limit: u64) {
                 #set_offset

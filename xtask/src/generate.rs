@@ -71,6 +71,9 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
     // strict: the mock decodes them to validate).
     let request_bodies: Vec<String> = ops.iter().filter_map(|o| o.body.clone()).collect();
     crate::lenient::missing_fields_default(&mut items, &request_bodies);
+    // ... and read every integer in any integral spelling (`3.0`, `1e2`, `"3"`): the spec once typed counts as
+    // `number`, and servers are not always on the spec.
+    crate::lenient_integers::integers_lenient(&mut items, &request_bodies);
     let structs = crate::rust_types::structs(&items);
 
     let string_ids = overlay

@@ -49,7 +49,7 @@ pub fn missing_fields_default(items: &mut [Item], request_bodies: &[String]) {
 }
 
 /// The `#[serde(...)]` arguments of a field, in order.
-fn serde_metas(attrs: &[Attribute]) -> Vec<Meta> {
+pub fn serde_metas(attrs: &[Attribute]) -> Vec<Meta> {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("serde"))
@@ -61,7 +61,8 @@ fn serde_metas(attrs: &[Attribute]) -> Vec<Meta> {
         .collect()
 }
 
-fn is_strict_option(meta: &Meta) -> bool {
+/// Whether `meta` is typify's `deserialize_with` that makes a required nullable field's absence an error.
+pub fn is_strict_option(meta: &Meta) -> bool {
     let Meta::NameValue(nv) = meta else {
         return false;
     };
@@ -73,8 +74,8 @@ fn is_strict_option(meta: &Meta) -> bool {
     text.trim_matches('"').replace(' ', "") == STRICT_OPTION.replace(' ', "")
 }
 
-/// The structs reachable from `roots` through field types.
-fn reachable(items: &[Item], roots: &[String]) -> BTreeSet<String> {
+/// The structs reachable from `roots` through field types (the roots included).
+pub fn reachable(items: &[Item], roots: &[String]) -> BTreeSet<String> {
     let mut fields: HashMap<String, Vec<&Type>> = HashMap::new();
     for item in items {
         if let Item::Struct(s) = item {

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod import;
 pub mod json_pointer;
 pub mod lenient;
+pub mod lenient_integers;
 pub mod merge;
 pub mod normalize;
 pub mod operation_model;

@@ -244,6 +244,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BulkAssignKeysResponse {
         ///Number of keys successfully assigned
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub assigned_count: i64,
     }
     ///`BulkAssignMembersRequest`
@@ -256,6 +257,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BulkAssignMembersResponse {
         ///Number of members successfully assigned
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub assigned_count: i64,
     }
     ///`BulkRemoveWorkspaceMembersRequest`
@@ -280,6 +282,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BulkUnassignKeysResponse {
         ///Number of keys successfully unassigned
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub unassigned_count: i64,
     }
     ///`BulkUnassignMembersRequest`
@@ -292,6 +295,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BulkUnassignMembersResponse {
         ///Number of members successfully unassigned
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub unassigned_count: i64,
     }
     ///`ByokKey`
@@ -725,6 +729,7 @@ pub mod types {
     ///`ErrorResponseError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorResponseError {
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub code: i64,
         pub message: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -753,10 +758,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FreeModelDailyRequests {
         ///Free-model requests the account may make per UTC day; the ceiling depends on total credits purchased and is independent of `is_free_tier`
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub limit: i64,
         ///Free-model requests left in the current UTC day
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub remaining: i64,
         ///Free-model requests recorded for the account so far in the current UTC day
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub used: i64,
     }
     ///`GetByokKeyResponse`
@@ -853,6 +861,7 @@ pub mod types {
         ///Note about the rate limit
         pub note: ::std::string::String,
         ///Number of requests allowed per interval
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub requests: i64,
     }
     ///`GetGuardrailResponse`
@@ -1107,6 +1116,7 @@ pub mod types {
         #[serde(default)]
         pub data: ::std::vec::Vec<Guardrail>,
         ///Total number of guardrails
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub total_count: i64,
     }
     ///`ListKeyAssignmentsResponse`
@@ -1116,6 +1126,7 @@ pub mod types {
         #[serde(default)]
         pub data: ::std::vec::Vec<KeyAssignment>,
         ///Total number of key assignments for this guardrail
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub total_count: i64,
     }
     ///`ListMemberAssignmentsResponse`
@@ -1125,6 +1136,7 @@ pub mod types {
         #[serde(default)]
         pub data: ::std::vec::Vec<MemberAssignment>,
         ///Total number of member assignments
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub total_count: i64,
     }
     ///`ListOrganizationMembersResponse`

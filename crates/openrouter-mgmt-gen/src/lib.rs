@@ -10,7 +10,9 @@
 //! operations with authentication, retries, pagination and typed errors, and re-exports this crate's types.
 //!
 //! Forward compatibility: response structs ignore fields they do not know, and every string enum is an
-//! *open* enum (see [`open_enums`]) whose `Unknown(String)` variant keeps values newer than this crate.
+//! *open* enum (see [`open_enums`]) whose `Unknown(String)` variant keeps values newer than this crate. In every
+//! type an answer can hold, a missing nullable field decodes as `None`, a missing list as empty, and an integer
+//! field takes any integral JSON spelling (`3`, `3.0`, `1e2`, `"3"`; see [`lenient`]).
 
 // Lint allowances for generated code, each with its reason:
 // - missing_docs: progenitor documents what the spec documents, and many schemas have no description.
@@ -48,6 +50,7 @@ mod builders;
 
 pub mod checks;
 pub mod ids;
+pub mod lenient;
 mod open_enum;
 pub mod operation;
 mod patch;

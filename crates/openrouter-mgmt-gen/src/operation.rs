@@ -93,8 +93,12 @@ pub trait Operation: Send + Sync {
 
 /// A list operation that pages by `offset` (and `limit` when it has one).
 pub trait ListOperation: Operation + Clone + 'static {
-    /// One item of the list.
-    type Item: Send + 'static;
+    /// One item of the list (decodable on its own, so that one bad item need not cost its page's others).
+    type Item: DeserializeOwned + Send + 'static;
+    /// The response field that holds the items (`data`).
+    const ITEMS_FIELD: &'static str;
+    /// The response field that holds the total count (`total_count`), when the response has one.
+    const TOTAL_COUNT_FIELD: Option<&'static str>;
     /// Points the request at one page.
     fn set_page(&mut self, offset: u64, limit: u64);
     /// The page's items and `total_count` (when the response carries one).

@@ -2036,6 +2036,8 @@ impl crate::Operation for ListGuardrails {
 }
 impl crate::ListOperation for ListGuardrails {
     type Item = crate::types::Guardrail;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
     fn set_page(&mut self, offset: u64, limit: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
         self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
@@ -2158,6 +2160,8 @@ impl crate::Operation for ListKeyAssignments {
 }
 impl crate::ListOperation for ListKeyAssignments {
     type Item = crate::types::KeyAssignment;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
     fn set_page(&mut self, offset: u64, limit: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
         self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
@@ -2248,6 +2252,8 @@ impl crate::Operation for ListMemberAssignments {
 }
 impl crate::ListOperation for ListMemberAssignments {
     type Item = crate::types::MemberAssignment;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
     fn set_page(&mut self, offset: u64, limit: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
         self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
@@ -2468,6 +2474,8 @@ impl crate::Operation for ListGuardrailKeyAssignments {
 }
 impl crate::ListOperation for ListGuardrailKeyAssignments {
     type Item = crate::types::KeyAssignment;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
     fn set_page(&mut self, offset: u64, limit: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
         self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
@@ -2653,6 +2661,8 @@ impl crate::Operation for ListGuardrailMemberAssignments {
 }
 impl crate::ListOperation for ListGuardrailMemberAssignments {
     type Item = crate::types::MemberAssignment;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
     fn set_page(&mut self, offset: u64, limit: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
         self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
@@ -2867,6 +2877,8 @@ impl crate::Operation for List {
 }
 impl crate::ListOperation for List {
     type Item = crate::types::ListResponseDataItem;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = None;
     fn set_page(&mut self, offset: u64, limit: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
         let _ = limit;

@@ -690,13 +690,17 @@ fn malformed_values_still_fail_to_decode() {
     value.as_object_mut().expect("object").remove("id");
     assert_rejected::<Guardrail>(value, "missing field `id`");
 
+    // An integer takes any integral spelling (see `counts_in_any_integral_spelling_decode`), but not these.
+    for total in [json!("many"), json!(2.5), json!(1e300), json!(null)] {
+        assert_rejected::<ListGuardrailsResponse>(json!({"data": [], "total_count": total}), "");
+    }
     assert_rejected::<ListGuardrailsResponse>(
-        json!({"data": [], "total_count": "1"}),
+        json!({"data": [], "total_count": [1]}),
         "invalid type",
     );
     assert_rejected::<ErrorResponse>(
-        json!({"error": {"code": "429", "message": "x"}}),
-        "invalid type",
+        json!({"error": {"code": "too many", "message": "x"}}),
+        "invalid value",
     );
     assert_rejected::<ErrorResponse>(
         json!({"message": "Rate limit exceeded"}),
@@ -706,6 +710,35 @@ fn malformed_values_still_fail_to_decode() {
     let mut key = api_key_json();
     key["expires_at"] = json!("next tuesday");
     assert_rejected::<GetKeyResponse>(json!({"data": key}), "");
+}
+
+#[test]
+fn counts_in_any_integral_spelling_decode() {
+    // The spec typed counts as `number` before February 2026, and servers are not always on the spec.
+    for spelling in [
+        json!(3),
+        json!(3.0),
+        json!(3e0),
+        json!("3"),
+        json!("3.0"),
+        json!("3e0"),
+    ] {
+        let page: ListGuardrailsResponse =
+            serde_json::from_value(json!({"data": [], "total_count": spelling.clone()}))
+                .unwrap_or_else(|e| panic!("{spelling}: {e}"));
+        assert_eq!(page.total_count, 3, "{spelling}");
+        let error: ErrorResponse =
+            serde_json::from_value(json!({"error": {"code": spelling.clone(), "message": "x"}}))
+                .unwrap_or_else(|e| panic!("{spelling}: {e}"));
+        assert_eq!(error.error.code, 3, "{spelling}");
+    }
+    // Serialization is unchanged: an integer is written as one.
+    let page: ListGuardrailsResponse =
+        serde_json::from_value(json!({"data": [], "total_count": "3"})).unwrap();
+    assert_eq!(
+        serde_json::to_value(&page).unwrap(),
+        json!({"data": [], "total_count": 3})
+    );
 }
 
 #[test]

@@ -40,6 +40,9 @@ pub enum Fault {
     MalformedJson,
     /// After: the real 2xx status and valid JSON that breaks the schema (a required field is missing).
     SchemaViolation,
+    /// After: the real answer with every whole number written as a float (`3.0`), as servers could when the spec
+    /// typed counts as `number` (before February 2026).
+    LegacyNumbers,
     /// After: apply the write, then answer this status with the error envelope instead of the result.
     ApplyThenStatus(u16),
     /// After: apply the write, then close the connection without answering.
@@ -63,6 +66,7 @@ impl Fault {
                 | Fault::CloseMidBody
                 | Fault::MalformedJson
                 | Fault::SchemaViolation
+                | Fault::LegacyNumbers
                 | Fault::ApplyThenStatus(_)
                 | Fault::ApplyThenClose
         )
@@ -92,6 +96,7 @@ impl fmt::Display for Fault {
             Fault::CloseMidBody => f.write_str("close-mid-body"),
             Fault::MalformedJson => f.write_str("malformed-json"),
             Fault::SchemaViolation => f.write_str("schema-violation"),
+            Fault::LegacyNumbers => f.write_str("legacy-numbers"),
             Fault::ApplyThenStatus(status) => write!(f, "apply-then-{status}"),
             Fault::ApplyThenClose => f.write_str("apply-then-close"),
         }
@@ -134,7 +139,8 @@ impl FromStr for Fault {
     type Err = FaultParseError;
 
     /// `429[:SECS[:MS]]`, a status `400..=599`, `delay:DUR` (`500ms`, `30s`, or bare milliseconds), `close`,
-    /// `close-mid-body`, `malformed-json`, `schema-violation`, `apply-then-STATUS`, `apply-then-close`.
+    /// `close-mid-body`, `malformed-json`, `schema-violation`, `legacy-numbers`, `apply-then-STATUS`,
+    /// `apply-then-close`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let optional = |v: Option<&str>| -> Result<Option<u64>, FaultParseError> {
             match v {
@@ -150,6 +156,7 @@ impl FromStr for Fault {
             "close-mid-body" => Fault::CloseMidBody,
             "malformed-json" => Fault::MalformedJson,
             "schema-violation" => Fault::SchemaViolation,
+            "legacy-numbers" => Fault::LegacyNumbers,
             "apply-then-close" => Fault::ApplyThenClose,
             _ if s == "429" || s.starts_with("429:") => {
                 let mut parts = s.split(':').skip(1);
@@ -512,6 +519,7 @@ mod tests {
             "close-mid-body",
             "malformed-json",
             "schema-violation",
+            "legacy-numbers",
             "apply-then-close",
             "apply-then-502",
             "503",

@@ -38,7 +38,8 @@ struct Args {
     /// A fault rule, repeatable: `ROUTE=FAULT[xN|x*][@SKIP]`. ROUTE is `*`, an operation (`create_keys` or
     /// `createKeys`) or `METHOD /path` (`POST /keys`, `GET /guardrails/{id}`). FAULT is `429[:SECS[:MS]]`, a status
     /// like `503`,
-    /// `delay:30s`, `close`, `close-mid-body`, `malformed-json`, `schema-violation`, `apply-then-500` or
+    /// `delay:30s`, `close`, `close-mid-body`, `malformed-json`, `schema-violation`, `legacy-numbers`,
+    /// `apply-then-500` or
     /// `apply-then-close`. `xN` faults N matching requests (default 1, `x*` all), `@SKIP` lets SKIP through first.
     /// Example: `--fault 'POST /keys=500x2@1'` (the 2nd and 3rd creates fail).
     #[arg(long = "fault", value_name = "RULE")]

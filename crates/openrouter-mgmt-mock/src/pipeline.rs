@@ -141,6 +141,7 @@ pub(crate) async fn handle(
         Some(Fault::CloseMidBody) => close_mid_body(&reply),
         Some(Fault::MalformedJson) => malformed(&reply),
         Some(Fault::SchemaViolation) => respond(schema_violation(reply)),
+        Some(Fault::LegacyNumbers) => respond(legacy_numbers(reply)),
         _ => respond(reply),
     })
 }
@@ -285,6 +286,24 @@ fn malformed(reply: &Reply) -> Response<Body> {
     response_head(reply, cut.len())
         .body(Body::from(cut))
         .expect("a valid response head")
+}
+
+/// The same answer with every whole number written as a float (`3` becomes `3.0`).
+fn legacy_numbers(mut reply: Reply) -> Reply {
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Number(n) if !n.is_f64() => {
+                if let Some(float) = n.as_f64().and_then(serde_json::Number::from_f64) {
+                    *n = float;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            Value::Object(object) => object.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut reply.body);
+    reply
 }
 
 /// Valid JSON missing a required field: the object's `id`/`hash` (or first element's), else its first field.

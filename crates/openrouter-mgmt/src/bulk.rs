@@ -1,5 +1,6 @@
 //! Bulk assign/unassign: any number of ids, deduplicated, sent in chunks (one generated bulk operation per
-//! chunk), counts summed; a failing chunk reports exactly which ids were applied and which were not.
+//! chunk), counts summed; a failing chunk reports exactly which ids were applied and which were not, and a chunk
+//! the server accepted (2xx) but whose count could not be read counts as applied, with its count unconfirmed.
 
 use std::fmt::Display;
 use std::hash::Hash;
@@ -16,12 +17,24 @@ pub const DEFAULT_CHUNK_SIZE: usize = 100;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BulkOutcome {
-    /// The server's counts (`assigned_count` / `unassigned_count`), summed over the chunks.
+    /// The server's counts (`assigned_count` / `unassigned_count`), summed over the chunks whose count could be
+    /// read (any integral spelling is read: `3`, `3.0`, `"3"`).
     pub count: i64,
+    /// Chunks the server answered with a success status but whose count could not be read (e.g. `"many"`, or
+    /// missing): they were applied, and `count` leaves them out (see [`BulkOutcome::count_confirmed`]). Each is
+    /// also logged as a `tracing` warning.
+    pub unconfirmed_chunks: usize,
     /// Distinct ids sent.
     pub ids: usize,
     /// Requests made (one per chunk).
     pub chunks: usize,
+}
+
+impl BulkOutcome {
+    /// Whether `count` covers every chunk: `false` when a chunk was applied but its count could not be read.
+    pub fn count_confirmed(&self) -> bool {
+        self.unconfirmed_chunks == 0
+    }
 }
 
 /// Order-preserving deduplication.
@@ -59,6 +72,7 @@ impl WithOptions<'_> {
         }
         let mut outcome = BulkOutcome {
             count: 0,
+            unconfirmed_chunks: 0,
             ids: ids.len(),
             chunks: 0,
         };
@@ -67,6 +81,19 @@ impl WithOptions<'_> {
             match self.send(&operation).await {
                 Ok(response) => {
                     outcome.count += count(&response);
+                    outcome.chunks += 1;
+                }
+                // A success status whose body did not decode: the server applied the chunk; only the count it
+                // sent back is unknown.
+                Err(error @ Error::Decode { .. }) => {
+                    tracing::warn!(
+                        operation = O::INFO.name,
+                        chunk = index,
+                        ids = chunk.len(),
+                        %error,
+                        "a bulk chunk was applied but its count could not be read; the count is unconfirmed"
+                    );
+                    outcome.unconfirmed_chunks += 1;
                     outcome.chunks += 1;
                 }
                 Err(source) => {

@@ -5,11 +5,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use openrouter_mgmt_gen::Operation;
+use openrouter_mgmt_gen::{ListOperation, Operation};
 
 use crate::config::{ClientBuilder, Settings};
-use crate::engine::{CallStats, Endpoint, Engine, Request, call_finished};
+use crate::engine::{
+    CallStats, Decoder, Endpoint, Engine, Request, call_finished, decode, decode_page,
+};
 use crate::error::Error;
+use crate::pagination::RawPage;
 use crate::retry::{Jitter, RetryPolicy};
 use crate::retry_budget::RetryBudget;
 
@@ -137,6 +140,31 @@ impl Client {
         operation: &O,
         options: &CallOptions,
     ) -> Result<Response<O::Response>, Error> {
+        self.call(operation, options, decode::<O::Response>, O::assumed_done)
+            .await
+    }
+
+    /// Sends one page request of a list operation and decodes its answer as a page, keeping the good items of a
+    /// page where some are malformed (see [`Error::ItemDecode`]).
+    pub(crate) async fn send_page<L: ListOperation>(
+        &self,
+        operation: &L,
+        options: &CallOptions,
+    ) -> Result<RawPage<L::Item>, Error> {
+        self.call(operation, options, decode_page::<L>, || None)
+            .await
+            .map(Response::into_value)
+    }
+
+    /// Every call's road: the request built from `operation`, sent through the engine, its success body read with
+    /// `decode`, and the call reported (a `tracing` event and the options' observer).
+    async fn call<O: Operation, T>(
+        &self,
+        operation: &O,
+        options: &CallOptions,
+        decode: Decoder<T>,
+        assumed_done: fn() -> Option<T>,
+    ) -> Result<Response<T>, Error> {
         let started = tokio::time::Instant::now();
         let (result, stats) = match Request::from_operation(operation) {
             Ok(request) => {
@@ -146,7 +174,8 @@ impl Client {
                         &request,
                         options.policy(self),
                         options.allow_unsafe_replay,
-                        O::assumed_done,
+                        decode,
+                        assumed_done,
                     )
                     .await
             }

@@ -79,6 +79,29 @@ pub enum Error {
         /// Attempts made.
         attempts: u32,
     },
+    /// One item of a list page did not decode, while the page's other items did: a stream of items or pages
+    /// yields the page's good items first, then one such error per bad item, and goes on with the next page if
+    /// polled again (only [`collect_all`](crate::Paginator::collect_all) stops at it). The item still counts
+    /// toward the page's length, so a full page with a bad item does not end the list.
+    #[error(
+        "{operation}: item {index} of the page at offset {offset} could not be decoded at `{path}`: {message}; the item starts with: {item_snippet}"
+    )]
+    ItemDecode {
+        /// The list operation, e.g. `list_guardrails`.
+        operation: &'static str,
+        /// The HTTP status of the page's answer.
+        status: u16,
+        /// The offset the page was requested at.
+        offset: u64,
+        /// The item's index in the page as the server sent it (its position in the list is `offset + index`).
+        index: usize,
+        /// The JSON path that failed, from the top of the body, e.g. `data[1].id`.
+        path: String,
+        /// What was wrong there.
+        message: String,
+        /// The start of the item (bounded, with anything that looks like an API key redacted).
+        item_snippet: String,
+    },
     /// An argument or configuration value was rejected before anything was sent.
     #[error("invalid {argument}: {reason}")]
     InvalidInput {
@@ -171,7 +194,9 @@ impl Error {
     /// The HTTP status behind this error, if a response was received.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Api { status, .. } | Self::Decode { status, .. } => Some(*status),
+            Self::Api { status, .. }
+            | Self::Decode { status, .. }
+            | Self::ItemDecode { status, .. } => Some(*status),
             Self::RetryBudgetExhausted { last, .. } => last.status(),
             Self::Bulk { source, .. } => source.status(),
             _ => None,
@@ -187,7 +212,10 @@ impl Error {
             Self::Transport { .. } => true,
             Self::RetryBudgetExhausted { last, .. } => last.is_retryable(),
             Self::Bulk { source, .. } => source.is_retryable(),
-            Self::Decode { .. } | Self::InvalidInput { .. } | Self::Pagination { .. } => false,
+            Self::Decode { .. }
+            | Self::ItemDecode { .. }
+            | Self::InvalidInput { .. }
+            | Self::Pagination { .. } => false,
         }
     }
 
@@ -201,7 +229,8 @@ impl Error {
     ///   says the server did it (only its answer could not be read);
     /// - `false` when every attempt provably did nothing: the connection was refused or never established, a 429
     ///   (refused before doing anything), any other status (400, 401, 403, 404, 409, 422, 501, ...: the server
-    ///   refused), and for [`Error::InvalidInput`] (nothing was sent) and [`Error::Pagination`] (reads only);
+    ///   refused), and for [`Error::InvalidInput`] (nothing was sent), [`Error::Pagination`] and
+    ///   [`Error::ItemDecode`] (reads only);
     /// - [`Error::RetryBudgetExhausted`] answers for its last error (which carries the earlier attempts), and
     ///   [`Error::Bulk`] for the failing chunk: the chunks before it are in `applied`, those after it were not sent.
     pub fn may_have_been_applied(&self) -> bool {
@@ -217,7 +246,7 @@ impl Error {
             Self::Decode { .. } => true,
             Self::RetryBudgetExhausted { last, .. } => last.may_have_been_applied(),
             Self::Bulk { source, .. } => source.may_have_been_applied(),
-            Self::InvalidInput { .. } | Self::Pagination { .. } => false,
+            Self::InvalidInput { .. } | Self::Pagination { .. } | Self::ItemDecode { .. } => false,
         }
     }
 
@@ -235,7 +264,7 @@ impl Error {
             Self::Decode { .. } => true,
             Self::RetryBudgetExhausted { last, .. } => last.this_attempt_may_have_been_applied(),
             Self::Bulk { source, .. } => source.this_attempt_may_have_been_applied(),
-            Self::InvalidInput { .. } | Self::Pagination { .. } => false,
+            Self::InvalidInput { .. } | Self::Pagination { .. } | Self::ItemDecode { .. } => false,
         }
     }
 
@@ -249,7 +278,8 @@ impl Error {
         }
     }
 
-    /// How many HTTP attempts the call made (0 when it failed before sending anything).
+    /// How many HTTP attempts the call made (0 when it failed before sending anything, and for the errors that
+    /// are about a list rather than one call: [`Error::Pagination`], [`Error::ItemDecode`]).
     pub fn attempts(&self) -> u32 {
         match self {
             Self::Api { attempts, .. }
@@ -257,7 +287,7 @@ impl Error {
             | Self::Decode { attempts, .. } => *attempts,
             Self::RetryBudgetExhausted { last, .. } => last.attempts(),
             Self::Bulk { source, .. } => source.attempts(),
-            Self::InvalidInput { .. } | Self::Pagination { .. } => 0,
+            Self::InvalidInput { .. } | Self::Pagination { .. } | Self::ItemDecode { .. } => 0,
         }
     }
 

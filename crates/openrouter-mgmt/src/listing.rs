@@ -1,6 +1,6 @@
 //! The glue between the generated list operations and the paginator: every page is the list operation with its
-//! `offset` (and `limit`) set, sent through the engine; the operation says how its list pages and what
-//! identifies an item.
+//! `offset` (and `limit`) set, sent through the engine and decoded as a page (a malformed item costs only itself);
+//! the operation says how its list pages and what identifies an item.
 
 use std::sync::Arc;
 
@@ -8,7 +8,7 @@ use futures::FutureExt;
 use openrouter_mgmt_gen::ListOperation;
 
 use crate::client::{CallOptions, Client, WithOptions};
-use crate::pagination::{Paginator, RawPage};
+use crate::pagination::Paginator;
 
 impl Client {
     /// Streams any generated list operation (see [`ops`](crate::ops)), page after page, with the client's retry
@@ -43,12 +43,7 @@ impl Client {
                 let options = options.clone();
                 let mut page = operation.clone();
                 page.set_page(offset, limit);
-                async move {
-                    let response = client.send_with(&page, &options).await?;
-                    let (items, total_count) = L::into_page(response);
-                    Ok(RawPage { items, total_count })
-                }
-                .boxed()
+                async move { client.send_page(&page, &options).await }.boxed()
             }),
         )
     }

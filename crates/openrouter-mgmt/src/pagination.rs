@@ -15,9 +15,15 @@
 //!   the stream with [`Error::Pagination`] instead of looping;
 //! - items whose id is among the last `2 × page size + overlap` ids received are not yielded again (re-read items,
 //!   and a list that shifts right under the caller by less than a page); memory for this is that many ids;
-//! - `total_count` is a bound, not a promise: negative values are ignored, and the list ends when the cursor
+//! - `total_count` is a bound, not a promise: it is read in any integral spelling (`3`, `3.0`, `1e2`, `"3"`);
+//!   negative values are ignored, an unusable one (`null`, missing, fractional, out of range like `1e300`, not a
+//!   number) is dropped with a `tracing` warning naming the operation, and the list ends when the cursor
 //!   reaches the latest plausible value; without one, a short page ends the list (`GET /keys`: pages of 100
 //!   with no `limit`; a page at `cursor - overlap` is still at most 100 items, short only at the end);
+//! - a malformed item costs only itself: the page's other items are delivered, then one [`Error::ItemDecode`]
+//!   per bad item (its index in the page, the page's offset, the JSON path and serde's message), and the stream
+//!   goes on if polled again; the bad item counts toward the page's length (a page of 100 with one bad item is
+//!   still full) and is reported once even when the overlap re-reads it;
 //! - with [`Paginator::concurrency`], pages are requested at `cursor - overlap + k × (page size - overlap)`, each
 //!   overlapping the one before, so the same rules hold between consecutive pages; the guarantee is about
 //!   deletions between the requests of two consecutive pages, which in this mode are in flight at once;
@@ -50,9 +56,10 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// The offset this page was requested at.
     pub offset: u64,
-    /// How many items the server returned (before duplicates were removed).
+    /// How many items the server returned (before duplicates were removed), those that did not decode included.
     pub received: usize,
-    /// The server's `total_count`, if it sent a non-negative one. A hint, not a promise.
+    /// The server's `total_count`, if it sent a usable, non-negative one (any integral spelling). A hint, not a
+    /// promise.
     pub total_count: Option<u64>,
     /// `true` when, just before this page, more items were removed behind the cursor than the walker can re-read
     /// (a page's worth between two page requests): items that were in the list throughout may have been skipped.
@@ -62,8 +69,26 @@ pub struct Page<T> {
 
 /// A page as the server sent it.
 pub(crate) struct RawPage<T> {
+    /// The items that decoded, in the server's order.
     pub(crate) items: Vec<T>,
+    /// The server's `total_count`, when it sent a usable integer.
     pub(crate) total_count: Option<i64>,
+    /// The items that did not decode (each yields an [`Error::ItemDecode`]).
+    pub(crate) bad: Vec<BadItem>,
+}
+
+/// One item of a page that did not decode, while the page's other items did.
+pub(crate) struct BadItem {
+    /// The HTTP status of the page's answer.
+    pub(crate) status: u16,
+    /// Its index in the page as the server sent it.
+    pub(crate) index: usize,
+    /// The JSON path that failed, from the top of the body (`data[1].id`).
+    pub(crate) path: String,
+    /// serde's message, redacted.
+    pub(crate) message: String,
+    /// The start of the item, redacted.
+    pub(crate) item_snippet: String,
 }
 
 /// A stream of pages, boxed.
@@ -210,7 +235,8 @@ impl<T: Send + 'static> Paginator<T> {
         self
     }
 
-    /// The pages, in order.
+    /// The pages, in order. A page with items that did not decode is followed by one [`Error::ItemDecode`] per
+    /// such item; the stream goes on after them (any other error ends it).
     pub fn pages(self) -> Pages<T> {
         let prefetch = self.prefetch;
         let stream = walk(Walker::new(
@@ -232,14 +258,31 @@ impl<T: Send + 'static> Paginator<T> {
         }
     }
 
-    /// The items, in order, each at most once.
+    /// The items, in order, each at most once. An item that did not decode surfaces as an
+    /// [`Error::ItemDecode`] (after the good items of its page) and costs nothing else: keep polling for the rest
+    /// of the list. Any other error ends the stream.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &openrouter_mgmt::Client) {
+    /// use futures::StreamExt;
+    /// let mut guardrails = std::pin::pin!(client.guardrails().list().items());
+    /// while let Some(item) = guardrails.next().await {
+    ///     match item {
+    ///         Ok(guardrail) => println!("{}", guardrail.name),
+    ///         Err(e @ openrouter_mgmt::Error::ItemDecode { .. }) => eprintln!("skipped: {e}"),
+    ///         Err(e) => { eprintln!("{e}"); break; }
+    ///     }
+    /// }
+    /// # }
+    /// ```
     pub fn items(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
         self.pages()
             .map_ok(|page| futures::stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
     }
 
-    /// Every item, collected. Prefer [`items`](Self::items) for long lists.
+    /// Every item, collected. Prefer [`items`](Self::items) for long lists, and to get past an item that does not
+    /// decode: here the first [`Error::ItemDecode`] fails the whole collection.
     pub async fn collect_all(self) -> Result<Vec<T>, Error> {
         self.items().try_collect().await
     }
@@ -347,6 +390,8 @@ struct Walker<T> {
     held: Option<(u64, RawPage<T>)>,
     /// The page being awaited is such a re-read.
     rereading: bool,
+    /// Errors of the last page's items that did not decode, yielded after the page.
+    item_errors: VecDeque<Error>,
 }
 
 /// What to do with a fetched page.
@@ -399,6 +444,7 @@ impl<T: Send + 'static> Walker<T> {
             window_cap: usize::try_from(2 * limit + overlap).unwrap_or(usize::MAX),
             held: None,
             rereading: false,
+            item_errors: VecDeque::new(),
         }
     }
 
@@ -451,6 +497,9 @@ impl<T: Send + 'static> Walker<T> {
 
     async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
         loop {
+            if let Some(error) = self.item_errors.pop_front() {
+                return Some(Err(error));
+            }
             if self.done {
                 return None;
             }
@@ -522,7 +571,9 @@ impl<T: Send + 'static> Walker<T> {
                     self.delivered += 1;
                     return Some(Ok(page));
                 }
-                other => return other,
+                // The list ended on a page with nothing new; its item errors, if any, are still due.
+                None => continue,
+                Some(Err(error)) => return Some(Err(error)),
             }
         }
     }
@@ -545,7 +596,8 @@ impl<T: Send + 'static> Walker<T> {
         kind: Kind,
     ) -> Option<Result<Page<T>, Error>> {
         let total = raw.total_count.and_then(|t| u64::try_from(t).ok());
-        let received = raw.items.len();
+        // Items that did not decode count: a page of 100 with one bad item is still a full page.
+        let received = raw.items.len() + raw.bad.len();
         if matches!(kind, Kind::Next) && self.pages > 1 && self.repeats(offset, &raw) {
             let reason = format!(
                 "the page at offset {offset} repeats items already received ({received} items); the server may be \
@@ -562,7 +614,22 @@ impl<T: Send + 'static> Walker<T> {
                  items may have been skipped"
             );
         }
-        let mut items = Vec::with_capacity(received);
+        // A bad item is reported once: one at a position before the cursor was covered by an earlier page (the
+        // overlap, or a re-read) and reported then.
+        for bad in raw.bad {
+            if offset.saturating_add(bad.index as u64) >= self.cursor {
+                self.item_errors.push_back(Error::ItemDecode {
+                    operation: self.operation,
+                    status: bad.status,
+                    offset,
+                    index: bad.index,
+                    path: bad.path,
+                    message: bad.message,
+                    item_snippet: bad.item_snippet,
+                });
+            }
+        }
+        let mut items = Vec::with_capacity(raw.items.len());
         for item in raw.items {
             let id = (self.item_id)(&item);
             if !self.seen.contains(&id) {

@@ -191,6 +191,24 @@ async fn malformed_json_keeps_the_status_but_not_the_syntax() {
 }
 
 #[tokio::test]
+async fn legacy_numbers_write_every_whole_number_as_a_float() {
+    let api = Api::with(MockServer::builder().guardrails(2)).await;
+    api.mock
+        .faults()
+        .once(OperationId::ListGuardrails, Fault::LegacyNumbers);
+    let (status, faulted) = api.get("/guardrails").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(faulted["total_count"], json!(2.0));
+    assert!(faulted["total_count"].is_f64(), "{faulted}");
+    let (_, plain) = api.get("/guardrails").await;
+    assert!(plain["total_count"].is_u64(), "{plain}");
+    // The same answer otherwise, and the generated types read both alike.
+    let faulted: types::ListGuardrailsResponse = decode(&faulted);
+    let plain: types::ListGuardrailsResponse = decode(&plain);
+    assert_eq!(faulted, plain);
+}
+
+#[tokio::test]
 async fn schema_violation_is_json_that_the_generated_types_reject() {
     let api = Api::with(MockServer::builder().guardrails(2).keys(2)).await;
     let faults = api.mock.faults();

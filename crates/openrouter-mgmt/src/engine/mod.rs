@@ -12,16 +12,18 @@
 
 mod attempt;
 mod decode;
+mod page;
 mod request;
 mod response;
 
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
 pub(crate) use attempt::Endpoint;
 pub use attempt::USER_AGENT;
+pub(crate) use decode::decode;
+pub(crate) use page::decode_page;
 pub(crate) use request::Request;
 
 use crate::error::{Error, TransportKind};
@@ -29,12 +31,15 @@ use crate::redact::Redactor;
 use crate::retry::{Jitter, Outcome, RetryPolicy, should_retry};
 use crate::retry_budget::RetryBudget;
 use attempt::RawResponse;
-use decode::decode;
 use response::api_error;
 
 /// The `tracing` target of the per-attempt span and events: the one they had before the engine was a module of
 /// its own, so that callers' log filters keep matching.
 const TRACING_TARGET: &str = "openrouter_mgmt::call";
+
+/// How a call reads its success body: [`decode`] for the generated response type, [`decode_page`] for a page of a
+/// list (which keeps a page's good items when some are malformed).
+pub(crate) type Decoder<T> = fn(&Request, &RawResponse, u32, &Redactor<'_>) -> Result<T, Error>;
 
 /// What every call of a client shares: where requests go, the per-attempt timeout, the retry budget and the
 /// backoff jitter. The retry policy and the replay opt-in come with each call.
@@ -53,8 +58,8 @@ impl Engine {
             .and_request_secrets(&request.secrets)
     }
 
-    /// Sends `request` under the retry policy and decodes the success body; returns the result with how many
-    /// attempts the call made, how long it took and the last status (the caller reports them with
+    /// Sends `request` under the retry policy and reads the success body with `decode`; returns the result with
+    /// how many attempts the call made, how long it took and the last status (the caller reports them with
     /// [`call_finished`]).
     ///
     /// For operations with the delete rule ([`Request::done_on_404_after_ambiguous_attempt`]): a 404 on a
@@ -62,11 +67,12 @@ impl Engine {
     /// request was sent, or a 408/500/502/503/504), means that attempt most likely did the work and only its answer
     /// was lost: the call returns `assumed_done()`. A 404 on the first attempt, or after attempts that provably
     /// never reached the server (connection refused, 429), stays an error.
-    pub(crate) async fn execute<T: DeserializeOwned>(
+    pub(crate) async fn execute<T>(
         &self,
         request: &Request,
         policy: &RetryPolicy,
         allow_unsafe_replay: bool,
+        decode: Decoder<T>,
         assumed_done: fn() -> Option<T>,
     ) -> (Result<T, Error>, CallStats) {
         let started = Instant::now();

@@ -4,6 +4,7 @@ mod support;
 
 mod bulk;
 mod deletes;
+mod lenient;
 mod overlap;
 mod pagination;
 mod requests;

@@ -348,17 +348,13 @@ async fn decode_errors_name_the_json_path_and_keep_a_snippet() {
     let mut bad = guardrail(1);
     bad["id"] = json!("not-a-uuid");
     Mock::given(method("GET"))
-        .and(path("/guardrails"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"data": [guardrail(2), bad], "total_count": 2})),
-        )
+        .and(path(format!("/guardrails/{}", guardrail_id(1))))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": bad})))
         .mount(&server)
         .await;
     let err = client(&server)
         .guardrails()
-        .list()
-        .collect_all()
+        .get(guardrail_id(1).parse().unwrap())
         .await
         .unwrap_err();
     match &err {
@@ -368,7 +364,7 @@ async fn decode_errors_name_the_json_path_and_keep_a_snippet() {
             body_snippet,
             ..
         } => {
-            assert_eq!(path, "data[1].id");
+            assert_eq!(path, "data.id");
             assert!(body_snippet.starts_with("{\"data\""), "{body_snippet}");
         }
         other => panic!("{other:?}"),
