@@ -229,6 +229,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BulkAddWorkspaceMembersResponse {
         ///Number of workspace memberships created or updated
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub added_count: i64,
         ///List of added workspace memberships
         #[serde(default)]
@@ -270,6 +271,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BulkRemoveWorkspaceMembersResponse {
         ///Number of members removed
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub removed_count: i64,
     }
     ///`BulkUnassignKeysRequest`
@@ -342,6 +344,7 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
         pub provider: crate::open_enums::ByokProviderSlug,
         ///Position within the provider — credentials are tried in ascending sort order.
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub sort_order: i64,
         ///The workspace this credential is scoped to, or `null` when it is global — usable across every workspace in the account. A `null` value does not mean the default workspace.
         #[serde(default)]
@@ -1099,6 +1102,7 @@ pub mod types {
         #[serde(default)]
         pub data: ::std::vec::Vec<ByokKey>,
         ///Total number of BYOK credentials matching the filters.
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub total_count: i64,
     }
     ///`ListExternalUsersResponse`
@@ -1107,6 +1111,7 @@ pub mod types {
         #[serde(default)]
         pub data: ::std::vec::Vec<ExternalUser>,
         ///Number of registrations matching the filters before pagination.
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub total_count: i64,
     }
     ///`ListGuardrailsResponse`
@@ -1146,6 +1151,7 @@ pub mod types {
         #[serde(default)]
         pub data: ::std::vec::Vec<ListOrganizationMembersResponseDataItem>,
         ///Total number of members in the organization
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub total_count: i64,
     }
     ///`ListOrganizationMembersResponseDataItem`
@@ -1247,6 +1253,7 @@ pub mod types {
         #[serde(default)]
         pub data: ::std::vec::Vec<WorkspaceMember>,
         ///Total number of members in the workspace
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub total_count: i64,
     }
     ///`ListWorkspacesResponse`
@@ -1256,6 +1263,7 @@ pub mod types {
         #[serde(default)]
         pub data: ::std::vec::Vec<Workspace>,
         ///Total number of workspaces
+        #[serde(deserialize_with = "crate::lenient::integer")]
         pub total_count: i64,
     }
     ///`MemberAssignment`

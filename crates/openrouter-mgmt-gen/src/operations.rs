@@ -1395,6 +1395,8 @@ impl crate::Operation for ListByokKeys {
 }
 impl crate::ListOperation for ListByokKeys {
     type Item = crate::types::ByokKey;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
     fn set_page(&mut self, offset: u64, limit: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
         self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
@@ -1706,6 +1708,8 @@ impl crate::Operation for ListExternalUsers {
 }
 impl crate::ListOperation for ListExternalUsers {
     type Item = crate::types::ExternalUser;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
     fn set_page(&mut self, offset: u64, limit: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
         self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
@@ -3126,6 +3130,8 @@ impl crate::Operation for ListOrganizationMembers {
 }
 impl crate::ListOperation for ListOrganizationMembers {
     type Item = crate::types::ListOrganizationMembersResponseDataItem;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
     fn set_page(&mut self, offset: u64, limit: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
         self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
@@ -3276,6 +3282,8 @@ impl crate::Operation for ListWorkspaces {
 }
 impl crate::ListOperation for ListWorkspaces {
     type Item = crate::types::Workspace;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
     fn set_page(&mut self, offset: u64, limit: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
         self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
@@ -3566,6 +3574,8 @@ impl crate::Operation for ListWorkspaceMembers {
 }
 impl crate::ListOperation for ListWorkspaceMembers {
     type Item = crate::types::WorkspaceMember;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
     fn set_page(&mut self, offset: u64, limit: u64) {
         self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
         self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
