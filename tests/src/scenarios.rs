@@ -8,9 +8,10 @@ use openrouter_mgmt::open_enums::{
     ByokProviderSlug, SubmitGenerationFeedbackRequestCategory, WorkspaceBudgetInterval,
 };
 use openrouter_mgmt::{
-    ByokKeyUpdate, Client, Error, ExternalUserFilter, GenerationFeedback, GuardrailId,
-    GuardrailUpdate, KeyHash, KeyUpdate, NewByokKey, NewGuardrail, NewKey, NewWorkspace,
-    OperationId, Paginator, UserId, WorkspaceBudgetSettings, WorkspaceUpdate,
+    ActivityFilter, AnalyticsQuery, ByokKeyUpdate, Client, Error, ExternalUserFilter,
+    GenerationFeedback, GuardrailId, GuardrailUpdate, KeyHash, KeyUpdate, NewByokKey, NewGuardrail,
+    NewKey, NewPrivateProvider, NewWorkspace, OperationId, Paginator, PrivateProviderUpdate,
+    UserId, WorkspaceBudgetSettings, WorkspaceUpdate,
 };
 use uuid::Uuid;
 
@@ -29,6 +30,8 @@ pub struct Ids {
     pub byok_key: Uuid,
     /// An existing external user.
     pub external_user: String,
+    /// An existing private provider's slug.
+    pub private_provider: String,
 }
 
 /// A call of one operation through the facade. Lists fetch their first page only, without prefetch, so that one
@@ -215,8 +218,47 @@ pub fn scenario(operation: OperationId) -> Option<Scenario> {
         OperationId::DeleteExternalUser => {
             scenario!(c, ids => c.external_users().delete(&ids.external_user).await)
         }
+        OperationId::ListPrivateProviders => {
+            scenario!(c, _ids => c.private_providers().list().await.map(drop))
+        }
+        OperationId::CreatePrivateProvider => scenario!(c, _ids => c
+            .private_providers()
+            .create(NewPrivateProvider::new("Contract Cluster").base_url("https://inference.example.com/v1"))
+            .await
+            .map(drop)),
+        OperationId::GetPrivateProvider => {
+            scenario!(c, ids => c.private_providers().get(&ids.private_provider).await.map(drop))
+        }
+        OperationId::UpdatePrivateProvider => scenario!(c, ids => c
+            .private_providers()
+            .update(&ids.private_provider, PrivateProviderUpdate::new().display_name("Renamed cluster"))
+            .await
+            .map(drop)),
+        OperationId::DeletePrivateProvider => {
+            scenario!(c, ids => c.private_providers().delete(&ids.private_provider).await.map(drop))
+        }
+        OperationId::GetUserActivity => scenario!(c, _ids => c
+            .analytics()
+            .activity(ActivityFilter::new().date("2025-01-01"))
+            .await
+            .map(drop)),
+        OperationId::GetAnalyticsMeta => scenario!(c, _ids => c.analytics().meta().await.map(drop)),
+        OperationId::QueryAnalytics => scenario!(c, _ids => c
+            .analytics()
+            .query(AnalyticsQuery::new(["requests", "usage"]).dimensions(["model"]))
+            .await
+            .map(drop)),
         _ => None,
     }
+}
+
+/// Makes a private provider on a fresh server (`tag` keeps several apart) and returns its slug.
+pub async fn private_provider(client: &Client, tag: &str) -> Result<String, Error> {
+    let provider = client
+        .private_providers()
+        .create(NewPrivateProvider::new(format!("Provider {tag}")))
+        .await?;
+    Ok(provider.slug)
 }
 
 /// Makes what [`Ids::byok_key`] and [`Ids::external_user`] name on a fresh server (`tag` keeps them apart when

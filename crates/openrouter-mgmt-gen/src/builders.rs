@@ -456,6 +456,45 @@ impl crate::types::CreateKeysBody {
         self
     }
 }
+impl crate::types::CreatePrivateProviderRequest {
+    ///A body with its required fields (`name`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(name: impl Into<::std::string::String>) -> Self {
+        Self {
+            base_url: None,
+            data_policy: None,
+            display_name: None,
+            name: name.into(),
+            slug: None,
+        }
+    }
+    ///Sets `base_url`: HTTPS base URL of an OpenAI-compatible API, used by private endpoints under this provider that set no URL of their own. Without it, each endpoint must set its own. Private, internal, metadata and OpenRouter hosts are rejected.
+    pub fn base_url(mut self, base_url: impl Into<::std::string::String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+    ///Sets `data_policy`.
+    pub fn data_policy(
+        mut self,
+        data_policy: impl Into<crate::types::PrivateProviderDataPolicy>,
+    ) -> Self {
+        self.data_policy = Some(data_policy.into());
+        self
+    }
+    ///Sets `display_name`: Defaults to `name`.
+    pub fn display_name(
+        mut self,
+        display_name: impl Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = Some(display_name.into());
+        self
+    }
+    ///Sets `slug`: 2-64 lowercase letters and numbers, separated by single hyphens. Cannot be changed later. Defaults to the name lowercased, with every run of other characters replaced by a hyphen (`Acme Inference` becomes `acme-inference`).
+    pub fn slug(mut self, slug: impl Into<::std::string::String>) -> Self {
+        self.slug = Some(slug.into());
+        self
+    }
+}
 impl crate::types::CreateWorkspaceRequest {
     ///A body with its required fields (`name`, `slug`); every optional field is left out until a setter puts it in.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -567,6 +606,91 @@ impl crate::types::CreateWorkspaceRequest {
         self.is_observability_io_logging_enabled = Some(
             is_observability_io_logging_enabled.into(),
         );
+        self
+    }
+}
+impl crate::types::QueryAnalyticsBody {
+    ///A body with its required fields (`metrics`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        metrics: impl IntoIterator<Item = impl Into<::std::string::String>>,
+    ) -> Self {
+        Self {
+            classifier_dimensions: None,
+            classifier_filters: None,
+            dimensions: ::std::default::Default::default(),
+            filters: ::std::default::Default::default(),
+            granularity: None,
+            group_limit: None,
+            limit: None,
+            metrics: metrics.into_iter().map(Into::into).collect(),
+            order_by: None,
+            time_range: None,
+        }
+    }
+    ///Sets `classifier_dimensions`: Group results by custom classifier tags, breaking down metrics by the specified dimension values. Requires an active classifier on the workspace.
+    pub fn classifier_dimensions(
+        mut self,
+        classifier_dimensions: impl Into<
+            crate::types::QueryAnalyticsBodyClassifierDimensions,
+        >,
+    ) -> Self {
+        self.classifier_dimensions = Some(classifier_dimensions.into());
+        self
+    }
+    ///Sets `classifier_filters`: Filter results to generations with specific classifier tag values. Can be combined with classifier_dimensions (must use the same classifier_id) or used independently with standard dimensions.
+    pub fn classifier_filters(
+        mut self,
+        classifier_filters: impl Into<crate::types::QueryAnalyticsBodyClassifierFilters>,
+    ) -> Self {
+        self.classifier_filters = Some(classifier_filters.into());
+        self
+    }
+    ///Sets `dimensions`.
+    pub fn dimensions(
+        mut self,
+        dimensions: impl IntoIterator<Item = impl Into<::std::string::String>>,
+    ) -> Self {
+        self.dimensions = dimensions.into_iter().map(Into::into).collect();
+        self
+    }
+    ///Sets `filters`.
+    pub fn filters(
+        mut self,
+        filters: impl IntoIterator<Item = impl Into<crate::types::Filter>>,
+    ) -> Self {
+        self.filters = filters.into_iter().map(Into::into).collect();
+        self
+    }
+    ///Sets `granularity`: Time granularity
+    pub fn granularity(mut self, granularity: impl Into<::std::string::String>) -> Self {
+        self.granularity = Some(granularity.into());
+        self
+    }
+    ///Sets `group_limit`: Maximum rows per distinct combination of dimensions. When omitted on time-series queries (granularity + dimensions), auto-computed to avoid truncating time windows. Explicit values override the default and may truncate time buckets if set lower than the number of buckets in the range. Ignored when no dimensions are specified.
+    pub fn group_limit(mut self, group_limit: impl Into<i64>) -> Self {
+        self.group_limit = Some(group_limit.into());
+        self
+    }
+    ///Sets `limit`: Maximum total rows returned. Defaults to 1000. On time-series queries with dimensions and no explicit group_limit, the server may raise this to accommodate the expected number of unique time-bucket/dimension combinations.
+    pub fn limit(mut self, limit: impl Into<i64>) -> Self {
+        self.limit = Some(limit.into());
+        self
+    }
+    ///Sets `order_by`.
+    pub fn order_by(
+        mut self,
+        order_by: impl Into<crate::types::QueryAnalyticsBodyOrderBy>,
+    ) -> Self {
+        self.order_by = Some(order_by.into());
+        self
+    }
+    ///Sets `time_range`.
+    pub fn time_range(
+        mut self,
+        time_range: impl Into<crate::types::QueryAnalyticsBodyTimeRange>,
+    ) -> Self {
+        self.time_range = Some(time_range.into());
         self
     }
 }
@@ -1131,6 +1255,38 @@ impl crate::types::UpdateOrganizationSettingsRequest {
         Self {
             is_filtered_model_catalog_enabled: is_filtered_model_catalog_enabled.into(),
         }
+    }
+}
+impl crate::types::UpdatePrivateProviderRequest {
+    ///A body that changes nothing: every field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            base_url: None,
+            data_policy: None,
+            display_name: None,
+        }
+    }
+    ///Sets `base_url`: HTTPS base URL of an OpenAI-compatible API, used by private endpoints under this provider that set no URL of their own. Without it, each endpoint must set its own. Private, internal, metadata and OpenRouter hosts are rejected.
+    pub fn base_url(mut self, base_url: impl Into<::std::string::String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+    ///Sets `data_policy`.
+    pub fn data_policy(
+        mut self,
+        data_policy: impl Into<crate::types::UpdatePrivateProviderRequestDataPolicy>,
+    ) -> Self {
+        self.data_policy = Some(data_policy.into());
+        self
+    }
+    ///Sets `display_name`.
+    pub fn display_name(
+        mut self,
+        display_name: impl Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = Some(display_name.into());
+        self
     }
 }
 impl crate::types::UpdateWorkspaceRequest {

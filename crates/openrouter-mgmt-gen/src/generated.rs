@@ -51,6 +51,15 @@ pub mod open_enums {
         => "wandb-legacy", Xai => "xai", Xiaomi => "xiaomi", ZAi => "z-ai", }
     }
     crate::open_enum! {
+        #[doc =
+        "Equality operator taking a scalar filter value. Ordered comparisons are not available because classification values are strings."]
+        ClassifierScalarFilterOperator { Eq => "eq", Neq => "neq", }
+    }
+    crate::open_enum! {
+        #[doc = "Set-membership operator taking an array filter value."]
+        ClassifierSetFilterOperator { In => "in", NotIn => "not_in", }
+    }
+    crate::open_enum! {
         #[doc = "Action taken when the pattern matches"] ContentFilterAction { Redact =>
         "redact", Block => "block", Flag => "flag", }
     }
@@ -90,10 +99,27 @@ pub mod open_enums {
         OpenrouterWebSearch => "openrouter:web_search", }
     }
     crate::open_enum! {
+        #[doc = "Granularity identifier"]
+        GetAnalyticsMetaResponseDataGranularitiesItemName { Minute => "minute", Hour =>
+        "hour", Day => "day", Week => "week", Month => "month", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "How this metric value should be formatted for display (e.g. percent → multiply by 100 and append %, currency → prefix with $)"]
+        GetAnalyticsMetaResponseDataMetricsItemDisplayFormat { Number => "number",
+        Currency => "currency", Percent => "percent", Latency => "latency", Throughput =>
+        "throughput", }
+    }
+    crate::open_enum! {
         #[doc =
         "One of the values of `GetCurrentKeyResponseDataAllowedDataRegionsItem`."]
         GetCurrentKeyResponseDataAllowedDataRegionsItem { Global => "global", Europe =>
         "europe", Us => "us", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "Set to 'workspace' to split each row per workspace and include `workspace_id` on every item. Omitted by default, in which case rows are aggregated across workspaces (by date, model, and endpoint) and `workspace_id` is not returned — preserving the historical response shape."]
+        GetUserActivityGroupBy { Workspace => "workspace", }
     }
     crate::open_enum! {
         #[doc =
@@ -165,10 +191,31 @@ pub mod open_enums {
         => "org:member", }
     }
     crate::open_enum! {
+        #[doc = "Operator identifier used in filter definitions"] OperatorName { Eq =>
+        "eq", Neq => "neq", In => "in", NotIn => "not_in", Gt => "gt", Gte => "gte", Lt
+        => "lt", Lte => "lte", }
+    }
+    crate::open_enum! {
+        #[doc = "Whether the operator expects a single value or an array"]
+        OperatorValueType { Scalar => "scalar", Array => "array", }
+    }
+    crate::open_enum! {
         #[doc =
         "Which message roles to scan for prompt injection. Only applies to the regex-prompt-injection builtin. Defaults to all_messages."]
         PromptInjectionScanScope { UserOnly => "user_only", AllMessages =>
         "all_messages", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `QueryAnalyticsBodyOrderByDirection`."]
+        QueryAnalyticsBodyOrderByDirection { Asc => "asc", Desc => "desc", }
+    }
+    crate::open_enum! {
+        #[doc = "Comparison operator taking a scalar filter value."] ScalarFilterOperator
+        { Eq => "eq", Neq => "neq", Gt => "gt", Gte => "gte", Lt => "lt", Lte => "lte", }
+    }
+    crate::open_enum! {
+        #[doc = "Set-membership operator taking an array filter value."]
+        SetFilterOperator { In => "in", NotIn => "not_in", }
     }
     crate::open_enum! {
         #[doc = "The category of feedback being reported"]
@@ -219,6 +266,49 @@ pub mod open_enums {
 }
 /// The request and response types of every operation.
 pub mod types {
+    ///`ActivityItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ActivityItem {
+        ///BYOK inference cost in USD (external credits spent)
+        pub byok_usage_inference: f64,
+        ///Total prompt tokens read from the provider prompt cache (cache hits). Generally a subset of `prompt_tokens`; for replayed response-cache hits the provider may report the two counters over disjoint token sets, so `cached_tokens` can exceed `prompt_tokens`.
+        #[serde(deserialize_with = "crate::lenient::integer")]
+        pub cached_tokens: i64,
+        ///Total completion tokens generated
+        #[serde(deserialize_with = "crate::lenient::integer")]
+        pub completion_tokens: i64,
+        ///Date of the activity (YYYY-MM-DD format)
+        pub date: ::std::string::String,
+        ///Unique identifier for the endpoint
+        pub endpoint_id: ::std::string::String,
+        ///Model slug (e.g., "openai/gpt-4.1")
+        pub model: ::std::string::String,
+        ///Model permaslug (e.g., "openai/gpt-4.1-2025-04-14")
+        pub model_permaslug: ::std::string::String,
+        ///Total prompt tokens used
+        #[serde(deserialize_with = "crate::lenient::integer")]
+        pub prompt_tokens: i64,
+        ///Name of the provider serving this endpoint
+        pub provider_name: ::std::string::String,
+        ///Total reasoning tokens used
+        #[serde(deserialize_with = "crate::lenient::integer")]
+        pub reasoning_tokens: i64,
+        ///Number of requests made
+        #[serde(deserialize_with = "crate::lenient::integer")]
+        pub requests: i64,
+        ///Total cost in USD (OpenRouter credits spent)
+        pub usage: f64,
+        ///ID of the workspace this activity is attributed to. Only present when `group_by=workspace` is passed; the response is then split per workspace. Activity recorded before workspace resolution existed is attributed to the account default workspace.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    ///`ActivityResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ActivityResponse {
+        ///List of activity items
+        #[serde(default)]
+        pub data: ::std::vec::Vec<ActivityItem>,
+    }
     ///`BulkAddWorkspaceMembersRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BulkAddWorkspaceMembersRequest {
@@ -349,6 +439,72 @@ pub mod types {
         ///The workspace this credential is scoped to, or `null` when it is global — usable across every workspace in the account. A `null` value does not mean the default workspace.
         #[serde(default)]
         pub workspace_id: ::std::option::Option<::uuid::Uuid>,
+    }
+    ///`ClassifierFiltersFilter`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ClassifierFiltersFilter {
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
+        pub subtype_0: ::std::option::Option<ClassifierScalarFilter>,
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
+        pub subtype_1: ::std::option::Option<ClassifierSetFilter>,
+    }
+    ///`ClassifierScalarFilter`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ClassifierScalarFilter {
+        ///Classifier dimension name to filter on (snake_case identifier, e.g. "department", "work_type").
+        pub field: ::std::string::String,
+        pub operator: crate::open_enums::ClassifierScalarFilterOperator,
+        ///Scalar (string or number) filter value.
+        pub value: ClassifierScalarFilterValue,
+    }
+    ///Scalar (string or number) filter value.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ClassifierScalarFilterValue {
+        String(::std::string::String),
+        Double(f64),
+    }
+    impl ::std::fmt::Display for ClassifierScalarFilterValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Double(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<f64> for ClassifierScalarFilterValue {
+        fn from(value: f64) -> Self {
+            Self::Double(value)
+        }
+    }
+    ///`ClassifierSetFilter`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ClassifierSetFilter {
+        ///Classifier dimension name to filter on (snake_case identifier, e.g. "department", "work_type").
+        pub field: ::std::string::String,
+        pub operator: crate::open_enums::ClassifierSetFilterOperator,
+        ///Array of scalar filter values.
+        pub value: ::std::vec::Vec<ClassifierSetFilterValueItem>,
+    }
+    ///`ClassifierSetFilterValueItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ClassifierSetFilterValueItem {
+        String(::std::string::String),
+        Double(f64),
+    }
+    impl ::std::fmt::Display for ClassifierSetFilterValueItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Double(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<f64> for ClassifierSetFilterValueItem {
+        fn from(value: f64) -> Self {
+            Self::Double(value)
+        }
     }
     ///A builtin content filter entry. Builtin filters include PII detectors, API-key and secret detectors, and the regex-based prompt injection detector.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -641,6 +797,28 @@ pub mod types {
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
     }
+    ///`CreatePrivateProviderRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreatePrivateProviderRequest {
+        ///HTTPS base URL of an OpenAI-compatible API, used by private endpoints under this provider that set no URL of their own. Without it, each endpoint must set its own. Private, internal, metadata and OpenRouter hosts are rejected.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data_policy: ::std::option::Option<PrivateProviderDataPolicy>,
+        ///Defaults to `name`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_name: ::std::option::Option<::std::string::String>,
+        ///Provider name, shown in your activity, logs and Broadcast output. 2-64 letters, numbers, spaces, dots, underscores or hyphens. Cannot be changed later. Neither the name nor its slug may match a public provider name or slug (case-insensitive); other customers may use the same name.
+        pub name: ::std::string::String,
+        ///2-64 lowercase letters and numbers, separated by single hyphens. Cannot be changed later. Defaults to the name lowercased, with every run of other characters replaced by a hyphen (`Acme Inference` becomes `acme-inference`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub slug: ::std::option::Option<::std::string::String>,
+    }
+    ///`CreatePrivateProviderResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreatePrivateProviderResponse {
+        pub data: PrivateProvider,
+    }
     ///`CreateWorkspaceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateWorkspaceRequest {
@@ -706,6 +884,17 @@ pub mod types {
         ///Confirmation that the API key was deleted
         pub deleted: bool,
     }
+    ///`DeletePrivateProviderResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeletePrivateProviderResponse {
+        pub data: DeletePrivateProviderResponseData,
+    }
+    ///`DeletePrivateProviderResponseData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeletePrivateProviderResponseData {
+        ///The slug you chose, unique within your account. Use it as `provider_slug` when creating private endpoints and BYOK keys, and in `provider.order`, `only` and `ignore`.
+        pub slug: ::std::string::String,
+    }
     ///`DeleteWorkspaceBudgetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeleteWorkspaceBudgetResponse {
@@ -757,6 +946,14 @@ pub mod types {
     pub struct ExternalUserResponse {
         pub data: ExternalUser,
     }
+    ///`Filter`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Filter {
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
+        pub subtype_0: ::std::option::Option<ScalarFilter>,
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
+        pub subtype_1: ::std::option::Option<SetFilter>,
+    }
     ///Free-model (`:free` variant) daily request quota for the account that owns the key. Reports the same counter and tier limit that free-model enforcement reads for accounts subject to the free-model limits; the counter resets at UTC midnight. Accounts and endpoints exempt from free-model limits, and BYOK requests, are not gated by it, so `remaining` is the tier policy rather than an enforced ceiling for them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FreeModelDailyRequests {
@@ -769,6 +966,51 @@ pub mod types {
         ///Free-model requests recorded for the account so far in the current UTC day
         #[serde(deserialize_with = "crate::lenient::integer")]
         pub used: i64,
+    }
+    ///`GetAnalyticsMetaResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetAnalyticsMetaResponse {
+        pub data: GetAnalyticsMetaResponseData,
+    }
+    ///`GetAnalyticsMetaResponseData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetAnalyticsMetaResponseData {
+        #[serde(default)]
+        pub dimensions: ::std::vec::Vec<GetAnalyticsMetaResponseDataDimensionsItem>,
+        #[serde(default)]
+        pub granularities: ::std::vec::Vec<
+            GetAnalyticsMetaResponseDataGranularitiesItem,
+        >,
+        #[serde(default)]
+        pub metrics: ::std::vec::Vec<GetAnalyticsMetaResponseDataMetricsItem>,
+        #[serde(default)]
+        pub operators: ::std::vec::Vec<Operator>,
+    }
+    ///`GetAnalyticsMetaResponseDataDimensionsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetAnalyticsMetaResponseDataDimensionsItem {
+        ///Human-readable label
+        pub display_label: ::std::string::String,
+        ///Dimension identifier used in query requests
+        pub name: ::std::string::String,
+    }
+    ///`GetAnalyticsMetaResponseDataGranularitiesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetAnalyticsMetaResponseDataGranularitiesItem {
+        ///Human-readable label
+        pub display_label: ::std::string::String,
+        pub name: crate::open_enums::GetAnalyticsMetaResponseDataGranularitiesItemName,
+    }
+    ///`GetAnalyticsMetaResponseDataMetricsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetAnalyticsMetaResponseDataMetricsItem {
+        pub display_format: crate::open_enums::GetAnalyticsMetaResponseDataMetricsItemDisplayFormat,
+        ///Human-readable label
+        pub display_label: ::std::string::String,
+        ///Whether this metric is a rate/ratio (averaged, not summed)
+        pub is_rate: bool,
+        ///Metric identifier used in query requests
+        pub name: ::std::string::String,
     }
     ///`GetByokKeyResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -941,6 +1183,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetOrganizationSettingsResponse {
         pub data: OrganizationSettings,
+    }
+    ///`GetPrivateProviderResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetPrivateProviderResponse {
+        pub data: PrivateProvider,
     }
     ///`GetWorkspaceBudgetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1169,6 +1416,12 @@ pub mod types {
         pub last_name: ::std::option::Option<::std::string::String>,
         pub role: crate::open_enums::ListOrganizationMembersResponseDataItemRole,
     }
+    ///`ListPrivateProvidersResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListPrivateProvidersResponse {
+        #[serde(default)]
+        pub data: ::std::vec::Vec<PrivateProvider>,
+    }
     ///`ListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListResponse {
@@ -1283,6 +1536,20 @@ pub mod types {
         ///Clerk user ID of the assigned member
         pub user_id: crate::ids::UserId,
     }
+    ///`Metadata`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Metadata {
+        pub query_time_ms: f64,
+        #[serde(deserialize_with = "crate::lenient::integer")]
+        pub row_count: i64,
+        pub truncated: bool,
+    }
+    ///`Operator`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Operator {
+        pub name: crate::open_enums::OperatorName,
+        pub value_type: crate::open_enums::OperatorValueType,
+    }
     ///`OrganizationSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OrganizationSettings {
@@ -1290,6 +1557,179 @@ pub mod types {
         pub id: ::std::string::String,
         ///When true, the signed-in dashboard lists only the models the organization can use. `GET /api/v1/models` called with an API key always returns only the models that key can use, whatever this setting says; anonymous requests receive the public catalog.
         pub is_filtered_model_catalog_enabled: bool,
+    }
+    ///`PrivateProvider`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateProvider {
+        ///HTTPS base URL of an OpenAI-compatible API, used by private endpoints under this provider that set no URL of their own. Without it, each endpoint must set its own. Private, internal, metadata and OpenRouter hosts are rejected.
+        #[serde(default)]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::string::String,
+        ///Your declared data policy, or `null` when none was declared.
+        #[serde(default)]
+        pub data_policy: ::std::option::Option<PrivateProviderDataPolicy>,
+        ///Human-readable provider name shown in the UI.
+        pub display_name: ::std::string::String,
+        ///Provider name, shown in your activity, logs and Broadcast output.
+        pub name: ::std::string::String,
+        ///The slug you chose, unique within your account. Use it as `provider_slug` when creating private endpoints and BYOK keys, and in `provider.order`, `only` and `ignore`.
+        pub slug: ::std::string::String,
+    }
+    ///Defaults to training on and retaining prompts, the most conservative declaration. Your own declaration; it applies to your own traffic and OpenRouter does not verify it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateProviderDataPolicy {
+        ///Days prompts are retained. Must be `null` unless `retains_prompts` is true.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub prompt_retention_days: ::std::option::Option<::std::num::NonZeroU64>,
+        ///Whether the provider retains prompts or completions.
+        pub retains_prompts: bool,
+        ///Whether the provider trains on prompts.
+        pub training: bool,
+    }
+    ///`QueryAnalyticsBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct QueryAnalyticsBody {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub classifier_dimensions: ::std::option::Option<
+            QueryAnalyticsBodyClassifierDimensions,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub classifier_filters: ::std::option::Option<
+            QueryAnalyticsBodyClassifierFilters,
+        >,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub dimensions: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub filters: ::std::vec::Vec<Filter>,
+        ///Time granularity
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub granularity: ::std::option::Option<::std::string::String>,
+        ///Maximum rows per distinct combination of dimensions. When omitted on time-series queries (granularity + dimensions), auto-computed to avoid truncating time windows. Explicit values override the default and may truncate time buckets if set lower than the number of buckets in the range. Ignored when no dimensions are specified.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub group_limit: ::std::option::Option<i64>,
+        ///Maximum total rows returned. Defaults to 1000. On time-series queries with dimensions and no explicit group_limit, the server may raise this to accommodate the expected number of unique time-bucket/dimension combinations.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        pub metrics: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub order_by: ::std::option::Option<QueryAnalyticsBodyOrderBy>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub time_range: ::std::option::Option<QueryAnalyticsBodyTimeRange>,
+    }
+    ///Group results by custom classifier tags, breaking down metrics by the specified dimension values. Requires an active classifier on the workspace.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct QueryAnalyticsBodyClassifierDimensions {
+        ///UUID of the classifier whose tags to group by.
+        pub classifier_id: ::uuid::Uuid,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub dimension_names: ::std::vec::Vec<::std::string::String>,
+        ///When true, also include generations that have no tag from this classifier. Defaults to false, which returns only classified generations.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_nulls: ::std::option::Option<bool>,
+    }
+    ///Filter results to generations with specific classifier tag values. Can be combined with classifier_dimensions (must use the same classifier_id) or used independently with standard dimensions.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct QueryAnalyticsBodyClassifierFilters {
+        ///UUID of the classifier whose tags to filter by. Must match classifier_dimensions.classifier_id when both are specified.
+        pub classifier_id: ::uuid::Uuid,
+        pub filters: ::std::vec::Vec<ClassifierFiltersFilter>,
+    }
+    ///`QueryAnalyticsBodyOrderBy`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct QueryAnalyticsBodyOrderBy {
+        pub direction: crate::open_enums::QueryAnalyticsBodyOrderByDirection,
+        ///Field to order by: a metric included in `metrics` (or "request_count", which may be ordered by without being requested), a requested dimension, or "date".
+        pub field: ::std::string::String,
+    }
+    ///`QueryAnalyticsBodyTimeRange`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct QueryAnalyticsBodyTimeRange {
+        ///ISO 8601 UTC timestamp. Must include seconds (YYYY-MM-DDTHH:MM:SSZ; fractional seconds allowed); minute-precision timestamps are rejected.
+        pub end: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///ISO 8601 UTC timestamp. Must include seconds (YYYY-MM-DDTHH:MM:SSZ; fractional seconds allowed); minute-precision timestamps are rejected.
+        pub start: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    ///`QueryAnalyticsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct QueryAnalyticsResponse {
+        pub data: QueryAnalyticsResponseData,
+    }
+    ///`QueryAnalyticsResponseData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct QueryAnalyticsResponseData {
+        #[serde(
+            rename = "cachedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cached_at: ::std::option::Option<f64>,
+        #[serde(default)]
+        pub data: ::std::vec::Vec<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        pub metadata: Metadata,
+        ///Warnings about filter resolution issues (e.g. unresolvable api_key_id hashes). The query still runs normally; these inform the caller that some filter values could not be resolved.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub warnings: ::std::vec::Vec<::std::string::String>,
+    }
+    ///`ScalarFilter`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ScalarFilter {
+        ///Dimension to filter on. Use the /meta endpoint for available dimensions.
+        pub field: ::std::string::String,
+        pub operator: crate::open_enums::ScalarFilterOperator,
+        ///Several dimensions are enriched in responses (returned as human-readable labels), but filters must use the underlying ID: `api_key_id` — numeric ID (from generation metadata) or key hash (64-char hex from GET /api/v1/keys, resolved server-side); `user` — Clerk user ID (e.g. "user_abc123"), not the display name; `workspace` — workspace UUID, not the workspace name (filtering or grouping by the account default workspace also covers activity recorded before workspace resolution existed, which is attributed to that default workspace); `app` — numeric app ID, not the app title; `model` — permaslug (e.g. "openai/gpt-4o"), not the display name. Other dimensions (provider, origin, country, etc.) are not enriched and accept the value as returned.
+        pub value: ScalarFilterValue,
+    }
+    ///Several dimensions are enriched in responses (returned as human-readable labels), but filters must use the underlying ID: `api_key_id` — numeric ID (from generation metadata) or key hash (64-char hex from GET /api/v1/keys, resolved server-side); `user` — Clerk user ID (e.g. "user_abc123"), not the display name; `workspace` — workspace UUID, not the workspace name (filtering or grouping by the account default workspace also covers activity recorded before workspace resolution existed, which is attributed to that default workspace); `app` — numeric app ID, not the app title; `model` — permaslug (e.g. "openai/gpt-4o"), not the display name. Other dimensions (provider, origin, country, etc.) are not enriched and accept the value as returned.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ScalarFilterValue {
+        String(::std::string::String),
+        Double(f64),
+    }
+    impl ::std::fmt::Display for ScalarFilterValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Double(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<f64> for ScalarFilterValue {
+        fn from(value: f64) -> Self {
+            Self::Double(value)
+        }
+    }
+    ///`SetFilter`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SetFilter {
+        ///Dimension to filter on. Use the /meta endpoint for available dimensions.
+        pub field: ::std::string::String,
+        ///Include rows where the dimension has no value. Applies only to dimensions that have an unset bucket.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub include_unset: ::std::option::Option<bool>,
+        pub operator: crate::open_enums::SetFilterOperator,
+        pub value: ::std::vec::Vec<SetFilterValueItem>,
+    }
+    ///Several dimensions are enriched in responses (returned as human-readable labels), but filters must use the underlying ID: `api_key_id` — numeric ID (from generation metadata) or key hash (64-char hex from GET /api/v1/keys, resolved server-side); `user` — Clerk user ID (e.g. "user_abc123"), not the display name; `workspace` — workspace UUID, not the workspace name (filtering or grouping by the account default workspace also covers activity recorded before workspace resolution existed, which is attributed to that default workspace); `app` — numeric app ID, not the app title; `model` — permaslug (e.g. "openai/gpt-4o"), not the display name. Other dimensions (provider, origin, country, etc.) are not enriched and accept the value as returned.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum SetFilterValueItem {
+        String(::std::string::String),
+        Double(f64),
+    }
+    impl ::std::fmt::Display for SetFilterValueItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Double(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<f64> for SetFilterValueItem {
+        fn from(value: f64) -> Self {
+            Self::Double(value)
+        }
     }
     ///Structured feedback about a specific generation
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1541,6 +1981,35 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdateOrganizationSettingsResponse {
         pub data: OrganizationSettings,
+    }
+    ///`UpdatePrivateProviderRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdatePrivateProviderRequest {
+        ///HTTPS base URL of an OpenAI-compatible API, used by private endpoints under this provider that set no URL of their own. Without it, each endpoint must set its own. Private, internal, metadata and OpenRouter hosts are rejected.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data_policy: ::std::option::Option<UpdatePrivateProviderRequestDataPolicy>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub display_name: ::std::option::Option<::std::string::String>,
+    }
+    ///`UpdatePrivateProviderRequestDataPolicy`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdatePrivateProviderRequestDataPolicy {
+        ///Days prompts are retained. Must be `null` unless `retains_prompts` is true.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub prompt_retention_days: ::std::option::Option<::std::num::NonZeroU64>,
+        ///Whether the provider retains prompts or completions.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub retains_prompts: ::std::option::Option<bool>,
+        ///Whether the provider trains on prompts.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub training: ::std::option::Option<bool>,
+    }
+    ///`UpdatePrivateProviderResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdatePrivateProviderResponse {
+        pub data: PrivateProvider,
     }
     ///`UpdateWorkspaceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]

@@ -7,6 +7,12 @@ use crate::path::ParamValue;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OperationId {
+    ///`GET /activity` (`getUserActivity`): Get user activity grouped by endpoint
+    GetUserActivity,
+    ///`GET /analytics/meta` (`getAnalyticsMeta`): Get available analytics metrics and dimensions
+    GetAnalyticsMeta,
+    ///`POST /analytics/query` (`queryAnalytics`): Query analytics data
+    QueryAnalytics,
     ///`GET /byok` (`listByokKeys`): List BYOK provider credentials
     ListByokKeys,
     ///`POST /byok` (`createByokKey`): Create a BYOK provider credential
@@ -75,6 +81,16 @@ pub enum OperationId {
     GetOrganizationSettings,
     ///`PATCH /organization/settings` (`updateOrganizationSettings`): Update organization settings
     UpdateOrganizationSettings,
+    ///`GET /private-providers` (`listPrivateProviders`): List private providers
+    ListPrivateProviders,
+    ///`POST /private-providers` (`createPrivateProvider`): Create a private provider
+    CreatePrivateProvider,
+    ///`GET /private-providers/{slug}` (`getPrivateProvider`): Get a private provider
+    GetPrivateProvider,
+    ///`DELETE /private-providers/{slug}` (`deletePrivateProvider`): Delete a private provider
+    DeletePrivateProvider,
+    ///`PATCH /private-providers/{slug}` (`updatePrivateProvider`): Update a private provider
+    UpdatePrivateProvider,
     ///`GET /workspaces` (`listWorkspaces`): List workspaces
     ListWorkspaces,
     ///`POST /workspaces` (`createWorkspace`): Create a workspace
@@ -102,7 +118,10 @@ pub enum OperationId {
 }
 impl OperationId {
     /// Every operation, in the order of the merged spec (by path, then method).
-    pub const ALL: [OperationId; 46usize] = [
+    pub const ALL: [OperationId; 54usize] = [
+        OperationId::GetUserActivity,
+        OperationId::GetAnalyticsMeta,
+        OperationId::QueryAnalytics,
         OperationId::ListByokKeys,
         OperationId::CreateByokKey,
         OperationId::GetByokKey,
@@ -137,6 +156,11 @@ impl OperationId {
         OperationId::ListOrganizationMembers,
         OperationId::GetOrganizationSettings,
         OperationId::UpdateOrganizationSettings,
+        OperationId::ListPrivateProviders,
+        OperationId::CreatePrivateProvider,
+        OperationId::GetPrivateProvider,
+        OperationId::DeletePrivateProvider,
+        OperationId::UpdatePrivateProvider,
         OperationId::ListWorkspaces,
         OperationId::CreateWorkspace,
         OperationId::GetWorkspace,
@@ -153,6 +177,9 @@ impl OperationId {
     /// What the spec and the overlay say about the operation.
     pub fn info(self) -> &'static OperationInfo {
         match self {
+            OperationId::GetUserActivity => &INFO_GET_USER_ACTIVITY,
+            OperationId::GetAnalyticsMeta => &INFO_GET_ANALYTICS_META,
+            OperationId::QueryAnalytics => &INFO_QUERY_ANALYTICS,
             OperationId::ListByokKeys => &INFO_LIST_BYOK_KEYS,
             OperationId::CreateByokKey => &INFO_CREATE_BYOK_KEY,
             OperationId::GetByokKey => &INFO_GET_BYOK_KEY,
@@ -197,6 +224,11 @@ impl OperationId {
             OperationId::ListOrganizationMembers => &INFO_LIST_ORGANIZATION_MEMBERS,
             OperationId::GetOrganizationSettings => &INFO_GET_ORGANIZATION_SETTINGS,
             OperationId::UpdateOrganizationSettings => &INFO_UPDATE_ORGANIZATION_SETTINGS,
+            OperationId::ListPrivateProviders => &INFO_LIST_PRIVATE_PROVIDERS,
+            OperationId::CreatePrivateProvider => &INFO_CREATE_PRIVATE_PROVIDER,
+            OperationId::GetPrivateProvider => &INFO_GET_PRIVATE_PROVIDER,
+            OperationId::DeletePrivateProvider => &INFO_DELETE_PRIVATE_PROVIDER,
+            OperationId::UpdatePrivateProvider => &INFO_UPDATE_PRIVATE_PROVIDER,
             OperationId::ListWorkspaces => &INFO_LIST_WORKSPACES,
             OperationId::CreateWorkspace => &INFO_CREATE_WORKSPACE,
             OperationId::GetWorkspace => &INFO_GET_WORKSPACE,
@@ -220,6 +252,11 @@ impl OperationId {
     /// The operation with this name (snake_case) or operationId (as published).
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
+            "get_user_activity" | "getUserActivity" => Some(OperationId::GetUserActivity),
+            "get_analytics_meta" | "getAnalyticsMeta" => {
+                Some(OperationId::GetAnalyticsMeta)
+            }
+            "query_analytics" | "queryAnalytics" => Some(OperationId::QueryAnalytics),
             "list_byok_keys" | "listByokKeys" => Some(OperationId::ListByokKeys),
             "create_byok_key" | "createByokKey" => Some(OperationId::CreateByokKey),
             "get_byok_key" | "getByokKey" => Some(OperationId::GetByokKey),
@@ -287,6 +324,21 @@ impl OperationId {
             "update_organization_settings" | "updateOrganizationSettings" => {
                 Some(OperationId::UpdateOrganizationSettings)
             }
+            "list_private_providers" | "listPrivateProviders" => {
+                Some(OperationId::ListPrivateProviders)
+            }
+            "create_private_provider" | "createPrivateProvider" => {
+                Some(OperationId::CreatePrivateProvider)
+            }
+            "get_private_provider" | "getPrivateProvider" => {
+                Some(OperationId::GetPrivateProvider)
+            }
+            "delete_private_provider" | "deletePrivateProvider" => {
+                Some(OperationId::DeletePrivateProvider)
+            }
+            "update_private_provider" | "updatePrivateProvider" => {
+                Some(OperationId::UpdatePrivateProvider)
+            }
             "list_workspaces" | "listWorkspaces" => Some(OperationId::ListWorkspaces),
             "create_workspace" | "createWorkspace" => Some(OperationId::CreateWorkspace),
             "get_workspace" | "getWorkspace" => Some(OperationId::GetWorkspace),
@@ -323,7 +375,10 @@ impl std::fmt::Display for OperationId {
     }
 }
 /// What the spec and the overlay say about every operation, in [`OperationId::ALL`] order.
-pub const OPERATIONS: [OperationInfo; 46usize] = [
+pub const OPERATIONS: [OperationInfo; 54usize] = [
+    INFO_GET_USER_ACTIVITY,
+    INFO_GET_ANALYTICS_META,
+    INFO_QUERY_ANALYTICS,
     INFO_LIST_BYOK_KEYS,
     INFO_CREATE_BYOK_KEY,
     INFO_GET_BYOK_KEY,
@@ -358,6 +413,11 @@ pub const OPERATIONS: [OperationInfo; 46usize] = [
     INFO_LIST_ORGANIZATION_MEMBERS,
     INFO_GET_ORGANIZATION_SETTINGS,
     INFO_UPDATE_ORGANIZATION_SETTINGS,
+    INFO_LIST_PRIVATE_PROVIDERS,
+    INFO_CREATE_PRIVATE_PROVIDER,
+    INFO_GET_PRIVATE_PROVIDER,
+    INFO_DELETE_PRIVATE_PROVIDER,
+    INFO_UPDATE_PRIVATE_PROVIDER,
     INFO_LIST_WORKSPACES,
     INFO_CREATE_WORKSPACE,
     INFO_GET_WORKSPACE,
@@ -371,6 +431,63 @@ pub const OPERATIONS: [OperationInfo; 46usize] = [
     INFO_UPSERT_WORKSPACE_BUDGET,
     INFO_DELETE_WORKSPACE_BUDGET,
 ];
+const INFO_GET_USER_ACTIVITY: OperationInfo = OperationInfo {
+    name: "get_user_activity",
+    operation_id: "getUserActivity",
+    tag: "Analytics",
+    summary: "Get user activity grouped by endpoint",
+    method: "GET",
+    path_template: "/activity",
+    path_params: &[],
+    query_params: &["date", "api_key_hash", "user_id", "group_by", "workspace_id"],
+    request_body: None,
+    response: Some("ActivityResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_GET_ANALYTICS_META: OperationInfo = OperationInfo {
+    name: "get_analytics_meta",
+    operation_id: "getAnalyticsMeta",
+    tag: "Analytics",
+    summary: "Get available analytics metrics and dimensions",
+    method: "GET",
+    path_template: "/analytics/meta",
+    path_params: &[],
+    query_params: &[],
+    request_body: None,
+    response: Some("GetAnalyticsMetaResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_QUERY_ANALYTICS: OperationInfo = OperationInfo {
+    name: "query_analytics",
+    operation_id: "queryAnalytics",
+    tag: "Analytics",
+    summary: "Query analytics data",
+    method: "POST",
+    path_template: "/analytics/query",
+    path_params: &[],
+    query_params: &[],
+    request_body: Some("QueryAnalyticsBody"),
+    response: Some("QueryAnalyticsResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "a read-only query sent as POST for its body; answering it twice changes nothing",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
 const INFO_LIST_BYOK_KEYS: OperationInfo = OperationInfo {
     name: "list_byok_keys",
     operation_id: "listByokKeys",
@@ -1053,6 +1170,101 @@ const INFO_UPDATE_ORGANIZATION_SETTINGS: OperationInfo = OperationInfo {
     secret_in_response: false,
     done_on_404_after_ambiguous_attempt: false,
 };
+const INFO_LIST_PRIVATE_PROVIDERS: OperationInfo = OperationInfo {
+    name: "list_private_providers",
+    operation_id: "listPrivateProviders",
+    tag: "Private Providers",
+    summary: "List private providers",
+    method: "GET",
+    path_template: "/private-providers",
+    path_params: &[],
+    query_params: &[],
+    request_body: None,
+    response: Some("ListPrivateProvidersResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_CREATE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
+    name: "create_private_provider",
+    operation_id: "createPrivateProvider",
+    tag: "Private Providers",
+    summary: "Create a private provider",
+    method: "POST",
+    path_template: "/private-providers",
+    path_params: &[],
+    query_params: &[],
+    request_body: Some("CreatePrivateProviderRequest"),
+    response: Some("CreatePrivateProviderResponse"),
+    success_status: 201u16,
+    replay: Replay::Safe,
+    replay_reason: "the slug (given or derived from the name) is unique, so a replay cannot make a second provider (it is refused with 409)",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_GET_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
+    name: "get_private_provider",
+    operation_id: "getPrivateProvider",
+    tag: "Private Providers",
+    summary: "Get a private provider",
+    method: "GET",
+    path_template: "/private-providers/{slug}",
+    path_params: &["slug"],
+    query_params: &[],
+    request_body: None,
+    response: Some("GetPrivateProviderResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_DELETE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
+    name: "delete_private_provider",
+    operation_id: "deletePrivateProvider",
+    tag: "Private Providers",
+    summary: "Delete a private provider",
+    method: "DELETE",
+    path_template: "/private-providers/{slug}",
+    path_params: &["slug"],
+    query_params: &[],
+    request_body: None,
+    response: Some("DeletePrivateProviderResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_UPDATE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
+    name: "update_private_provider",
+    operation_id: "updatePrivateProvider",
+    tag: "Private Providers",
+    summary: "Update a private provider",
+    method: "PATCH",
+    path_template: "/private-providers/{slug}",
+    path_params: &["slug"],
+    query_params: &[],
+    request_body: Some("UpdatePrivateProviderRequest"),
+    response: Some("UpdatePrivateProviderResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
 const INFO_LIST_WORKSPACES: OperationInfo = OperationInfo {
     name: "list_workspaces",
     operation_id: "listWorkspaces",
@@ -1289,6 +1501,155 @@ const INFO_DELETE_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
     secret_in_response: false,
     done_on_404_after_ambiguous_attempt: true,
 };
+/**`GET /activity` (`getUserActivity`): Get user activity grouped by endpoint
+
+Returns user activity data grouped by endpoint for the last 30 (completed) UTC days. Pass `workspace_id` to scope the response to a single workspace. Pass `group_by=workspace` to split each row per workspace and include `workspace_id` on every item; by default rows are aggregated across workspaces and `workspace_id` is not returned. Activity recorded before workspace resolution existed is permanently attributed to the account default workspace (no backfill is possible). [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetUserActivity {
+    ///Filter by a single UTC date in the last 30 days (YYYY-MM-DD format).
+    pub date: Option<::std::string::String>,
+    ///Filter by API key hash (SHA-256 hex string, as returned by the keys API).
+    pub api_key_hash: Option<::std::string::String>,
+    ///Filter by org member user ID. Only applicable for organization accounts.
+    pub user_id: Option<::std::string::String>,
+    ///Set to 'workspace' to split each row per workspace and include `workspace_id` on every item. Omitted by default, in which case rows are aggregated across workspaces (by date, model, and endpoint) and `workspace_id` is not returned — preserving the historical response shape.
+    pub group_by: Option<crate::open_enums::GetUserActivityGroupBy>,
+    ///Filter by workspace ID (UUID). Returns only activity attributed to that workspace. The workspace must belong to the authenticated account.
+    pub workspace_id: Option<::std::string::String>,
+}
+impl GetUserActivity {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self {
+            date: None,
+            api_key_hash: None,
+            user_id: None,
+            group_by: None,
+            workspace_id: None,
+        }
+    }
+    ///Sets the `date` query parameter.
+    pub fn date(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.date = Some(value.into());
+        self
+    }
+    ///Sets the `api_key_hash` query parameter.
+    pub fn api_key_hash(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.api_key_hash = Some(value.into());
+        self
+    }
+    ///Sets the `user_id` query parameter.
+    pub fn user_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    ///Sets the `group_by` query parameter.
+    pub fn group_by(
+        mut self,
+        value: impl Into<crate::open_enums::GetUserActivityGroupBy>,
+    ) -> Self {
+        self.group_by = Some(value.into());
+        self
+    }
+    ///Sets the `workspace_id` query parameter.
+    pub fn workspace_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.workspace_id = Some(value.into());
+        self
+    }
+}
+impl crate::Operation for GetUserActivity {
+    type Body = ();
+    type Response = crate::types::ActivityResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_USER_ACTIVITY;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/activity".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(v) = &self.date {
+            query.push(("date", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.api_key_hash {
+            query.push(("api_key_hash", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.user_id {
+            query.push(("user_id", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.group_by {
+            query.push(("group_by", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.workspace_id {
+            query.push(("workspace_id", ParamValue::param_value(v)));
+        }
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`GET /analytics/meta` (`getAnalyticsMeta`): Get available analytics metrics and dimensions
+
+Returns the available metrics, dimensions, filter operators, and granularities for the analytics query endpoint. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetAnalyticsMeta {}
+impl GetAnalyticsMeta {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::Operation for GetAnalyticsMeta {
+    type Body = ();
+    type Response = crate::types::GetAnalyticsMetaResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_ANALYTICS_META;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/analytics/meta".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`POST /analytics/query` (`queryAnalytics`): Query analytics data
+
+Execute an analytics query with specified metrics, dimensions, filters, and time range. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryAnalytics {
+    ///The request body.
+    pub body: crate::types::QueryAnalyticsBody,
+}
+impl QueryAnalytics {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(body: crate::types::QueryAnalyticsBody) -> Self {
+        Self { body }
+    }
+}
+impl crate::Operation for QueryAnalytics {
+    type Body = crate::types::QueryAnalyticsBody;
+    type Response = crate::types::QueryAnalyticsResponse;
+    const INFO: &'static OperationInfo = &INFO_QUERY_ANALYTICS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/analytics/query".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
 /**`GET /byok` (`listByokKeys`): List BYOK provider credentials
 
 List the bring-your-own-key (BYOK) provider credentials for the authenticated entity's default workspace. Use the `workspace_id` query parameter to scope the result to a different workspace, or the `provider` query parameter to filter by upstream provider. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
@@ -3192,6 +3553,180 @@ impl crate::Operation for UpdateOrganizationSettings {
     const INFO: &'static OperationInfo = &INFO_UPDATE_ORGANIZATION_SETTINGS;
     fn path(&self) -> Result<String, crate::Invalid> {
         Ok("/organization/settings".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /private-providers` (`listPrivateProviders`): List private providers
+
+List the organization's private providers. Requires the private endpoints entitlement. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPrivateProviders {}
+impl ListPrivateProviders {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::Operation for ListPrivateProviders {
+    type Body = ();
+    type Response = crate::types::ListPrivateProvidersResponse;
+    const INFO: &'static OperationInfo = &INFO_LIST_PRIVATE_PROVIDERS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/private-providers".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`POST /private-providers` (`createPrivateProvider`): Create a private provider
+
+Create a private, bring-your-own-key provider visible only to your organization. Use its slug as `provider_slug` when creating private endpoints. Requires both the private endpoints and the private providers entitlements. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatePrivateProvider {
+    ///The request body.
+    pub body: crate::types::CreatePrivateProviderRequest,
+}
+impl CreatePrivateProvider {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(body: crate::types::CreatePrivateProviderRequest) -> Self {
+        Self { body }
+    }
+}
+impl crate::Operation for CreatePrivateProvider {
+    type Body = crate::types::CreatePrivateProviderRequest;
+    type Response = crate::types::CreatePrivateProviderResponse;
+    const INFO: &'static OperationInfo = &INFO_CREATE_PRIVATE_PROVIDER;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/private-providers".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /private-providers/{slug}` (`getPrivateProvider`): Get a private provider
+
+Get one of the organization’s private providers by slug. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetPrivateProvider {
+    ///The `slug` parameter.
+    pub slug: ::std::string::String,
+}
+impl GetPrivateProvider {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(slug: impl Into<::std::string::String>) -> Self {
+        Self { slug: slug.into() }
+    }
+}
+impl crate::Operation for GetPrivateProvider {
+    type Body = ();
+    type Response = crate::types::GetPrivateProviderResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_PRIVATE_PROVIDER;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-providers/{}", crate ::path::segment("slug", &
+                ParamValue::param_value(& self.slug)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`DELETE /private-providers/{slug}` (`deletePrivateProvider`): Delete a private provider
+
+Delete a private provider. Refuses (409) while any private endpoint still runs under it. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeletePrivateProvider {
+    ///The `slug` parameter.
+    pub slug: ::std::string::String,
+}
+impl DeletePrivateProvider {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(slug: impl Into<::std::string::String>) -> Self {
+        Self { slug: slug.into() }
+    }
+}
+impl crate::Operation for DeletePrivateProvider {
+    type Body = ();
+    type Response = crate::types::DeletePrivateProviderResponse;
+    const INFO: &'static OperationInfo = &INFO_DELETE_PRIVATE_PROVIDER;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-providers/{}", crate ::path::segment("slug", &
+                ParamValue::param_value(& self.slug)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`PATCH /private-providers/{slug}` (`updatePrivateProvider`): Update a private provider
+
+Update a private provider’s details or declared data policy. The name and slug cannot change. Refuses (409) a data-policy change while OpenRouter pins the declared policy on one of its endpoints. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdatePrivateProvider {
+    ///The `slug` parameter.
+    pub slug: ::std::string::String,
+    ///The request body.
+    pub body: crate::types::UpdatePrivateProviderRequest,
+}
+impl UpdatePrivateProvider {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        slug: impl Into<::std::string::String>,
+        body: crate::types::UpdatePrivateProviderRequest,
+    ) -> Self {
+        Self { slug: slug.into(), body }
+    }
+}
+impl crate::Operation for UpdatePrivateProvider {
+    type Body = crate::types::UpdatePrivateProviderRequest;
+    type Response = crate::types::UpdatePrivateProviderResponse;
+    const INFO: &'static OperationInfo = &INFO_UPDATE_PRIVATE_PROVIDER;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-providers/{}", crate ::path::segment("slug", &
+                ParamValue::param_value(& self.slug)) ?
+            ),
+        )
     }
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::new()

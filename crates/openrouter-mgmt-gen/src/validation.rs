@@ -691,6 +691,97 @@ impl crate::Validate for crate::types::CreateKeysBodyExternal {
         self.validate_fields(None, "")
     }
 }
+impl crate::types::CreatePrivateProviderRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".base_url")),
+                None => ("base_url", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.base_url).as_ref() {
+                crate::checks::length(argument, at, v, Some(1u64), None)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".data_policy")),
+                None => ("data_policy", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.data_policy).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".display_name")),
+                None => ("display_name", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.display_name).as_ref() {
+                crate::checks::length(argument, at, v, Some(1u64), Some(80u64))?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".name")),
+                None => ("name", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::length(argument, at, &self.name, Some(2u64), Some(64u64))?;
+            {
+                static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                crate::checks::pattern(
+                    argument,
+                    at,
+                    &self.name,
+                    "^[A-Za-z0-9][A-Za-z0-9 ._-]*$",
+                    &PATTERN,
+                )?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".slug")),
+                None => ("slug", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.slug).as_ref() {
+                crate::checks::length(argument, at, v, Some(2u64), Some(64u64))?;
+                {
+                    static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                    crate::checks::pattern(
+                        argument,
+                        at,
+                        v,
+                        "^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                        &PATTERN,
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::CreatePrivateProviderRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
 impl crate::types::CreateWorkspaceRequest {
     /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
     /// argument of its own.
@@ -751,6 +842,284 @@ impl crate::types::CreateWorkspaceRequest {
     }
 }
 impl crate::Validate for crate::types::CreateWorkspaceRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::PrivateProviderDataPolicy {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => {
+                    (argument, format!("{}{}", at, ".prompt_retention_days"))
+                }
+                None => ("prompt_retention_days", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.prompt_retention_days).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    (v).get() as f64,
+                    Some((1f64, false)),
+                    Some((3650f64, false)),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::PrivateProviderDataPolicy {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::QueryAnalyticsBody {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => {
+                    (argument, format!("{}{}", at, ".classifier_dimensions"))
+                }
+                None => ("classifier_dimensions", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.classifier_dimensions).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".classifier_filters")),
+                None => ("classifier_filters", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.classifier_filters).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".dimensions")),
+                None => ("dimensions", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::items(
+                argument,
+                at,
+                (&self.dimensions).len(),
+                None,
+                Some(2u64),
+            )?;
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".filters")),
+                None => ("filters", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::items(
+                argument,
+                at,
+                (&self.filters).len(),
+                None,
+                Some(20u64),
+            )?;
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".metrics")),
+                None => ("metrics", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::items(argument, at, (&self.metrics).len(), Some(1u64), None)?;
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".order_by")),
+                None => ("order_by", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.order_by).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".time_range")),
+                None => ("time_range", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.time_range).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::QueryAnalyticsBody {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::QueryAnalyticsBodyClassifierDimensions {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".dimension_names")),
+                None => ("dimension_names", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::items(
+                argument,
+                at,
+                (&self.dimension_names).len(),
+                None,
+                Some(2u64),
+            )?;
+            for (i, v) in (&self.dimension_names).iter().enumerate() {
+                let at_owned = format!("{}[{}]", at, i);
+                let at: &str = &at_owned;
+                {
+                    static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                    crate::checks::pattern(
+                        argument,
+                        at,
+                        v,
+                        "^[a-zA-Z_][a-zA-Z0-9_]{0,63}$",
+                        &PATTERN,
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::QueryAnalyticsBodyClassifierDimensions {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::QueryAnalyticsBodyClassifierFilters {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".filters")),
+                None => ("filters", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::items(
+                argument,
+                at,
+                (&self.filters).len(),
+                Some(1u64),
+                Some(10u64),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::QueryAnalyticsBodyClassifierFilters {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::QueryAnalyticsBodyOrderBy {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::QueryAnalyticsBodyOrderBy {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::QueryAnalyticsBodyTimeRange {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::QueryAnalyticsBodyTimeRange {
     fn validate_at(
         &self,
         argument: &'static str,
@@ -1119,6 +1488,100 @@ impl crate::types::UpdateOrganizationSettingsRequest {
     }
 }
 impl crate::Validate for crate::types::UpdateOrganizationSettingsRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdatePrivateProviderRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".base_url")),
+                None => ("base_url", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.base_url).as_ref() {
+                crate::checks::length(argument, at, v, Some(1u64), None)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".data_policy")),
+                None => ("data_policy", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.data_policy).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".display_name")),
+                None => ("display_name", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.display_name).as_ref() {
+                crate::checks::length(argument, at, v, Some(1u64), Some(80u64))?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdatePrivateProviderRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdatePrivateProviderRequestDataPolicy {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => {
+                    (argument, format!("{}{}", at, ".prompt_retention_days"))
+                }
+                None => ("prompt_retention_days", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.prompt_retention_days).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    (v).get() as f64,
+                    Some((1f64, false)),
+                    Some((3650f64, false)),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdatePrivateProviderRequestDataPolicy {
     fn validate_at(
         &self,
         argument: &'static str,

@@ -9,7 +9,10 @@ use serde_json::Value;
 use crate::errors::{ApiError, Reply};
 use crate::request::Request;
 use crate::state::State;
-use crate::{account, assignments, byok, external_users, guardrails, keys, workspaces};
+use crate::{
+    account, analytics, assignments, byok, external_users, guardrails, keys, private_providers,
+    workspaces,
+};
 
 /// An operation's behaviour: the success body (its status is the spec's), or an error answer.
 pub(crate) type Handler = fn(&mut State, &Request<'_>) -> Result<Value, ApiError>;
@@ -64,6 +67,14 @@ pub(crate) fn handler(operation: OperationId) -> Option<Handler> {
         Op::GetExternalUser => external_users::get,
         Op::UpdateExternalUser => external_users::update,
         Op::DeleteExternalUser => external_users::delete,
+        Op::ListPrivateProviders => private_providers::list,
+        Op::CreatePrivateProvider => private_providers::create,
+        Op::GetPrivateProvider => private_providers::get,
+        Op::UpdatePrivateProvider => private_providers::update,
+        Op::DeletePrivateProvider => private_providers::delete,
+        Op::GetUserActivity => analytics::activity,
+        Op::GetAnalyticsMeta => analytics::meta,
+        Op::QueryAnalytics => analytics::query,
         _ => return None,
     };
     Some(handler)

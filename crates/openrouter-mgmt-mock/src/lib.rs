@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 mod account;
+mod analytics;
 mod assignments;
 mod auth;
 mod body;
@@ -17,6 +18,7 @@ mod guardrails;
 mod keys;
 mod pagination;
 mod pipeline;
+mod private_providers;
 mod render;
 mod request;
 mod request_log;

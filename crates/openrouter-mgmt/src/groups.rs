@@ -6,11 +6,13 @@
 //! new(WithOptions) -> Self`; adding one is its file plus one line in the list below.
 
 use crate::account::{Credits, Generations, Organization};
+use crate::analytics::Analytics;
 use crate::byok::Byok;
 use crate::client::{Client, WithOptions};
 use crate::external_users::ExternalUsers;
 use crate::guardrails::Guardrails;
 use crate::keys::Keys;
+use crate::private_providers::PrivateProviders;
 use crate::workspaces::Workspaces;
 
 /// Declares each group accessor on [`Client`] (default options) and on [`WithOptions`] (its options).
@@ -55,4 +57,8 @@ group_accessors! {
     byok => Byok;
     /// External (partner-defined) users.
     external_users => ExternalUsers;
+    /// The account's own inference providers.
+    private_providers => PrivateProviders;
+    /// Usage activity and analytics queries.
+    analytics => Analytics;
 }

@@ -6,6 +6,7 @@
 
 mod account;
 mod amounts;
+mod analytics;
 mod bulk;
 mod byok;
 mod client;
@@ -18,6 +19,7 @@ mod guardrails;
 mod keys;
 mod listing;
 mod pagination;
+mod private_providers;
 mod redact;
 mod retry;
 mod retry_budget;
@@ -25,6 +27,7 @@ mod secret;
 mod workspaces;
 
 pub use account::{Credits, GenerationFeedback, Generations, Organization};
+pub use analytics::{ActivityFilter, Analytics, AnalyticsQuery};
 pub use bulk::{BulkOutcome, DEFAULT_CHUNK_SIZE};
 pub use byok::{Byok, ByokFilter, ByokKeyUpdate, NewByokKey};
 pub use client::{CallOptions, CallReport, Client, Response, WithOptions};
@@ -35,6 +38,7 @@ pub use external_users::{ExternalUserFilter, ExternalUsers};
 pub use guardrails::Guardrails;
 pub use keys::{CreatedKey, KeyFilter, Keys};
 pub use pagination::{MAX_CONCURRENCY, MAX_PAGE_SIZE, Page, Pages, Paginator};
+pub use private_providers::{NewPrivateProvider, PrivateProviderUpdate, PrivateProviders};
 pub use retry::RetryPolicy;
 pub use retry_budget::{RetryBudget, RetryBudgetBuilder};
 pub use secret::ApiKey;

@@ -54,12 +54,14 @@ pub(crate) fn snapshot_dir(dir: &Path) -> Vec<(PathBuf, String)> {
 pub(crate) fn sdk_tags() -> Vec<String> {
     [
         "API Keys",
+        "Analytics",
         "BYOK",
         "Credits",
         "External Users",
         "Generations",
         "Guardrails",
         "Organization",
+        "Private Providers",
         "Workspaces",
     ]
     .map(str::to_owned)

@@ -27,6 +27,7 @@ fn every_operation(
                         "workspace_ref" => "default",
                         "interval" => "monthly",
                         "user" => "partner-user",
+                        "slug" => "my-cluster",
                         other => panic!("no test value for the path parameter {other} of {op}"),
                     };
                     path.replace(&format!("{{{name}}}"), value)
