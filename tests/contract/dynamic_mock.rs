@@ -46,10 +46,13 @@ fn ids() -> Ids {
             0x550e_8400_e29b_41d4_a716_4466_5544_0000,
         )),
         member: UserId::new("user_2yOPcMpKGBxc2DVXFxAIiV4JqDd").unwrap(),
-        workspace: "production".to_owned(),
+        workspace: "550e8400-e29b-41d4-a716-446655440005".to_owned(),
         byok_key: uuid::Uuid::from_u128(0x550e_8400_e29b_41d4_a716_4466_5544_0001),
         external_user: "partner-user-1".to_owned(),
         private_provider: "my-cluster".to_owned(),
+        scim_group: uuid::Uuid::from_u128(0x550e_8400_e29b_41d4_a716_4466_5544_0002),
+        scim_mapping: uuid::Uuid::from_u128(0x550e_8400_e29b_41d4_a716_4466_5544_0003),
+        scim_job: uuid::Uuid::from_u128(0x550e_8400_e29b_41d4_a716_4466_5544_0004),
     }
 }
 

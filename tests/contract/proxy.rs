@@ -16,7 +16,7 @@ use openrouter_mgmt::{
 };
 use openrouter_mgmt_mock::{Fault, MockServer};
 use openrouter_mgmt_tests::scenarios::{
-    Ids, byok_key_and_external_user, private_provider, scenario, workspace_with_budget,
+    Ids, byok_key_and_external_user, private_provider, scenario, scim_setup, workspace_with_budget,
 };
 
 use crate::operations::operations_with_statuses;
@@ -281,6 +281,10 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
     let reached = |mock: &MockServer| -> BTreeSet<OperationId> {
         mock.requests().iter().filter_map(|r| r.operation).collect()
     };
+    let workspace = workspace_with_budget(&sdk, "contract-flow")
+        .await
+        .expect("a workspace with a budget");
+    let scim = scim_setup(&sdk, &workspace).await;
     let byok = byok_key_and_external_user(&sdk, "flow")
         .await
         .expect("a BYOK key and an external user");
@@ -288,14 +292,15 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
         key: hash.clone(),
         guardrail: id,
         member: members[0].clone(),
-        workspace: workspace_with_budget(&sdk, "contract-flow")
-            .await
-            .expect("a workspace with a budget"),
+        workspace,
         byok_key: byok.0,
         external_user: byok.1,
         private_provider: private_provider(&sdk, "flow")
             .await
             .expect("a private provider"),
+        scim_group: scim.0,
+        scim_mapping: scim.1,
+        scim_job: scim.2,
     };
     let already = reached(&mock);
     for (op, run, _) in operations_with_statuses() {
@@ -373,6 +378,11 @@ async fn prism_proxy_reports_a_broken_answer_of_every_operation() {
             .await
             .expect("create guardrail")
             .id;
+        let workspace =
+            workspace_with_budget(&direct, &format!("broken-{}", op.name().replace('_', "-")))
+                .await
+                .expect("a workspace with a budget");
+        let scim = scim_setup(&direct, &workspace).await;
         let byok = byok_key_and_external_user(&direct, &op.name().replace('_', "-"))
             .await
             .expect("a BYOK key and an external user");
@@ -380,17 +390,15 @@ async fn prism_proxy_reports_a_broken_answer_of_every_operation() {
             key,
             guardrail,
             member: mock.members()[0].clone(),
-            workspace: workspace_with_budget(
-                &direct,
-                &format!("broken-{}", op.name().replace('_', "-")),
-            )
-            .await
-            .expect("a workspace with a budget"),
+            workspace,
             byok_key: byok.0,
             external_user: byok.1,
             private_provider: private_provider(&direct, &op.name().replace('_', " "))
                 .await
                 .expect("a private provider"),
+            scim_group: scim.0,
+            scim_mapping: scim.1,
+            scim_job: scim.2,
         };
         settle(&prism).await;
         let before = prism.violations().len();

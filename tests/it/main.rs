@@ -17,6 +17,7 @@ mod e2e_outcomes;
 mod e2e_pagination;
 mod e2e_providers_and_analytics;
 mod e2e_retries;
+mod e2e_scim;
 mod e2e_support;
 mod e2e_workspaces;
 mod fixtures;

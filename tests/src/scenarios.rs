@@ -5,13 +5,14 @@
 use futures::StreamExt;
 use futures::future::BoxFuture;
 use openrouter_mgmt::open_enums::{
-    ByokProviderSlug, SubmitGenerationFeedbackRequestCategory, WorkspaceBudgetInterval,
+    ByokProviderSlug, CreateScimGroupMappingRequestRole, SubmitGenerationFeedbackRequestCategory,
+    UpdateScimGroupMappingRequestRole, WorkspaceBudgetInterval,
 };
 use openrouter_mgmt::{
     ActivityFilter, AnalyticsQuery, ByokKeyUpdate, Client, Error, ExternalUserFilter,
     GenerationFeedback, GuardrailId, GuardrailUpdate, KeyHash, KeyUpdate, NewByokKey, NewGuardrail,
-    NewKey, NewPrivateProvider, NewWorkspace, OperationId, Paginator, PrivateProviderUpdate,
-    UserId, WorkspaceBudgetSettings, WorkspaceUpdate,
+    NewKey, NewPrivateProvider, NewScimGroupMapping, NewWorkspace, OperationId, Paginator,
+    PrivateProviderUpdate, UserId, WorkspaceBudgetSettings, WorkspaceUpdate,
 };
 use uuid::Uuid;
 
@@ -32,6 +33,12 @@ pub struct Ids {
     pub external_user: String,
     /// An existing private provider's slug.
     pub private_provider: String,
+    /// A SCIM group not yet mapped to [`Ids::workspace`].
+    pub scim_group: Uuid,
+    /// An existing SCIM group mapping.
+    pub scim_mapping: Uuid,
+    /// A started SCIM sync job.
+    pub scim_job: Uuid,
 }
 
 /// A call of one operation through the facade. Lists fetch their first page only, without prefetch, so that one
@@ -248,8 +255,69 @@ pub fn scenario(operation: OperationId) -> Option<Scenario> {
             .query(AnalyticsQuery::new(["requests", "usage"]).dimensions(["model"]))
             .await
             .map(drop)),
+        OperationId::ListScimGroups => scenario!(c, _ids => first_page(c.scim().groups()).await),
+        OperationId::ListScimGroupMappings => {
+            scenario!(c, _ids => first_page(c.scim().group_mappings()).await)
+        }
+        OperationId::CreateScimGroupMapping => scenario!(c, ids => {
+            let workspace = Uuid::parse_str(&ids.workspace).unwrap_or_default();
+            c.scim()
+                .create_group_mapping(NewScimGroupMapping::new(
+                    CreateScimGroupMappingRequestRole::Member,
+                    ids.scim_group,
+                    workspace,
+                ))
+                .await
+                .map(drop)
+        }),
+        OperationId::GetScimGroupMapping => {
+            scenario!(c, ids => c.scim().group_mapping(ids.scim_mapping).await.map(drop))
+        }
+        OperationId::UpdateScimGroupMapping => scenario!(c, ids => c
+            .scim()
+            .set_group_mapping_role(ids.scim_mapping, UpdateScimGroupMappingRequestRole::Member)
+            .await
+            .map(drop)),
+        OperationId::DeleteScimGroupMapping => scenario!(c, ids => c
+            .scim()
+            .delete_group_mapping(ids.scim_mapping, true)
+            .await
+            .map(drop)),
+        OperationId::CreateScimSyncJob => {
+            scenario!(c, _ids => c.scim().start_sync().await.map(drop))
+        }
+        OperationId::GetScimSyncJob => {
+            scenario!(c, ids => c.scim().sync_job(ids.scim_job).await.map(drop))
+        }
         _ => None,
     }
+}
+
+/// What the SCIM scenarios need on a fresh server, for the workspace `workspace` (an id): a group left unmapped,
+/// a mapping of another group to the workspace as admin, and a started sync job. Panics if the server cannot.
+pub async fn scim_setup(client: &Client, workspace: &str) -> (Uuid, Uuid, Uuid) {
+    let groups = client
+        .scim()
+        .groups()
+        .collect_all()
+        .await
+        .expect("SCIM groups");
+    let (unmapped, mapped) = match groups.as_slice() {
+        [first, second, ..] => (first.id, second.id),
+        _ => panic!("the directory has fewer than two groups"),
+    };
+    let workspace = Uuid::parse_str(workspace).expect("a workspace id");
+    let mapping = client
+        .scim()
+        .create_group_mapping(NewScimGroupMapping::new(
+            CreateScimGroupMappingRequestRole::Admin,
+            mapped,
+            workspace,
+        ))
+        .await
+        .expect("a SCIM group mapping");
+    let job = client.scim().start_sync().await.expect("a SCIM sync job");
+    (unmapped, mapping.id, job.id)
 }
 
 /// Makes a private provider on a fresh server (`tag` keeps several apart) and returns its slug.

@@ -495,6 +495,21 @@ impl crate::types::CreatePrivateProviderRequest {
         self
     }
 }
+impl crate::types::CreateScimGroupMappingRequest {
+    ///A body with its required fields (`role`, `scim_group_id`, `workspace_id`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        role: impl Into<crate::open_enums::CreateScimGroupMappingRequestRole>,
+        scim_group_id: impl Into<::uuid::Uuid>,
+        workspace_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            role: role.into(),
+            scim_group_id: scim_group_id.into(),
+            workspace_id: workspace_id.into(),
+        }
+    }
+}
 impl crate::types::CreateWorkspaceRequest {
     ///A body with its required fields (`name`, `slug`); every optional field is left out until a setter puts it in.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -1287,6 +1302,15 @@ impl crate::types::UpdatePrivateProviderRequest {
     ) -> Self {
         self.display_name = Some(display_name.into());
         self
+    }
+}
+impl crate::types::UpdateScimGroupMappingRequest {
+    ///A body with its required fields (`role`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        role: impl Into<crate::open_enums::UpdateScimGroupMappingRequestRole>,
+    ) -> Self {
+        Self { role: role.into() }
     }
 }
 impl crate::types::UpdateWorkspaceRequest {

@@ -87,6 +87,10 @@ pub mod open_enums {
         "monthly", }
     }
     crate::open_enum! {
+        #[doc = "One of the values of `CreateScimGroupMappingRequestRole`."]
+        CreateScimGroupMappingRequestRole { Admin => "admin", Member => "member", }
+    }
+    crate::open_enum! {
         #[doc = "One of the values of `CreateWorkspaceRequestDisabledServerToolsItem`."]
         CreateWorkspaceRequestDisabledServerToolsItem { OpenrouterAdvisor =>
         "openrouter:advisor", OpenrouterApplyPatch => "openrouter:apply_patch",
@@ -214,6 +218,15 @@ pub mod open_enums {
         { Eq => "eq", Neq => "neq", Gt => "gt", Gte => "gte", Lt => "lt", Lte => "lte", }
     }
     crate::open_enum! {
+        #[doc = "One of the values of `ScimGroupMappingRole`."] ScimGroupMappingRole {
+        Admin => "admin", Member => "member", }
+    }
+    crate::open_enum! {
+        #[doc = "Current status of the sync job: queued, running, succeeded, or failed."]
+        ScimSyncJobStatus { Queued => "queued", Running => "running", Succeeded =>
+        "succeeded", Failed => "failed", }
+    }
+    crate::open_enum! {
         #[doc = "Set-membership operator taking an array filter value."]
         SetFilterOperator { In => "in", NotIn => "not_in", }
     }
@@ -234,6 +247,10 @@ pub mod open_enums {
         "New limit reset type for the API key (daily, weekly, monthly, or null for no reset). Resets happen automatically at midnight UTC, and weeks are Monday through Sunday."]
         UpdateKeysBodyLimitReset { Daily => "daily", Weekly => "weekly", Monthly =>
         "monthly", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `UpdateScimGroupMappingRequestRole`."]
+        UpdateScimGroupMappingRequestRole { Admin => "admin", Member => "member", }
     }
     crate::open_enum! {
         #[doc = "One of the values of `UpdateWorkspaceRequestDisabledServerToolsItem`."]
@@ -819,6 +836,23 @@ pub mod types {
     pub struct CreatePrivateProviderResponse {
         pub data: PrivateProvider,
     }
+    ///`CreateScimGroupMappingRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateScimGroupMappingRequest {
+        pub role: crate::open_enums::CreateScimGroupMappingRequestRole,
+        pub scim_group_id: ::uuid::Uuid,
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`CreateScimGroupMappingResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateScimGroupMappingResponse {
+        pub data: ScimGroupMapping,
+    }
+    ///`CreateScimSyncJobResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateScimSyncJobResponse {
+        pub data: ScimSyncJob,
+    }
     ///`CreateWorkspaceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateWorkspaceRequest {
@@ -894,6 +928,11 @@ pub mod types {
     pub struct DeletePrivateProviderResponseData {
         ///The slug you chose, unique within your account. Use it as `provider_slug` when creating private endpoints and BYOK keys, and in `provider.order`, `only` and `ignore`.
         pub slug: ::std::string::String,
+    }
+    ///`DeleteScimGroupMappingResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeleteScimGroupMappingResponse {
+        pub deleted: bool,
     }
     ///`DeleteWorkspaceBudgetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1188,6 +1227,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetPrivateProviderResponse {
         pub data: PrivateProvider,
+    }
+    ///`GetScimGroupMappingResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetScimGroupMappingResponse {
+        pub data: ScimGroupMapping,
+    }
+    ///`GetScimSyncJobResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetScimSyncJobResponse {
+        pub data: ScimSyncJob,
     }
     ///`GetWorkspaceBudgetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1489,6 +1538,22 @@ pub mod types {
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
     }
+    ///`ListScimGroupMappingsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListScimGroupMappingsResponse {
+        #[serde(default)]
+        pub data: ::std::vec::Vec<ScimGroupMapping>,
+        #[serde(deserialize_with = "crate::lenient::integer")]
+        pub total_count: i64,
+    }
+    ///`ListScimGroupsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListScimGroupsResponse {
+        #[serde(default)]
+        pub data: ::std::vec::Vec<ScimGroup>,
+        #[serde(deserialize_with = "crate::lenient::integer")]
+        pub total_count: i64,
+    }
     ///`ListWorkspaceBudgetsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListWorkspaceBudgetsResponse {
@@ -1699,6 +1764,52 @@ pub mod types {
         fn from(value: f64) -> Self {
             Self::Double(value)
         }
+    }
+    ///`ScimGroup`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ScimGroup {
+        pub created_at: ::std::string::String,
+        pub display_name: ::std::string::String,
+        #[serde(default)]
+        pub external_id: ::std::option::Option<::std::string::String>,
+        pub id: ::uuid::Uuid,
+        pub organization_id: ::std::string::String,
+        pub updated_at: ::std::string::String,
+    }
+    ///`ScimGroupMapping`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ScimGroupMapping {
+        pub created_at: ::std::string::String,
+        pub id: ::uuid::Uuid,
+        pub organization_id: ::std::string::String,
+        pub role: crate::open_enums::ScimGroupMappingRole,
+        pub scim_group_id: ::uuid::Uuid,
+        pub updated_at: ::std::string::String,
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ScimSyncJob`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ScimSyncJob {
+        ///Time when the sync job was created.
+        pub created_at: ::std::string::String,
+        ///Number of groups deleted, when the job completed successfully.
+        #[serde(default, deserialize_with = "crate::lenient::option_integer")]
+        pub deleted_groups: ::std::option::Option<i64>,
+        ///Stable error message when the job failed.
+        #[serde(default)]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        ///Time when synchronization finished.
+        #[serde(default)]
+        pub finished_at: ::std::option::Option<::std::string::String>,
+        ///Unique identifier for the sync job.
+        pub id: ::uuid::Uuid,
+        ///Time when synchronization started.
+        #[serde(default)]
+        pub started_at: ::std::option::Option<::std::string::String>,
+        pub status: crate::open_enums::ScimSyncJobStatus,
+        ///Number of groups synchronized, when the job completed successfully.
+        #[serde(default, deserialize_with = "crate::lenient::option_integer")]
+        pub synced_groups: ::std::option::Option<i64>,
     }
     ///`SetFilter`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2010,6 +2121,16 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdatePrivateProviderResponse {
         pub data: PrivateProvider,
+    }
+    ///`UpdateScimGroupMappingRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdateScimGroupMappingRequest {
+        pub role: crate::open_enums::UpdateScimGroupMappingRequestRole,
+    }
+    ///`UpdateScimGroupMappingResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdateScimGroupMappingResponse {
+        pub data: ScimGroupMapping,
     }
     ///`UpdateWorkspaceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]

@@ -91,6 +91,22 @@ pub enum OperationId {
     DeletePrivateProvider,
     ///`PATCH /private-providers/{slug}` (`updatePrivateProvider`): Update a private provider
     UpdatePrivateProvider,
+    ///`GET /scim/group-mappings` (`listScimGroupMappings`): List SCIM group mappings
+    ListScimGroupMappings,
+    ///`POST /scim/group-mappings` (`createScimGroupMapping`): Create a SCIM group mapping
+    CreateScimGroupMapping,
+    ///`GET /scim/group-mappings/{id}` (`getScimGroupMapping`): Get a SCIM group mapping
+    GetScimGroupMapping,
+    ///`DELETE /scim/group-mappings/{id}` (`deleteScimGroupMapping`): Delete a SCIM group mapping
+    DeleteScimGroupMapping,
+    ///`PATCH /scim/group-mappings/{id}` (`updateScimGroupMapping`): Update a SCIM group mapping
+    UpdateScimGroupMapping,
+    ///`GET /scim/groups` (`listScimGroups`): List SCIM groups
+    ListScimGroups,
+    ///`POST /scim/sync-jobs` (`createScimSyncJob`): Start a SCIM directory sync
+    CreateScimSyncJob,
+    ///`GET /scim/sync-jobs/{id}` (`getScimSyncJob`): Get SCIM directory sync status
+    GetScimSyncJob,
     ///`GET /workspaces` (`listWorkspaces`): List workspaces
     ListWorkspaces,
     ///`POST /workspaces` (`createWorkspace`): Create a workspace
@@ -118,7 +134,7 @@ pub enum OperationId {
 }
 impl OperationId {
     /// Every operation, in the order of the merged spec (by path, then method).
-    pub const ALL: [OperationId; 54usize] = [
+    pub const ALL: [OperationId; 62usize] = [
         OperationId::GetUserActivity,
         OperationId::GetAnalyticsMeta,
         OperationId::QueryAnalytics,
@@ -161,6 +177,14 @@ impl OperationId {
         OperationId::GetPrivateProvider,
         OperationId::DeletePrivateProvider,
         OperationId::UpdatePrivateProvider,
+        OperationId::ListScimGroupMappings,
+        OperationId::CreateScimGroupMapping,
+        OperationId::GetScimGroupMapping,
+        OperationId::DeleteScimGroupMapping,
+        OperationId::UpdateScimGroupMapping,
+        OperationId::ListScimGroups,
+        OperationId::CreateScimSyncJob,
+        OperationId::GetScimSyncJob,
         OperationId::ListWorkspaces,
         OperationId::CreateWorkspace,
         OperationId::GetWorkspace,
@@ -229,6 +253,14 @@ impl OperationId {
             OperationId::GetPrivateProvider => &INFO_GET_PRIVATE_PROVIDER,
             OperationId::DeletePrivateProvider => &INFO_DELETE_PRIVATE_PROVIDER,
             OperationId::UpdatePrivateProvider => &INFO_UPDATE_PRIVATE_PROVIDER,
+            OperationId::ListScimGroupMappings => &INFO_LIST_SCIM_GROUP_MAPPINGS,
+            OperationId::CreateScimGroupMapping => &INFO_CREATE_SCIM_GROUP_MAPPING,
+            OperationId::GetScimGroupMapping => &INFO_GET_SCIM_GROUP_MAPPING,
+            OperationId::DeleteScimGroupMapping => &INFO_DELETE_SCIM_GROUP_MAPPING,
+            OperationId::UpdateScimGroupMapping => &INFO_UPDATE_SCIM_GROUP_MAPPING,
+            OperationId::ListScimGroups => &INFO_LIST_SCIM_GROUPS,
+            OperationId::CreateScimSyncJob => &INFO_CREATE_SCIM_SYNC_JOB,
+            OperationId::GetScimSyncJob => &INFO_GET_SCIM_SYNC_JOB,
             OperationId::ListWorkspaces => &INFO_LIST_WORKSPACES,
             OperationId::CreateWorkspace => &INFO_CREATE_WORKSPACE,
             OperationId::GetWorkspace => &INFO_GET_WORKSPACE,
@@ -339,6 +371,26 @@ impl OperationId {
             "update_private_provider" | "updatePrivateProvider" => {
                 Some(OperationId::UpdatePrivateProvider)
             }
+            "list_scim_group_mappings" | "listScimGroupMappings" => {
+                Some(OperationId::ListScimGroupMappings)
+            }
+            "create_scim_group_mapping" | "createScimGroupMapping" => {
+                Some(OperationId::CreateScimGroupMapping)
+            }
+            "get_scim_group_mapping" | "getScimGroupMapping" => {
+                Some(OperationId::GetScimGroupMapping)
+            }
+            "delete_scim_group_mapping" | "deleteScimGroupMapping" => {
+                Some(OperationId::DeleteScimGroupMapping)
+            }
+            "update_scim_group_mapping" | "updateScimGroupMapping" => {
+                Some(OperationId::UpdateScimGroupMapping)
+            }
+            "list_scim_groups" | "listScimGroups" => Some(OperationId::ListScimGroups),
+            "create_scim_sync_job" | "createScimSyncJob" => {
+                Some(OperationId::CreateScimSyncJob)
+            }
+            "get_scim_sync_job" | "getScimSyncJob" => Some(OperationId::GetScimSyncJob),
             "list_workspaces" | "listWorkspaces" => Some(OperationId::ListWorkspaces),
             "create_workspace" | "createWorkspace" => Some(OperationId::CreateWorkspace),
             "get_workspace" | "getWorkspace" => Some(OperationId::GetWorkspace),
@@ -375,7 +427,7 @@ impl std::fmt::Display for OperationId {
     }
 }
 /// What the spec and the overlay say about every operation, in [`OperationId::ALL`] order.
-pub const OPERATIONS: [OperationInfo; 54usize] = [
+pub const OPERATIONS: [OperationInfo; 62usize] = [
     INFO_GET_USER_ACTIVITY,
     INFO_GET_ANALYTICS_META,
     INFO_QUERY_ANALYTICS,
@@ -418,6 +470,14 @@ pub const OPERATIONS: [OperationInfo; 54usize] = [
     INFO_GET_PRIVATE_PROVIDER,
     INFO_DELETE_PRIVATE_PROVIDER,
     INFO_UPDATE_PRIVATE_PROVIDER,
+    INFO_LIST_SCIM_GROUP_MAPPINGS,
+    INFO_CREATE_SCIM_GROUP_MAPPING,
+    INFO_GET_SCIM_GROUP_MAPPING,
+    INFO_DELETE_SCIM_GROUP_MAPPING,
+    INFO_UPDATE_SCIM_GROUP_MAPPING,
+    INFO_LIST_SCIM_GROUPS,
+    INFO_CREATE_SCIM_SYNC_JOB,
+    INFO_GET_SCIM_SYNC_JOB,
     INFO_LIST_WORKSPACES,
     INFO_CREATE_WORKSPACE,
     INFO_GET_WORKSPACE,
@@ -1260,6 +1320,166 @@ const INFO_UPDATE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_LIST_SCIM_GROUP_MAPPINGS: OperationInfo = OperationInfo {
+    name: "list_scim_group_mappings",
+    operation_id: "listScimGroupMappings",
+    tag: "SCIM",
+    summary: "List SCIM group mappings",
+    method: "GET",
+    path_template: "/scim/group-mappings",
+    path_params: &[],
+    query_params: &["offset", "limit"],
+    request_body: None,
+    response: Some("ListScimGroupMappingsResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: Some(Paging {
+        limit_param: true,
+        fixed_page_size: None,
+        total_count: true,
+    }),
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_CREATE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
+    name: "create_scim_group_mapping",
+    operation_id: "createScimGroupMapping",
+    tag: "SCIM",
+    summary: "Create a SCIM group mapping",
+    method: "POST",
+    path_template: "/scim/group-mappings",
+    path_params: &[],
+    query_params: &[],
+    request_body: Some("CreateScimGroupMappingRequest"),
+    response: Some("CreateScimGroupMappingResponse"),
+    success_status: 201u16,
+    replay: Replay::Safe,
+    replay_reason: "creating a mapping that exists with the same role succeeds and only re-applies it (the spec says so)",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_GET_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
+    name: "get_scim_group_mapping",
+    operation_id: "getScimGroupMapping",
+    tag: "SCIM",
+    summary: "Get a SCIM group mapping",
+    method: "GET",
+    path_template: "/scim/group-mappings/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: None,
+    response: Some("GetScimGroupMappingResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_DELETE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
+    name: "delete_scim_group_mapping",
+    operation_id: "deleteScimGroupMapping",
+    tag: "SCIM",
+    summary: "Delete a SCIM group mapping",
+    method: "DELETE",
+    path_template: "/scim/group-mappings/{id}",
+    path_params: &["id"],
+    query_params: &["keep_members"],
+    request_body: None,
+    response: Some("DeleteScimGroupMappingResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: true,
+};
+const INFO_UPDATE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
+    name: "update_scim_group_mapping",
+    operation_id: "updateScimGroupMapping",
+    tag: "SCIM",
+    summary: "Update a SCIM group mapping",
+    method: "PATCH",
+    path_template: "/scim/group-mappings/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: Some("UpdateScimGroupMappingRequest"),
+    response: Some("UpdateScimGroupMappingResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_LIST_SCIM_GROUPS: OperationInfo = OperationInfo {
+    name: "list_scim_groups",
+    operation_id: "listScimGroups",
+    tag: "SCIM",
+    summary: "List SCIM groups",
+    method: "GET",
+    path_template: "/scim/groups",
+    path_params: &[],
+    query_params: &["offset", "limit", "display_name", "external_id"],
+    request_body: None,
+    response: Some("ListScimGroupsResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: Some(Paging {
+        limit_param: true,
+        fixed_page_size: None,
+        total_count: true,
+    }),
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_CREATE_SCIM_SYNC_JOB: OperationInfo = OperationInfo {
+    name: "create_scim_sync_job",
+    operation_id: "createScimSyncJob",
+    tag: "SCIM",
+    summary: "Start a SCIM directory sync",
+    method: "POST",
+    path_template: "/scim/sync-jobs",
+    path_params: &[],
+    query_params: &[],
+    request_body: None,
+    response: Some("CreateScimSyncJobResponse"),
+    success_status: 202u16,
+    replay: Replay::OnlyIfNotReceived,
+    replay_reason: "every call queues a new directory sync job",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_GET_SCIM_SYNC_JOB: OperationInfo = OperationInfo {
+    name: "get_scim_sync_job",
+    operation_id: "getScimSyncJob",
+    tag: "SCIM",
+    summary: "Get SCIM directory sync status",
+    method: "GET",
+    path_template: "/scim/sync-jobs/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: None,
+    response: Some("GetScimSyncJobResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -3736,6 +3956,437 @@ impl crate::Operation for UpdatePrivateProvider {
     }
     fn validate(&self) -> Result<(), crate::Invalid> {
         crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /scim/group-mappings` (`listScimGroupMappings`): List SCIM group mappings
+
+List SCIM group-to-workspace mappings for the organization. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListScimGroupMappings {
+    ///Number of records to skip for pagination
+    pub offset: Option<i64>,
+    ///Maximum number of records to return (max 100)
+    pub limit: Option<i64>,
+}
+impl ListScimGroupMappings {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self { offset: None, limit: None }
+    }
+    ///Sets the `offset` query parameter.
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    ///Sets the `limit` query parameter.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+}
+impl crate::Operation for ListScimGroupMappings {
+    type Body = ();
+    type Response = crate::types::ListScimGroupMappingsResponse;
+    const INFO: &'static OperationInfo = &INFO_LIST_SCIM_GROUP_MAPPINGS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/scim/group-mappings".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(v) = &self.offset {
+            query.push(("offset", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.limit {
+            query.push(("limit", ParamValue::param_value(v)));
+        }
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "offset";
+            let at = "";
+            if let Some(v) = (&self.offset).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((0f64, false)),
+                    None,
+                )?;
+            }
+        }
+        {
+            let argument: &'static str = "limit";
+            let at = "";
+            if let Some(v) = (&self.limit).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((1f64, false)),
+                    Some((100f64, false)),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::ListOperation for ListScimGroupMappings {
+    type Item = crate::types::ScimGroupMapping;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
+    fn set_page(&mut self, offset: u64, limit: u64) {
+        self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+        self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
+    }
+    fn into_page(response: Self::Response) -> (Vec<Self::Item>, Option<i64>) {
+        let total = Some(response.total_count);
+        (response.data, total)
+    }
+    fn item_id(item: &Self::Item) -> String {
+        item.id.to_string()
+    }
+}
+/**`POST /scim/group-mappings` (`createScimGroupMapping`): Create a SCIM group mapping
+
+Create a SCIM group-to-workspace role mapping. Creating a mapping that already exists with the same role succeeds and re-applies the mapping to the group members. Requesting a different role for an existing mapping returns 409. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateScimGroupMapping {
+    ///The request body.
+    pub body: crate::types::CreateScimGroupMappingRequest,
+}
+impl CreateScimGroupMapping {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(body: crate::types::CreateScimGroupMappingRequest) -> Self {
+        Self { body }
+    }
+}
+impl crate::Operation for CreateScimGroupMapping {
+    type Body = crate::types::CreateScimGroupMappingRequest;
+    type Response = crate::types::CreateScimGroupMappingResponse;
+    const INFO: &'static OperationInfo = &INFO_CREATE_SCIM_GROUP_MAPPING;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/scim/group-mappings".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /scim/group-mappings/{id}` (`getScimGroupMapping`): Get a SCIM group mapping
+
+Get a SCIM group-to-workspace mapping. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetScimGroupMapping {
+    ///The `id` parameter.
+    pub id: ::uuid::Uuid,
+}
+impl GetScimGroupMapping {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Operation for GetScimGroupMapping {
+    type Body = ();
+    type Response = crate::types::GetScimGroupMappingResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_SCIM_GROUP_MAPPING;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/scim/group-mappings/{}", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`DELETE /scim/group-mappings/{id}` (`deleteScimGroupMapping`): Delete a SCIM group mapping
+
+Delete a SCIM group-to-workspace mapping. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteScimGroupMapping {
+    ///The `id` parameter.
+    pub id: ::uuid::Uuid,
+    ///Required. Whether to keep workspace members after deleting the mapping. `false` **removes** the members this mapping granted access to; `true` deletes the mapping while leaving membership intact as manually-managed. There is deliberately no default — omitting it returns `400` so the destructive path cannot be reached by accident. Mirrors the dashboard, whose `DeleteMappingSchema.keepMembers` is likewise required.
+    pub keep_members: bool,
+}
+impl DeleteScimGroupMapping {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>, keep_members: impl Into<bool>) -> Self {
+        Self {
+            id: id.into(),
+            keep_members: keep_members.into(),
+        }
+    }
+}
+impl crate::Operation for DeleteScimGroupMapping {
+    type Body = ();
+    type Response = crate::types::DeleteScimGroupMappingResponse;
+    const INFO: &'static OperationInfo = &INFO_DELETE_SCIM_GROUP_MAPPING;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/scim/group-mappings/{}", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        query.push(("keep_members", ParamValue::param_value(&self.keep_members)));
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+    fn assumed_done() -> Option<Self::Response> {
+        Some(crate::types::DeleteScimGroupMappingResponse {
+            deleted: true,
+        })
+    }
+}
+/**`PATCH /scim/group-mappings/{id}` (`updateScimGroupMapping`): Update a SCIM group mapping
+
+Update a SCIM group mapping role. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateScimGroupMapping {
+    ///The `id` parameter.
+    pub id: ::uuid::Uuid,
+    ///The request body.
+    pub body: crate::types::UpdateScimGroupMappingRequest,
+}
+impl UpdateScimGroupMapping {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        body: crate::types::UpdateScimGroupMappingRequest,
+    ) -> Self {
+        Self { id: id.into(), body }
+    }
+}
+impl crate::Operation for UpdateScimGroupMapping {
+    type Body = crate::types::UpdateScimGroupMappingRequest;
+    type Response = crate::types::UpdateScimGroupMappingResponse;
+    const INFO: &'static OperationInfo = &INFO_UPDATE_SCIM_GROUP_MAPPING;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/scim/group-mappings/{}", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /scim/groups` (`listScimGroups`): List SCIM groups
+
+List SCIM groups for the organization. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListScimGroups {
+    ///Number of records to skip for pagination
+    pub offset: Option<i64>,
+    ///Maximum number of records to return (max 100)
+    pub limit: Option<i64>,
+    ///Exact match filter on display_name. Omitted or empty returns groups unfiltered by name (subject to offset/limit). When external_id is also present, both must match.
+    pub display_name: Option<::std::string::String>,
+    ///Exact match filter on external_id, e.g. the identity provider (such as Entra ID) group object ID. Omitted or empty returns groups unfiltered by external_id (subject to offset/limit). When display_name is also present, both must match.
+    pub external_id: Option<::std::string::String>,
+}
+impl ListScimGroups {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self {
+            offset: None,
+            limit: None,
+            display_name: None,
+            external_id: None,
+        }
+    }
+    ///Sets the `offset` query parameter.
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    ///Sets the `limit` query parameter.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    ///Sets the `display_name` query parameter.
+    pub fn display_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+    ///Sets the `external_id` query parameter.
+    pub fn external_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+}
+impl crate::Operation for ListScimGroups {
+    type Body = ();
+    type Response = crate::types::ListScimGroupsResponse;
+    const INFO: &'static OperationInfo = &INFO_LIST_SCIM_GROUPS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/scim/groups".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(v) = &self.offset {
+            query.push(("offset", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.limit {
+            query.push(("limit", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.display_name {
+            query.push(("display_name", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.external_id {
+            query.push(("external_id", ParamValue::param_value(v)));
+        }
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "offset";
+            let at = "";
+            if let Some(v) = (&self.offset).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((0f64, false)),
+                    None,
+                )?;
+            }
+        }
+        {
+            let argument: &'static str = "limit";
+            let at = "";
+            if let Some(v) = (&self.limit).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((1f64, false)),
+                    Some((100f64, false)),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::ListOperation for ListScimGroups {
+    type Item = crate::types::ScimGroup;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
+    fn set_page(&mut self, offset: u64, limit: u64) {
+        self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+        self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
+    }
+    fn into_page(response: Self::Response) -> (Vec<Self::Item>, Option<i64>) {
+        let total = Some(response.total_count);
+        (response.data, total)
+    }
+    fn item_id(item: &Self::Item) -> String {
+        item.id.to_string()
+    }
+}
+/**`POST /scim/sync-jobs` (`createScimSyncJob`): Start a SCIM directory sync
+
+Start a SCIM directory sync. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateScimSyncJob {}
+impl CreateScimSyncJob {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::Operation for CreateScimSyncJob {
+    type Body = ();
+    type Response = crate::types::CreateScimSyncJobResponse;
+    const INFO: &'static OperationInfo = &INFO_CREATE_SCIM_SYNC_JOB;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/scim/sync-jobs".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`GET /scim/sync-jobs/{id}` (`getScimSyncJob`): Get SCIM directory sync status
+
+Get SCIM directory sync status. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetScimSyncJob {
+    ///The `id` parameter.
+    pub id: ::uuid::Uuid,
+}
+impl GetScimSyncJob {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Operation for GetScimSyncJob {
+    type Body = ();
+    type Response = crate::types::GetScimSyncJobResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_SCIM_SYNC_JOB;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/scim/sync-jobs/{}", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
         Ok(())
     }
 }

@@ -782,6 +782,30 @@ impl crate::Validate for crate::types::CreatePrivateProviderRequest {
         self.validate_fields(None, "")
     }
 }
+impl crate::types::CreateScimGroupMappingRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::CreateScimGroupMappingRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
 impl crate::types::CreateWorkspaceRequest {
     /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
     /// argument of its own.
@@ -1582,6 +1606,30 @@ impl crate::types::UpdatePrivateProviderRequestDataPolicy {
     }
 }
 impl crate::Validate for crate::types::UpdatePrivateProviderRequestDataPolicy {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdateScimGroupMappingRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdateScimGroupMappingRequest {
     fn validate_at(
         &self,
         argument: &'static str,

@@ -11,7 +11,7 @@ use crate::request::Request;
 use crate::state::State;
 use crate::{
     account, analytics, assignments, byok, external_users, guardrails, keys, private_providers,
-    workspaces,
+    scim, workspaces,
 };
 
 /// An operation's behaviour: the success body (its status is the spec's), or an error answer.
@@ -75,6 +75,14 @@ pub(crate) fn handler(operation: OperationId) -> Option<Handler> {
         Op::GetUserActivity => analytics::activity,
         Op::GetAnalyticsMeta => analytics::meta,
         Op::QueryAnalytics => analytics::query,
+        Op::ListScimGroups => scim::groups,
+        Op::ListScimGroupMappings => scim::mappings,
+        Op::CreateScimGroupMapping => scim::create_mapping,
+        Op::GetScimGroupMapping => scim::get_mapping,
+        Op::UpdateScimGroupMapping => scim::update_mapping,
+        Op::DeleteScimGroupMapping => scim::delete_mapping,
+        Op::CreateScimSyncJob => scim::start_sync,
+        Op::GetScimSyncJob => scim::sync_job,
         _ => return None,
     };
     Some(handler)

@@ -24,6 +24,7 @@ mod request;
 mod request_log;
 mod rng;
 mod routes;
+mod scim;
 mod seed;
 mod server;
 mod state;

@@ -109,6 +109,10 @@ pub(crate) struct State {
     pub(crate) external_users: Vec<types::ExternalUser>,
     /// Private providers, in creation order.
     pub(crate) private_providers: Vec<types::PrivateProvider>,
+    /// The SCIM directory's groups (fixed), their workspace mappings and the sync jobs started.
+    pub(crate) scim_groups: Vec<types::ScimGroup>,
+    pub(crate) scim_mappings: Vec<types::ScimGroupMapping>,
+    pub(crate) scim_jobs: Vec<types::ScimSyncJob>,
 }
 
 impl State {
@@ -144,7 +148,11 @@ impl State {
             byok_keys: Vec::new(),
             external_users: Vec::new(),
             private_providers: Vec::new(),
+            scim_groups: Vec::new(),
+            scim_mappings: Vec::new(),
+            scim_jobs: Vec::new(),
         };
+        state.scim_groups = crate::scim::directory(default_workspace_id, &state.organization_id);
         let default_workspace = serde_json::from_value(serde_json::json!({
             "created_at": DateTime::from_timestamp(CLOCK_ORIGIN, 0)
                 .expect("the clock's origin")

@@ -13,6 +13,7 @@ use crate::external_users::ExternalUsers;
 use crate::guardrails::Guardrails;
 use crate::keys::Keys;
 use crate::private_providers::PrivateProviders;
+use crate::scim::Scim;
 use crate::workspaces::Workspaces;
 
 /// Declares each group accessor on [`Client`] (default options) and on [`WithOptions`] (its options).
@@ -61,4 +62,6 @@ group_accessors! {
     private_providers => PrivateProviders;
     /// Usage activity and analytics queries.
     analytics => Analytics;
+    /// SCIM groups, their workspace mappings and directory syncs.
+    scim => Scim;
 }

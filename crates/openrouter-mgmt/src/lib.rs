@@ -23,6 +23,7 @@ mod private_providers;
 mod redact;
 mod retry;
 mod retry_budget;
+mod scim;
 mod secret;
 mod workspaces;
 
@@ -41,6 +42,7 @@ pub use pagination::{MAX_CONCURRENCY, MAX_PAGE_SIZE, Page, Pages, Paginator};
 pub use private_providers::{NewPrivateProvider, PrivateProviderUpdate, PrivateProviders};
 pub use retry::RetryPolicy;
 pub use retry_budget::{RetryBudget, RetryBudgetBuilder};
+pub use scim::{NewScimGroupMapping, Scim, ScimGroupFilter};
 pub use secret::ApiKey;
 pub use workspaces::{NewWorkspace, WorkspaceBudgetSettings, WorkspaceUpdate, Workspaces};
 

@@ -62,6 +62,7 @@ pub(crate) fn sdk_tags() -> Vec<String> {
         "Guardrails",
         "Organization",
         "Private Providers",
+        "SCIM",
         "Workspaces",
     ]
     .map(str::to_owned)
