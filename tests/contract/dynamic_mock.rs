@@ -49,6 +49,10 @@ fn ids() -> Ids {
         workspace: "production".to_owned(),
         byok_key: uuid::Uuid::from_u128(0x550e_8400_e29b_41d4_a716_4466_5544_0001),
         external_user: "partner-user-1".to_owned(),
+        private_endpoint: uuid::Uuid::from_u128(0x5b1c_4c4e_7d0a_4a8e_9f3a_2d6c_1b0e_8a11),
+        private_endpoint_workspace: uuid::Uuid::from_u128(
+            0x550e_8400_e29b_41d4_a716_4466_5544_0000,
+        ),
     }
 }
 

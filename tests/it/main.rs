@@ -14,6 +14,7 @@ mod e2e_keys;
 mod e2e_lenient;
 mod e2e_outcomes;
 mod e2e_pagination;
+mod e2e_private_endpoints;
 mod e2e_retries;
 mod e2e_support;
 mod e2e_workspaces;

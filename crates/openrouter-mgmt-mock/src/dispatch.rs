@@ -9,7 +9,9 @@ use serde_json::Value;
 use crate::errors::{ApiError, Reply};
 use crate::request::Request;
 use crate::state::State;
-use crate::{account, assignments, byok, external_users, guardrails, keys, workspaces};
+use crate::{
+    account, assignments, byok, external_users, guardrails, keys, private_endpoints, workspaces,
+};
 
 /// An operation's behaviour: the success body (its status is the spec's), or an error answer.
 pub(crate) type Handler = fn(&mut State, &Request<'_>) -> Result<Value, ApiError>;
@@ -64,6 +66,17 @@ pub(crate) fn handler(operation: OperationId) -> Option<Handler> {
         Op::GetExternalUser => external_users::get,
         Op::UpdateExternalUser => external_users::update,
         Op::DeleteExternalUser => external_users::delete,
+        Op::ListPrivateEndpoints => private_endpoints::list,
+        Op::CreatePrivateEndpoint => private_endpoints::create,
+        Op::GetPrivateEndpoint => private_endpoints::get,
+        Op::UpdatePrivateEndpoint => private_endpoints::update,
+        Op::DeletePrivateEndpoint => private_endpoints::delete,
+        Op::ActivatePrivateEndpoint => private_endpoints::activate,
+        Op::DisablePrivateEndpoint => private_endpoints::disable,
+        Op::EnablePrivateEndpoint => private_endpoints::enable,
+        Op::ValidatePrivateEndpoint => private_endpoints::validate,
+        Op::UpdatePrivateEndpointParameters => private_endpoints::set_parameters,
+        Op::UpdatePrivateEndpointPricing => private_endpoints::set_pricing,
         _ => return None,
     };
     Some(handler)

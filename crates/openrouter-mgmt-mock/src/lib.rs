@@ -17,6 +17,7 @@ mod guardrails;
 mod keys;
 mod pagination;
 mod pipeline;
+mod private_endpoints;
 mod render;
 mod request;
 mod request_log;

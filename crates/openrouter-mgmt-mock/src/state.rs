@@ -107,6 +107,8 @@ pub(crate) struct State {
     pub(crate) byok_keys: Vec<types::ByokKey>,
     /// External users, in creation order.
     pub(crate) external_users: Vec<types::ExternalUser>,
+    /// Private endpoints, in creation order.
+    pub(crate) private_endpoints: Vec<crate::private_endpoints::PrivateEndpointRecord>,
 }
 
 impl State {
@@ -141,6 +143,7 @@ impl State {
             feedback: HashSet::new(),
             byok_keys: Vec::new(),
             external_users: Vec::new(),
+            private_endpoints: Vec::new(),
         };
         let default_workspace = serde_json::from_value(serde_json::json!({
             "created_at": DateTime::from_timestamp(CLOCK_ORIGIN, 0)

@@ -11,6 +11,7 @@ use crate::client::{Client, WithOptions};
 use crate::external_users::ExternalUsers;
 use crate::guardrails::Guardrails;
 use crate::keys::Keys;
+use crate::private_endpoints::PrivateEndpoints;
 use crate::workspaces::Workspaces;
 
 /// Declares each group accessor on [`Client`] (default options) and on [`WithOptions`] (its options).
@@ -55,4 +56,6 @@ group_accessors! {
     byok => Byok;
     /// External (partner-defined) users.
     external_users => ExternalUsers;
+    /// Private endpoints: your own deployments, from draft to validated to active.
+    private_endpoints => PrivateEndpoints;
 }

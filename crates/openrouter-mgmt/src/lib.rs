@@ -18,6 +18,7 @@ mod guardrails;
 mod keys;
 mod listing;
 mod pagination;
+mod private_endpoints;
 mod redact;
 mod retry;
 mod retry_budget;
@@ -35,6 +36,9 @@ pub use external_users::{ExternalUserFilter, ExternalUsers};
 pub use guardrails::Guardrails;
 pub use keys::{CreatedKey, KeyFilter, Keys};
 pub use pagination::{MAX_CONCURRENCY, MAX_PAGE_SIZE, Page, Pages, Paginator};
+pub use private_endpoints::{
+    NewPrivateEndpoint, PrivateEndpointPricing, PrivateEndpointUpdate, PrivateEndpoints,
+};
 pub use retry::RetryPolicy;
 pub use retry_budget::{RetryBudget, RetryBudgetBuilder};
 pub use secret::ApiKey;

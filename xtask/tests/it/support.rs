@@ -60,6 +60,7 @@ pub(crate) fn sdk_tags() -> Vec<String> {
         "Generations",
         "Guardrails",
         "Organization",
+        "Private Endpoints",
         "Workspaces",
     ]
     .map(str::to_owned)
