@@ -429,3 +429,31 @@ async fn creates_are_not_replayed_but_lifecycle_actions_are() {
     );
     assert_eq!(endpoints.list().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_replayed_activation_after_an_applied_attempt_is_refused_but_the_endpoint_is_active() {
+    let mock = mock().await;
+    let client = client(&mock);
+    let endpoints = client.private_endpoints();
+    let draft = endpoints.create(new_private_endpoint()).await.unwrap();
+    endpoints
+        .validate(draft.id, mock.default_workspace_id())
+        .await
+        .unwrap();
+
+    // The first attempt is applied but its answer lost (a 502); the replay finds the endpoint active: 409. The
+    // activation happened exactly once, and a caller reads the state back to tell this 409 from a refusal.
+    mock.faults().add(FaultRule::new(
+        OperationId::ActivatePrivateEndpoint,
+        Fault::ApplyThenStatus(502),
+    ));
+    assert_eq!(api_status(endpoints.activate(draft.id).await), 409);
+    assert_eq!(
+        mock.requests_to(OperationId::ActivatePrivateEndpoint).len(),
+        2
+    );
+    assert_eq!(
+        endpoints.get(draft.id).await.unwrap().status,
+        PrivateEndpointStatus::Active
+    );
+}
