@@ -53,6 +53,10 @@ fn ids() -> Ids {
         scim_group: uuid::Uuid::from_u128(0x550e_8400_e29b_41d4_a716_4466_5544_0002),
         scim_mapping: uuid::Uuid::from_u128(0x550e_8400_e29b_41d4_a716_4466_5544_0003),
         scim_job: uuid::Uuid::from_u128(0x550e_8400_e29b_41d4_a716_4466_5544_0004),
+        private_endpoint: uuid::Uuid::from_u128(0x5b1c_4c4e_7d0a_4a8e_9f3a_2d6c_1b0e_8a11),
+        private_endpoint_workspace: uuid::Uuid::from_u128(
+            0x550e_8400_e29b_41d4_a716_4466_5544_0000,
+        ),
     }
 }
 

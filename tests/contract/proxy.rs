@@ -16,7 +16,8 @@ use openrouter_mgmt::{
 };
 use openrouter_mgmt_mock::{Fault, MockServer};
 use openrouter_mgmt_tests::scenarios::{
-    Ids, byok_key_and_external_user, private_provider, scenario, scim_setup, workspace_with_budget,
+    Ids, byok_key_and_external_user, private_provider, scenario, scim_setup,
+    validated_private_endpoint, workspace_with_budget,
 };
 
 use crate::operations::operations_with_statuses;
@@ -288,6 +289,10 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
     let byok = byok_key_and_external_user(&sdk, "flow")
         .await
         .expect("a BYOK key and an external user");
+    let workspace = workspace_with_budget(&sdk, "contract-flow")
+        .await
+        .expect("a workspace with a budget");
+    let private_endpoint_workspace = uuid::Uuid::parse_str(&workspace).expect("a workspace id");
     let ids = Ids {
         key: hash.clone(),
         guardrail: id,
@@ -301,6 +306,10 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
         scim_group: scim.0,
         scim_mapping: scim.1,
         scim_job: scim.2,
+        private_endpoint: validated_private_endpoint(&sdk, private_endpoint_workspace)
+            .await
+            .expect("a validated private endpoint"),
+        private_endpoint_workspace,
     };
     let already = reached(&mock);
     for (op, run, _) in operations_with_statuses() {
@@ -386,6 +395,11 @@ async fn prism_proxy_reports_a_broken_answer_of_every_operation() {
         let byok = byok_key_and_external_user(&direct, &op.name().replace('_', "-"))
             .await
             .expect("a BYOK key and an external user");
+        let workspace =
+            workspace_with_budget(&direct, &format!("broken-{}", op.name().replace('_', "-")))
+                .await
+                .expect("a workspace with a budget");
+        let private_endpoint_workspace = uuid::Uuid::parse_str(&workspace).expect("a workspace id");
         let ids = Ids {
             key,
             guardrail,
@@ -399,6 +413,10 @@ async fn prism_proxy_reports_a_broken_answer_of_every_operation() {
             scim_group: scim.0,
             scim_mapping: scim.1,
             scim_job: scim.2,
+            private_endpoint: validated_private_endpoint(&direct, private_endpoint_workspace)
+                .await
+                .expect("a validated private endpoint"),
+            private_endpoint_workspace,
         };
         settle(&prism).await;
         let before = prism.violations().len();

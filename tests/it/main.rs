@@ -15,6 +15,7 @@ mod e2e_keys;
 mod e2e_lenient;
 mod e2e_outcomes;
 mod e2e_pagination;
+mod e2e_private_endpoints;
 mod e2e_providers_and_analytics;
 mod e2e_retries;
 mod e2e_scim;

@@ -11,8 +11,9 @@ use openrouter_mgmt::open_enums::{
 use openrouter_mgmt::{
     ActivityFilter, AnalyticsQuery, ByokKeyUpdate, Client, Error, ExternalUserFilter,
     GenerationFeedback, GuardrailId, GuardrailUpdate, KeyHash, KeyUpdate, NewByokKey, NewGuardrail,
-    NewKey, NewPrivateProvider, NewScimGroupMapping, NewWorkspace, OperationId, Paginator,
-    PrivateProviderUpdate, UserId, WorkspaceBudgetSettings, WorkspaceUpdate,
+    NewKey, NewPrivateEndpoint, NewPrivateProvider, NewScimGroupMapping, NewWorkspace, OperationId,
+    Paginator, PrivateEndpointPricing, PrivateEndpointUpdate, PrivateProviderUpdate, UserId,
+    WorkspaceBudgetSettings, WorkspaceUpdate,
 };
 use uuid::Uuid;
 
@@ -39,6 +40,10 @@ pub struct Ids {
     pub scim_mapping: Uuid,
     /// A started SCIM sync job.
     pub scim_job: Uuid,
+    /// A private endpoint that is a draft with a passing validation.
+    pub private_endpoint: Uuid,
+    /// A workspace that validates [`Ids::private_endpoint`].
+    pub private_endpoint_workspace: Uuid,
 }
 
 /// A call of one operation through the facade. Lists fetch their first page only, without prefetch, so that one
@@ -289,6 +294,54 @@ pub fn scenario(operation: OperationId) -> Option<Scenario> {
         OperationId::GetScimSyncJob => {
             scenario!(c, ids => c.scim().sync_job(ids.scim_job).await.map(drop))
         }
+        OperationId::ListPrivateEndpoints => {
+            scenario!(c, _ids => c.private_endpoints().list().await.map(drop))
+        }
+        OperationId::CreatePrivateEndpoint => scenario!(c, _ids => c
+            .private_endpoints()
+            .create(new_private_endpoint())
+            .await
+            .map(drop)),
+        OperationId::GetPrivateEndpoint => {
+            scenario!(c, ids => c.private_endpoints().get(ids.private_endpoint).await.map(drop))
+        }
+        OperationId::UpdatePrivateEndpoint => scenario!(c, ids => c
+            .private_endpoints()
+            .update(ids.private_endpoint, PrivateEndpointUpdate::new().declared_parameters(["seed"]))
+            .await
+            .map(drop)),
+        OperationId::DeletePrivateEndpoint => {
+            scenario!(c, ids => c.private_endpoints().delete(ids.private_endpoint).await)
+        }
+        OperationId::ValidatePrivateEndpoint => scenario!(c, ids => c
+            .private_endpoints()
+            .validate(ids.private_endpoint, ids.private_endpoint_workspace)
+            .await
+            .map(drop)),
+        OperationId::ActivatePrivateEndpoint => {
+            scenario!(c, ids => c.private_endpoints().activate(ids.private_endpoint).await.map(drop))
+        }
+        // Disabling needs an activated endpoint: the activation's own answer does not matter here.
+        OperationId::DisablePrivateEndpoint => scenario!(c, ids => {
+            let _ = c.private_endpoints().activate(ids.private_endpoint).await;
+            c.private_endpoints().disable(ids.private_endpoint).await.map(drop)
+        }),
+        // Enabling needs a disabled endpoint: it is activated and disabled first.
+        OperationId::EnablePrivateEndpoint => scenario!(c, ids => {
+            let _ = c.private_endpoints().activate(ids.private_endpoint).await;
+            let _ = c.private_endpoints().disable(ids.private_endpoint).await;
+            c.private_endpoints().enable(ids.private_endpoint).await.map(drop)
+        }),
+        OperationId::UpdatePrivateEndpointParameters => scenario!(c, ids => c
+            .private_endpoints()
+            .set_parameters(ids.private_endpoint, ["seed", "temperature"])
+            .await
+            .map(drop)),
+        OperationId::UpdatePrivateEndpointPricing => scenario!(c, ids => c
+            .private_endpoints()
+            .set_pricing(ids.private_endpoint, pricing())
+            .await
+            .map(drop)),
         _ => None,
     }
 }
@@ -345,6 +398,37 @@ pub async fn byok_key_and_external_user(
     let user = format!("partner-user-{tag}");
     client.external_users().create(&user).await?;
     Ok((key.id, user))
+}
+
+/// The private endpoint the scenarios create: a GPT-4o deployment on Azure.
+pub fn new_private_endpoint() -> NewPrivateEndpoint {
+    NewPrivateEndpoint::new("openai/gpt-4o-2024-08-06", "azure", "gpt-4o-prod")
+        .base_url("https://contoso.openai.azure.com")
+        .pricing(pricing())
+}
+
+/// Rates for a private endpoint, in USD per token.
+pub fn pricing() -> PrivateEndpointPricing {
+    PrivateEndpointPricing {
+        cache_read: None,
+        cache_write: None,
+        completion: "0.00001".to_owned(),
+        prompt: "0.0000025".to_owned(),
+    }
+}
+
+/// Makes what [`Ids::private_endpoint`] names on a fresh server: a draft that passed validation with
+/// `workspace`'s credential.
+pub async fn validated_private_endpoint(client: &Client, workspace: Uuid) -> Result<Uuid, Error> {
+    let endpoint = client
+        .private_endpoints()
+        .create(new_private_endpoint())
+        .await?;
+    client
+        .private_endpoints()
+        .validate(endpoint.id, workspace)
+        .await?;
+    Ok(endpoint.id)
 }
 
 /// Makes what [`Ids::workspace`] names on a fresh server: a workspace (slug `slug`) with a monthly budget.

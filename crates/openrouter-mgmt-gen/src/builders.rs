@@ -456,6 +456,94 @@ impl crate::types::CreateKeysBody {
         self
     }
 }
+impl crate::types::CreatePrivateEndpointRequest {
+    ///A body with its required fields (`model_permaslug`, `provider_slug`, `upstream_model_id`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        model_permaslug: impl Into<::std::string::String>,
+        provider_slug: impl Into<::std::string::String>,
+        upstream_model_id: impl Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            activate: None,
+            base_url: None,
+            declared_parameters: ::std::default::Default::default(),
+            declared_region: None,
+            declared_zdr: None,
+            max_completion_tokens: None,
+            model_permaslug: model_permaslug.into(),
+            pricing: None,
+            provider_slug: provider_slug.into(),
+            settings: None,
+            upstream_model_id: upstream_model_id.into(),
+        }
+    }
+    ///Sets `activate`.
+    pub fn activate(
+        mut self,
+        activate: impl Into<crate::types::PrivateEndpointActivation>,
+    ) -> Self {
+        self.activate = Some(activate.into());
+        self
+    }
+    ///Sets `base_url`: HTTPS base URL of your deployment. Required unless the provider derives its URL from the BYOK credential (Azure, Amazon Bedrock, Google Vertex).
+    pub fn base_url(mut self, base_url: impl Into<::std::string::String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+    ///Sets `declared_parameters`: Parameters the upstream supports beyond the tested ones. Replaces the earlier declaration; tested parameters stay. Order and repeated names are ignored, but the list holds at most as many entries as there are declarable parameters, repeats included. `tool_choice` requires `tools` to be tested or declared.
+    pub fn declared_parameters(
+        mut self,
+        declared_parameters: impl IntoIterator<
+            Item = impl Into<crate::open_enums::PrivateEndpointDeclaredParameter>,
+        >,
+    ) -> Self {
+        self.declared_parameters = declared_parameters
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        self
+    }
+    ///Sets `declared_region`.
+    pub fn declared_region(
+        mut self,
+        declared_region: impl Into<
+            crate::open_enums::CreatePrivateEndpointRequestDeclaredRegion,
+        >,
+    ) -> Self {
+        self.declared_region = Some(declared_region.into());
+        self
+    }
+    ///Sets `declared_zdr`: Attest that this deployment retains no prompt or completion data.
+    pub fn declared_zdr(mut self, declared_zdr: impl Into<bool>) -> Self {
+        self.declared_zdr = Some(declared_zdr.into());
+        self
+    }
+    ///Sets `max_completion_tokens`: Cap on completion tokens per request. Requests asking for more skip this endpoint, and the default output length stays within it. When omitted, the cap is copied from the public endpoint for the same model and provider, if there is one.
+    pub fn max_completion_tokens(
+        mut self,
+        max_completion_tokens: impl Into<::std::num::NonZeroU64>,
+    ) -> Self {
+        self.max_completion_tokens = Some(max_completion_tokens.into());
+        self
+    }
+    ///Sets `pricing`.
+    pub fn pricing(
+        mut self,
+        pricing: impl Into<crate::types::PrivateEndpointPricing>,
+    ) -> Self {
+        self.pricing = Some(pricing.into());
+        self
+    }
+    ///Sets `settings`.
+    pub fn settings(
+        mut self,
+        settings: impl Into<crate::types::UpdatePrivateEndpointSettingsRequest>,
+    ) -> Self {
+        self.settings = Some(settings.into());
+        self
+    }
+}
 impl crate::types::CreatePrivateProviderRequest {
     ///A body with its required fields (`name`); every optional field is left out until a setter puts it in.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -1272,6 +1360,111 @@ impl crate::types::UpdateOrganizationSettingsRequest {
         }
     }
 }
+impl crate::types::UpdatePrivateEndpointParametersRequest {
+    ///A body with its required fields (`declared_parameters`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        declared_parameters: impl IntoIterator<
+            Item = impl Into<crate::open_enums::PrivateEndpointDeclaredParameter>,
+        >,
+    ) -> Self {
+        Self {
+            declared_parameters: declared_parameters
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        }
+    }
+}
+impl crate::types::UpdatePrivateEndpointPricingRequest {
+    ///A body with its required fields (`pricing`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(pricing: impl Into<crate::types::PrivateEndpointPricing>) -> Self {
+        Self { pricing: pricing.into() }
+    }
+}
+impl crate::types::UpdatePrivateEndpointRequest {
+    ///A body that changes nothing: every field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            base_url: None,
+            declared_parameters: ::std::default::Default::default(),
+            declared_region: crate::Patch::Unchanged,
+            declared_zdr: crate::Patch::Unchanged,
+            pricing: None,
+            settings: None,
+            upstream_model_id: None,
+        }
+    }
+    ///Sets `base_url`: HTTPS base URL of your deployment. Required unless the provider derives its URL from the BYOK credential (Azure, Amazon Bedrock, Google Vertex).
+    pub fn base_url(mut self, base_url: impl Into<::std::string::String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+    ///Sets `declared_parameters`: Parameters the upstream supports beyond the tested ones. Replaces the earlier declaration; tested parameters stay. Order and repeated names are ignored, but the list holds at most as many entries as there are declarable parameters, repeats included. `tool_choice` requires `tools` to be tested or declared.
+    pub fn declared_parameters(
+        mut self,
+        declared_parameters: impl IntoIterator<
+            Item = impl Into<crate::open_enums::PrivateEndpointDeclaredParameter>,
+        >,
+    ) -> Self {
+        self.declared_parameters = declared_parameters
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        self
+    }
+    ///Sets `declared_region`.
+    pub fn declared_region(
+        mut self,
+        declared_region: impl Into<
+            crate::open_enums::UpdatePrivateEndpointRequestDeclaredRegion,
+        >,
+    ) -> Self {
+        self.declared_region = crate::Patch::Set(declared_region.into());
+        self
+    }
+    ///Clears `declared_region` (sends `null`).
+    pub fn clear_declared_region(mut self) -> Self {
+        self.declared_region = crate::Patch::Clear;
+        self
+    }
+    ///Sets `declared_zdr`: Attest that this deployment retains no prompt or completion data.
+    pub fn declared_zdr(mut self, declared_zdr: impl Into<bool>) -> Self {
+        self.declared_zdr = crate::Patch::Set(declared_zdr.into());
+        self
+    }
+    ///Clears `declared_zdr` (sends `null`).
+    pub fn clear_declared_zdr(mut self) -> Self {
+        self.declared_zdr = crate::Patch::Clear;
+        self
+    }
+    ///Sets `pricing`.
+    pub fn pricing(
+        mut self,
+        pricing: impl Into<crate::types::PrivateEndpointPricing>,
+    ) -> Self {
+        self.pricing = Some(pricing.into());
+        self
+    }
+    ///Sets `settings`.
+    pub fn settings(
+        mut self,
+        settings: impl Into<crate::types::UpdatePrivateEndpointSettingsRequest>,
+    ) -> Self {
+        self.settings = Some(settings.into());
+        self
+    }
+    ///Sets `upstream_model_id`: Model or deployment identifier sent to the upstream provider.
+    pub fn upstream_model_id(
+        mut self,
+        upstream_model_id: impl Into<::std::string::String>,
+    ) -> Self {
+        self.upstream_model_id = Some(upstream_model_id.into());
+        self
+    }
+}
 impl crate::types::UpdatePrivateProviderRequest {
     ///A body that changes nothing: every field is left out until a setter puts it in.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -1480,5 +1673,14 @@ impl crate::types::UpsertWorkspaceBudgetRequest {
     ) -> Self {
         self.include_byok_in_budgets = Some(include_byok_in_budgets.into());
         self
+    }
+}
+impl crate::types::ValidatePrivateEndpointRequest {
+    ///A body with its required fields (`workspace_id`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(workspace_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            workspace_id: workspace_id.into(),
+        }
     }
 }

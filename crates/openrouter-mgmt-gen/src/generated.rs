@@ -87,6 +87,11 @@ pub mod open_enums {
         "monthly", }
     }
     crate::open_enum! {
+        #[doc = "Attest where this deployment processes data."]
+        CreatePrivateEndpointRequestDeclaredRegion { Global => "global", Europe =>
+        "europe", Us => "us", }
+    }
+    crate::open_enum! {
         #[doc = "One of the values of `CreateScimGroupMappingRequestRole`."]
         CreateScimGroupMappingRequestRole { Admin => "admin", Member => "member", }
     }
@@ -101,6 +106,11 @@ pub mod open_enums {
         OpenrouterSubagent => "openrouter:subagent", OpenrouterToolSearch =>
         "openrouter:tool_search", OpenrouterWebFetch => "openrouter:web_fetch",
         OpenrouterWebSearch => "openrouter:web_search", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "When `true`, only delete the endpoint if it is still a draft (409 otherwise)."]
+        DeletePrivateEndpointDraftOnly { True => "true", False => "false", }
     }
     crate::open_enum! {
         #[doc = "Granularity identifier"]
@@ -204,6 +214,72 @@ pub mod open_enums {
         OperatorValueType { Scalar => "scalar", Array => "array", }
     }
     crate::open_enum! {
+        #[doc = "Why the check failed."] PrivateEndpointCheckReason { DatabaseError =>
+        "database_error", EndpointLimitReached => "endpoint_limit_reached",
+        InvalidBaseUrl => "invalid_base_url", ModelNotFound => "model_not_found",
+        ProviderNotFound => "provider_not_found", EndpointNotFound =>
+        "endpoint_not_found", WorkspaceNotFound => "workspace_not_found", NoByokKey =>
+        "no_byok_key", KeyDecryptionFailed => "key_decryption_failed", UpstreamError =>
+        "upstream_error", InvalidResponse => "invalid_response", InvalidStream =>
+        "invalid_stream", MissingUsage => "missing_usage", ModelMismatch =>
+        "model_mismatch", NotValidated => "not_validated", ValidationStale =>
+        "validation_stale", }
+    }
+    crate::open_enum! {
+        #[doc = "A chat request parameter the endpoint accepts."]
+        PrivateEndpointDeclaredParameter { Temperature => "temperature", TopP => "top_p",
+        TopK => "top_k", MinP => "min_p", TopA => "top_a", FrequencyPenalty =>
+        "frequency_penalty", PresencePenalty => "presence_penalty", RepetitionPenalty =>
+        "repetition_penalty", MaxTokens => "max_tokens", MaxCompletionTokens =>
+        "max_completion_tokens", LogitBias => "logit_bias", Logprobs => "logprobs",
+        TopLogprobs => "top_logprobs", Prediction => "prediction", Seed => "seed",
+        ResponseFormat => "response_format", StructuredOutputs => "structured_outputs",
+        Stop => "stop", Tools => "tools", ToolChoice => "tool_choice", ParallelToolCalls
+        => "parallel_tool_calls", Reasoning => "reasoning", ReasoningEffort =>
+        "reasoning_effort", WebSearchOptions => "web_search_options", Verbosity =>
+        "verbosity", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "Where you attest this deployment processes data. `global` means not regional; `null` means undeclared."]
+        PrivateEndpointDeclaredRegion { Global => "global", Europe => "europe", Us =>
+        "us", }
+    }
+    crate::open_enum! {
+        #[doc = "Weight precision the deployment runs at; `unknown` when not stated."]
+        PrivateEndpointQuantization { Int4 => "int4", Int8 => "int8", Fp4 => "fp4", Mxfp4
+        => "mxfp4", Nvfp4 => "nvfp4", Fp6 => "fp6", Fp8 => "fp8", Mxfp8 => "mxfp8", Fp16
+        => "fp16", Bf16 => "bf16", Fp32 => "fp32", Unknown2 => "unknown", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "Where the upstream puts reasoning tokens in its response: `reasoning` and `reasoning-content` are response fields, `content-string` is inline in the message, `none` returns no reasoning. `null` uses the provider default."]
+        PrivateEndpointReasoningReturnMechanism { ContentString => "content-string",
+        ReasoningContent => "reasoning-content", Reasoning => "reasoning", None =>
+        "none", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `PrivateEndpointSettingsExcludedParametersItem`."]
+        PrivateEndpointSettingsExcludedParametersItem { Temperature => "temperature",
+        TopP => "top_p", TopK => "top_k", MinP => "min_p", TopA => "top_a",
+        FrequencyPenalty => "frequency_penalty", PresencePenalty => "presence_penalty",
+        RepetitionPenalty => "repetition_penalty", MaxTokens => "max_tokens",
+        MaxCompletionTokens => "max_completion_tokens", LogitBias => "logit_bias",
+        Logprobs => "logprobs", TopLogprobs => "top_logprobs", Prediction =>
+        "prediction", Seed => "seed", ResponseFormat => "response_format",
+        StructuredOutputs => "structured_outputs", Stop => "stop", Tools => "tools",
+        ToolChoice => "tool_choice", ParallelToolCalls => "parallel_tool_calls",
+        IncludeReasoning => "include_reasoning", Reasoning => "reasoning",
+        ReasoningEffort => "reasoning_effort", WebSearchOptions => "web_search_options",
+        Verbosity => "verbosity", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "Lifecycle state. `draft` endpoints are not routable until validated and activated; `disabled` endpoints are activated but temporarily not routable."]
+        PrivateEndpointStatus { Draft => "draft", Active => "active", Disabled =>
+        "disabled", }
+    }
+    crate::open_enum! {
         #[doc =
         "Which message roles to scan for prompt injection. Only applies to the regex-prompt-injection builtin. Defaults to all_messages."]
         PromptInjectionScanScope { UserOnly => "user_only", AllMessages =>
@@ -247,6 +323,27 @@ pub mod open_enums {
         "New limit reset type for the API key (daily, weekly, monthly, or null for no reset). Resets happen automatically at midnight UTC, and weeks are Monday through Sunday."]
         UpdateKeysBodyLimitReset { Daily => "daily", Weekly => "weekly", Monthly =>
         "monthly", }
+    }
+    crate::open_enum! {
+        #[doc = "Attest where this deployment processes data."]
+        UpdatePrivateEndpointRequestDeclaredRegion { Global => "global", Europe =>
+        "europe", Us => "us", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "One of the values of `UpdatePrivateEndpointSettingsRequestExcludedParametersItem`."]
+        UpdatePrivateEndpointSettingsRequestExcludedParametersItem { Temperature =>
+        "temperature", TopP => "top_p", TopK => "top_k", MinP => "min_p", TopA =>
+        "top_a", FrequencyPenalty => "frequency_penalty", PresencePenalty =>
+        "presence_penalty", RepetitionPenalty => "repetition_penalty", MaxTokens =>
+        "max_tokens", MaxCompletionTokens => "max_completion_tokens", LogitBias =>
+        "logit_bias", Logprobs => "logprobs", TopLogprobs => "top_logprobs", Prediction
+        => "prediction", Seed => "seed", ResponseFormat => "response_format",
+        StructuredOutputs => "structured_outputs", Stop => "stop", Tools => "tools",
+        ToolChoice => "tool_choice", ParallelToolCalls => "parallel_tool_calls",
+        IncludeReasoning => "include_reasoning", Reasoning => "reasoning",
+        ReasoningEffort => "reasoning_effort", WebSearchOptions => "web_search_options",
+        Verbosity => "verbosity", }
     }
     crate::open_enum! {
         #[doc = "One of the values of `UpdateScimGroupMappingRequestRole`."]
@@ -814,6 +911,40 @@ pub mod types {
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
     }
+    ///`CreatePrivateEndpointRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreatePrivateEndpointRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub activate: ::std::option::Option<PrivateEndpointActivation>,
+        ///HTTPS base URL of your deployment. Required unless the provider derives its URL from the BYOK credential (Azure, Amazon Bedrock, Google Vertex).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        ///Parameters the upstream supports beyond the tested ones. Replaces the earlier declaration; tested parameters stay. Order and repeated names are ignored, but the list holds at most as many entries as there are declarable parameters, repeats included. `tool_choice` requires `tools` to be tested or declared.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub declared_parameters: ::std::vec::Vec<
+            crate::open_enums::PrivateEndpointDeclaredParameter,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub declared_region: ::std::option::Option<
+            crate::open_enums::CreatePrivateEndpointRequestDeclaredRegion,
+        >,
+        ///Attest that this deployment retains no prompt or completion data.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub declared_zdr: ::std::option::Option<bool>,
+        ///Cap on completion tokens per request. Requests asking for more skip this endpoint, and the default output length stays within it. When omitted, the cap is copied from the public endpoint for the same model and provider, if there is one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_completion_tokens: ::std::option::Option<::std::num::NonZeroU64>,
+        ///Permanent slug of the model this endpoint serves.
+        pub model_permaslug: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pricing: ::std::option::Option<PrivateEndpointPricing>,
+        ///Slug of the upstream provider.
+        pub provider_slug: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<UpdatePrivateEndpointSettingsRequest>,
+        ///Model or deployment identifier sent to the upstream provider.
+        pub upstream_model_id: ::std::string::String,
+    }
     ///`CreatePrivateProviderRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreatePrivateProviderRequest {
@@ -917,6 +1048,17 @@ pub mod types {
     pub struct DeleteKeysResponse {
         ///Confirmation that the API key was deleted
         pub deleted: bool,
+    }
+    ///`DeletePrivateEndpointResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeletePrivateEndpointResponse {
+        pub data: DeletePrivateEndpointResponseData,
+    }
+    ///`DeletePrivateEndpointResponseData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeletePrivateEndpointResponseData {
+        ///Stable identifier of the private endpoint.
+        pub id: ::uuid::Uuid,
     }
     ///`DeletePrivateProviderResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1465,6 +1607,12 @@ pub mod types {
         pub last_name: ::std::option::Option<::std::string::String>,
         pub role: crate::open_enums::ListOrganizationMembersResponseDataItemRole,
     }
+    ///`ListPrivateEndpointsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListPrivateEndpointsResponse {
+        #[serde(default)]
+        pub data: ::std::vec::Vec<PrivateEndpointSummary>,
+    }
     ///`ListPrivateProvidersResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListPrivateProvidersResponse {
@@ -1584,6 +1732,44 @@ pub mod types {
         #[serde(deserialize_with = "crate::lenient::integer")]
         pub total_count: i64,
     }
+    ///`ManagedPrivateEndpoint`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ManagedPrivateEndpoint {
+        ///ISO timestamp of when the endpoint was created.
+        pub created_at: ::std::string::String,
+        #[serde(default)]
+        pub declared_region: ::std::option::Option<
+            crate::open_enums::PrivateEndpointDeclaredRegion,
+        >,
+        ///Whether you attest this deployment retains no prompt or completion data. `null` means undeclared.
+        #[serde(default)]
+        pub declared_zdr: ::std::option::Option<bool>,
+        ///Stable identifier of the private endpoint.
+        pub id: ::uuid::Uuid,
+        ///Most completion tokens a request routed to this endpoint can produce, or `null` when the endpoint sets no cap beyond the model context length.
+        #[serde(
+            skip_serializing_if = "::std::option::Option::is_none",
+            default,
+            deserialize_with = "crate::lenient::option_integer"
+        )]
+        pub max_completion_tokens: ::std::option::Option<i64>,
+        ///Display name of the model, or `null` when the model is no longer listed.
+        #[serde(default)]
+        pub model_name: ::std::option::Option<::std::string::String>,
+        ///Permanent slug of the model this endpoint serves.
+        pub model_permaslug: ::std::string::String,
+        ///Public model slug, or `null` when the model is no longer listed.
+        #[serde(default)]
+        pub model_slug: ::std::option::Option<::std::string::String>,
+        ///Display name of the upstream provider.
+        pub provider_name: ::std::string::String,
+        pub status: crate::open_enums::PrivateEndpointStatus,
+    }
+    ///`ManagedPrivateEndpointResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ManagedPrivateEndpointResponse {
+        pub data: ManagedPrivateEndpoint,
+    }
     ///`MemberAssignment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberAssignment {
@@ -1622,6 +1808,215 @@ pub mod types {
         pub id: ::std::string::String,
         ///When true, the signed-in dashboard lists only the models the organization can use. `GET /api/v1/models` called with an API key always returns only the models that key can use, whatever this setting says; anonymous requests receive the public catalog.
         pub is_filtered_model_catalog_enabled: bool,
+    }
+    ///`PrivateEndpoint`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpoint {
+        ///HTTPS base URL of your deployment, or `null` for providers whose URL is derived from the BYOK credential (Azure, Amazon Bedrock, Google Vertex).
+        #[serde(default)]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        ///Parameters you declared the upstream supports. Requests that use a parameter only route to this endpoint when it is tested or declared.
+        #[serde(default)]
+        pub declared_parameters: ::std::vec::Vec<::std::string::String>,
+        #[serde(default)]
+        pub declared_region: ::std::option::Option<
+            crate::open_enums::PrivateEndpointDeclaredRegion,
+        >,
+        ///Whether you attest this deployment retains no prompt or completion data. `null` means undeclared.
+        #[serde(default)]
+        pub declared_zdr: ::std::option::Option<bool>,
+        ///Stable identifier of the private endpoint.
+        pub id: ::uuid::Uuid,
+        ///Most completion tokens a request routed to this endpoint can produce, or `null` when the endpoint sets no cap beyond the model context length.
+        #[serde(
+            skip_serializing_if = "::std::option::Option::is_none",
+            default,
+            deserialize_with = "crate::lenient::option_integer"
+        )]
+        pub max_completion_tokens: ::std::option::Option<i64>,
+        ///Display name of the model, or `null` when the model is no longer listed.
+        #[serde(default)]
+        pub model_name: ::std::option::Option<::std::string::String>,
+        ///Permanent slug of the model this endpoint serves.
+        pub model_permaslug: ::std::string::String,
+        ///Public model slug, or `null` when the model is no longer listed.
+        #[serde(default)]
+        pub model_slug: ::std::option::Option<::std::string::String>,
+        pub pricing: PrivateEndpointPricing,
+        ///Display name of the upstream provider.
+        pub provider_name: ::std::string::String,
+        ///Slug of the upstream provider, or `null` when the provider is no longer listed.
+        #[serde(default)]
+        pub provider_slug: ::std::option::Option<::std::string::String>,
+        pub settings: PrivateEndpointSettings,
+        pub status: crate::open_enums::PrivateEndpointStatus,
+        ///Parameters a validation run proved the upstream honors (`tools`, `tool_choice`, `response_format`, `structured_outputs`, `stop`). Read-only; cleared when the upstream configuration changes.
+        #[serde(default)]
+        pub tested_parameters: ::std::vec::Vec<::std::string::String>,
+        ///Model or deployment identifier sent to the upstream provider.
+        pub upstream_model_id: ::std::string::String,
+    }
+    ///Validate and activate in the same call. On a failed validation the draft is kept and returned with a 422, so fix it and call `/validate` and `/activate` instead of creating it again.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointActivation {
+        ///Workspace whose BYOK credential is used for the live validation call. The workspace must belong to your account.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`PrivateEndpointCheck`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointCheck {
+        ///Model the upstream reported serving, when it differs from the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub actual_model: ::std::option::Option<::std::string::String>,
+        ///Check name.
+        pub name: ::std::string::String,
+        pub passed: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason: ::std::option::Option<crate::open_enums::PrivateEndpointCheckReason>,
+        ///Error message returned by your deployment when the call failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub upstream_message: ::std::option::Option<::std::string::String>,
+        ///HTTP status returned by your deployment when the call failed.
+        #[serde(
+            skip_serializing_if = "::std::option::Option::is_none",
+            default,
+            deserialize_with = "crate::lenient::option_integer"
+        )]
+        pub upstream_status: ::std::option::Option<i64>,
+    }
+    ///`PrivateEndpointParameterCheck`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointParameterCheck {
+        pub parameter: ::std::string::String,
+        pub supported: bool,
+    }
+    ///Negotiated per-token rates reported for requests routed to this endpoint.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointPricing {
+        ///USD per cache-read prompt token, as a decimal string. When omitted, inherited from the public endpoint of the same model and provider: scaled by its cache-read to prompt ratio, or left at the pricing strategy default when it publishes no cache-read rate. Required when there is no such endpoint and the provider bills cache reads.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_read: ::std::option::Option<::std::string::String>,
+        ///USD per cache-write prompt token, as a decimal string. When omitted, inherited from the public endpoint of the same model and provider: scaled by its cache-write to prompt ratio, or left at the pricing strategy default when it publishes no cache-write rate. Required when there is no such endpoint and the provider bills cache writes.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cache_write: ::std::option::Option<::std::string::String>,
+        ///USD per completion token, as a decimal string.
+        pub completion: ::std::string::String,
+        ///USD per prompt token, as a decimal string.
+        pub prompt: ::std::string::String,
+    }
+    ///`PrivateEndpointResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointResponse {
+        pub data: PrivateEndpoint,
+    }
+    ///Capabilities and limits routing uses for this endpoint. A new endpoint copies them from the public endpoint for the same model and provider, or from the model, and the owner can change them. Rate limits are not part of this object: a private endpoint is billed to its own upstream key, so request limits stay with the provider.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointSettings {
+        pub completions: PrivateEndpointSettingsCompletions,
+        ///Longest prompt plus completion, in tokens, or `null` to keep the model default.
+        #[serde(default)]
+        pub context_length: ::std::option::Option<::std::num::NonZeroU64>,
+        ///Request parameters the upstream rejects even though the model supports them; requests using one do not route here. Cannot name a tested parameter.
+        #[serde(default)]
+        pub excluded_parameters: ::std::vec::Vec<
+            crate::open_enums::PrivateEndpointSettingsExcludedParametersItem,
+        >,
+        pub inputs: PrivateEndpointSettingsInputs,
+        ///Longest completion the upstream returns, in tokens, or `null` to keep the model default.
+        #[serde(default)]
+        pub max_completion_tokens: ::std::option::Option<::std::num::NonZeroU64>,
+        ///Longest prompt, in tokens, or `null` for no cap below the context length. Cannot exceed `context_length`, or the model context length while `context_length` is `null`.
+        #[serde(default)]
+        pub max_prompt_tokens: ::std::option::Option<::std::num::NonZeroU64>,
+        pub quantization: crate::open_enums::PrivateEndpointQuantization,
+        pub reasoning: PrivateEndpointSettingsReasoning,
+        pub tool_choice: PrivateEndpointSettingsToolChoice,
+    }
+    ///`PrivateEndpointSettingsCompletions`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointSettingsCompletions {
+        ///Serves `/chat/completions`; `null` uses the provider default.
+        #[serde(default)]
+        pub chat: ::std::option::Option<bool>,
+        ///Serves `/completions`; `null` uses the provider default.
+        #[serde(default)]
+        pub text: ::std::option::Option<bool>,
+    }
+    ///`PrivateEndpointSettingsInputs`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointSettingsInputs {
+        ///Accepts audio input. `null` keeps the provider default.
+        #[serde(default)]
+        pub audio: ::std::option::Option<bool>,
+        ///Accepts base64 file data. `null` keeps the provider default.
+        #[serde(default)]
+        pub base64_files: ::std::option::Option<bool>,
+        ///Accepts base64 image data. `null` keeps the provider default.
+        #[serde(default)]
+        pub base64_images: ::std::option::Option<bool>,
+        ///Accepts file URLs. `null` keeps the provider default.
+        #[serde(default)]
+        pub file_urls: ::std::option::Option<bool>,
+        ///Accepts image URLs. `null` keeps the provider default.
+        #[serde(default)]
+        pub image_urls: ::std::option::Option<bool>,
+    }
+    ///`PrivateEndpointSettingsReasoning`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointSettingsReasoning {
+        #[serde(default)]
+        pub return_mechanism: ::std::option::Option<
+            crate::open_enums::PrivateEndpointReasoningReturnMechanism,
+        >,
+        ///Whether requests with `reasoning` route to this endpoint.
+        pub supported: bool,
+    }
+    ///`PrivateEndpointSettingsToolChoice`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointSettingsToolChoice {
+        ///Accepts `tool_choice: "auto"`.
+        pub auto: bool,
+        ///Accepts a named function in `tool_choice`.
+        pub function: bool,
+        ///Accepts `tool_choice: "none"`.
+        pub none: bool,
+        ///Accepts `tool_choice: "required"`.
+        pub required: bool,
+    }
+    ///`PrivateEndpointSummary`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointSummary {
+        ///ISO timestamp of when the endpoint was created.
+        pub created_at: ::std::string::String,
+        ///Stable identifier of the private endpoint.
+        pub id: ::uuid::Uuid,
+        ///Display name of the model, or `null` when the model is no longer listed.
+        #[serde(default)]
+        pub model_name: ::std::option::Option<::std::string::String>,
+        ///Permanent slug of the model this endpoint serves.
+        pub model_permaslug: ::std::string::String,
+        ///Public model slug, or `null` when the model is no longer listed.
+        #[serde(default)]
+        pub model_slug: ::std::option::Option<::std::string::String>,
+        ///Display name of the upstream provider.
+        pub provider_name: ::std::string::String,
+        pub status: crate::open_enums::PrivateEndpointStatus,
+    }
+    ///`PrivateEndpointValidation`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointValidation {
+        #[serde(default)]
+        pub checks: ::std::vec::Vec<PrivateEndpointCheck>,
+        ///Request parameters probed after the checks passed, each with whether the upstream honored it. Supported ones are recorded in `tested_parameters`. Absent on a failed run and for providers that run no parameter probes; empty when every probe group was already proven.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub parameters: ::std::vec::Vec<PrivateEndpointParameterCheck>,
+        ///Whether every check passed.
+        pub passed: bool,
+    }
+    ///`PrivateEndpointValidationResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PrivateEndpointValidationResponse {
+        pub data: PrivateEndpointValidation,
     }
     ///`PrivateProvider`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2093,6 +2488,137 @@ pub mod types {
     pub struct UpdateOrganizationSettingsResponse {
         pub data: OrganizationSettings,
     }
+    ///`UpdatePrivateEndpointParametersRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdatePrivateEndpointParametersRequest {
+        ///Parameters the upstream supports beyond the tested ones. Replaces the earlier declaration; tested parameters stay. Order and repeated names are ignored, but the list holds at most as many entries as there are declarable parameters, repeats included. `tool_choice` requires `tools` to be tested or declared.
+        pub declared_parameters: ::std::vec::Vec<
+            crate::open_enums::PrivateEndpointDeclaredParameter,
+        >,
+    }
+    ///`UpdatePrivateEndpointPricingRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdatePrivateEndpointPricingRequest {
+        pub pricing: PrivateEndpointPricing,
+    }
+    ///Only the fields present change. `base_url`, `upstream_model_id`, `declared_zdr` and `declared_region` are accepted on a draft only; `pricing` and `declared_parameters` replace their value; `settings` is itself a partial update where `null` clears a limit or restores the provider default.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdatePrivateEndpointRequest {
+        ///HTTPS base URL of your deployment. Required unless the provider derives its URL from the BYOK credential (Azure, Amazon Bedrock, Google Vertex).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        ///Parameters the upstream supports beyond the tested ones. Replaces the earlier declaration; tested parameters stay. Order and repeated names are ignored, but the list holds at most as many entries as there are declarable parameters, repeats included. `tool_choice` requires `tools` to be tested or declared.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub declared_parameters: ::std::vec::Vec<
+            crate::open_enums::PrivateEndpointDeclaredParameter,
+        >,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub declared_region: crate::Patch<
+            crate::open_enums::UpdatePrivateEndpointRequestDeclaredRegion,
+        >,
+        ///Attest that this deployment retains no prompt or completion data.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub declared_zdr: crate::Patch<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pricing: ::std::option::Option<PrivateEndpointPricing>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<UpdatePrivateEndpointSettingsRequest>,
+        ///Model or deployment identifier sent to the upstream provider.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub upstream_model_id: ::std::option::Option<::std::string::String>,
+    }
+    ///Capabilities and limits to set over the ones copied from the public endpoint for this model and provider (or from the model). Omitted fields keep the copied values.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdatePrivateEndpointSettingsRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub completions: ::std::option::Option<
+            UpdatePrivateEndpointSettingsRequestCompletions,
+        >,
+        ///Longest prompt plus completion, in tokens, or `null` to keep the model default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub context_length: ::std::option::Option<::std::num::NonZeroU64>,
+        ///Request parameters the upstream rejects even though the model supports them; requests using one do not route here. Cannot name a tested parameter.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub excluded_parameters: ::std::vec::Vec<
+            crate::open_enums::UpdatePrivateEndpointSettingsRequestExcludedParametersItem,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub inputs: ::std::option::Option<UpdatePrivateEndpointSettingsRequestInputs>,
+        ///Longest completion the upstream returns, in tokens, or `null` to keep the model default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_completion_tokens: ::std::option::Option<::std::num::NonZeroU64>,
+        ///Longest prompt, in tokens, or `null` for no cap below the context length. Cannot exceed `context_length`, or the model context length while `context_length` is `null`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_prompt_tokens: ::std::option::Option<::std::num::NonZeroU64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub quantization: ::std::option::Option<
+            crate::open_enums::PrivateEndpointQuantization,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reasoning: ::std::option::Option<
+            UpdatePrivateEndpointSettingsRequestReasoning,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tool_choice: ::std::option::Option<
+            UpdatePrivateEndpointSettingsRequestToolChoice,
+        >,
+    }
+    ///`UpdatePrivateEndpointSettingsRequestCompletions`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdatePrivateEndpointSettingsRequestCompletions {
+        ///Serves `/chat/completions`; `null` uses the provider default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub chat: ::std::option::Option<bool>,
+        ///Serves `/completions`; `null` uses the provider default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<bool>,
+    }
+    ///`UpdatePrivateEndpointSettingsRequestInputs`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdatePrivateEndpointSettingsRequestInputs {
+        ///Accepts audio input. `null` keeps the provider default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub audio: ::std::option::Option<bool>,
+        ///Accepts base64 file data. `null` keeps the provider default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base64_files: ::std::option::Option<bool>,
+        ///Accepts base64 image data. `null` keeps the provider default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base64_images: ::std::option::Option<bool>,
+        ///Accepts file URLs. `null` keeps the provider default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub file_urls: ::std::option::Option<bool>,
+        ///Accepts image URLs. `null` keeps the provider default.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_urls: ::std::option::Option<bool>,
+    }
+    ///`UpdatePrivateEndpointSettingsRequestReasoning`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdatePrivateEndpointSettingsRequestReasoning {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub return_mechanism: ::std::option::Option<
+            crate::open_enums::PrivateEndpointReasoningReturnMechanism,
+        >,
+        ///Whether requests with `reasoning` route to this endpoint.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub supported: ::std::option::Option<bool>,
+    }
+    ///`UpdatePrivateEndpointSettingsRequestToolChoice`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdatePrivateEndpointSettingsRequestToolChoice {
+        ///Accepts `tool_choice: "auto"`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto: ::std::option::Option<bool>,
+        ///Accepts a named function in `tool_choice`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub function: ::std::option::Option<bool>,
+        ///Accepts `tool_choice: "none"`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub none: ::std::option::Option<bool>,
+        ///Accepts `tool_choice: "required"`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+    }
     ///`UpdatePrivateProviderRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdatePrivateProviderRequest {
@@ -2197,6 +2723,12 @@ pub mod types {
         ///Whether BYOK (bring-your-own-key) spend is included when enforcing the workspace's budgets. This is a workspace-wide setting that applies to all budget intervals (daily, weekly, monthly, and lifetime).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub include_byok_in_budgets: ::std::option::Option<bool>,
+    }
+    ///`ValidatePrivateEndpointRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ValidatePrivateEndpointRequest {
+        ///Workspace whose BYOK credential is used for the live validation call. The workspace must belong to your account.
+        pub workspace_id: ::uuid::Uuid,
     }
     ///`Workspace`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]

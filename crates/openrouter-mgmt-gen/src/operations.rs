@@ -81,6 +81,28 @@ pub enum OperationId {
     GetOrganizationSettings,
     ///`PATCH /organization/settings` (`updateOrganizationSettings`): Update organization settings
     UpdateOrganizationSettings,
+    ///`GET /private-endpoints` (`listPrivateEndpoints`): List private endpoints
+    ListPrivateEndpoints,
+    ///`POST /private-endpoints` (`createPrivateEndpoint`): Create a private endpoint
+    CreatePrivateEndpoint,
+    ///`GET /private-endpoints/{id}` (`getPrivateEndpoint`): Get a private endpoint
+    GetPrivateEndpoint,
+    ///`DELETE /private-endpoints/{id}` (`deletePrivateEndpoint`): Delete a private endpoint
+    DeletePrivateEndpoint,
+    ///`PATCH /private-endpoints/{id}` (`updatePrivateEndpoint`): Update a private endpoint
+    UpdatePrivateEndpoint,
+    ///`POST /private-endpoints/{id}/activate` (`activatePrivateEndpoint`): Activate a validated private endpoint
+    ActivatePrivateEndpoint,
+    ///`POST /private-endpoints/{id}/disable` (`disablePrivateEndpoint`): Disable a private endpoint
+    DisablePrivateEndpoint,
+    ///`POST /private-endpoints/{id}/enable` (`enablePrivateEndpoint`): Enable a private endpoint
+    EnablePrivateEndpoint,
+    ///`PUT /private-endpoints/{id}/parameters` (`updatePrivateEndpointParameters`): Set private endpoint supported parameters (deprecated)
+    UpdatePrivateEndpointParameters,
+    ///`PUT /private-endpoints/{id}/pricing` (`updatePrivateEndpointPricing`): Set private endpoint pricing (deprecated)
+    UpdatePrivateEndpointPricing,
+    ///`POST /private-endpoints/{id}/validate` (`validatePrivateEndpoint`): Validate a draft private endpoint
+    ValidatePrivateEndpoint,
     ///`GET /private-providers` (`listPrivateProviders`): List private providers
     ListPrivateProviders,
     ///`POST /private-providers` (`createPrivateProvider`): Create a private provider
@@ -134,7 +156,7 @@ pub enum OperationId {
 }
 impl OperationId {
     /// Every operation, in the order of the merged spec (by path, then method).
-    pub const ALL: [OperationId; 62usize] = [
+    pub const ALL: [OperationId; 73usize] = [
         OperationId::GetUserActivity,
         OperationId::GetAnalyticsMeta,
         OperationId::QueryAnalytics,
@@ -172,6 +194,17 @@ impl OperationId {
         OperationId::ListOrganizationMembers,
         OperationId::GetOrganizationSettings,
         OperationId::UpdateOrganizationSettings,
+        OperationId::ListPrivateEndpoints,
+        OperationId::CreatePrivateEndpoint,
+        OperationId::GetPrivateEndpoint,
+        OperationId::DeletePrivateEndpoint,
+        OperationId::UpdatePrivateEndpoint,
+        OperationId::ActivatePrivateEndpoint,
+        OperationId::DisablePrivateEndpoint,
+        OperationId::EnablePrivateEndpoint,
+        OperationId::UpdatePrivateEndpointParameters,
+        OperationId::UpdatePrivateEndpointPricing,
+        OperationId::ValidatePrivateEndpoint,
         OperationId::ListPrivateProviders,
         OperationId::CreatePrivateProvider,
         OperationId::GetPrivateProvider,
@@ -248,6 +281,21 @@ impl OperationId {
             OperationId::ListOrganizationMembers => &INFO_LIST_ORGANIZATION_MEMBERS,
             OperationId::GetOrganizationSettings => &INFO_GET_ORGANIZATION_SETTINGS,
             OperationId::UpdateOrganizationSettings => &INFO_UPDATE_ORGANIZATION_SETTINGS,
+            OperationId::ListPrivateEndpoints => &INFO_LIST_PRIVATE_ENDPOINTS,
+            OperationId::CreatePrivateEndpoint => &INFO_CREATE_PRIVATE_ENDPOINT,
+            OperationId::GetPrivateEndpoint => &INFO_GET_PRIVATE_ENDPOINT,
+            OperationId::DeletePrivateEndpoint => &INFO_DELETE_PRIVATE_ENDPOINT,
+            OperationId::UpdatePrivateEndpoint => &INFO_UPDATE_PRIVATE_ENDPOINT,
+            OperationId::ActivatePrivateEndpoint => &INFO_ACTIVATE_PRIVATE_ENDPOINT,
+            OperationId::DisablePrivateEndpoint => &INFO_DISABLE_PRIVATE_ENDPOINT,
+            OperationId::EnablePrivateEndpoint => &INFO_ENABLE_PRIVATE_ENDPOINT,
+            OperationId::UpdatePrivateEndpointParameters => {
+                &INFO_UPDATE_PRIVATE_ENDPOINT_PARAMETERS
+            }
+            OperationId::UpdatePrivateEndpointPricing => {
+                &INFO_UPDATE_PRIVATE_ENDPOINT_PRICING
+            }
+            OperationId::ValidatePrivateEndpoint => &INFO_VALIDATE_PRIVATE_ENDPOINT,
             OperationId::ListPrivateProviders => &INFO_LIST_PRIVATE_PROVIDERS,
             OperationId::CreatePrivateProvider => &INFO_CREATE_PRIVATE_PROVIDER,
             OperationId::GetPrivateProvider => &INFO_GET_PRIVATE_PROVIDER,
@@ -356,6 +404,39 @@ impl OperationId {
             "update_organization_settings" | "updateOrganizationSettings" => {
                 Some(OperationId::UpdateOrganizationSettings)
             }
+            "list_private_endpoints" | "listPrivateEndpoints" => {
+                Some(OperationId::ListPrivateEndpoints)
+            }
+            "create_private_endpoint" | "createPrivateEndpoint" => {
+                Some(OperationId::CreatePrivateEndpoint)
+            }
+            "get_private_endpoint" | "getPrivateEndpoint" => {
+                Some(OperationId::GetPrivateEndpoint)
+            }
+            "delete_private_endpoint" | "deletePrivateEndpoint" => {
+                Some(OperationId::DeletePrivateEndpoint)
+            }
+            "update_private_endpoint" | "updatePrivateEndpoint" => {
+                Some(OperationId::UpdatePrivateEndpoint)
+            }
+            "activate_private_endpoint" | "activatePrivateEndpoint" => {
+                Some(OperationId::ActivatePrivateEndpoint)
+            }
+            "disable_private_endpoint" | "disablePrivateEndpoint" => {
+                Some(OperationId::DisablePrivateEndpoint)
+            }
+            "enable_private_endpoint" | "enablePrivateEndpoint" => {
+                Some(OperationId::EnablePrivateEndpoint)
+            }
+            "update_private_endpoint_parameters" | "updatePrivateEndpointParameters" => {
+                Some(OperationId::UpdatePrivateEndpointParameters)
+            }
+            "update_private_endpoint_pricing" | "updatePrivateEndpointPricing" => {
+                Some(OperationId::UpdatePrivateEndpointPricing)
+            }
+            "validate_private_endpoint" | "validatePrivateEndpoint" => {
+                Some(OperationId::ValidatePrivateEndpoint)
+            }
             "list_private_providers" | "listPrivateProviders" => {
                 Some(OperationId::ListPrivateProviders)
             }
@@ -427,7 +508,7 @@ impl std::fmt::Display for OperationId {
     }
 }
 /// What the spec and the overlay say about every operation, in [`OperationId::ALL`] order.
-pub const OPERATIONS: [OperationInfo; 62usize] = [
+pub const OPERATIONS: [OperationInfo; 73usize] = [
     INFO_GET_USER_ACTIVITY,
     INFO_GET_ANALYTICS_META,
     INFO_QUERY_ANALYTICS,
@@ -465,6 +546,17 @@ pub const OPERATIONS: [OperationInfo; 62usize] = [
     INFO_LIST_ORGANIZATION_MEMBERS,
     INFO_GET_ORGANIZATION_SETTINGS,
     INFO_UPDATE_ORGANIZATION_SETTINGS,
+    INFO_LIST_PRIVATE_ENDPOINTS,
+    INFO_CREATE_PRIVATE_ENDPOINT,
+    INFO_GET_PRIVATE_ENDPOINT,
+    INFO_DELETE_PRIVATE_ENDPOINT,
+    INFO_UPDATE_PRIVATE_ENDPOINT,
+    INFO_ACTIVATE_PRIVATE_ENDPOINT,
+    INFO_DISABLE_PRIVATE_ENDPOINT,
+    INFO_ENABLE_PRIVATE_ENDPOINT,
+    INFO_UPDATE_PRIVATE_ENDPOINT_PARAMETERS,
+    INFO_UPDATE_PRIVATE_ENDPOINT_PRICING,
+    INFO_VALIDATE_PRIVATE_ENDPOINT,
     INFO_LIST_PRIVATE_PROVIDERS,
     INFO_CREATE_PRIVATE_PROVIDER,
     INFO_GET_PRIVATE_PROVIDER,
@@ -1225,6 +1317,215 @@ const INFO_UPDATE_ORGANIZATION_SETTINGS: OperationInfo = OperationInfo {
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_LIST_PRIVATE_ENDPOINTS: OperationInfo = OperationInfo {
+    name: "list_private_endpoints",
+    operation_id: "listPrivateEndpoints",
+    tag: "Private Endpoints",
+    summary: "List private endpoints",
+    method: "GET",
+    path_template: "/private-endpoints",
+    path_params: &[],
+    query_params: &[],
+    request_body: None,
+    response: Some("ListPrivateEndpointsResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_CREATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
+    name: "create_private_endpoint",
+    operation_id: "createPrivateEndpoint",
+    tag: "Private Endpoints",
+    summary: "Create a private endpoint",
+    method: "POST",
+    path_template: "/private-endpoints",
+    path_params: &[],
+    query_params: &[],
+    request_body: Some("CreatePrivateEndpointRequest"),
+    response: Some("ManagedPrivateEndpointResponse"),
+    success_status: 201u16,
+    replay: Replay::OnlyIfNotReceived,
+    replay_reason: "without an Idempotency-Key header a replay creates a second draft endpoint",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_GET_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
+    name: "get_private_endpoint",
+    operation_id: "getPrivateEndpoint",
+    tag: "Private Endpoints",
+    summary: "Get a private endpoint",
+    method: "GET",
+    path_template: "/private-endpoints/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: None,
+    response: Some("PrivateEndpointResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_DELETE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
+    name: "delete_private_endpoint",
+    operation_id: "deletePrivateEndpoint",
+    tag: "Private Endpoints",
+    summary: "Delete a private endpoint",
+    method: "DELETE",
+    path_template: "/private-endpoints/{id}",
+    path_params: &["id"],
+    query_params: &["draft_only"],
+    request_body: None,
+    response: Some("DeletePrivateEndpointResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_UPDATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
+    name: "update_private_endpoint",
+    operation_id: "updatePrivateEndpoint",
+    tag: "Private Endpoints",
+    summary: "Update a private endpoint",
+    method: "PATCH",
+    path_template: "/private-endpoints/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: Some("UpdatePrivateEndpointRequest"),
+    response: Some("PrivateEndpointResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_ACTIVATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
+    name: "activate_private_endpoint",
+    operation_id: "activatePrivateEndpoint",
+    tag: "Private Endpoints",
+    summary: "Activate a validated private endpoint",
+    method: "POST",
+    path_template: "/private-endpoints/{id}/activate",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: None,
+    response: Some("ManagedPrivateEndpointResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "a replay of an applied activation is refused with 409 (already active), never applied twice",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_DISABLE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
+    name: "disable_private_endpoint",
+    operation_id: "disablePrivateEndpoint",
+    tag: "Private Endpoints",
+    summary: "Disable a private endpoint",
+    method: "POST",
+    path_template: "/private-endpoints/{id}/disable",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: None,
+    response: Some("ManagedPrivateEndpointResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "a state change; disabling an endpoint that is already disabled leaves it disabled",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_ENABLE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
+    name: "enable_private_endpoint",
+    operation_id: "enablePrivateEndpoint",
+    tag: "Private Endpoints",
+    summary: "Enable a private endpoint",
+    method: "POST",
+    path_template: "/private-endpoints/{id}/enable",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: None,
+    response: Some("ManagedPrivateEndpointResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "a state change; enabling an endpoint that is already enabled leaves it enabled",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_UPDATE_PRIVATE_ENDPOINT_PARAMETERS: OperationInfo = OperationInfo {
+    name: "update_private_endpoint_parameters",
+    operation_id: "updatePrivateEndpointParameters",
+    tag: "Private Endpoints",
+    summary: "Set private endpoint supported parameters (deprecated)",
+    method: "PUT",
+    path_template: "/private-endpoints/{id}/parameters",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: Some("UpdatePrivateEndpointParametersRequest"),
+    response: Some("PrivateEndpointResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "PUT is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_UPDATE_PRIVATE_ENDPOINT_PRICING: OperationInfo = OperationInfo {
+    name: "update_private_endpoint_pricing",
+    operation_id: "updatePrivateEndpointPricing",
+    tag: "Private Endpoints",
+    summary: "Set private endpoint pricing (deprecated)",
+    method: "PUT",
+    path_template: "/private-endpoints/{id}/pricing",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: Some("UpdatePrivateEndpointPricingRequest"),
+    response: Some("PrivateEndpointResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "PUT is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_VALIDATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
+    name: "validate_private_endpoint",
+    operation_id: "validatePrivateEndpoint",
+    tag: "Private Endpoints",
+    summary: "Validate a draft private endpoint",
+    method: "POST",
+    path_template: "/private-endpoints/{id}/validate",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: Some("ValidatePrivateEndpointRequest"),
+    response: Some("PrivateEndpointValidationResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "re-validating only records a fresh result (at the cost of one more live test request)",
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -3773,6 +4074,431 @@ impl crate::Operation for UpdateOrganizationSettings {
     const INFO: &'static OperationInfo = &INFO_UPDATE_ORGANIZATION_SETTINGS;
     fn path(&self) -> Result<String, crate::Invalid> {
         Ok("/organization/settings".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /private-endpoints` (`listPrivateEndpoints`): List private endpoints
+
+List the organization's private endpoints, including drafts. Requires the private endpoints entitlement. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListPrivateEndpoints {}
+impl ListPrivateEndpoints {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+impl crate::Operation for ListPrivateEndpoints {
+    type Body = ();
+    type Response = crate::types::ListPrivateEndpointsResponse;
+    const INFO: &'static OperationInfo = &INFO_LIST_PRIVATE_ENDPOINTS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/private-endpoints".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`POST /private-endpoints` (`createPrivateEndpoint`): Create a private endpoint
+
+Create a private endpoint as a draft. Drafts are not routable: validate one with `POST /private-endpoints/{id}/validate`, then activate it with `POST /private-endpoints/{id}/activate`. Pass `activate` to do all three in one call; if validation fails the draft is kept and returned with the failed checks. Send an `Idempotency-Key` header to make retries safe: a repeated key with the same request returns the endpoint the first request created; reusing it with different fields returns 422 `idempotency_key_reused`. Returns 400 `parameters_invalid` when `tool_choice` is declared without `tools`. The response does not echo `declared_parameters` or `tested_parameters`; read them with `GET /private-endpoints/{id}`. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatePrivateEndpoint {
+    ///The request body.
+    pub body: crate::types::CreatePrivateEndpointRequest,
+}
+impl CreatePrivateEndpoint {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(body: crate::types::CreatePrivateEndpointRequest) -> Self {
+        Self { body }
+    }
+}
+impl crate::Operation for CreatePrivateEndpoint {
+    type Body = crate::types::CreatePrivateEndpointRequest;
+    type Response = crate::types::ManagedPrivateEndpointResponse;
+    const INFO: &'static OperationInfo = &INFO_CREATE_PRIVATE_ENDPOINT;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/private-endpoints".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /private-endpoints/{id}` (`getPrivateEndpoint`): Get a private endpoint
+
+Get one private endpoint with its upstream configuration and current pricing. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetPrivateEndpoint {
+    ///Stable identifier of the private endpoint.
+    pub id: ::uuid::Uuid,
+}
+impl GetPrivateEndpoint {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Operation for GetPrivateEndpoint {
+    type Body = ();
+    type Response = crate::types::PrivateEndpointResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_PRIVATE_ENDPOINT;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-endpoints/{}", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`DELETE /private-endpoints/{id}` (`deletePrivateEndpoint`): Delete a private endpoint
+
+Delete a private endpoint and stop routing to it. Pass `draft_only=true` to refuse (409) when the endpoint has been activated. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeletePrivateEndpoint {
+    ///Stable identifier of the private endpoint.
+    pub id: ::uuid::Uuid,
+    ///When `true`, only delete the endpoint if it is still a draft (409 otherwise).
+    pub draft_only: Option<crate::open_enums::DeletePrivateEndpointDraftOnly>,
+}
+impl DeletePrivateEndpoint {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            draft_only: None,
+        }
+    }
+    ///Sets the `draft_only` query parameter.
+    pub fn draft_only(
+        mut self,
+        value: impl Into<crate::open_enums::DeletePrivateEndpointDraftOnly>,
+    ) -> Self {
+        self.draft_only = Some(value.into());
+        self
+    }
+}
+impl crate::Operation for DeletePrivateEndpoint {
+    type Body = ();
+    type Response = crate::types::DeletePrivateEndpointResponse;
+    const INFO: &'static OperationInfo = &INFO_DELETE_PRIVATE_ENDPOINT;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-endpoints/{}", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(v) = &self.draft_only {
+            query.push(("draft_only", ParamValue::param_value(v)));
+        }
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`PATCH /private-endpoints/{id}` (`updatePrivateEndpoint`): Update a private endpoint
+
+Change any of the endpoint fields you own in one call; only the fields present change, and the response is the whole endpoint. `pricing` and `declared_parameters` replace their stored value, `settings` changes only the fields it names (`null` clears a limit or restores the provider default); routing picks these up for subsequent requests on drafts and active endpoints alike. `upstream_model_id`, `base_url`, `declared_zdr` and `declared_region` re-point a draft: an omitted `upstream_model_id` or `base_url` keeps the stored one, omitted data-policy declarations are kept while the upstream is unchanged and cleared when it changes, and any upstream change clears earlier validation. Naming an upstream field on an active endpoint returns 409 `already_active` and writes nothing; delete and re-create instead. Every group is checked before anything is written: 400 `parameters_invalid` when `tool_choice` is declared without `tools` tested or declared, 400 `settings_invalid` when `max_prompt_tokens` exceeds the context length, both completion APIs are off, or `excluded_parameters` names a tested parameter, 422 `pricing_invalid` for rates the provider strategy cannot represent. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdatePrivateEndpoint {
+    ///Stable identifier of the private endpoint.
+    pub id: ::uuid::Uuid,
+    ///The request body.
+    pub body: crate::types::UpdatePrivateEndpointRequest,
+}
+impl UpdatePrivateEndpoint {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        body: crate::types::UpdatePrivateEndpointRequest,
+    ) -> Self {
+        Self { id: id.into(), body }
+    }
+}
+impl crate::Operation for UpdatePrivateEndpoint {
+    type Body = crate::types::UpdatePrivateEndpointRequest;
+    type Response = crate::types::PrivateEndpointResponse;
+    const INFO: &'static OperationInfo = &INFO_UPDATE_PRIVATE_ENDPOINT;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-endpoints/{}", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`POST /private-endpoints/{id}/activate` (`activatePrivateEndpoint`): Activate a validated private endpoint
+
+Make a validated draft routable. Returns 409 when the endpoint was never validated, the validation is stale, or it is already active. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivatePrivateEndpoint {
+    ///Stable identifier of the private endpoint.
+    pub id: ::uuid::Uuid,
+}
+impl ActivatePrivateEndpoint {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Operation for ActivatePrivateEndpoint {
+    type Body = ();
+    type Response = crate::types::ManagedPrivateEndpointResponse;
+    const INFO: &'static OperationInfo = &INFO_ACTIVATE_PRIVATE_ENDPOINT;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-endpoints/{}/activate", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`POST /private-endpoints/{id}/disable` (`disablePrivateEndpoint`): Disable a private endpoint
+
+Stop routing to an active endpoint without deleting it. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct DisablePrivateEndpoint {
+    ///Stable identifier of the private endpoint.
+    pub id: ::uuid::Uuid,
+}
+impl DisablePrivateEndpoint {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Operation for DisablePrivateEndpoint {
+    type Body = ();
+    type Response = crate::types::ManagedPrivateEndpointResponse;
+    const INFO: &'static OperationInfo = &INFO_DISABLE_PRIVATE_ENDPOINT;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-endpoints/{}/disable", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`POST /private-endpoints/{id}/enable` (`enablePrivateEndpoint`): Enable a private endpoint
+
+Resume routing to a disabled endpoint. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnablePrivateEndpoint {
+    ///Stable identifier of the private endpoint.
+    pub id: ::uuid::Uuid,
+}
+impl EnablePrivateEndpoint {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Operation for EnablePrivateEndpoint {
+    type Body = ();
+    type Response = crate::types::ManagedPrivateEndpointResponse;
+    const INFO: &'static OperationInfo = &INFO_ENABLE_PRIVATE_ENDPOINT;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-endpoints/{}/enable", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`PUT /private-endpoints/{id}/parameters` (`updatePrivateEndpointParameters`): Set private endpoint supported parameters (deprecated)
+
+Deprecated: send `declared_parameters` to `PATCH /private-endpoints/{id}` instead; this route behaves exactly like that call and will be removed. The body replaces the earlier declaration and is read as a set; `tested_parameters` stay. Returns 400 `parameters_invalid` when `tool_choice` is declared without `tools` being tested or declared. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdatePrivateEndpointParameters {
+    ///Stable identifier of the private endpoint.
+    pub id: ::uuid::Uuid,
+    ///The request body.
+    pub body: crate::types::UpdatePrivateEndpointParametersRequest,
+}
+impl UpdatePrivateEndpointParameters {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        body: crate::types::UpdatePrivateEndpointParametersRequest,
+    ) -> Self {
+        Self { id: id.into(), body }
+    }
+}
+impl crate::Operation for UpdatePrivateEndpointParameters {
+    type Body = crate::types::UpdatePrivateEndpointParametersRequest;
+    type Response = crate::types::PrivateEndpointResponse;
+    const INFO: &'static OperationInfo = &INFO_UPDATE_PRIVATE_ENDPOINT_PARAMETERS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-endpoints/{}/parameters", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`PUT /private-endpoints/{id}/pricing` (`updatePrivateEndpointPricing`): Set private endpoint pricing (deprecated)
+
+Deprecated: send `pricing` to `PATCH /private-endpoints/{id}` instead; this route behaves exactly like that call and will be removed. The body replaces the whole pricing object: omitting `cache_read` or `cache_write` reverts that rate to the provider pricing strategy default. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdatePrivateEndpointPricing {
+    ///Stable identifier of the private endpoint.
+    pub id: ::uuid::Uuid,
+    ///The request body.
+    pub body: crate::types::UpdatePrivateEndpointPricingRequest,
+}
+impl UpdatePrivateEndpointPricing {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        body: crate::types::UpdatePrivateEndpointPricingRequest,
+    ) -> Self {
+        Self { id: id.into(), body }
+    }
+}
+impl crate::Operation for UpdatePrivateEndpointPricing {
+    type Body = crate::types::UpdatePrivateEndpointPricingRequest;
+    type Response = crate::types::PrivateEndpointResponse;
+    const INFO: &'static OperationInfo = &INFO_UPDATE_PRIVATE_ENDPOINT_PRICING;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-endpoints/{}/pricing", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`POST /private-endpoints/{id}/validate` (`validatePrivateEndpoint`): Validate a draft private endpoint
+
+Send a live test request to the draft endpoint using the given workspace's BYOK credential for its provider. A passing validation is required before activation. Failed checks return 200 with `passed: false`. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidatePrivateEndpoint {
+    ///Stable identifier of the private endpoint.
+    pub id: ::uuid::Uuid,
+    ///The request body.
+    pub body: crate::types::ValidatePrivateEndpointRequest,
+}
+impl ValidatePrivateEndpoint {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        body: crate::types::ValidatePrivateEndpointRequest,
+    ) -> Self {
+        Self { id: id.into(), body }
+    }
+}
+impl crate::Operation for ValidatePrivateEndpoint {
+    type Body = crate::types::ValidatePrivateEndpointRequest;
+    type Response = crate::types::PrivateEndpointValidationResponse;
+    const INFO: &'static OperationInfo = &INFO_VALIDATE_PRIVATE_ENDPOINT;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/private-endpoints/{}/validate", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
     }
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::new()

@@ -691,6 +691,137 @@ impl crate::Validate for crate::types::CreateKeysBodyExternal {
         self.validate_fields(None, "")
     }
 }
+impl crate::types::CreatePrivateEndpointRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".activate")),
+                None => ("activate", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.activate).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".base_url")),
+                None => ("base_url", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.base_url).as_ref() {
+                crate::checks::length(argument, at, v, Some(1u64), None)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".declared_parameters")),
+                None => ("declared_parameters", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::items(
+                argument,
+                at,
+                (&self.declared_parameters).len(),
+                None,
+                Some(25u64),
+            )?;
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => {
+                    (argument, format!("{}{}", at, ".max_completion_tokens"))
+                }
+                None => ("max_completion_tokens", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.max_completion_tokens).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    (v).get() as f64,
+                    Some((1f64, false)),
+                    Some((2147483647f64, false)),
+                )?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".model_permaslug")),
+                None => ("model_permaslug", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::length(
+                argument,
+                at,
+                &self.model_permaslug,
+                Some(1u64),
+                None,
+            )?;
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".pricing")),
+                None => ("pricing", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.pricing).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".provider_slug")),
+                None => ("provider_slug", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::length(argument, at, &self.provider_slug, Some(1u64), None)?;
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".settings")),
+                None => ("settings", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.settings).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".upstream_model_id")),
+                None => ("upstream_model_id", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::length(
+                argument,
+                at,
+                &self.upstream_model_id,
+                Some(1u64),
+                None,
+            )?;
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::CreatePrivateEndpointRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
 impl crate::types::CreatePrivateProviderRequest {
     /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
     /// argument of its own.
@@ -866,6 +997,125 @@ impl crate::types::CreateWorkspaceRequest {
     }
 }
 impl crate::Validate for crate::types::CreateWorkspaceRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::PrivateEndpointActivation {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::PrivateEndpointActivation {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::PrivateEndpointPricing {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".cache_read")),
+                None => ("cache_read", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.cache_read).as_ref() {
+                {
+                    static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                    crate::checks::pattern(
+                        argument,
+                        at,
+                        v,
+                        "^\\d+(\\.\\d+)?$",
+                        &PATTERN,
+                    )?;
+                }
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".cache_write")),
+                None => ("cache_write", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.cache_write).as_ref() {
+                {
+                    static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                    crate::checks::pattern(
+                        argument,
+                        at,
+                        v,
+                        "^\\d+(\\.\\d+)?$",
+                        &PATTERN,
+                    )?;
+                }
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".completion")),
+                None => ("completion", String::new()),
+            };
+            let at: &str = &at_owned;
+            {
+                static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                crate::checks::pattern(
+                    argument,
+                    at,
+                    &self.completion,
+                    "^\\d+(\\.\\d+)?$",
+                    &PATTERN,
+                )?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".prompt")),
+                None => ("prompt", String::new()),
+            };
+            let at: &str = &at_owned;
+            {
+                static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                crate::checks::pattern(
+                    argument,
+                    at,
+                    &self.prompt,
+                    "^\\d+(\\.\\d+)?$",
+                    &PATTERN,
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::PrivateEndpointPricing {
     fn validate_at(
         &self,
         argument: &'static str,
@@ -1523,6 +1773,340 @@ impl crate::Validate for crate::types::UpdateOrganizationSettingsRequest {
         self.validate_fields(None, "")
     }
 }
+impl crate::types::UpdatePrivateEndpointParametersRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".declared_parameters")),
+                None => ("declared_parameters", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::items(
+                argument,
+                at,
+                (&self.declared_parameters).len(),
+                None,
+                Some(25u64),
+            )?;
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdatePrivateEndpointParametersRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdatePrivateEndpointPricingRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".pricing")),
+                None => ("pricing", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::Validate::validate_at(&self.pricing, argument, at)?;
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdatePrivateEndpointPricingRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdatePrivateEndpointRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".base_url")),
+                None => ("base_url", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.base_url).as_ref() {
+                crate::checks::length(argument, at, v, Some(1u64), None)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".declared_parameters")),
+                None => ("declared_parameters", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::items(
+                argument,
+                at,
+                (&self.declared_parameters).len(),
+                None,
+                Some(25u64),
+            )?;
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".upstream_model_id")),
+                None => ("upstream_model_id", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.upstream_model_id).as_ref() {
+                crate::checks::length(argument, at, v, Some(1u64), None)?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdatePrivateEndpointRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdatePrivateEndpointSettingsRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".completions")),
+                None => ("completions", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.completions).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".context_length")),
+                None => ("context_length", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.context_length).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    (v).get() as f64,
+                    Some((1f64, false)),
+                    None,
+                )?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".inputs")),
+                None => ("inputs", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.inputs).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => {
+                    (argument, format!("{}{}", at, ".max_completion_tokens"))
+                }
+                None => ("max_completion_tokens", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.max_completion_tokens).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    (v).get() as f64,
+                    Some((1f64, false)),
+                    None,
+                )?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".max_prompt_tokens")),
+                None => ("max_prompt_tokens", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.max_prompt_tokens).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    (v).get() as f64,
+                    Some((1f64, false)),
+                    None,
+                )?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".reasoning")),
+                None => ("reasoning", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.reasoning).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".tool_choice")),
+                None => ("tool_choice", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.tool_choice).as_ref() {
+                crate::Validate::validate_at(v, argument, at)?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdatePrivateEndpointSettingsRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdatePrivateEndpointSettingsRequestCompletions {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdatePrivateEndpointSettingsRequestCompletions {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdatePrivateEndpointSettingsRequestInputs {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdatePrivateEndpointSettingsRequestInputs {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdatePrivateEndpointSettingsRequestReasoning {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdatePrivateEndpointSettingsRequestReasoning {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdatePrivateEndpointSettingsRequestToolChoice {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdatePrivateEndpointSettingsRequestToolChoice {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
 impl crate::types::UpdatePrivateProviderRequest {
     /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
     /// argument of its own.
@@ -1736,6 +2320,30 @@ impl crate::types::UpsertWorkspaceBudgetRequest {
     }
 }
 impl crate::Validate for crate::types::UpsertWorkspaceBudgetRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::ValidatePrivateEndpointRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        let _ = (argument, at);
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::ValidatePrivateEndpointRequest {
     fn validate_at(
         &self,
         argument: &'static str,

@@ -10,8 +10,8 @@ use crate::errors::{ApiError, Reply};
 use crate::request::Request;
 use crate::state::State;
 use crate::{
-    account, analytics, assignments, byok, external_users, guardrails, keys, private_providers,
-    scim, workspaces,
+    account, analytics, assignments, byok, external_users, guardrails, keys, private_endpoints,
+    private_providers, scim, workspaces,
 };
 
 /// An operation's behaviour: the success body (its status is the spec's), or an error answer.
@@ -83,6 +83,17 @@ pub(crate) fn handler(operation: OperationId) -> Option<Handler> {
         Op::DeleteScimGroupMapping => scim::delete_mapping,
         Op::CreateScimSyncJob => scim::start_sync,
         Op::GetScimSyncJob => scim::sync_job,
+        Op::ListPrivateEndpoints => private_endpoints::list,
+        Op::CreatePrivateEndpoint => private_endpoints::create,
+        Op::GetPrivateEndpoint => private_endpoints::get,
+        Op::UpdatePrivateEndpoint => private_endpoints::update,
+        Op::DeletePrivateEndpoint => private_endpoints::delete,
+        Op::ActivatePrivateEndpoint => private_endpoints::activate,
+        Op::DisablePrivateEndpoint => private_endpoints::disable,
+        Op::EnablePrivateEndpoint => private_endpoints::enable,
+        Op::ValidatePrivateEndpoint => private_endpoints::validate,
+        Op::UpdatePrivateEndpointParameters => private_endpoints::set_parameters,
+        Op::UpdatePrivateEndpointPricing => private_endpoints::set_pricing,
         _ => return None,
     };
     Some(handler)

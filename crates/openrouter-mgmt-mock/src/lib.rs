@@ -18,6 +18,7 @@ mod guardrails;
 mod keys;
 mod pagination;
 mod pipeline;
+mod private_endpoints;
 mod private_providers;
 mod render;
 mod request;

@@ -113,6 +113,8 @@ pub(crate) struct State {
     pub(crate) scim_groups: Vec<types::ScimGroup>,
     pub(crate) scim_mappings: Vec<types::ScimGroupMapping>,
     pub(crate) scim_jobs: Vec<types::ScimSyncJob>,
+    /// Private endpoints, in creation order.
+    pub(crate) private_endpoints: Vec<crate::private_endpoints::PrivateEndpointRecord>,
 }
 
 impl State {
@@ -151,6 +153,7 @@ impl State {
             scim_groups: Vec::new(),
             scim_mappings: Vec::new(),
             scim_jobs: Vec::new(),
+            private_endpoints: Vec::new(),
         };
         state.scim_groups = crate::scim::directory(default_workspace_id, &state.organization_id);
         let default_workspace = serde_json::from_value(serde_json::json!({

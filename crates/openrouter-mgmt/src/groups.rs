@@ -12,6 +12,7 @@ use crate::client::{Client, WithOptions};
 use crate::external_users::ExternalUsers;
 use crate::guardrails::Guardrails;
 use crate::keys::Keys;
+use crate::private_endpoints::PrivateEndpoints;
 use crate::private_providers::PrivateProviders;
 use crate::scim::Scim;
 use crate::workspaces::Workspaces;
@@ -64,4 +65,6 @@ group_accessors! {
     analytics => Analytics;
     /// SCIM groups, their workspace mappings and directory syncs.
     scim => Scim;
+    /// Private endpoints: your own deployments, from draft to validated to active.
+    private_endpoints => PrivateEndpoints;
 }

@@ -19,6 +19,7 @@ mod guardrails;
 mod keys;
 mod listing;
 mod pagination;
+mod private_endpoints;
 mod private_providers;
 mod redact;
 mod retry;
@@ -39,6 +40,9 @@ pub use external_users::{ExternalUserFilter, ExternalUsers};
 pub use guardrails::Guardrails;
 pub use keys::{CreatedKey, KeyFilter, Keys};
 pub use pagination::{MAX_CONCURRENCY, MAX_PAGE_SIZE, Page, Pages, Paginator};
+pub use private_endpoints::{
+    NewPrivateEndpoint, PrivateEndpointPricing, PrivateEndpointUpdate, PrivateEndpoints,
+};
 pub use private_providers::{NewPrivateProvider, PrivateProviderUpdate, PrivateProviders};
 pub use retry::RetryPolicy;
 pub use retry_budget::{RetryBudget, RetryBudgetBuilder};

@@ -63,6 +63,7 @@ pub(crate) fn sdk_tags() -> Vec<String> {
         "Organization",
         "Private Providers",
         "SCIM",
+        "Private Endpoints",
         "Workspaces",
     ]
     .map(str::to_owned)
