@@ -691,6 +691,57 @@ impl crate::Validate for crate::types::CreateKeysBodyExternal {
         self.validate_fields(None, "")
     }
 }
+impl crate::types::CreateObservabilityDestinationRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".api_key_hashes")),
+                None => ("api_key_hashes", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.api_key_hashes).as_ref() {
+                crate::checks::items(argument, at, (v).len(), Some(1u64), None)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".regions")),
+                None => ("regions", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::items(argument, at, (&self.regions).len(), Some(1u64), None)?;
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".sampling_rate")),
+                None => ("sampling_rate", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.sampling_rate).as_ref() {
+                crate::checks::range(argument, at, *(v) as f64, None, None)?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::CreateObservabilityDestinationRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
 impl crate::types::CreateWorkspaceRequest {
     /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
     /// argument of its own.
@@ -1095,6 +1146,57 @@ impl crate::types::UpdateKeysBody {
     }
 }
 impl crate::Validate for crate::types::UpdateKeysBody {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
+impl crate::types::UpdateObservabilityDestinationRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".api_key_hashes")),
+                None => ("api_key_hashes", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let crate::Patch::Set(v) = &self.api_key_hashes {
+                crate::checks::items(argument, at, (v).len(), Some(1u64), None)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".regions")),
+                None => ("regions", String::new()),
+            };
+            let at: &str = &at_owned;
+            crate::checks::items(argument, at, (&self.regions).len(), Some(1u64), None)?;
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".sampling_rate")),
+                None => ("sampling_rate", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.sampling_rate).as_ref() {
+                crate::checks::range(argument, at, *(v) as f64, None, None)?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdateObservabilityDestinationRequest {
     fn validate_at(
         &self,
         argument: &'static str,

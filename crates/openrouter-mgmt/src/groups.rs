@@ -11,6 +11,7 @@ use crate::client::{Client, WithOptions};
 use crate::external_users::ExternalUsers;
 use crate::guardrails::Guardrails;
 use crate::keys::Keys;
+use crate::observability::Observability;
 use crate::workspaces::Workspaces;
 
 /// Declares each group accessor on [`Client`] (default options) and on [`WithOptions`] (its options).
@@ -55,4 +56,6 @@ group_accessors! {
     byok => Byok;
     /// External (partner-defined) users.
     external_users => ExternalUsers;
+    /// Observability destinations (where traces of generations are broadcast).
+    observability => Observability;
 }
