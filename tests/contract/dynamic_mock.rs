@@ -49,6 +49,7 @@ fn ids() -> Ids {
         workspace: "production".to_owned(),
         byok_key: uuid::Uuid::from_u128(0x550e_8400_e29b_41d4_a716_4466_5544_0001),
         external_user: "partner-user-1".to_owned(),
+        destination: uuid::Uuid::from_u128(0x9999_9999_aaaa_bbbb_cccc_dddd_dddd_dddd),
     }
 }
 

@@ -16,7 +16,7 @@ use openrouter_mgmt::{
 };
 use openrouter_mgmt_mock::{Fault, MockServer};
 use openrouter_mgmt_tests::scenarios::{
-    Ids, byok_key_and_external_user, scenario, workspace_with_budget,
+    Ids, byok_key_and_external_user, destination, scenario, workspace_with_budget,
 };
 
 use crate::operations::operations_with_statuses;
@@ -293,6 +293,9 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
             .expect("a workspace with a budget"),
         byok_key: byok.0,
         external_user: byok.1,
+        destination: destination(&sdk, "flow")
+            .await
+            .expect("an observability destination"),
     };
     let already = reached(&mock);
     for (op, run, _) in operations_with_statuses() {
@@ -385,6 +388,9 @@ async fn prism_proxy_reports_a_broken_answer_of_every_operation() {
             .expect("a workspace with a budget"),
             byok_key: byok.0,
             external_user: byok.1,
+            destination: destination(&direct, &op.name().replace('_', "-"))
+                .await
+                .expect("an observability destination"),
         };
         settle(&prism).await;
         let before = prism.violations().len();

@@ -9,7 +9,9 @@ use serde_json::Value;
 use crate::errors::{ApiError, Reply};
 use crate::request::Request;
 use crate::state::State;
-use crate::{account, assignments, byok, external_users, guardrails, keys, workspaces};
+use crate::{
+    account, assignments, byok, external_users, guardrails, keys, observability, workspaces,
+};
 
 /// An operation's behaviour: the success body (its status is the spec's), or an error answer.
 pub(crate) type Handler = fn(&mut State, &Request<'_>) -> Result<Value, ApiError>;
@@ -64,6 +66,11 @@ pub(crate) fn handler(operation: OperationId) -> Option<Handler> {
         Op::GetExternalUser => external_users::get,
         Op::UpdateExternalUser => external_users::update,
         Op::DeleteExternalUser => external_users::delete,
+        Op::ListObservabilityDestinations => observability::list,
+        Op::CreateObservabilityDestination => observability::create,
+        Op::GetObservabilityDestination => observability::get,
+        Op::UpdateObservabilityDestination => observability::update,
+        Op::DeleteObservabilityDestination => observability::delete,
         _ => return None,
     };
     Some(handler)

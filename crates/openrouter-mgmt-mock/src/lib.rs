@@ -15,6 +15,7 @@ mod faults;
 mod fields;
 mod guardrails;
 mod keys;
+mod observability;
 mod pagination;
 mod pipeline;
 mod render;

@@ -107,6 +107,9 @@ pub(crate) struct State {
     pub(crate) byok_keys: Vec<types::ByokKey>,
     /// External users, in creation order.
     pub(crate) external_users: Vec<types::ExternalUser>,
+    /// Observability destinations as JSON objects, in creation order, with their credentials as sent (answers
+    /// mask them).
+    pub(crate) destinations: Vec<serde_json::Value>,
 }
 
 impl State {
@@ -141,6 +144,7 @@ impl State {
             feedback: HashSet::new(),
             byok_keys: Vec::new(),
             external_users: Vec::new(),
+            destinations: Vec::new(),
         };
         let default_workspace = serde_json::from_value(serde_json::json!({
             "created_at": DateTime::from_timestamp(CLOCK_ORIGIN, 0)

@@ -15,7 +15,7 @@ fn committed_openapi_is_exactly_the_import_of_the_reference_spec() {
         dir.path(),
     )
     .unwrap();
-    assert_eq!(reports.len(), 46, "46 operations of the eight tags");
+    assert_eq!(reports.len(), 51, "51 operations of the nine tags");
     assert!(reports.iter().all(|r| r.outcome == Outcome::Added));
     let imported = snapshot_dir(dir.path());
     let committed: Vec<_> = snapshot_dir(&repo_root().join("openapi"))
@@ -28,7 +28,7 @@ fn committed_openapi_is_exactly_the_import_of_the_reference_spec() {
     for ((path, a), (_, b)) in imported.iter().zip(&committed) {
         assert!(
             a == b,
-            "openapi/{} differs from a fresh import; run `cargo xtask import --tag \"API Keys\" --tag BYOK --tag Credits --tag \"External Users\" --tag Generations --tag Guardrails --tag Organization --tag Workspaces <reference spec>`",
+            "openapi/{} differs from a fresh import; run `cargo xtask import --tag \"API Keys\" --tag BYOK --tag Credits --tag \"External Users\" --tag Generations --tag Guardrails --tag Organization --tag Workspaces --tag Observability <reference spec>`",
             path.display()
         );
     }

@@ -61,6 +61,7 @@ pub(crate) fn sdk_tags() -> Vec<String> {
         "Guardrails",
         "Organization",
         "Workspaces",
+        "Observability",
     ]
     .map(str::to_owned)
     .to_vec()
