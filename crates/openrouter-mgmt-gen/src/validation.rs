@@ -715,7 +715,15 @@ impl crate::types::CreateObservabilityDestinationRequest {
                 None => ("regions", String::new()),
             };
             let at: &str = &at_owned;
-            crate::checks::items(argument, at, (&self.regions).len(), Some(1u64), None)?;
+            if !self.regions.is_empty() {
+                crate::checks::items(
+                    argument,
+                    at,
+                    (&self.regions).len(),
+                    Some(1u64),
+                    None,
+                )?;
+            }
         }
         {
             let (argument, at_owned) = match argument {
@@ -1181,7 +1189,15 @@ impl crate::types::UpdateObservabilityDestinationRequest {
                 None => ("regions", String::new()),
             };
             let at: &str = &at_owned;
-            crate::checks::items(argument, at, (&self.regions).len(), Some(1u64), None)?;
+            if !self.regions.is_empty() {
+                crate::checks::items(
+                    argument,
+                    at,
+                    (&self.regions).len(),
+                    Some(1u64),
+                    None,
+                )?;
+            }
         }
         {
             let (argument, at_owned) = match argument {

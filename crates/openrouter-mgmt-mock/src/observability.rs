@@ -99,6 +99,17 @@ fn normalized_regions(regions: &[impl serde::Serialize]) -> Value {
     Value::Array(regions)
 }
 
+/// An explicit empty `regions` list is a 400 (the generated body type reads it as absent, since an optional list is
+/// left out of the JSON when empty).
+fn refuse_empty_regions(request: &Request<'_>) -> Result<(), ApiError> {
+    if request.json()?.get("regions") == Some(&json!([])) {
+        return Err(ApiError::bad_request(
+            "`regions` must not be empty (the API requires at least one entry)",
+        ));
+    }
+    Ok(())
+}
+
 /// The index of the destination a path's `{id}` names, or a 404 (a non-UUID names none).
 fn position(state: &State, request: &Request<'_>) -> Result<usize, ApiError> {
     let id = Uuid::parse_str(request.param("id")?)
@@ -138,6 +149,7 @@ pub(crate) fn list(state: &mut State, request: &Request<'_>) -> Result<Value, Ap
 /// `create_observability_destination`: in the default workspace unless the body names another (which must exist).
 pub(crate) fn create(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::CreateObservabilityDestinationRequest = request.body()?;
+    refuse_empty_regions(request)?;
     let workspace = body.workspace_id.unwrap_or(state.default_workspace_id);
     if state.workspaces.by_id(workspace).is_none() {
         return Err(ApiError::bad_request(format!(
@@ -197,6 +209,7 @@ pub(crate) fn get(state: &mut State, request: &Request<'_>) -> Result<Value, Api
 /// client that read the destination sends it back) is ignored.
 pub(crate) fn update(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::UpdateObservabilityDestinationRequest = request.body()?;
+    refuse_empty_regions(request)?;
     let i = position(state, request)?;
     let mut destination = state.destinations[i].clone();
     let mut changes = serde_json::to_value(&body).expect("a request body always serializes");
