@@ -99,6 +99,16 @@ fn normalized_regions(regions: &[impl serde::Serialize]) -> Value {
     Value::Array(regions)
 }
 
+/// A `sampling_rate` outside 0.0001..=1 (the range the spec gives in words) is a 400.
+fn check_sampling_rate(rate: Option<f64>) -> Result<(), ApiError> {
+    match rate {
+        Some(r) if !(0.0001..=1.0).contains(&r) => Err(ApiError::bad_request(
+            "`sampling_rate` must be between 0.0001 and 1",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// An explicit empty `regions` list is a 400 (the generated body type reads it as absent, since an optional list is
 /// left out of the JSON when empty).
 fn refuse_empty_regions(request: &Request<'_>) -> Result<(), ApiError> {
@@ -150,6 +160,7 @@ pub(crate) fn list(state: &mut State, request: &Request<'_>) -> Result<Value, Ap
 pub(crate) fn create(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::CreateObservabilityDestinationRequest = request.body()?;
     refuse_empty_regions(request)?;
+    check_sampling_rate(body.sampling_rate)?;
     let workspace = body.workspace_id.unwrap_or(state.default_workspace_id);
     if state.workspaces.by_id(workspace).is_none() {
         return Err(ApiError::bad_request(format!(
@@ -210,6 +221,7 @@ pub(crate) fn get(state: &mut State, request: &Request<'_>) -> Result<Value, Api
 pub(crate) fn update(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::UpdateObservabilityDestinationRequest = request.body()?;
     refuse_empty_regions(request)?;
+    check_sampling_rate(body.sampling_rate)?;
     let i = position(state, request)?;
     let mut destination = state.destinations[i].clone();
     let mut changes = serde_json::to_value(&body).expect("a request body always serializes");
