@@ -306,4 +306,47 @@ mod tests {
             json!({"type": "string"})
         );
     }
+
+    #[test]
+    fn a_secret_free_form_object_becomes_a_secret_map() {
+        let merged = json!({
+            "paths": {"/destinations": {"post": {
+                "operationId": "createDestination",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "config": {"type": "object", "additionalProperties": {}, "description": "d"},
+                    "plain": {"type": "object", "additionalProperties": {}},
+                    "nested": {"type": "object", "properties": {
+                        "headers": {"type": "object", "additionalProperties": {"type": "string"}}}}
+                }}}}}
+            }}}
+        });
+        let overlay: Overlay = serde_yaml::from_str(
+            "secrets: [{field: CreateDestinationBody.config, reason: r}, \
+             {field: CreateDestinationBodyNested.headers, reason: r}]",
+        )
+        .unwrap();
+        let (view, replacements) = build(&merged, &overlay).unwrap();
+        let s = &view["components"]["schemas"];
+        let body = &s["CreateDestinationBody"]["properties"];
+        assert_eq!(
+            body["config"],
+            json!({"allOf": [{"$ref": "#/components/schemas/SecretMap"}], "description": "d"})
+        );
+        assert_eq!(
+            body["plain"],
+            json!({"type": "object", "additionalProperties": {}})
+        );
+        assert_eq!(
+            body["nested"]["properties"]["headers"],
+            json!({"$ref": "#/components/schemas/SecretMap"})
+        );
+        assert_eq!(
+            s["SecretMap"],
+            json!({"type": "object", "additionalProperties": {}})
+        );
+        assert_eq!(
+            replacements,
+            [("SecretMap".to_owned(), "crate::SecretMap".to_owned())]
+        );
+    }
 }
