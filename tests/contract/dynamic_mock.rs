@@ -57,6 +57,7 @@ fn ids() -> Ids {
         private_endpoint_workspace: uuid::Uuid::from_u128(
             0x550e_8400_e29b_41d4_a716_4466_5544_0000,
         ),
+        destination: uuid::Uuid::from_u128(0x9999_9999_aaaa_bbbb_cccc_dddd_dddd_dddd),
     }
 }
 

@@ -16,7 +16,7 @@ use openrouter_mgmt::{
 };
 use openrouter_mgmt_mock::{Fault, MockServer};
 use openrouter_mgmt_tests::scenarios::{
-    Ids, byok_key_and_external_user, private_provider, scenario, scim_setup,
+    Ids, byok_key_and_external_user, destination, private_provider, scenario, scim_setup,
     validated_private_endpoint, workspace_with_budget,
 };
 
@@ -289,9 +289,6 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
     let byok = byok_key_and_external_user(&sdk, "flow")
         .await
         .expect("a BYOK key and an external user");
-    let workspace = workspace_with_budget(&sdk, "contract-flow")
-        .await
-        .expect("a workspace with a budget");
     let private_endpoint_workspace = uuid::Uuid::parse_str(&workspace).expect("a workspace id");
     let ids = Ids {
         key: hash.clone(),
@@ -310,6 +307,9 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
             .await
             .expect("a validated private endpoint"),
         private_endpoint_workspace,
+        destination: destination(&sdk, "flow")
+            .await
+            .expect("an observability destination"),
     };
     let already = reached(&mock);
     for (op, run, _) in operations_with_statuses() {
@@ -395,10 +395,6 @@ async fn prism_proxy_reports_a_broken_answer_of_every_operation() {
         let byok = byok_key_and_external_user(&direct, &op.name().replace('_', "-"))
             .await
             .expect("a BYOK key and an external user");
-        let workspace =
-            workspace_with_budget(&direct, &format!("broken-{}", op.name().replace('_', "-")))
-                .await
-                .expect("a workspace with a budget");
         let private_endpoint_workspace = uuid::Uuid::parse_str(&workspace).expect("a workspace id");
         let ids = Ids {
             key,
@@ -417,6 +413,9 @@ async fn prism_proxy_reports_a_broken_answer_of_every_operation() {
                 .await
                 .expect("a validated private endpoint"),
             private_endpoint_workspace,
+            destination: destination(&direct, &op.name().replace('_', "-"))
+                .await
+                .expect("an observability destination"),
         };
         settle(&prism).await;
         let before = prism.violations().len();

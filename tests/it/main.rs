@@ -13,6 +13,7 @@ mod e2e_faults;
 mod e2e_guardrails;
 mod e2e_keys;
 mod e2e_lenient;
+mod e2e_observability;
 mod e2e_outcomes;
 mod e2e_pagination;
 mod e2e_private_endpoints;

@@ -9,11 +9,12 @@ use openrouter_mgmt::open_enums::{
     UpdateScimGroupMappingRequestRole, WorkspaceBudgetInterval,
 };
 use openrouter_mgmt::{
-    ActivityFilter, AnalyticsQuery, ByokKeyUpdate, Client, Error, ExternalUserFilter,
-    GenerationFeedback, GuardrailId, GuardrailUpdate, KeyHash, KeyUpdate, NewByokKey, NewGuardrail,
-    NewKey, NewPrivateEndpoint, NewPrivateProvider, NewScimGroupMapping, NewWorkspace, OperationId,
-    Paginator, PrivateEndpointPricing, PrivateEndpointUpdate, PrivateProviderUpdate, UserId,
-    WorkspaceBudgetSettings, WorkspaceUpdate,
+    ActivityFilter, AnalyticsQuery, ByokKeyUpdate, Client, DestinationUpdate, Error,
+    ExternalUserFilter, GenerationFeedback, GuardrailId, GuardrailUpdate, KeyHash, KeyUpdate,
+    NewByokKey, NewDestination, NewGuardrail, NewKey, NewPrivateEndpoint, NewPrivateProvider,
+    NewScimGroupMapping, NewWorkspace, OperationId, Paginator, PrivateEndpointPricing,
+    PrivateEndpointUpdate, PrivateProviderUpdate, SecretMap, UserId, WorkspaceBudgetSettings,
+    WorkspaceUpdate,
 };
 use uuid::Uuid;
 
@@ -44,6 +45,8 @@ pub struct Ids {
     pub private_endpoint: Uuid,
     /// A workspace that validates [`Ids::private_endpoint`].
     pub private_endpoint_workspace: Uuid,
+    /// An existing observability destination.
+    pub destination: Uuid,
 }
 
 /// A call of one operation through the facade. Lists fetch their first page only, without prefetch, so that one
@@ -342,6 +345,31 @@ pub fn scenario(operation: OperationId) -> Option<Scenario> {
             .set_pricing(ids.private_endpoint, pricing())
             .await
             .map(drop)),
+        OperationId::ListObservabilityDestinations => {
+            scenario!(c, _ids => first_page(c.observability().list()).await)
+        }
+        OperationId::CreateObservabilityDestination => scenario!(c, _ids => c
+            .observability()
+            .create(langfuse_destination("contract langfuse", "sk-lf-contract-secret-0001"))
+            .await
+            .map(drop)),
+        OperationId::GetObservabilityDestination => {
+            scenario!(c, ids => c.observability().get(ids.destination).await.map(drop))
+        }
+        OperationId::UpdateObservabilityDestination => scenario!(c, ids => c
+            .observability()
+            .update(
+                ids.destination,
+                DestinationUpdate::new()
+                    .enabled(false)
+                    .config(SecretMap::new().with("secretKey", "sk-lf-rotated-secret-0002"))
+                    .clear_api_key_hashes(),
+            )
+            .await
+            .map(drop)),
+        OperationId::DeleteObservabilityDestination => {
+            scenario!(c, ids => c.observability().delete(ids.destination).await.map(drop))
+        }
         _ => None,
     }
 }
@@ -429,6 +457,49 @@ pub async fn validated_private_endpoint(client: &Client, workspace: Uuid) -> Res
         .validate(endpoint.id, workspace)
         .await?;
     Ok(endpoint.id)
+}
+
+/// A Langfuse destination named `name` whose secret key is `secret_key`.
+pub fn langfuse_destination(name: &str, secret_key: &str) -> NewDestination {
+    let config = SecretMap::new()
+        .with("publicKey", "pk-lf-public-0001")
+        .with("secretKey", secret_key)
+        .with("baseUrl", "https://us.cloud.langfuse.com");
+    NewDestination::new(config, name, "langfuse")
+}
+
+/// Makes what [`Ids::destination`] names: a Langfuse destination in a new workspace of its own (slug
+/// `observability-{tag}`), so that setting up many stays under the limit of 5 destinations per type and workspace.
+pub async fn destination(client: &Client, tag: &str) -> Result<Uuid, Error> {
+    let slug = format!("observability-{tag}");
+    let workspace = client
+        .workspaces()
+        .create(NewWorkspace::new(format!("Workspace {slug}"), slug))
+        .await?;
+    let created = client
+        .observability()
+        .create(
+            langfuse_destination(
+                &format!("destination {tag}"),
+                "sk-lf-setup-secret-0123456789",
+            )
+            .workspace_id(workspace.id),
+        )
+        .await?;
+    Ok(destination_id(&created))
+}
+
+/// The id of a destination of any known type.
+pub fn destination_id(destination: &openrouter_mgmt::Destination) -> Uuid {
+    use openrouter_mgmt::Destination as D;
+    match destination {
+        D::LangfuseDestination(d) => d.id,
+        D::WebhookDestination(d) => d.id,
+        D::DatadogDestination(d) => d.id,
+        D::S3Destination(d) => d.id,
+        D::SentryDestination(d) => d.id,
+        other => panic!("a destination type the tests do not create: {other:?}"),
+    }
 }
 
 /// Makes what [`Ids::workspace`] names on a fresh server: a workspace (slug `slug`) with a monthly budget.

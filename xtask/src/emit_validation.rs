@@ -92,9 +92,18 @@ impl<'a> Validation<'a> {
                 continue;
             };
             let fident = &field.ident;
-            let checks = self.checks(quote!(&self.#fident), &field.ty, fschema)?;
+            let mut checks = self.checks(quote!(&self.#fident), &field.ty, fschema)?;
             if checks.is_empty() {
                 continue;
+            }
+            // An optional array is a plain `Vec` left out of the JSON when empty: empty means absent (the server's
+            // default or the current value), so its constraints (`minItems`) apply only to a list that is sent.
+            let required = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(field.json.as_str())));
+            if !required && vec_inner(&field.ty).is_some() {
+                checks = quote!(if !self.#fident.is_empty() { #checks });
             }
             let json = &field.json;
             let dotted = format!(".{json}");

@@ -209,12 +209,14 @@ pub fn build(
         )
         .map_err(fail)?;
 
-        let secret_in_request = body
-            .as_deref()
-            .is_some_and(|b| reaches(view, b, crate::type_view::SECRET_TYPE));
-        let secret_in_response = response
-            .as_deref()
-            .is_some_and(|r| reaches(view, r, crate::type_view::SECRET_TYPE));
+        let secret_in_request = body.as_deref().is_some_and(|b| {
+            reaches(view, b, crate::type_view::SECRET_TYPE)
+                || reaches(view, b, crate::type_view::SECRET_MAP_TYPE)
+        });
+        let secret_in_response = response.as_deref().is_some_and(|r| {
+            reaches(view, r, crate::type_view::SECRET_TYPE)
+                || reaches(view, r, crate::type_view::SECRET_MAP_TYPE)
+        });
         let done_on_404 = method == "delete"
             && overlay
                 .deletes

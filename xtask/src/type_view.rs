@@ -18,6 +18,10 @@ use crate::spec_query::{body_name, response_name, success};
 /// The component name the secret type takes in the view.
 pub const SECRET_TYPE: &str = "SecretString";
 
+/// The component name the secret map type takes in the view: a free-form object (`additionalProperties`, no
+/// `properties`) that the overlay marks as a secret.
+pub const SECRET_MAP_TYPE: &str = "SecretMap";
+
 /// A component of the view that the generated code takes from elsewhere: (component name, Rust path).
 pub type Replacement = (String, String);
 
@@ -55,13 +59,17 @@ pub fn build(merged: &Value, overlay: &Overlay) -> Result<(Value, Vec<Replacemen
                 "the overlay's type `{name}` has the name of a schema of the spec; rename it in the overlay"
             )));
         }
-        let mut schema = json!({"type": "string"});
+        let mut schema = if name == SECRET_MAP_TYPE {
+            json!({"type": "object", "additionalProperties": {}})
+        } else {
+            json!({"type": "string"})
+        };
         if let Some(format) = format {
             schema["format"] = json!(format);
         }
         schemas.insert(name.clone(), schema);
-        let path = if name == SECRET_TYPE {
-            "crate::SecretString".to_owned()
+        let path = if name == SECRET_TYPE || name == SECRET_MAP_TYPE {
+            format!("crate::{name}")
         } else {
             format!("crate::ids::{name}")
         };
@@ -133,6 +141,11 @@ fn type_fields(
                 .map(|(id, t)| (id.to_owned(), t.format.clone()))
         };
         let nested = format!("{name}{}", property.to_upper_camel_case());
+        if overlay.is_secret(name, property) && is_free_form_object(child) {
+            *child = reference(child, SECRET_MAP_TYPE);
+            used.push((SECRET_MAP_TYPE.to_owned(), None));
+            continue;
+        }
         match target {
             Some((ty, format)) if is_string(child) && has_format(child, &format) => {
                 *child = reference(child, &ty);
@@ -171,6 +184,14 @@ fn has_format(s: &Value, format: &Option<String>) -> bool {
 
 fn is_string(s: &Value) -> bool {
     s.get("type").and_then(Value::as_str) == Some("string") && s.get("enum").is_none()
+}
+
+/// An object of arbitrary keys: `additionalProperties` and no declared `properties`.
+fn is_free_form_object(s: &Value) -> bool {
+    s.get("type").and_then(Value::as_str) == Some("object")
+        && s.get("properties").is_none()
+        && s.get("additionalProperties")
+            .is_some_and(|a| *a != Value::Bool(false))
 }
 
 fn is_string_array(s: &Value) -> bool {
@@ -283,6 +304,49 @@ mod tests {
         assert_eq!(
             answer["plain"]["properties"]["guardrail_id"],
             json!({"type": "string"})
+        );
+    }
+
+    #[test]
+    fn a_secret_free_form_object_becomes_a_secret_map() {
+        let merged = json!({
+            "paths": {"/destinations": {"post": {
+                "operationId": "createDestination",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "config": {"type": "object", "additionalProperties": {}, "description": "d"},
+                    "plain": {"type": "object", "additionalProperties": {}},
+                    "nested": {"type": "object", "properties": {
+                        "headers": {"type": "object", "additionalProperties": {"type": "string"}}}}
+                }}}}}
+            }}}
+        });
+        let overlay: Overlay = serde_yaml::from_str(
+            "secrets: [{field: CreateDestinationBody.config, reason: r}, \
+             {field: CreateDestinationBodyNested.headers, reason: r}]",
+        )
+        .unwrap();
+        let (view, replacements) = build(&merged, &overlay).unwrap();
+        let s = &view["components"]["schemas"];
+        let body = &s["CreateDestinationBody"]["properties"];
+        assert_eq!(
+            body["config"],
+            json!({"allOf": [{"$ref": "#/components/schemas/SecretMap"}], "description": "d"})
+        );
+        assert_eq!(
+            body["plain"],
+            json!({"type": "object", "additionalProperties": {}})
+        );
+        assert_eq!(
+            body["nested"]["properties"]["headers"],
+            json!({"$ref": "#/components/schemas/SecretMap"})
+        );
+        assert_eq!(
+            s["SecretMap"],
+            json!({"type": "object", "additionalProperties": {}})
+        );
+        assert_eq!(
+            replacements,
+            [("SecretMap".to_owned(), "crate::SecretMap".to_owned())]
         );
     }
 }

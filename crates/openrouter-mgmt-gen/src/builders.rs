@@ -456,6 +456,112 @@ impl crate::types::CreateKeysBody {
         self
     }
 }
+impl crate::types::CreateObservabilityDestinationRequest {
+    ///A body with its required fields (`config`, `name`, `type`); every optional field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new(
+        config: impl Into<crate::SecretMap>,
+        name: impl Into<::std::string::String>,
+        type_: impl Into<crate::open_enums::CreateObservabilityDestinationRequestType>,
+    ) -> Self {
+        Self {
+            api_key_hashes: None,
+            broadcast_generation_cost: ::std::default::Default::default(),
+            broadcast_generation_cost_allocation: ::std::default::Default::default(),
+            broadcast_generation_identity: ::std::default::Default::default(),
+            broadcast_generation_request_context: ::std::default::Default::default(),
+            config: config.into(),
+            enabled: crate::types::defaults::default_bool::<true>(),
+            filter_rules: None,
+            name: name.into(),
+            privacy_mode: ::std::default::Default::default(),
+            regions: crate::types::defaults::create_observability_destination_request_regions(),
+            sampling_rate: None,
+            type_: type_.into(),
+            workspace_id: None,
+        }
+    }
+    ///Sets `api_key_hashes`: Optional allowlist of OpenRouter API key hashes whose traffic is forwarded. `null` or omitted means all keys. Must contain at least one hash if provided.
+    pub fn api_key_hashes(
+        mut self,
+        api_key_hashes: impl IntoIterator<Item = impl Into<::std::string::String>>,
+    ) -> Self {
+        self.api_key_hashes = Some(api_key_hashes.into_iter().map(Into::into).collect());
+        self
+    }
+    ///Sets `broadcast_generation_cost`: When true, include cost and billing generation metadata.
+    pub fn broadcast_generation_cost(
+        mut self,
+        broadcast_generation_cost: impl Into<bool>,
+    ) -> Self {
+        self.broadcast_generation_cost = broadcast_generation_cost.into();
+        self
+    }
+    ///Sets `broadcast_generation_cost_allocation`: Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+    pub fn broadcast_generation_cost_allocation(
+        mut self,
+        broadcast_generation_cost_allocation: impl Into<bool>,
+    ) -> Self {
+        self.broadcast_generation_cost_allocation = broadcast_generation_cost_allocation
+            .into();
+        self
+    }
+    ///Sets `broadcast_generation_identity`: When true, include identity generation metadata.
+    pub fn broadcast_generation_identity(
+        mut self,
+        broadcast_generation_identity: impl Into<bool>,
+    ) -> Self {
+        self.broadcast_generation_identity = broadcast_generation_identity.into();
+        self
+    }
+    ///Sets `broadcast_generation_request_context`: When true, include request-context generation metadata.
+    pub fn broadcast_generation_request_context(
+        mut self,
+        broadcast_generation_request_context: impl Into<bool>,
+    ) -> Self {
+        self.broadcast_generation_request_context = broadcast_generation_request_context
+            .into();
+        self
+    }
+    ///Sets `enabled`: Whether this destination should be enabled immediately.
+    pub fn enabled(mut self, enabled: impl Into<bool>) -> Self {
+        self.enabled = enabled.into();
+        self
+    }
+    ///Sets `filter_rules`.
+    pub fn filter_rules(
+        mut self,
+        filter_rules: impl Into<crate::types::ObservabilityFilterRulesConfigNullable>,
+    ) -> Self {
+        self.filter_rules = Some(filter_rules.into());
+        self
+    }
+    ///Sets `privacy_mode`: When true, request/response bodies are not forwarded — only metadata.
+    pub fn privacy_mode(mut self, privacy_mode: impl Into<bool>) -> Self {
+        self.privacy_mode = privacy_mode.into();
+        self
+    }
+    ///Sets `regions`: Data regions this destination applies to. `eu` is accepted as an alias for `europe` and normalizes to `europe`. Omitting this field defaults to ['global']; the array must be non-empty.
+    pub fn regions(
+        mut self,
+        regions: impl IntoIterator<
+            Item = impl Into<crate::open_enums::ObservabilityDataRegionInput>,
+        >,
+    ) -> Self {
+        self.regions = regions.into_iter().map(Into::into).collect();
+        self
+    }
+    ///Sets `sampling_rate`: Sampling rate between 0.0001 and 1 (1 = 100%).
+    pub fn sampling_rate(mut self, sampling_rate: impl Into<f64>) -> Self {
+        self.sampling_rate = Some(sampling_rate.into());
+        self
+    }
+    ///Sets `workspace_id`: Optional workspace ID. Defaults to the authenticated entity's default workspace.
+    pub fn workspace_id(mut self, workspace_id: impl Into<::uuid::Uuid>) -> Self {
+        self.workspace_id = Some(workspace_id.into());
+        self
+    }
+}
 impl crate::types::CreatePrivateEndpointRequest {
     ///A body with its required fields (`model_permaslug`, `provider_slug`, `upstream_model_id`); every optional field is left out until a setter puts it in.
     #[allow(clippy::new_without_default, clippy::too_many_arguments)]
@@ -1348,6 +1454,120 @@ impl crate::types::UpdateKeysBody {
     ///Sets `workspace_id`: Move the API key to this workspace. The key keeps its value; guardrail selections move with it, while other workspace-scoped settings (presets, BYOK keys, broadcast destinations, routing rules) do not. Sending the key's current workspace is a no-op.
     pub fn workspace_id(mut self, workspace_id: impl Into<::uuid::Uuid>) -> Self {
         self.workspace_id = Some(workspace_id.into());
+        self
+    }
+}
+impl crate::types::UpdateObservabilityDestinationRequest {
+    ///A body that changes nothing: every field is left out until a setter puts it in.
+    #[allow(clippy::new_without_default, clippy::too_many_arguments)]
+    pub fn new() -> Self {
+        Self {
+            api_key_hashes: crate::Patch::Unchanged,
+            broadcast_generation_cost: None,
+            broadcast_generation_cost_allocation: None,
+            broadcast_generation_identity: None,
+            broadcast_generation_request_context: None,
+            config: None,
+            enabled: None,
+            filter_rules: None,
+            name: None,
+            privacy_mode: None,
+            regions: ::std::default::Default::default(),
+            sampling_rate: None,
+        }
+    }
+    ///Sets `api_key_hashes`: Optional allowlist of OpenRouter API key hashes. `null` clears the filter (all keys). Omitting leaves the current value. Must contain at least one hash if provided.
+    pub fn api_key_hashes(
+        mut self,
+        api_key_hashes: impl IntoIterator<Item = impl Into<::std::string::String>>,
+    ) -> Self {
+        self.api_key_hashes = crate::Patch::Set(
+            api_key_hashes.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+    ///Clears `api_key_hashes` (sends `null`).
+    pub fn clear_api_key_hashes(mut self) -> Self {
+        self.api_key_hashes = crate::Patch::Clear;
+        self
+    }
+    ///Sets `broadcast_generation_cost`: Whether to include cost and billing generation metadata.
+    pub fn broadcast_generation_cost(
+        mut self,
+        broadcast_generation_cost: impl Into<bool>,
+    ) -> Self {
+        self.broadcast_generation_cost = Some(broadcast_generation_cost.into());
+        self
+    }
+    ///Sets `broadcast_generation_cost_allocation`: Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+    pub fn broadcast_generation_cost_allocation(
+        mut self,
+        broadcast_generation_cost_allocation: impl Into<bool>,
+    ) -> Self {
+        self.broadcast_generation_cost_allocation = Some(
+            broadcast_generation_cost_allocation.into(),
+        );
+        self
+    }
+    ///Sets `broadcast_generation_identity`: Whether to include identity generation metadata.
+    pub fn broadcast_generation_identity(
+        mut self,
+        broadcast_generation_identity: impl Into<bool>,
+    ) -> Self {
+        self.broadcast_generation_identity = Some(broadcast_generation_identity.into());
+        self
+    }
+    ///Sets `broadcast_generation_request_context`: Whether to include request-context generation metadata.
+    pub fn broadcast_generation_request_context(
+        mut self,
+        broadcast_generation_request_context: impl Into<bool>,
+    ) -> Self {
+        self.broadcast_generation_request_context = Some(
+            broadcast_generation_request_context.into(),
+        );
+        self
+    }
+    ///Sets `config`: Provider-specific configuration fields to update. Masked values are ignored; unset fields keep their current value.
+    pub fn config(mut self, config: impl Into<crate::SecretMap>) -> Self {
+        self.config = Some(config.into());
+        self
+    }
+    ///Sets `enabled`: Whether the destination is enabled.
+    pub fn enabled(mut self, enabled: impl Into<bool>) -> Self {
+        self.enabled = Some(enabled.into());
+        self
+    }
+    ///Sets `filter_rules`.
+    pub fn filter_rules(
+        mut self,
+        filter_rules: impl Into<crate::types::ObservabilityFilterRulesConfigNullable>,
+    ) -> Self {
+        self.filter_rules = Some(filter_rules.into());
+        self
+    }
+    ///Sets `name`: Human-readable name for the destination.
+    pub fn name(mut self, name: impl Into<::std::string::String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    ///Sets `privacy_mode`: When true, request/response bodies are not forwarded — only metadata.
+    pub fn privacy_mode(mut self, privacy_mode: impl Into<bool>) -> Self {
+        self.privacy_mode = Some(privacy_mode.into());
+        self
+    }
+    ///Sets `regions`: Data regions this destination applies to. `eu` is accepted as an alias for `europe` and normalizes to `europe`. Omitting this field keeps the current value; it cannot be cleared.
+    pub fn regions(
+        mut self,
+        regions: impl IntoIterator<
+            Item = impl Into<crate::open_enums::ObservabilityDataRegionInput>,
+        >,
+    ) -> Self {
+        self.regions = regions.into_iter().map(Into::into).collect();
+        self
+    }
+    ///Sets `sampling_rate`: Sampling rate between 0.0001 and 1 (1 = 100%).
+    pub fn sampling_rate(mut self, sampling_rate: impl Into<f64>) -> Self {
+        self.sampling_rate = Some(sampling_rate.into());
         self
     }
 }

@@ -87,6 +87,15 @@ pub mod open_enums {
         "monthly", }
     }
     crate::open_enum! {
+        #[doc = "The destination type. Only stable destination types are accepted."]
+        CreateObservabilityDestinationRequestType { Arize => "arize", Braintrust =>
+        "braintrust", Clickhouse => "clickhouse", Datadog => "datadog", Grafana =>
+        "grafana", Langfuse => "langfuse", Langsmith => "langsmith", Newrelic =>
+        "newrelic", Opik => "opik", OtelCollector => "otel-collector", Posthog =>
+        "posthog", Ramp => "ramp", S3 => "s3", Sentry => "sentry", Snowflake =>
+        "snowflake", Weave => "weave", Webhook => "webhook", }
+    }
+    crate::open_enum! {
         #[doc = "Attest where this deployment processes data."]
         CreatePrivateEndpointRequestDeclaredRegion { Global => "global", Europe =>
         "europe", Us => "us", }
@@ -203,6 +212,123 @@ pub mod open_enums {
         #[doc = "Role of the member in the organization"]
         ListOrganizationMembersResponseDataItemRole { OrgAdmin => "org:admin", OrgMember
         => "org:member", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityArizeDestinationType`."]
+        ObservabilityArizeDestinationType { Arize => "arize", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityBraintrustDestinationType`."]
+        ObservabilityBraintrustDestinationType { Braintrust => "braintrust", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityClickhouseDestinationType`."]
+        ObservabilityClickhouseDestinationType { Clickhouse => "clickhouse", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityDataRegion`."]
+        ObservabilityDataRegion { Global => "global", Europe => "europe", Us => "us", }
+    }
+    crate::open_enum! {
+        #[doc = "`eu` is accepted as an alias for `europe` and normalizes to `europe`."]
+        ObservabilityDataRegionInput { Global => "global", Europe => "europe", Us =>
+        "us", Eu => "eu", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityDatadogDestinationType`."]
+        ObservabilityDatadogDestinationType { Datadog => "datadog", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityFilterRuleGroupLogic`."]
+        ObservabilityFilterRuleGroupLogic { And => "and", Or => "or", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityFilterRuleGroupRulesItemField`."]
+        ObservabilityFilterRuleGroupRulesItemField { Model => "model", Provider =>
+        "provider", SessionId => "session_id", UserId => "user_id", ApiKeyName =>
+        "api_key_name", FinishReason => "finish_reason", Input => "input", Output =>
+        "output", TotalCost => "total_cost", TotalTokens => "total_tokens", PromptTokens
+        => "prompt_tokens", CompletionTokens => "completion_tokens", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityFilterRuleGroupRulesItemOperator`."]
+        ObservabilityFilterRuleGroupRulesItemOperator { Equals => "equals", NotEquals =>
+        "not_equals", Contains => "contains", NotContains => "not_contains", Regex =>
+        "regex", StartsWith => "starts_with", EndsWith => "ends_with", Gt => "gt", Lt =>
+        "lt", Gte => "gte", Lte => "lte", Exists => "exists", NotExists => "not_exists",
+        }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityGrafanaDestinationType`."]
+        ObservabilityGrafanaDestinationType { Grafana => "grafana", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityLangfuseDestinationType`."]
+        ObservabilityLangfuseDestinationType { Langfuse => "langfuse", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityLangsmithDestinationType`."]
+        ObservabilityLangsmithDestinationType { Langsmith => "langsmith", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityNewrelicDestinationConfigRegion`."]
+        ObservabilityNewrelicDestinationConfigRegion { Us => "us", Eu => "eu", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityNewrelicDestinationType`."]
+        ObservabilityNewrelicDestinationType { Newrelic => "newrelic", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityOpikDestinationType`."]
+        ObservabilityOpikDestinationType { Opik => "opik", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityOtelCollectorDestinationType`."]
+        ObservabilityOtelCollectorDestinationType { OtelCollector => "otel-collector", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityPosthogDestinationType`."]
+        ObservabilityPosthogDestinationType { Posthog => "posthog", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityRampDestinationType`."]
+        ObservabilityRampDestinationType { Ramp => "ramp", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "IAM role: OpenRouter assumes a role in your AWS account with short-lived STS credentials, so you don't share long-lived keys."]
+        ObservabilityS3DestinationConfigAuthMode { AccessKeys => "access_keys", IamRole
+        => "iam_role", }
+    }
+    crate::open_enum! {
+        #[doc =
+        "The object storage service that hosts the bucket. AWS S3 supports IAM role authentication; the other providers use access keys."]
+        ObservabilityS3DestinationConfigProvider { Aws => "aws", CloudflareR2 =>
+        "cloudflare_r2", Gcs => "gcs", Other => "other", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityS3DestinationType`."]
+        ObservabilityS3DestinationType { S3 => "s3", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilitySentryDestinationType`."]
+        ObservabilitySentryDestinationType { Sentry => "sentry", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilitySnowflakeDestinationType`."]
+        ObservabilitySnowflakeDestinationType { Snowflake => "snowflake", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityWeaveDestinationType`."]
+        ObservabilityWeaveDestinationType { Weave => "weave", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityWebhookDestinationConfigMethod`."]
+        ObservabilityWebhookDestinationConfigMethod { Post => "POST", Put => "PUT", }
+    }
+    crate::open_enum! {
+        #[doc = "One of the values of `ObservabilityWebhookDestinationType`."]
+        ObservabilityWebhookDestinationType { Webhook => "webhook", }
     }
     crate::open_enum! {
         #[doc = "Operator identifier used in filter definitions"] OperatorName { Eq =>
@@ -911,6 +1037,55 @@ pub mod types {
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
     }
+    ///`CreateObservabilityDestinationRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateObservabilityDestinationRequest {
+        ///Optional allowlist of OpenRouter API key hashes whose traffic is forwarded. `null` or omitted means all keys. Must contain at least one hash if provided.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        #[serde(default)]
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        #[serde(default)]
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        #[serde(default)]
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        #[serde(default)]
+        pub broadcast_generation_request_context: bool,
+        ///Provider-specific configuration. The shape depends on `type` and is validated server-side.
+        pub config: crate::SecretMap,
+        ///Whether this destination should be enabled immediately.
+        #[serde(default = "defaults::default_bool::<true>")]
+        pub enabled: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filter_rules: ::std::option::Option<ObservabilityFilterRulesConfigNullable>,
+        ///Human-readable name for the destination.
+        pub name: ::std::string::String,
+        ///When true, request/response bodies are not forwarded — only metadata.
+        #[serde(default)]
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. `eu` is accepted as an alias for `europe` and normalizes to `europe`. Omitting this field defaults to ['global']; the array must be non-empty.
+        #[serde(default = "defaults::create_observability_destination_request_regions")]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegionInput>,
+        ///Sampling rate between 0.0001 and 1 (1 = 100%).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sampling_rate: ::std::option::Option<f64>,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::CreateObservabilityDestinationRequestType,
+        ///Optional workspace ID. Defaults to the authenticated entity's default workspace.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub workspace_id: ::std::option::Option<::uuid::Uuid>,
+    }
+    ///`CreateObservabilityDestinationResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateObservabilityDestinationResponse {
+        pub data: ObservabilityDestination,
+    }
     ///`CreatePrivateEndpointRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreatePrivateEndpointRequest {
@@ -1047,6 +1222,12 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeleteKeysResponse {
         ///Confirmation that the API key was deleted
+        pub deleted: bool,
+    }
+    ///`DeleteObservabilityDestinationResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeleteObservabilityDestinationResponse {
+        ///Always `true` on success.
         pub deleted: bool,
     }
     ///`DeletePrivateEndpointResponse`
@@ -1360,6 +1541,11 @@ pub mod types {
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
     }
+    ///`GetObservabilityDestinationResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct GetObservabilityDestinationResponse {
+        pub data: ObservabilityDestination,
+    }
     ///`GetOrganizationSettingsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GetOrganizationSettingsResponse {
@@ -1582,6 +1768,16 @@ pub mod types {
         #[serde(deserialize_with = "crate::lenient::integer")]
         pub total_count: i64,
     }
+    ///`ListObservabilityDestinationsResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ListObservabilityDestinationsResponse {
+        ///List of observability destinations.
+        #[serde(default)]
+        pub data: ::std::vec::Vec<ObservabilityDestination>,
+        ///Total number of destinations matching the filters.
+        #[serde(deserialize_with = "crate::lenient::integer")]
+        pub total_count: i64,
+    }
     ///`ListOrganizationMembersResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListOrganizationMembersResponse {
@@ -1794,6 +1990,1432 @@ pub mod types {
         #[serde(deserialize_with = "crate::lenient::integer")]
         pub row_count: i64,
         pub truncated: bool,
+    }
+    ///`ObservabilityArizeDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityArizeDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityArizeDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityArizeDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityArizeDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityArizeDestinationConfig {
+        #[serde(rename = "apiKey")]
+        pub api_key: crate::SecretString,
+        #[serde(
+            rename = "baseUrl",
+            default = "defaults::observability_arize_destination_config_base_url"
+        )]
+        pub base_url: ::std::string::String,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        ///The name of the tracing project in Arize AX
+        #[serde(rename = "modelId")]
+        pub model_id: ::std::string::String,
+        #[serde(rename = "spaceKey")]
+        pub space_key: ::std::string::String,
+    }
+    ///`ObservabilityBraintrustDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityBraintrustDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityBraintrustDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityBraintrustDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityBraintrustDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityBraintrustDestinationConfig {
+        #[serde(rename = "apiKey")]
+        pub api_key: crate::SecretString,
+        #[serde(
+            rename = "baseUrl",
+            default = "defaults::observability_braintrust_destination_config_base_url"
+        )]
+        pub base_url: ::std::string::String,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        #[serde(rename = "projectId")]
+        pub project_id: ::std::string::String,
+    }
+    ///`ObservabilityClickhouseDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityClickhouseDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityClickhouseDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityClickhouseDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityClickhouseDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityClickhouseDestinationConfig {
+        pub database: ::std::string::String,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        pub host: ::std::string::String,
+        pub password: crate::SecretString,
+        ///Send the cache_write_tokens column (schema v2). Turn this on after the table has that column.
+        #[serde(rename = "shouldIncludeCacheWriteTokens", default)]
+        pub should_include_cache_write_tokens: bool,
+        #[serde(default = "defaults::observability_clickhouse_destination_config_table")]
+        pub table: ::std::string::String,
+        ///If you have not set a specific username in ClickHouse, simply type in 'default' below.
+        pub username: ::std::string::String,
+    }
+    ///`ObservabilityDatadogDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityDatadogDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityDatadogDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityDatadogDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityDatadogDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityDatadogDestinationConfig {
+        ///Datadog API key must have LLM Observability permissions. Create at:
+        #[serde(rename = "apiKey")]
+        pub api_key: crate::SecretString,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        ///Name to identify your application in Datadog LLM Observability
+        #[serde(rename = "mlApp")]
+        pub ml_app: ::std::string::String,
+        ///Datadog API URL for your region (e.g., https://api.datadoghq.com, https://api.us3.datadoghq.com, https://api.us5.datadoghq.com, https://api.datadoghq.eu)
+        #[serde(default = "defaults::observability_datadog_destination_config_url")]
+        pub url: ::std::string::String,
+    }
+    ///`ObservabilityDestination`
+    #[derive(Clone, PartialEq)]
+    pub enum ObservabilityDestination {
+        ArizeDestination(ObservabilityArizeDestination),
+        BraintrustDestination(ObservabilityBraintrustDestination),
+        ClickhouseDestination(ObservabilityClickhouseDestination),
+        DatadogDestination(ObservabilityDatadogDestination),
+        GrafanaDestination(ObservabilityGrafanaDestination),
+        LangfuseDestination(ObservabilityLangfuseDestination),
+        LangsmithDestination(ObservabilityLangsmithDestination),
+        NewrelicDestination(ObservabilityNewrelicDestination),
+        OpikDestination(ObservabilityOpikDestination),
+        OtelCollectorDestination(ObservabilityOtelCollectorDestination),
+        PosthogDestination(ObservabilityPosthogDestination),
+        RampDestination(ObservabilityRampDestination),
+        S3Destination(ObservabilityS3Destination),
+        SentryDestination(ObservabilitySentryDestination),
+        SnowflakeDestination(ObservabilitySnowflakeDestination),
+        WeaveDestination(ObservabilityWeaveDestination),
+        WebhookDestination(ObservabilityWebhookDestination),
+        ///A `type` this version of the SDK does not know (or none): the object as the server sent it.
+        Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ObservabilityDestination {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let tag = value
+                .get("type")
+                .and_then(::serde_json::Value::as_str)
+                .map(::std::borrow::ToOwned::to_owned);
+            match tag.as_deref() {
+                ::std::option::Option::Some("arize") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::ArizeDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("braintrust") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::BraintrustDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("clickhouse") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::ClickhouseDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("datadog") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::DatadogDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("grafana") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::GrafanaDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("langfuse") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::LangfuseDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("langsmith") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::LangsmithDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("newrelic") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::NewrelicDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("opik") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::OpikDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("otel-collector") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::OtelCollectorDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("posthog") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::PosthogDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("ramp") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::RampDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("s3") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::S3Destination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("sentry") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::SentryDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("snowflake") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::SnowflakeDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("weave") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::WeaveDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                ::std::option::Option::Some("webhook") => {
+                    ::serde_json::from_value(value)
+                        .map(Self::WebhookDestination)
+                        .map_err(::serde::de::Error::custom)
+                }
+                _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            }
+        }
+    }
+    impl ::serde::Serialize for ObservabilityDestination {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            match self {
+                Self::ArizeDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::BraintrustDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::ClickhouseDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::DatadogDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::GrafanaDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::LangfuseDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::LangsmithDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::NewrelicDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::OpikDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::OtelCollectorDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::PosthogDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::RampDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::S3Destination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::SentryDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::SnowflakeDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::WeaveDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::WebhookDestination(member) => {
+                    ::serde::Serialize::serialize(member, serializer)
+                }
+                Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+            }
+        }
+    }
+    impl ::std::fmt::Debug for ObservabilityDestination {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::ArizeDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::BraintrustDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::ClickhouseDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::DatadogDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::GrafanaDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::LangfuseDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::LangsmithDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::NewrelicDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::OpikDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::OtelCollectorDestination(member) => {
+                    ::std::fmt::Debug::fmt(member, f)
+                }
+                Self::PosthogDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::RampDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::S3Destination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::SentryDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::SnowflakeDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::WeaveDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::WebhookDestination(member) => ::std::fmt::Debug::fmt(member, f),
+                Self::Unknown(value) => {
+                    f.debug_struct("ObservabilityDestination")
+                        .field("type", &value.get("type"))
+                        .finish_non_exhaustive()
+                }
+            }
+        }
+    }
+    impl ::std::convert::From<ObservabilityArizeDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityArizeDestination) -> Self {
+            Self::ArizeDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityBraintrustDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityBraintrustDestination) -> Self {
+            Self::BraintrustDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityClickhouseDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityClickhouseDestination) -> Self {
+            Self::ClickhouseDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityDatadogDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityDatadogDestination) -> Self {
+            Self::DatadogDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityGrafanaDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityGrafanaDestination) -> Self {
+            Self::GrafanaDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityLangfuseDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityLangfuseDestination) -> Self {
+            Self::LangfuseDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityLangsmithDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityLangsmithDestination) -> Self {
+            Self::LangsmithDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityNewrelicDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityNewrelicDestination) -> Self {
+            Self::NewrelicDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityOpikDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityOpikDestination) -> Self {
+            Self::OpikDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityOtelCollectorDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityOtelCollectorDestination) -> Self {
+            Self::OtelCollectorDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityPosthogDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityPosthogDestination) -> Self {
+            Self::PosthogDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityRampDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityRampDestination) -> Self {
+            Self::RampDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityS3Destination> for ObservabilityDestination {
+        fn from(value: ObservabilityS3Destination) -> Self {
+            Self::S3Destination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilitySentryDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilitySentryDestination) -> Self {
+            Self::SentryDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilitySnowflakeDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilitySnowflakeDestination) -> Self {
+            Self::SnowflakeDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityWeaveDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityWeaveDestination) -> Self {
+            Self::WeaveDestination(value)
+        }
+    }
+    impl ::std::convert::From<ObservabilityWebhookDestination>
+    for ObservabilityDestination {
+        fn from(value: ObservabilityWebhookDestination) -> Self {
+            Self::WebhookDestination(value)
+        }
+    }
+    ///`ObservabilityFilterRuleGroup`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityFilterRuleGroup {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub logic: ::std::option::Option<
+            crate::open_enums::ObservabilityFilterRuleGroupLogic,
+        >,
+        pub rules: ::std::vec::Vec<ObservabilityFilterRuleGroupRulesItem>,
+    }
+    ///`ObservabilityFilterRuleGroupRulesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityFilterRuleGroupRulesItem {
+        pub field: crate::open_enums::ObservabilityFilterRuleGroupRulesItemField,
+        pub operator: crate::open_enums::ObservabilityFilterRuleGroupRulesItemOperator,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<ObservabilityFilterRuleGroupRulesItemValue>,
+    }
+    ///`ObservabilityFilterRuleGroupRulesItemValue`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ObservabilityFilterRuleGroupRulesItemValue {
+        String(::std::string::String),
+        Number(f64),
+    }
+    impl ::std::fmt::Display for ObservabilityFilterRuleGroupRulesItemValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Number(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<f64> for ObservabilityFilterRuleGroupRulesItemValue {
+        fn from(value: f64) -> Self {
+            Self::Number(value)
+        }
+    }
+    ///Optional structured filter rules controlling which events are forwarded.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct ObservabilityFilterRulesConfig(
+        pub ::std::option::Option<ObservabilityFilterRulesConfigInner>,
+    );
+    impl ::std::ops::Deref for ObservabilityFilterRulesConfig {
+        type Target = ::std::option::Option<ObservabilityFilterRulesConfigInner>;
+        fn deref(&self) -> &::std::option::Option<ObservabilityFilterRulesConfigInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ObservabilityFilterRulesConfig>
+    for ::std::option::Option<ObservabilityFilterRulesConfigInner> {
+        fn from(value: ObservabilityFilterRulesConfig) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::option::Option<ObservabilityFilterRulesConfigInner>>
+    for ObservabilityFilterRulesConfig {
+        fn from(
+            value: ::std::option::Option<ObservabilityFilterRulesConfigInner>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///Optional structured filter rules controlling which events are forwarded.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityFilterRulesConfigInner {
+        #[serde(default = "defaults::default_bool::<true>")]
+        pub enabled: bool,
+        #[serde(default)]
+        pub groups: ::std::vec::Vec<ObservabilityFilterRuleGroup>,
+    }
+    ///Optional structured filter rules controlling which events are forwarded.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct ObservabilityFilterRulesConfigNullable(
+        pub ::std::option::Option<ObservabilityFilterRulesConfigNullableInner>,
+    );
+    impl ::std::ops::Deref for ObservabilityFilterRulesConfigNullable {
+        type Target = ::std::option::Option<ObservabilityFilterRulesConfigNullableInner>;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<ObservabilityFilterRulesConfigNullableInner> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ObservabilityFilterRulesConfigNullable>
+    for ::std::option::Option<ObservabilityFilterRulesConfigNullableInner> {
+        fn from(value: ObservabilityFilterRulesConfigNullable) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<ObservabilityFilterRulesConfigNullableInner>,
+    > for ObservabilityFilterRulesConfigNullable {
+        fn from(
+            value: ::std::option::Option<ObservabilityFilterRulesConfigNullableInner>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///Optional structured filter rules controlling which events are forwarded.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityFilterRulesConfigNullableInner {
+        #[serde(default = "defaults::default_bool::<true>")]
+        pub enabled: bool,
+        pub groups: ::std::vec::Vec<ObservabilityFilterRuleGroup>,
+    }
+    ///`ObservabilityGrafanaDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityGrafanaDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityGrafanaDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityGrafanaDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityGrafanaDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityGrafanaDestinationConfig {
+        #[serde(rename = "apiKey")]
+        pub api_key: crate::SecretString,
+        #[serde(
+            rename = "baseUrl",
+            default = "defaults::observability_grafana_destination_config_base_url"
+        )]
+        pub base_url: ::std::string::String,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        #[serde(rename = "instanceId")]
+        pub instance_id: ::std::string::String,
+    }
+    ///`ObservabilityLangfuseDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityLangfuseDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityLangfuseDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityLangfuseDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityLangfuseDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityLangfuseDestinationConfig {
+        #[serde(
+            rename = "baseUrl",
+            default = "defaults::observability_langfuse_destination_config_base_url"
+        )]
+        pub base_url: ::std::string::String,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        #[serde(rename = "publicKey")]
+        pub public_key: ::std::string::String,
+        #[serde(rename = "secretKey")]
+        pub secret_key: crate::SecretString,
+    }
+    ///`ObservabilityLangsmithDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityLangsmithDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityLangsmithDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityLangsmithDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityLangsmithDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityLangsmithDestinationConfig {
+        #[serde(rename = "apiKey")]
+        pub api_key: crate::SecretString,
+        #[serde(
+            default = "defaults::observability_langsmith_destination_config_endpoint"
+        )]
+        pub endpoint: ::std::string::String,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        ///The name for this project, such as pr-openrouter-demo. Defaults to "main" if not set.
+        #[serde(
+            default = "defaults::observability_langsmith_destination_config_project"
+        )]
+        pub project: ::std::string::String,
+        ///Required for org-scoped API keys. Find this in your LangSmith workspace settings.
+        #[serde(
+            rename = "workspaceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workspace_id: ::std::option::Option<::std::string::String>,
+    }
+    ///`ObservabilityNewrelicDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityNewrelicDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityNewrelicDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityNewrelicDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityNewrelicDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityNewrelicDestinationConfig {
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        #[serde(rename = "licenseKey")]
+        pub license_key: crate::SecretString,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub region: ::std::option::Option<
+            crate::open_enums::ObservabilityNewrelicDestinationConfigRegion,
+        >,
+    }
+    ///`ObservabilityOpikDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityOpikDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityOpikDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityOpikDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityOpikDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityOpikDestinationConfig {
+        #[serde(rename = "apiKey")]
+        pub api_key: crate::SecretString,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        #[serde(rename = "projectName")]
+        pub project_name: ::std::string::String,
+        pub workspace: ::std::string::String,
+    }
+    ///`ObservabilityOtelCollectorDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityOtelCollectorDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityOtelCollectorDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityOtelCollectorDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityOtelCollectorDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityOtelCollectorDestinationConfig {
+        pub endpoint: ::std::string::String,
+        ///Custom HTTP headers as a JSON object. For Axiom, use {"Authorization": "Bearer xaat-xxx", "X-Axiom-Dataset": "your-dataset"}
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+    }
+    ///`ObservabilityPosthogDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityPosthogDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityPosthogDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityPosthogDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityPosthogDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityPosthogDestinationConfig {
+        #[serde(rename = "apiKey")]
+        pub api_key: crate::SecretString,
+        #[serde(default = "defaults::observability_posthog_destination_config_endpoint")]
+        pub endpoint: ::std::string::String,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+    }
+    ///`ObservabilityRampDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityRampDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityRampDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityRampDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityRampDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityRampDestinationConfig {
+        ///Generate this in your Ramp integration settings.
+        #[serde(rename = "apiKey")]
+        pub api_key: crate::SecretString,
+        #[serde(
+            rename = "baseUrl",
+            default = "defaults::observability_ramp_destination_config_base_url"
+        )]
+        pub base_url: ::std::string::String,
+        ///Custom HTTP headers to include in requests to Ramp.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+    }
+    ///`ObservabilityS3Destination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityS3Destination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityS3DestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityS3DestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityS3DestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityS3DestinationConfig {
+        #[serde(
+            rename = "accessKeyId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_key_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "authMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auth_mode: ::std::option::Option<
+            crate::open_enums::ObservabilityS3DestinationConfigAuthMode,
+        >,
+        #[serde(rename = "bucketName")]
+        pub bucket_name: ::std::string::String,
+        ///Only for S3-compatible services like Cloudflare R2 (https://account-id.r2.cloudflarestorage.com) or MinIO. Leave blank for standard AWS S3.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub endpoint: ::std::option::Option<::std::string::String>,
+        ///Generated by OpenRouter when you save. Require it as sts:ExternalId in your role's trust policy.
+        #[serde(
+            rename = "externalId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub external_id: ::std::option::Option<::std::string::String>,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        ///Template for S3 object path. The filename ({traceId}-{timestamp}.json) is automatically appended. Available variables: {prefix}, {date}, {year}, {month}, {day}, {apiKeyName}
+        #[serde(
+            rename = "pathTemplate",
+            default = "defaults::observability_s3_destination_config_path_template"
+        )]
+        pub path_template: ::std::string::String,
+        #[serde(default = "defaults::observability_s3_destination_config_prefix")]
+        pub prefix: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<
+            crate::open_enums::ObservabilityS3DestinationConfigProvider,
+        >,
+        ///Required for IAM role authentication. With access keys, AWS S3 detects the bucket region when you leave this blank.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub region: ::std::option::Option<::std::string::String>,
+        ///The IAM role in your account that OpenRouter assumes. Its trust policy must allow sts:AssumeRole from arn:aws:iam::536697249728:role/openrouter-broadcast-exporter and require the external ID below, and its permissions must allow s3:PutObject on the bucket and prefix (plus kms:GenerateDataKey for SSE-KMS buckets).
+        #[serde(
+            rename = "roleArn",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub role_arn: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "secretAccessKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub secret_access_key: ::std::option::Option<crate::SecretString>,
+        #[serde(
+            rename = "sessionToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub session_token: ::std::option::Option<crate::SecretString>,
+    }
+    ///`ObservabilitySentryDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilitySentryDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilitySentryDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilitySentryDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilitySentryDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilitySentryDestinationConfig {
+        pub dsn: crate::SecretString,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        #[serde(rename = "otlpEndpoint")]
+        pub otlp_endpoint: ::std::string::String,
+    }
+    ///`ObservabilitySnowflakeDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilitySnowflakeDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilitySnowflakeDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilitySnowflakeDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilitySnowflakeDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilitySnowflakeDestinationConfig {
+        pub account: ::std::string::String,
+        #[serde(
+            default = "defaults::observability_snowflake_destination_config_database"
+        )]
+        pub database: ::std::string::String,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        #[serde(default = "defaults::observability_snowflake_destination_config_schema")]
+        pub schema: ::std::string::String,
+        ///Send the cache_write_tokens column (schema v2). Turn this on after the table has that column.
+        #[serde(rename = "shouldIncludeCacheWriteTokens", default)]
+        pub should_include_cache_write_tokens: bool,
+        #[serde(default = "defaults::observability_snowflake_destination_config_table")]
+        pub table: ::std::string::String,
+        pub token: crate::SecretString,
+        #[serde(
+            default = "defaults::observability_snowflake_destination_config_warehouse"
+        )]
+        pub warehouse: ::std::string::String,
+    }
+    ///`ObservabilityWeaveDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityWeaveDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityWeaveDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityWeaveDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityWeaveDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityWeaveDestinationConfig {
+        #[serde(rename = "apiKey")]
+        pub api_key: crate::SecretString,
+        #[serde(
+            rename = "baseUrl",
+            default = "defaults::observability_weave_destination_config_base_url"
+        )]
+        pub base_url: ::std::string::String,
+        pub entity: ::std::string::String,
+        ///Custom HTTP headers to include in requests to this destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        pub project: ::std::string::String,
+    }
+    ///`ObservabilityWebhookDestination`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityWebhookDestination {
+        ///Optional allowlist of OpenRouter API key hashes (`api_keys.hash`) whose traffic is forwarded to this destination. `null` means all keys.
+        #[serde(default)]
+        pub api_key_hashes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///When true, include cost and billing generation metadata.
+        pub broadcast_generation_cost: bool,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        pub broadcast_generation_cost_allocation: bool,
+        ///When true, include identity generation metadata.
+        pub broadcast_generation_identity: bool,
+        ///When true, include request-context generation metadata.
+        pub broadcast_generation_request_context: bool,
+        pub config: ObservabilityWebhookDestinationConfig,
+        ///ISO timestamp of when the destination was created.
+        pub created_at: ::std::string::String,
+        ///Whether this destination is currently enabled.
+        pub enabled: bool,
+        pub filter_rules: ObservabilityFilterRulesConfig,
+        ///Stable public identifier for this destination.
+        pub id: ::uuid::Uuid,
+        ///Human-readable name for the destination.
+        #[serde(default)]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded to this destination — only metadata.
+        pub privacy_mode: bool,
+        ///Data regions this destination applies to. Requests served in a region only fan out to destinations that include that region.
+        #[serde(default)]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegion>,
+        ///Sampling rate for events sent to this destination, between 0.0001 and 1 (1 = 100%).
+        pub sampling_rate: f64,
+        #[serde(rename = "type")]
+        pub type_: crate::open_enums::ObservabilityWebhookDestinationType,
+        ///ISO timestamp of when the destination was last updated.
+        pub updated_at: ::std::string::String,
+        ///ID of the workspace this destination belongs to.
+        pub workspace_id: ::uuid::Uuid,
+    }
+    ///`ObservabilityWebhookDestinationConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct ObservabilityWebhookDestinationConfig {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<crate::SecretMap>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub method: ::std::option::Option<
+            crate::open_enums::ObservabilityWebhookDestinationConfigMethod,
+        >,
+        pub url: ::std::string::String,
     }
     ///`Operator`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2477,6 +4099,50 @@ pub mod types {
         ///The workspace ID this API key belongs to.
         pub workspace_id: ::std::string::String,
     }
+    ///`UpdateObservabilityDestinationRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdateObservabilityDestinationRequest {
+        ///Optional allowlist of OpenRouter API key hashes. `null` clears the filter (all keys). Omitting leaves the current value. Must contain at least one hash if provided.
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub api_key_hashes: crate::Patch<::std::vec::Vec<::std::string::String>>,
+        ///Whether to include cost and billing generation metadata.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub broadcast_generation_cost: ::std::option::Option<bool>,
+        ///Beta. When true, include openrouter_cost_allocation: per-token-kind usage and cost, sent only when they reconcile with the billed cost.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub broadcast_generation_cost_allocation: ::std::option::Option<bool>,
+        ///Whether to include identity generation metadata.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub broadcast_generation_identity: ::std::option::Option<bool>,
+        ///Whether to include request-context generation metadata.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub broadcast_generation_request_context: ::std::option::Option<bool>,
+        ///Provider-specific configuration fields to update. Masked values are ignored; unset fields keep their current value.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub config: ::std::option::Option<crate::SecretMap>,
+        ///Whether the destination is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub filter_rules: ::std::option::Option<ObservabilityFilterRulesConfigNullable>,
+        ///Human-readable name for the destination.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When true, request/response bodies are not forwarded — only metadata.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub privacy_mode: ::std::option::Option<bool>,
+        ///Data regions this destination applies to. `eu` is accepted as an alias for `europe` and normalizes to `europe`. Omitting this field keeps the current value; it cannot be cleared.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub regions: ::std::vec::Vec<crate::open_enums::ObservabilityDataRegionInput>,
+        ///Sampling rate between 0.0001 and 1 (1 = 100%).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sampling_rate: ::std::option::Option<f64>,
+    }
+    ///`UpdateObservabilityDestinationResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct UpdateObservabilityDestinationResponse {
+        pub data: ObservabilityDestination,
+    }
     ///`UpdateOrganizationSettingsRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdateOrganizationSettingsRequest {
@@ -2811,6 +4477,71 @@ pub mod types {
         pub user_id: crate::ids::UserId,
         ///ID of the workspace
         pub workspace_id: ::uuid::Uuid,
+    }
+    /// Generation of default values for serde.
+    pub mod defaults {
+        pub(crate) fn default_bool<const V: bool>() -> bool {
+            V
+        }
+        pub(crate) fn create_observability_destination_request_regions() -> ::std::vec::Vec<
+            crate::open_enums::ObservabilityDataRegionInput,
+        > {
+            vec![
+                ::serde_json::from_str:: < crate
+                ::open_enums::ObservabilityDataRegionInput > ("\"global\"").unwrap()
+            ]
+        }
+        pub(crate) fn observability_arize_destination_config_base_url() -> ::std::string::String {
+            "https://otlp.arize.com".to_string()
+        }
+        pub(crate) fn observability_braintrust_destination_config_base_url() -> ::std::string::String {
+            "https://api.braintrust.dev".to_string()
+        }
+        pub(crate) fn observability_clickhouse_destination_config_table() -> ::std::string::String {
+            "OPENROUTER_TRACES".to_string()
+        }
+        pub(crate) fn observability_datadog_destination_config_url() -> ::std::string::String {
+            "https://api.datadoghq.com".to_string()
+        }
+        pub(crate) fn observability_grafana_destination_config_base_url() -> ::std::string::String {
+            "https://otlp-gateway-prod-us-west-0.grafana.net".to_string()
+        }
+        pub(crate) fn observability_langfuse_destination_config_base_url() -> ::std::string::String {
+            "https://us.cloud.langfuse.com".to_string()
+        }
+        pub(crate) fn observability_langsmith_destination_config_endpoint() -> ::std::string::String {
+            "https://api.smith.langchain.com".to_string()
+        }
+        pub(crate) fn observability_langsmith_destination_config_project() -> ::std::string::String {
+            "main".to_string()
+        }
+        pub(crate) fn observability_posthog_destination_config_endpoint() -> ::std::string::String {
+            "https://us.i.posthog.com".to_string()
+        }
+        pub(crate) fn observability_ramp_destination_config_base_url() -> ::std::string::String {
+            "https://api.ramp.com/developer/v1/ai-usage/openrouter".to_string()
+        }
+        pub(crate) fn observability_s3_destination_config_path_template() -> ::std::string::String {
+            "{prefix}/{date}".to_string()
+        }
+        pub(crate) fn observability_s3_destination_config_prefix() -> ::std::string::String {
+            "openrouter-traces".to_string()
+        }
+        pub(crate) fn observability_snowflake_destination_config_database() -> ::std::string::String {
+            "SNOWFLAKE_LEARNING_DB".to_string()
+        }
+        pub(crate) fn observability_snowflake_destination_config_schema() -> ::std::string::String {
+            "PUBLIC".to_string()
+        }
+        pub(crate) fn observability_snowflake_destination_config_table() -> ::std::string::String {
+            "OPENROUTER_TRACES".to_string()
+        }
+        pub(crate) fn observability_snowflake_destination_config_warehouse() -> ::std::string::String {
+            "COMPUTE_WH".to_string()
+        }
+        pub(crate) fn observability_weave_destination_config_base_url() -> ::std::string::String {
+            "https://trace.wandb.ai".to_string()
+        }
     }
     /// Error types.
     pub mod error {

@@ -5,7 +5,7 @@
 //!
 //! `generated.rs`, `operations.rs`, `validation.rs` and `builders.rs` are written by `cargo xtask regen` and
 //! must not be edited by hand. The rest is the small hand-written runtime they are written against: the traits
-//! ([`Operation`], [`ListOperation`], [`Validate`]), [`Patch`], the typed ids, [`SecretString`], path
+//! ([`Operation`], [`ListOperation`], [`Validate`]), [`Patch`], the typed ids, [`SecretString`] and [`SecretMap`], path
 //! encoding, and the [`open_enum!`] macro. Most users want the `openrouter-mgmt` facade, which sends these
 //! operations with authentication, retries, pagination and typed errors, and re-exports this crate's types.
 //!
@@ -56,6 +56,7 @@ pub mod operation;
 mod patch;
 pub mod path;
 mod secret;
+mod secret_map;
 
 pub use checks::{Invalid, Validate};
 pub use generated::{open_enums, types};
@@ -63,6 +64,7 @@ pub use operation::{ListOperation, Operation, OperationInfo, Paging, Replay};
 pub use operations::{OPERATIONS, OperationId};
 pub use patch::Patch;
 pub use secret::{SecretString, collect_secrets};
+pub use secret_map::SecretMap;
 
 /// Every operation as a typed struct: build one with its `new`, then send it with the facade's
 /// `Client::send` (or inspect it through the [`Operation`] trait).

@@ -75,6 +75,16 @@ pub enum OperationId {
     DeleteKeys,
     ///`PATCH /keys/{hash}` (`updateKeys`): Update an API key
     UpdateKeys,
+    ///`GET /observability/destinations` (`listObservabilityDestinations`): List observability destinations
+    ListObservabilityDestinations,
+    ///`POST /observability/destinations` (`createObservabilityDestination`): Create an observability destination
+    CreateObservabilityDestination,
+    ///`GET /observability/destinations/{id}` (`getObservabilityDestination`): Get an observability destination
+    GetObservabilityDestination,
+    ///`DELETE /observability/destinations/{id}` (`deleteObservabilityDestination`): Delete an observability destination
+    DeleteObservabilityDestination,
+    ///`PATCH /observability/destinations/{id}` (`updateObservabilityDestination`): Update an observability destination
+    UpdateObservabilityDestination,
     ///`GET /organization/members` (`listOrganizationMembers`): List organization members
     ListOrganizationMembers,
     ///`GET /organization/settings` (`getOrganizationSettings`): Get organization settings
@@ -156,7 +166,7 @@ pub enum OperationId {
 }
 impl OperationId {
     /// Every operation, in the order of the merged spec (by path, then method).
-    pub const ALL: [OperationId; 73usize] = [
+    pub const ALL: [OperationId; 78usize] = [
         OperationId::GetUserActivity,
         OperationId::GetAnalyticsMeta,
         OperationId::QueryAnalytics,
@@ -191,6 +201,11 @@ impl OperationId {
         OperationId::GetKey,
         OperationId::DeleteKeys,
         OperationId::UpdateKeys,
+        OperationId::ListObservabilityDestinations,
+        OperationId::CreateObservabilityDestination,
+        OperationId::GetObservabilityDestination,
+        OperationId::DeleteObservabilityDestination,
+        OperationId::UpdateObservabilityDestination,
         OperationId::ListOrganizationMembers,
         OperationId::GetOrganizationSettings,
         OperationId::UpdateOrganizationSettings,
@@ -278,6 +293,21 @@ impl OperationId {
             OperationId::GetKey => &INFO_GET_KEY,
             OperationId::DeleteKeys => &INFO_DELETE_KEYS,
             OperationId::UpdateKeys => &INFO_UPDATE_KEYS,
+            OperationId::ListObservabilityDestinations => {
+                &INFO_LIST_OBSERVABILITY_DESTINATIONS
+            }
+            OperationId::CreateObservabilityDestination => {
+                &INFO_CREATE_OBSERVABILITY_DESTINATION
+            }
+            OperationId::GetObservabilityDestination => {
+                &INFO_GET_OBSERVABILITY_DESTINATION
+            }
+            OperationId::DeleteObservabilityDestination => {
+                &INFO_DELETE_OBSERVABILITY_DESTINATION
+            }
+            OperationId::UpdateObservabilityDestination => {
+                &INFO_UPDATE_OBSERVABILITY_DESTINATION
+            }
             OperationId::ListOrganizationMembers => &INFO_LIST_ORGANIZATION_MEMBERS,
             OperationId::GetOrganizationSettings => &INFO_GET_ORGANIZATION_SETTINGS,
             OperationId::UpdateOrganizationSettings => &INFO_UPDATE_ORGANIZATION_SETTINGS,
@@ -395,6 +425,21 @@ impl OperationId {
             "get_key" | "getKey" => Some(OperationId::GetKey),
             "delete_keys" | "deleteKeys" => Some(OperationId::DeleteKeys),
             "update_keys" | "updateKeys" => Some(OperationId::UpdateKeys),
+            "list_observability_destinations" | "listObservabilityDestinations" => {
+                Some(OperationId::ListObservabilityDestinations)
+            }
+            "create_observability_destination" | "createObservabilityDestination" => {
+                Some(OperationId::CreateObservabilityDestination)
+            }
+            "get_observability_destination" | "getObservabilityDestination" => {
+                Some(OperationId::GetObservabilityDestination)
+            }
+            "delete_observability_destination" | "deleteObservabilityDestination" => {
+                Some(OperationId::DeleteObservabilityDestination)
+            }
+            "update_observability_destination" | "updateObservabilityDestination" => {
+                Some(OperationId::UpdateObservabilityDestination)
+            }
             "list_organization_members" | "listOrganizationMembers" => {
                 Some(OperationId::ListOrganizationMembers)
             }
@@ -508,7 +553,7 @@ impl std::fmt::Display for OperationId {
     }
 }
 /// What the spec and the overlay say about every operation, in [`OperationId::ALL`] order.
-pub const OPERATIONS: [OperationInfo; 73usize] = [
+pub const OPERATIONS: [OperationInfo; 78usize] = [
     INFO_GET_USER_ACTIVITY,
     INFO_GET_ANALYTICS_META,
     INFO_QUERY_ANALYTICS,
@@ -543,6 +588,11 @@ pub const OPERATIONS: [OperationInfo; 73usize] = [
     INFO_GET_KEY,
     INFO_DELETE_KEYS,
     INFO_UPDATE_KEYS,
+    INFO_LIST_OBSERVABILITY_DESTINATIONS,
+    INFO_CREATE_OBSERVABILITY_DESTINATION,
+    INFO_GET_OBSERVABILITY_DESTINATION,
+    INFO_DELETE_OBSERVABILITY_DESTINATION,
+    INFO_UPDATE_OBSERVABILITY_DESTINATION,
     INFO_LIST_ORGANIZATION_MEMBERS,
     INFO_GET_ORGANIZATION_SETTINGS,
     INFO_UPDATE_ORGANIZATION_SETTINGS,
@@ -1259,6 +1309,105 @@ const INFO_UPDATE_KEYS: OperationInfo = OperationInfo {
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_LIST_OBSERVABILITY_DESTINATIONS: OperationInfo = OperationInfo {
+    name: "list_observability_destinations",
+    operation_id: "listObservabilityDestinations",
+    tag: "Observability",
+    summary: "List observability destinations",
+    method: "GET",
+    path_template: "/observability/destinations",
+    path_params: &[],
+    query_params: &["offset", "limit", "workspace_id"],
+    request_body: None,
+    response: Some("ListObservabilityDestinationsResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: Some(Paging {
+        limit_param: true,
+        fixed_page_size: None,
+        total_count: true,
+    }),
+    secret_in_request: false,
+    secret_in_response: true,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_CREATE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
+    name: "create_observability_destination",
+    operation_id: "createObservabilityDestination",
+    tag: "Observability",
+    summary: "Create an observability destination",
+    method: "POST",
+    path_template: "/observability/destinations",
+    path_params: &[],
+    query_params: &[],
+    request_body: Some("CreateObservabilityDestinationRequest"),
+    response: Some("CreateObservabilityDestinationResponse"),
+    success_status: 201u16,
+    replay: Replay::OnlyIfNotReceived,
+    replay_reason: "a replay could create a second destination (and use up one of the 5 allowed per type)",
+    paging: None,
+    secret_in_request: true,
+    secret_in_response: true,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_GET_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
+    name: "get_observability_destination",
+    operation_id: "getObservabilityDestination",
+    tag: "Observability",
+    summary: "Get an observability destination",
+    method: "GET",
+    path_template: "/observability/destinations/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: None,
+    response: Some("GetObservabilityDestinationResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "GET is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: true,
+    done_on_404_after_ambiguous_attempt: false,
+};
+const INFO_DELETE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
+    name: "delete_observability_destination",
+    operation_id: "deleteObservabilityDestination",
+    tag: "Observability",
+    summary: "Delete an observability destination",
+    method: "DELETE",
+    path_template: "/observability/destinations/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: None,
+    response: Some("DeleteObservabilityDestinationResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: false,
+    secret_in_response: false,
+    done_on_404_after_ambiguous_attempt: true,
+};
+const INFO_UPDATE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
+    name: "update_observability_destination",
+    operation_id: "updateObservabilityDestination",
+    tag: "Observability",
+    summary: "Update an observability destination",
+    method: "PATCH",
+    path_template: "/observability/destinations/{id}",
+    path_params: &["id"],
+    query_params: &[],
+    request_body: Some("UpdateObservabilityDestinationRequest"),
+    response: Some("UpdateObservabilityDestinationResponse"),
+    success_status: 200u16,
+    replay: Replay::Safe,
+    replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    paging: None,
+    secret_in_request: true,
+    secret_in_response: true,
     done_on_404_after_ambiguous_attempt: false,
 };
 const INFO_LIST_ORGANIZATION_MEMBERS: OperationInfo = OperationInfo {
@@ -3920,6 +4069,267 @@ impl crate::Operation for UpdateKeys {
             format!(
                 "/keys/{}", crate ::path::segment("hash", & ParamValue::param_value(&
                 self.hash)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /observability/destinations` (`listObservabilityDestinations`): List observability destinations
+
+List the observability destinations configured for the authenticated entity's default workspace. Use the `workspace_id` query parameter to scope the result to a different workspace. Only destinations with stable release status are surfaced — destinations of other types are excluded. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListObservabilityDestinations {
+    ///Number of records to skip for pagination
+    pub offset: Option<i64>,
+    ///Maximum number of records to return (max 100)
+    pub limit: Option<i64>,
+    ///Optional workspace ID to filter by. Defaults to the authenticated entity's default workspace.
+    pub workspace_id: Option<::uuid::Uuid>,
+}
+impl ListObservabilityDestinations {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new() -> Self {
+        Self {
+            offset: None,
+            limit: None,
+            workspace_id: None,
+        }
+    }
+    ///Sets the `offset` query parameter.
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    ///Sets the `limit` query parameter.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+    ///Sets the `workspace_id` query parameter.
+    pub fn workspace_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.workspace_id = Some(value.into());
+        self
+    }
+}
+impl crate::Operation for ListObservabilityDestinations {
+    type Body = ();
+    type Response = crate::types::ListObservabilityDestinationsResponse;
+    const INFO: &'static OperationInfo = &INFO_LIST_OBSERVABILITY_DESTINATIONS;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/observability/destinations".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        let mut query = Vec::new();
+        if let Some(v) = &self.offset {
+            query.push(("offset", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.limit {
+            query.push(("limit", ParamValue::param_value(v)));
+        }
+        if let Some(v) = &self.workspace_id {
+            query.push(("workspace_id", ParamValue::param_value(v)));
+        }
+        query
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "offset";
+            let at = "";
+            if let Some(v) = (&self.offset).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((0f64, false)),
+                    None,
+                )?;
+            }
+        }
+        {
+            let argument: &'static str = "limit";
+            let at = "";
+            if let Some(v) = (&self.limit).as_ref() {
+                crate::checks::range(
+                    argument,
+                    at,
+                    *(v) as f64,
+                    Some((1f64, false)),
+                    Some((100f64, false)),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::ListOperation for ListObservabilityDestinations {
+    type Item = crate::types::ObservabilityDestination;
+    const ITEMS_FIELD: &'static str = "data";
+    const TOTAL_COUNT_FIELD: Option<&'static str> = Some("total_count");
+    fn set_page(&mut self, offset: u64, limit: u64) {
+        self.offset = Some(i64::try_from(offset).unwrap_or(i64::MAX));
+        self.limit = Some(i64::try_from(limit).unwrap_or(i64::MAX));
+    }
+    fn into_page(response: Self::Response) -> (Vec<Self::Item>, Option<i64>) {
+        let total = Some(response.total_count);
+        (response.data, total)
+    }
+    fn item_id(item: &Self::Item) -> String {
+        match serde_json::to_value(item).ok().as_ref().and_then(|v| v.get("id")) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        }
+    }
+}
+/**`POST /observability/destinations` (`createObservabilityDestination`): Create an observability destination
+
+Create a new observability destination. A maximum of 5 destinations per type is allowed. Defaults to the authenticated entity's default workspace; use the `workspace_id` body field to scope to a different workspace. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateObservabilityDestination {
+    ///The request body.
+    pub body: crate::types::CreateObservabilityDestinationRequest,
+}
+impl CreateObservabilityDestination {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(body: crate::types::CreateObservabilityDestinationRequest) -> Self {
+        Self { body }
+    }
+}
+impl crate::Operation for CreateObservabilityDestination {
+    type Body = crate::types::CreateObservabilityDestinationRequest;
+    type Response = crate::types::CreateObservabilityDestinationResponse;
+    const INFO: &'static OperationInfo = &INFO_CREATE_OBSERVABILITY_DESTINATION;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok("/observability/destinations".to_owned())
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.body)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        crate::Validate::validate(&self.body)?;
+        Ok(())
+    }
+}
+/**`GET /observability/destinations/{id}` (`getObservabilityDestination`): Get an observability destination
+
+Fetch a single observability destination by its UUID. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetObservabilityDestination {
+    ///The destination ID (UUID).
+    pub id: ::uuid::Uuid,
+}
+impl GetObservabilityDestination {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Operation for GetObservabilityDestination {
+    type Body = ();
+    type Response = crate::types::GetObservabilityDestinationResponse;
+    const INFO: &'static OperationInfo = &INFO_GET_OBSERVABILITY_DESTINATION;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/observability/destinations/{}", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+}
+/**`DELETE /observability/destinations/{id}` (`deleteObservabilityDestination`): Delete an observability destination
+
+Delete an existing observability destination. This performs a soft delete. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteObservabilityDestination {
+    ///The destination ID (UUID).
+    pub id: ::uuid::Uuid,
+}
+impl DeleteObservabilityDestination {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::Operation for DeleteObservabilityDestination {
+    type Body = ();
+    type Response = crate::types::DeleteObservabilityDestinationResponse;
+    const INFO: &'static OperationInfo = &INFO_DELETE_OBSERVABILITY_DESTINATION;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/observability/destinations/{}", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
+            ),
+        )
+    }
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
+    fn assumed_done() -> Option<Self::Response> {
+        Some(crate::types::DeleteObservabilityDestinationResponse {
+            deleted: true,
+        })
+    }
+}
+/**`PATCH /observability/destinations/{id}` (`updateObservabilityDestination`): Update an observability destination
+
+Update an existing observability destination. Only the fields provided in the request body are updated. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateObservabilityDestination {
+    ///The destination ID (UUID).
+    pub id: ::uuid::Uuid,
+    ///The request body.
+    pub body: crate::types::UpdateObservabilityDestinationRequest,
+}
+impl UpdateObservabilityDestination {
+    /// The operation with its required arguments; optional query parameters have setters.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        body: crate::types::UpdateObservabilityDestinationRequest,
+    ) -> Self {
+        Self { id: id.into(), body }
+    }
+}
+impl crate::Operation for UpdateObservabilityDestination {
+    type Body = crate::types::UpdateObservabilityDestinationRequest;
+    type Response = crate::types::UpdateObservabilityDestinationResponse;
+    const INFO: &'static OperationInfo = &INFO_UPDATE_OBSERVABILITY_DESTINATION;
+    fn path(&self) -> Result<String, crate::Invalid> {
+        Ok(
+            format!(
+                "/observability/destinations/{}", crate ::path::segment("id", &
+                ParamValue::param_value(& self.id)) ?
             ),
         )
     }

@@ -26,13 +26,19 @@ pub fn collect_secrets<R>(serialize: impl FnOnce() -> R) -> (R, Vec<SecretString
     (result, collected)
 }
 
+/// Notes `secret` as written, if a [`collect_secrets`] is running on this thread (for secret types other than
+/// [`SecretString`], such as [`SecretMap`](crate::SecretMap)'s values).
+pub(crate) fn note(secret: &str) {
+    COLLECTED.with(|c| {
+        if let Some(collected) = c.borrow_mut().as_mut() {
+            collected.push(SecretString::new(secret));
+        }
+    });
+}
+
 impl serde::Serialize for SecretString {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        COLLECTED.with(|c| {
-            if let Some(collected) = c.borrow_mut().as_mut() {
-                collected.push(self.clone());
-            }
-        });
+        note(&self.0);
         serializer.serialize_str(&self.0)
     }
 }

@@ -691,6 +691,65 @@ impl crate::Validate for crate::types::CreateKeysBodyExternal {
         self.validate_fields(None, "")
     }
 }
+impl crate::types::CreateObservabilityDestinationRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".api_key_hashes")),
+                None => ("api_key_hashes", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.api_key_hashes).as_ref() {
+                crate::checks::items(argument, at, (v).len(), Some(1u64), None)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".regions")),
+                None => ("regions", String::new()),
+            };
+            let at: &str = &at_owned;
+            if !self.regions.is_empty() {
+                crate::checks::items(
+                    argument,
+                    at,
+                    (&self.regions).len(),
+                    Some(1u64),
+                    None,
+                )?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".sampling_rate")),
+                None => ("sampling_rate", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.sampling_rate).as_ref() {
+                crate::checks::range(argument, at, *(v) as f64, None, None)?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::CreateObservabilityDestinationRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
 impl crate::types::CreatePrivateEndpointRequest {
     /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
     /// argument of its own.
@@ -725,13 +784,15 @@ impl crate::types::CreatePrivateEndpointRequest {
                 None => ("declared_parameters", String::new()),
             };
             let at: &str = &at_owned;
-            crate::checks::items(
-                argument,
-                at,
-                (&self.declared_parameters).len(),
-                None,
-                Some(25u64),
-            )?;
+            if !self.declared_parameters.is_empty() {
+                crate::checks::items(
+                    argument,
+                    at,
+                    (&self.declared_parameters).len(),
+                    None,
+                    Some(25u64),
+                )?;
+            }
         }
         {
             let (argument, at_owned) = match argument {
@@ -1204,13 +1265,15 @@ impl crate::types::QueryAnalyticsBody {
                 None => ("dimensions", String::new()),
             };
             let at: &str = &at_owned;
-            crate::checks::items(
-                argument,
-                at,
-                (&self.dimensions).len(),
-                None,
-                Some(2u64),
-            )?;
+            if !self.dimensions.is_empty() {
+                crate::checks::items(
+                    argument,
+                    at,
+                    (&self.dimensions).len(),
+                    None,
+                    Some(2u64),
+                )?;
+            }
         }
         {
             let (argument, at_owned) = match argument {
@@ -1218,13 +1281,15 @@ impl crate::types::QueryAnalyticsBody {
                 None => ("filters", String::new()),
             };
             let at: &str = &at_owned;
-            crate::checks::items(
-                argument,
-                at,
-                (&self.filters).len(),
-                None,
-                Some(20u64),
-            )?;
+            if !self.filters.is_empty() {
+                crate::checks::items(
+                    argument,
+                    at,
+                    (&self.filters).len(),
+                    None,
+                    Some(20u64),
+                )?;
+            }
         }
         {
             let (argument, at_owned) = match argument {
@@ -1283,25 +1348,27 @@ impl crate::types::QueryAnalyticsBodyClassifierDimensions {
                 None => ("dimension_names", String::new()),
             };
             let at: &str = &at_owned;
-            crate::checks::items(
-                argument,
-                at,
-                (&self.dimension_names).len(),
-                None,
-                Some(2u64),
-            )?;
-            for (i, v) in (&self.dimension_names).iter().enumerate() {
-                let at_owned = format!("{}[{}]", at, i);
-                let at: &str = &at_owned;
-                {
-                    static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
-                    crate::checks::pattern(
-                        argument,
-                        at,
-                        v,
-                        "^[a-zA-Z_][a-zA-Z0-9_]{0,63}$",
-                        &PATTERN,
-                    )?;
+            if !self.dimension_names.is_empty() {
+                crate::checks::items(
+                    argument,
+                    at,
+                    (&self.dimension_names).len(),
+                    None,
+                    Some(2u64),
+                )?;
+                for (i, v) in (&self.dimension_names).iter().enumerate() {
+                    let at_owned = format!("{}[{}]", at, i);
+                    let at: &str = &at_owned;
+                    {
+                        static PATTERN: std::sync::OnceLock<Option<regress::Regex>> = std::sync::OnceLock::new();
+                        crate::checks::pattern(
+                            argument,
+                            at,
+                            v,
+                            "^[a-zA-Z_][a-zA-Z0-9_]{0,63}$",
+                            &PATTERN,
+                        )?;
+                    }
                 }
             }
         }
@@ -1749,6 +1816,65 @@ impl crate::Validate for crate::types::UpdateKeysBody {
         self.validate_fields(None, "")
     }
 }
+impl crate::types::UpdateObservabilityDestinationRequest {
+    /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
+    /// argument of its own.
+    fn validate_fields(
+        &self,
+        argument: Option<&'static str>,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".api_key_hashes")),
+                None => ("api_key_hashes", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let crate::Patch::Set(v) = &self.api_key_hashes {
+                crate::checks::items(argument, at, (v).len(), Some(1u64), None)?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".regions")),
+                None => ("regions", String::new()),
+            };
+            let at: &str = &at_owned;
+            if !self.regions.is_empty() {
+                crate::checks::items(
+                    argument,
+                    at,
+                    (&self.regions).len(),
+                    Some(1u64),
+                    None,
+                )?;
+            }
+        }
+        {
+            let (argument, at_owned) = match argument {
+                Some(argument) => (argument, format!("{}{}", at, ".sampling_rate")),
+                None => ("sampling_rate", String::new()),
+            };
+            let at: &str = &at_owned;
+            if let Some(v) = (&self.sampling_rate).as_ref() {
+                crate::checks::range(argument, at, *(v) as f64, None, None)?;
+            }
+        }
+        Ok(())
+    }
+}
+impl crate::Validate for crate::types::UpdateObservabilityDestinationRequest {
+    fn validate_at(
+        &self,
+        argument: &'static str,
+        at: &str,
+    ) -> Result<(), crate::Invalid> {
+        self.validate_fields(Some(argument), at)
+    }
+    fn validate(&self) -> Result<(), crate::Invalid> {
+        self.validate_fields(None, "")
+    }
+}
 impl crate::types::UpdateOrganizationSettingsRequest {
     /// Checks every field; `argument` is `None` at the top of a request body, where each field is an
     /// argument of its own.
@@ -1865,13 +1991,15 @@ impl crate::types::UpdatePrivateEndpointRequest {
                 None => ("declared_parameters", String::new()),
             };
             let at: &str = &at_owned;
-            crate::checks::items(
-                argument,
-                at,
-                (&self.declared_parameters).len(),
-                None,
-                Some(25u64),
-            )?;
+            if !self.declared_parameters.is_empty() {
+                crate::checks::items(
+                    argument,
+                    at,
+                    (&self.declared_parameters).len(),
+                    None,
+                    Some(25u64),
+                )?;
+            }
         }
         {
             let (argument, at_owned) = match argument {

@@ -2,16 +2,18 @@
 //! the function that implements it, the success status comes from the spec, and an operation without behaviour
 //! answers 501.
 
-use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::http::{HeaderValue, StatusCode};
 use openrouter_mgmt_gen::OperationId;
 use serde_json::Value;
 
 use crate::errors::{ApiError, Reply};
 use crate::request::Request;
+use crate::routes::BASE_PATH;
 use crate::state::State;
 use crate::{
-    account, analytics, assignments, byok, external_users, guardrails, keys, private_endpoints,
-    private_providers, scim, workspaces,
+    account, analytics, assignments, byok, external_users, guardrails, keys, observability,
+    private_endpoints, private_providers, scim, workspaces,
 };
 
 /// An operation's behaviour: the success body (its status is the spec's), or an error answer.
@@ -94,6 +96,11 @@ pub(crate) fn handler(operation: OperationId) -> Option<Handler> {
         Op::ValidatePrivateEndpoint => private_endpoints::validate,
         Op::UpdatePrivateEndpointParameters => private_endpoints::set_parameters,
         Op::UpdatePrivateEndpointPricing => private_endpoints::set_pricing,
+        Op::ListObservabilityDestinations => observability::list,
+        Op::CreateObservabilityDestination => observability::create,
+        Op::GetObservabilityDestination => observability::get,
+        Op::UpdateObservabilityDestination => observability::update,
+        Op::DeleteObservabilityDestination => observability::delete,
         _ => return None,
     };
     Some(handler)
@@ -105,8 +112,18 @@ pub(crate) fn run(state: &mut State, request: &Request<'_>) -> Result<Reply, Api
     let operation = request.operation;
     let handler = handler(operation).ok_or_else(|| no_behaviour(operation))?;
     let body = handler(state, request)?;
-    let status = StatusCode::from_u16(operation.info().success_status).unwrap_or(StatusCode::OK);
-    Ok(Reply::with_status(status, body))
+    let info = operation.info();
+    let status = StatusCode::from_u16(info.success_status).unwrap_or(StatusCode::OK);
+    let mut reply = Reply::with_status(status, body);
+    // An accepted job (202) names where to poll it, as the spec's required `Location` header says.
+    if status == StatusCode::ACCEPTED
+        && let Some(id) = reply.body["data"]["id"].as_str()
+        && let Ok(location) =
+            HeaderValue::from_str(&format!("{BASE_PATH}{}/{id}", info.path_template))
+    {
+        reply.headers.push((LOCATION, location));
+    }
+    Ok(reply)
 }
 
 /// The 501 an operation without behaviour answers, in the error envelope.

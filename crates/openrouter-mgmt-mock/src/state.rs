@@ -115,6 +115,9 @@ pub(crate) struct State {
     pub(crate) scim_jobs: Vec<types::ScimSyncJob>,
     /// Private endpoints, in creation order.
     pub(crate) private_endpoints: Vec<crate::private_endpoints::PrivateEndpointRecord>,
+    /// Observability destinations as JSON objects, in creation order, with their credentials as sent (answers
+    /// mask them).
+    pub(crate) destinations: Vec<serde_json::Value>,
 }
 
 impl State {
@@ -154,6 +157,7 @@ impl State {
             scim_mappings: Vec::new(),
             scim_jobs: Vec::new(),
             private_endpoints: Vec::new(),
+            destinations: Vec::new(),
         };
         state.scim_groups = crate::scim::directory(default_workspace_id, &state.organization_id);
         let default_workspace = serde_json::from_value(serde_json::json!({

@@ -12,6 +12,7 @@ use crate::client::{Client, WithOptions};
 use crate::external_users::ExternalUsers;
 use crate::guardrails::Guardrails;
 use crate::keys::Keys;
+use crate::observability::Observability;
 use crate::private_endpoints::PrivateEndpoints;
 use crate::private_providers::PrivateProviders;
 use crate::scim::Scim;
@@ -67,4 +68,6 @@ group_accessors! {
     scim => Scim;
     /// Private endpoints: your own deployments, from draft to validated to active.
     private_endpoints => PrivateEndpoints;
+    /// Observability destinations (where traces of generations are broadcast).
+    observability => Observability;
 }

@@ -18,6 +18,7 @@ mod groups;
 mod guardrails;
 mod keys;
 mod listing;
+mod observability;
 mod pagination;
 mod private_endpoints;
 mod private_providers;
@@ -39,6 +40,9 @@ pub use error::{Error, TransportKind};
 pub use external_users::{ExternalUserFilter, ExternalUsers};
 pub use guardrails::Guardrails;
 pub use keys::{CreatedKey, KeyFilter, Keys};
+pub use observability::{
+    Destination, DestinationFilter, DestinationUpdate, NewDestination, Observability,
+};
 pub use pagination::{MAX_CONCURRENCY, MAX_PAGE_SIZE, Page, Pages, Paginator};
 pub use private_endpoints::{
     NewPrivateEndpoint, PrivateEndpointPricing, PrivateEndpointUpdate, PrivateEndpoints,
@@ -52,8 +56,6 @@ pub use workspaces::{NewWorkspace, WorkspaceBudgetSettings, WorkspaceUpdate, Wor
 
 /// A field of an update body: leave it, set it, or clear it (explicit `null`).
 pub use openrouter_mgmt_gen::Patch;
-/// A secret in a request or response body (a created key's plaintext): never printed.
-pub use openrouter_mgmt_gen::SecretString;
 /// Typed ids: the same types in responses and in the methods that take them back.
 pub use openrouter_mgmt_gen::ids::{GuardrailId, KeyHash, UserId};
 /// The generated operation layer: the trait every operation implements, the one list operations add, what the
@@ -61,6 +63,8 @@ pub use openrouter_mgmt_gen::ids::{GuardrailId, KeyHash, UserId};
 pub use openrouter_mgmt_gen::{
     Invalid, ListOperation, OPERATIONS, Operation, OperationId, OperationInfo, Replay, Validate,
 };
+/// A secret in a request or response body (a created key's plaintext): never printed.
+pub use openrouter_mgmt_gen::{SecretMap, SecretString};
 
 /// Every operation under `openapi/` as a typed struct (named by its operationId); send one with
 /// [`Client::send`], or stream a list with [`Client::paginate`].

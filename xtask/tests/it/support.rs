@@ -65,6 +65,7 @@ pub(crate) fn sdk_tags() -> Vec<String> {
         "SCIM",
         "Private Endpoints",
         "Workspaces",
+        "Observability",
     ]
     .map(str::to_owned)
     .to_vec()
