@@ -143,3 +143,56 @@ async fn account_operations_need_a_management_key() {
         403
     );
 }
+
+#[tokio::test]
+async fn the_builder_seeds_every_resource_through_its_create_operation() {
+    let mock = MockServer::builder()
+        .seed(3)
+        .workspaces(3)
+        .byok_keys(2)
+        .external_users(4)
+        .private_providers(2)
+        .destinations(2)
+        .start()
+        .await
+        .unwrap();
+    let client = client(&mock);
+    assert_eq!(
+        client
+            .workspaces()
+            .list()
+            .collect_all()
+            .await
+            .unwrap()
+            .len(),
+        4,
+        "the default and 3"
+    );
+    assert_eq!(client.byok().list().collect_all().await.unwrap().len(), 2);
+    assert_eq!(
+        client
+            .external_users()
+            .list()
+            .collect_all()
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_eq!(client.private_providers().list().await.unwrap().len(), 2);
+    assert_eq!(
+        client
+            .observability()
+            .list()
+            .collect_all()
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        mock.requests()
+            .iter()
+            .all(|r| r.operation.is_some_and(|op| op.info().method == "GET"))
+    );
+}

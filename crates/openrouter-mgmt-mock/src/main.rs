@@ -32,6 +32,21 @@ struct Args {
     /// Assign the first N members to seeded guardrails.
     #[arg(long, default_value_t = 0)]
     assigned_members: usize,
+    /// Workspaces to start with, besides the default one.
+    #[arg(long, default_value_t = 0)]
+    workspaces: usize,
+    /// BYOK provider keys to start with.
+    #[arg(long, default_value_t = 0)]
+    byok_keys: usize,
+    /// External users to start with.
+    #[arg(long, default_value_t = 0)]
+    external_users: usize,
+    /// Private providers to start with.
+    #[arg(long, default_value_t = 0)]
+    private_providers: usize,
+    /// Observability destinations (webhooks) to start with.
+    #[arg(long, default_value_t = 0)]
+    destinations: usize,
     /// Use this management key instead of one derived from the seed.
     #[arg(long)]
     management_key: Option<String>,
@@ -69,7 +84,12 @@ async fn main() -> ExitCode {
         .guardrails(args.guardrails)
         .members(args.members)
         .assigned_keys(args.assigned_keys)
-        .assigned_members(args.assigned_members);
+        .assigned_members(args.assigned_members)
+        .workspaces(args.workspaces)
+        .byok_keys(args.byok_keys)
+        .external_users(args.external_users)
+        .private_providers(args.private_providers)
+        .destinations(args.destinations);
     if let Some(key) = args.management_key {
         builder = builder.management_key(key);
     }

@@ -1,11 +1,20 @@
 //! The starting data: N keys, guardrails and organization members (and optionally some assignments), all drawn
-//! from the seeded PRNG so that the same seed always produces the same organization, byte for byte.
+//! from the seeded PRNG so that the same seed always produces the same organization, byte for byte; and N of each
+//! other resource (workspaces, BYOK keys, external users, private providers, observability destinations), made
+//! through the operations' own behaviour so that they are exactly what the API would have stored.
 
 use chrono::{DateTime, Utc};
 use openrouter_mgmt_gen::ids::{GuardrailId, UserId};
 
+use openrouter_mgmt_gen::OperationId;
+use serde_json::{Value, json};
+
+use crate::auth::Caller;
 use crate::guardrails;
+use crate::pagination::Query;
+use crate::request::Request;
 use crate::rng::Rng;
+use crate::routes::PathParams;
 use crate::state::{ApiKeyRecord, State};
 
 /// What to put in the mock before it serves its first request.
@@ -18,6 +27,18 @@ pub(crate) struct SeedConfig {
     pub(crate) assigned_keys: usize,
     pub(crate) assigned_members: usize,
     pub(crate) management_key: Option<String>,
+    /// Resources made through their create operation: how many of each.
+    pub(crate) resources: ResourceCounts,
+}
+
+/// How many of each resource to make through its create operation before the first request.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ResourceCounts {
+    pub(crate) workspaces: usize,
+    pub(crate) byok_keys: usize,
+    pub(crate) external_users: usize,
+    pub(crate) private_providers: usize,
+    pub(crate) destinations: usize,
 }
 
 impl Default for SeedConfig {
@@ -30,12 +51,15 @@ impl Default for SeedConfig {
             assigned_keys: 0,
             assigned_members: 0,
             management_key: None,
+            resources: ResourceCounts::default(),
         }
     }
 }
 
 const RESETS: [Option<&str>; 4] = [None, Some("daily"), Some("weekly"), Some("monthly")];
 const PROVIDERS: [&str; 5] = ["openai", "anthropic", "google", "deepseek", "mistral"];
+/// Providers the BYOK operations know by these slugs.
+const BYOK_PROVIDERS: [&str; 3] = ["openai", "anthropic", "mistral"];
 
 /// Builds the seeded state.
 pub(crate) fn build(config: &SeedConfig) -> State {
@@ -91,7 +115,62 @@ pub(crate) fn build(config: &SeedConfig) -> State {
             state.assign_member(&user, g);
         }
     }
+    seed_resources(&mut state, &config.resources);
     state
+}
+
+/// The request body of seeded resource number `n`.
+type SeedBody = fn(usize) -> Value;
+
+/// Makes each requested resource by running its create operation, as a management-key request would.
+fn seed_resources(state: &mut State, counts: &ResourceCounts) {
+    use OperationId as Op;
+    let bodies: [(OperationId, usize, SeedBody); 5] = [
+        (
+            Op::CreateWorkspace,
+            counts.workspaces,
+            |n| json!({"name": format!("Seed workspace {n}"), "slug": format!("seed-workspace-{n}")}),
+        ),
+        (
+            Op::CreateByokKey,
+            counts.byok_keys,
+            |n| json!({"key": format!("sk-seed-provider-key-{n:04}-0123456789"), "provider": BYOK_PROVIDERS[n % BYOK_PROVIDERS.len()]}),
+        ),
+        (
+            Op::CreateExternalUser,
+            counts.external_users,
+            |n| json!({"user": format!("seed-user-{n}")}),
+        ),
+        (
+            Op::CreatePrivateProvider,
+            counts.private_providers,
+            |n| json!({"name": format!("Seed provider {n}")}),
+        ),
+        (
+            Op::CreateObservabilityDestination,
+            counts.destinations,
+            |n| {
+                json!({"name": format!("Seed destination {n}"), "type": "webhook",
+                   "config": {"url": format!("https://hooks.example.com/seed/{n}")}})
+            },
+        ),
+    ];
+    let (params, query) = (PathParams::default(), Query::parse(None));
+    for (operation, count, body) in bodies {
+        for n in 1..=count {
+            let bytes = serde_json::to_vec(&body(n)).expect("a JSON body");
+            let request = Request {
+                operation,
+                caller: &Caller::Management,
+                params: &params,
+                query: &query,
+                body: &bytes,
+            };
+            if let Err(e) = crate::dispatch::run(state, &request) {
+                panic!("seeding {operation} {n} failed: {}", e.message);
+            }
+        }
+    }
 }
 
 fn pick(rng: &mut Rng, len: usize) -> usize {

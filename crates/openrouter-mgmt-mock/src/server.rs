@@ -194,6 +194,36 @@ impl MockServerBuilder {
         self
     }
 
+    /// How many workspaces to start with (default 0): `seed-workspace-1`…, besides the default one.
+    pub fn workspaces(mut self, n: usize) -> Self {
+        self.config.resources.workspaces = n;
+        self
+    }
+
+    /// How many BYOK provider keys to start with (default 0).
+    pub fn byok_keys(mut self, n: usize) -> Self {
+        self.config.resources.byok_keys = n;
+        self
+    }
+
+    /// How many external users to start with (default 0): `seed-user-1`….
+    pub fn external_users(mut self, n: usize) -> Self {
+        self.config.resources.external_users = n;
+        self
+    }
+
+    /// How many private providers to start with (default 0): `seed-provider-1`….
+    pub fn private_providers(mut self, n: usize) -> Self {
+        self.config.resources.private_providers = n;
+        self
+    }
+
+    /// How many observability destinations (webhooks) to start with (default 0).
+    pub fn destinations(mut self, n: usize) -> Self {
+        self.config.resources.destinations = n;
+        self
+    }
+
     /// Uses this management key instead of one derived from the seed.
     pub fn management_key(mut self, key: impl Into<String>) -> Self {
         self.config.management_key = Some(key.into());
