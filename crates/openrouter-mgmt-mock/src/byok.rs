@@ -33,28 +33,19 @@ fn position(state: &State, request: &Request<'_>) -> Result<usize, ApiError> {
         .ok_or_else(|| ApiError::not_found("BYOK key not found"))
 }
 
-/// `changes` (a request body) merged into `key`: present fields replace, `null` clears; `key` itself is not a field
-/// of the stored object (its label changes instead).
+/// `changes` (a request body) merged into `key`; `key` itself is not a field of the stored object: a new one
+/// changes the label instead.
 fn merged(
     key: &types::ByokKey,
     changes: &impl serde::Serialize,
 ) -> Result<types::ByokKey, ApiError> {
-    let mut target = render::to_value(key);
-    let mut changes = serde_json::to_value(changes).expect("a request body always serializes");
-    let rotated = changes
-        .as_object_mut()
-        .and_then(|c| c.remove("key"))
-        .and_then(|k| k.as_str().map(masked));
-    if let (Value::Object(target), Value::Object(changes)) = (&mut target, changes) {
-        for (field, change) in changes {
-            target.insert(field, change);
-        }
-        if let Some(label) = rotated {
-            target.insert("label".into(), json!(label));
-        }
+    let mut changes = render::to_value(changes);
+    if let Some(fields) = changes.as_object_mut()
+        && let Some(label) = fields.remove("key").and_then(|k| k.as_str().map(masked))
+    {
+        fields.insert("label".into(), json!(label));
     }
-    serde_json::from_value(target)
-        .map_err(|e| ApiError::bad_request(format!("Invalid BYOK key after the change: {e}")))
+    crate::merge::merged(key, &changes, "BYOK key")
 }
 
 /// `list_byok_keys`: the default workspace's keys unless `workspace_id` names another; `provider` filters.

@@ -43,20 +43,6 @@ pub(crate) fn blank(
     .expect("the required fields of a guardrail")
 }
 
-/// `changes` (a JSON object) applied to `guardrail`: a present field replaces the value, `null` clears it, fields a
-/// guardrail does not have are ignored. Every field the spec gives both the body and the guardrail is carried
-/// over this way, with no list of them here; what is not a plain copy is a hook in the caller.
-fn merged(guardrail: &types::Guardrail, changes: Value) -> Result<types::Guardrail, ApiError> {
-    let mut value = serde_json::to_value(guardrail).expect("a guardrail always serializes");
-    if let (Value::Object(target), Value::Object(changes)) = (&mut value, changes) {
-        for (field, change) in changes {
-            target.insert(field, change);
-        }
-    }
-    serde_json::from_value(value)
-        .map_err(|e| ApiError::bad_request(format!("Invalid guardrail after the update: {e}")))
-}
-
 /// `list_guardrails`: one workspace's guardrails (the default one unless `workspace_id`), by creation order.
 pub(crate) fn list(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let (offset, limit) = request.page()?;
@@ -104,7 +90,7 @@ pub(crate) fn create(state: &mut State, request: &Request<'_>) -> Result<Value, 
             fields.remove("include_byok_in_budgets");
         }
     }
-    let mut g = merged(&base, changes)?;
+    let mut g = crate::merge::merged(&base, &changes, "guardrail")?;
     g.content_filter_builtins = body.content_filter_builtins.map(labelled);
     // The deprecated `enforce_zdr` fills whichever per-provider flags the request leaves out.
     let fallback = body.enforce_zdr;
@@ -169,7 +155,7 @@ pub(crate) fn update(state: &mut State, request: &Request<'_>) -> Result<Value, 
         fields.remove("content_filter_builtins");
         fields.remove("enforce_zdr");
     }
-    let mut g = merged(state.guardrail(id).expect("exists"), changes)?;
+    let mut g = crate::merge::merged(state.guardrail(id).expect("exists"), &changes, "guardrail")?;
     body.content_filter_builtins
         .map(labelled)
         .apply_to(&mut g.content_filter_builtins);

@@ -16,6 +16,7 @@ mod faults;
 mod fields;
 mod guardrails;
 mod keys;
+mod merge;
 mod observability;
 mod pagination;
 mod pipeline;

@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use openrouter_mgmt_gen::types;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::errors::ApiError;
 use crate::render;
@@ -32,32 +32,6 @@ fn position(state: &State, request: &Request<'_>) -> Result<usize, ApiError> {
         .iter()
         .position(|p| p.slug == slug)
         .ok_or_else(|| ApiError::not_found("Private provider not found"))
-}
-
-/// `changes` merged into `target`, objects field by field (a nested data policy keeps the fields not sent).
-fn merge(target: &mut Map<String, Value>, changes: Map<String, Value>) {
-    for (field, change) in changes {
-        match (target.get_mut(&field), change) {
-            (Some(Value::Object(inner)), Value::Object(change)) => merge(inner, change),
-            (_, change) => {
-                target.insert(field, change);
-            }
-        }
-    }
-}
-
-fn merged(
-    provider: &types::PrivateProvider,
-    changes: &impl serde::Serialize,
-) -> Result<types::PrivateProvider, ApiError> {
-    let mut target = render::to_value(provider);
-    if let (Value::Object(target), Value::Object(changes)) =
-        (&mut target, render::to_value(changes))
-    {
-        merge(target, changes);
-    }
-    serde_json::from_value(target)
-        .map_err(|e| ApiError::bad_request(format!("Invalid provider after the change: {e}")))
 }
 
 /// `list_private_providers`.
@@ -89,7 +63,7 @@ pub(crate) fn create(state: &mut State, request: &Request<'_>) -> Result<Value, 
     if let Value::Object(fields) = &mut changes {
         fields.retain(|_, v| !v.is_null());
     }
-    let provider = merged(&base, &changes)?;
+    let provider = crate::merge::merged(&base, &changes, "provider")?;
     let answer = render::conform::<types::CreatePrivateProviderResponse, types::PrivateProvider>(
         json!({ "data": provider }),
     )?;
@@ -109,7 +83,7 @@ pub(crate) fn get(state: &mut State, request: &Request<'_>) -> Result<Value, Api
 pub(crate) fn update(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let body: types::UpdatePrivateProviderRequest = request.body()?;
     let i = position(state, request)?;
-    let provider = merged(&state.private_providers[i], &body)?;
+    let provider = crate::merge::merged(&state.private_providers[i], &body, "provider")?;
     let answer = render::conform::<types::UpdatePrivateProviderResponse, types::PrivateProvider>(
         json!({ "data": provider }),
     )?;

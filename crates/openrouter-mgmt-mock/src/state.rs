@@ -13,7 +13,7 @@ use openrouter_mgmt_gen::types;
 use uuid::Uuid;
 
 use crate::rng::Rng;
-use crate::workspace_store::{WorkspaceStore, default_guardrail_id};
+use crate::workspace_store::{WorkspaceStore, new_workspace};
 
 /// The logical clock's origin: 2025-01-01T00:00:00Z.
 const CLOCK_ORIGIN: i64 = 1_735_689_600;
@@ -160,29 +160,17 @@ impl State {
             destinations: Vec::new(),
         };
         state.scim_groups = crate::scim::directory(default_workspace_id, &state.organization_id);
-        let default_workspace = serde_json::from_value(serde_json::json!({
-            "created_at": DateTime::from_timestamp(CLOCK_ORIGIN, 0)
-                .expect("the clock's origin")
-                .format("%Y-%m-%dT%H:%M:%SZ")
-                .to_string(),
-            "created_by": state.owner_user_id,
-            "default_guardrail_id": default_guardrail_id(default_workspace_id),
-            "default_image_model": null,
-            "default_provider_sort": null,
-            "default_text_model": null,
-            "description": null,
-            "id": default_workspace_id,
-            "include_byok_in_budgets": false,
-            "io_logging_api_key_ids": null,
-            "io_logging_sampling_rate": 1.0,
-            "is_data_discount_logging_enabled": false,
-            "is_observability_broadcast_enabled": false,
-            "is_observability_io_logging_enabled": false,
-            "name": "Default Workspace",
-            "slug": "default",
-            "updated_at": null,
-        }))
-        .expect("the default workspace fits the generated type");
+        let origin = DateTime::from_timestamp(CLOCK_ORIGIN, 0)
+            .expect("the clock's origin")
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
+        let default_workspace = new_workspace(
+            default_workspace_id,
+            "Default Workspace",
+            "default",
+            &origin,
+            &state.owner_user_id,
+        );
         state.workspaces.insert(default_workspace);
         state
     }

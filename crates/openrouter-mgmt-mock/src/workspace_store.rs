@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use openrouter_mgmt_gen::ids::GuardrailId;
+use openrouter_mgmt_gen::ids::{GuardrailId, UserId};
 use openrouter_mgmt_gen::types;
 use uuid::Uuid;
 
@@ -34,6 +34,37 @@ pub(crate) fn default_guardrail_id(workspace_id: Uuid) -> GuardrailId {
         *b = !*b;
     }
     GuardrailId::new(uuid::Builder::from_random_bytes(bytes).into_uuid())
+}
+
+/// A new workspace with the settings the API gives one: no defaults for models or sorting, every request logged
+/// when I/O logging is on, no broadcast, BYOK spend outside its budgets.
+pub(crate) fn new_workspace(
+    id: Uuid,
+    name: &str,
+    slug: &str,
+    created_at: &str,
+    created_by: &UserId,
+) -> types::Workspace {
+    serde_json::from_value(serde_json::json!({
+        "created_at": created_at,
+        "created_by": created_by,
+        "default_guardrail_id": default_guardrail_id(id),
+        "default_image_model": null,
+        "default_provider_sort": null,
+        "default_text_model": null,
+        "description": null,
+        "id": id,
+        "include_byok_in_budgets": false,
+        "io_logging_api_key_ids": null,
+        "io_logging_sampling_rate": 1.0,
+        "is_data_discount_logging_enabled": false,
+        "is_observability_broadcast_enabled": false,
+        "is_observability_io_logging_enabled": false,
+        "name": name,
+        "slug": slug,
+        "updated_at": null,
+    }))
+    .expect("a new workspace fits the generated type")
 }
 
 impl WorkspaceStore {
@@ -110,16 +141,13 @@ mod tests {
     fn references_are_ids_or_slugs() {
         let mut store = WorkspaceStore::default();
         let id = Uuid::from_u128(7);
-        let workspace: types::Workspace = serde_json::from_value(serde_json::json!({
-            "created_at": "2025-01-01T00:00:00Z", "created_by": null,
-            "default_guardrail_id": default_guardrail_id(id), "default_image_model": null,
-            "default_provider_sort": null, "default_text_model": null, "description": null,
-            "id": id, "io_logging_api_key_ids": null, "io_logging_sampling_rate": 1.0,
-            "is_data_discount_logging_enabled": false, "is_observability_broadcast_enabled": false,
-            "is_observability_io_logging_enabled": false, "name": "Prod", "slug": "prod",
-            "updated_at": null
-        }))
-        .unwrap();
+        let workspace = new_workspace(
+            id,
+            "Prod",
+            "prod",
+            "2025-01-01T00:00:00Z",
+            &UserId::new("user_owner").unwrap(),
+        );
         store.insert(workspace);
         assert!(store.get("prod").is_some());
         assert!(store.get(&id.to_string()).is_some());

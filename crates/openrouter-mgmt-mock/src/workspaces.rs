@@ -12,7 +12,7 @@ use crate::errors::ApiError;
 use crate::render;
 use crate::request::Request;
 use crate::state::State;
-use crate::workspace_store::{WorkspaceRecord, default_guardrail_id};
+use crate::workspace_store::{WorkspaceRecord, new_workspace};
 
 /// The workspace a path parameter names (by id or slug), or a 404.
 fn named<'s>(
@@ -24,47 +24,6 @@ fn named<'s>(
         .workspaces
         .get(request.param(param)?)
         .ok_or_else(|| ApiError::not_found("Workspace not found"))
-}
-
-/// A workspace with the defaults the API gives every new one, for `fields` (a JSON object of the request's fields) to
-/// be merged into.
-pub(crate) fn new_workspace(state: &mut State, name: &str, slug: &str) -> Value {
-    let id = state.rng.uuid();
-    json!({
-        "created_at": state.now(),
-        "created_by": state.owner_user_id,
-        "default_guardrail_id": default_guardrail_id(id),
-        "default_image_model": null,
-        "default_provider_sort": null,
-        "default_text_model": null,
-        "description": null,
-        "id": id,
-        "include_byok_in_budgets": false,
-        "io_logging_api_key_ids": null,
-        "io_logging_sampling_rate": 1.0,
-        "is_data_discount_logging_enabled": false,
-        "is_observability_broadcast_enabled": false,
-        "is_observability_io_logging_enabled": false,
-        "name": name,
-        "slug": slug,
-        "updated_at": null,
-    })
-}
-
-/// `changes` (a JSON object) merged into `target`: a present field replaces the value, `null` clears it. Every field
-/// the spec gives both the body and the workspace is carried over this way, with no list of them here.
-fn merged(
-    mut target: Value,
-    changes: &impl serde::Serialize,
-) -> Result<types::Workspace, ApiError> {
-    let changes = serde_json::to_value(changes).expect("a request body always serializes");
-    if let (Value::Object(target), Value::Object(changes)) = (&mut target, changes) {
-        for (field, change) in changes {
-            target.insert(field, change);
-        }
-    }
-    serde_json::from_value(target)
-        .map_err(|e| ApiError::bad_request(format!("Invalid workspace after the change: {e}")))
 }
 
 fn slug_taken(slug: &str) -> ApiError {
@@ -89,8 +48,15 @@ pub(crate) fn create(state: &mut State, request: &Request<'_>) -> Result<Value, 
     if state.workspaces.slug_taken(&body.slug, None) {
         return Err(slug_taken(&body.slug));
     }
-    let base = new_workspace(state, &body.name, &body.slug);
-    let workspace = merged(base, &body)?;
+    let (id, created_at) = (state.rng.uuid(), state.now());
+    let base = new_workspace(
+        id,
+        &body.name,
+        &body.slug,
+        &created_at,
+        &state.owner_user_id,
+    );
+    let workspace = crate::merge::merged(&base, &body, "workspace")?;
     let answer = render::conform::<types::CreateWorkspaceResponse, types::Workspace>(
         json!({ "data": workspace }),
     )?;
@@ -115,7 +81,7 @@ pub(crate) fn update(state: &mut State, request: &Request<'_>) -> Result<Value, 
     {
         return Err(slug_taken(slug));
     }
-    let mut workspace = merged(render::to_value(&current), &body)?;
+    let mut workspace = crate::merge::merged(&current, &body, "workspace")?;
     workspace.updated_at = Some(state.now());
     let answer = render::conform::<types::UpdateWorkspaceResponse, types::Workspace>(
         json!({ "data": workspace }),
