@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Fields, Item, Meta, Token, Type};
+use syn::{Attribute, Field, Fields, Item, Meta, Token, Type};
 
 use crate::rust_types::{option_inner, vec_inner};
 
@@ -19,33 +19,46 @@ const STRICT_OPTION: &str = ":: std :: option :: Option :: deserialize";
 
 /// Rewrites every struct not reachable from one of `request_bodies` (struct names) as the module docs say.
 pub fn missing_fields_default(items: &mut [Item], request_bodies: &[String]) {
+    for_each_answer_field(items, request_bodies, |field| {
+        let is_vec = vec_inner(&field.ty).is_some();
+        if option_inner(&field.ty).is_none() && !is_vec {
+            return;
+        }
+        let mut metas = serde_metas(&field.attrs);
+        let before = metas.len();
+        metas.retain(|m| !is_strict_option(m));
+        let has_default = metas.iter().any(|m| m.path().is_ident("default"));
+        if has_default || (metas.len() == before && !is_vec) {
+            return;
+        }
+        metas.push(syn::parse_quote!(default));
+        set_serde(field, &metas);
+    });
+}
+
+/// Calls `rewrite` on every named field of every struct an answer can hold: every struct not reachable from one
+/// of `request_bodies` (struct names), which stay as typify made them.
+pub fn for_each_answer_field(
+    items: &mut [Item],
+    request_bodies: &[String],
+    mut rewrite: impl FnMut(&mut Field),
+) {
     let strict = reachable(items, request_bodies);
     for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
         if strict.contains(&s.ident.to_string()) {
             continue;
         }
-        let Fields::Named(named) = &mut s.fields else {
-            continue;
-        };
-        for field in named.named.iter_mut() {
-            let is_option = option_inner(&field.ty).is_some();
-            let is_vec = vec_inner(&field.ty).is_some();
-            if !is_option && !is_vec {
-                continue;
-            }
-            let mut metas = serde_metas(&field.attrs);
-            let before = metas.len();
-            metas.retain(|m| !is_strict_option(m));
-            let has_default = metas.iter().any(|m| m.path().is_ident("default"));
-            if has_default || (metas.len() == before && !is_vec) {
-                continue;
-            }
-            metas.push(syn::parse_quote!(default));
-            field.attrs.retain(|a| !a.path().is_ident("serde"));
-            field.attrs.push(syn::parse_quote!(#[serde(#(#metas),*)]));
+        if let Fields::Named(named) = &mut s.fields {
+            named.named.iter_mut().for_each(&mut rewrite);
         }
     }
+}
+
+/// Replaces a field's `#[serde(...)]` attributes with one holding `metas`.
+pub fn set_serde(field: &mut Field, metas: &[Meta]) {
+    field.attrs.retain(|a| !a.path().is_ident("serde"));
+    field.attrs.push(syn::parse_quote!(#[serde(#(#metas),*)]));
 }
 
 /// The `#[serde(...)]` arguments of a field, in order.
@@ -75,7 +88,7 @@ pub fn is_strict_option(meta: &Meta) -> bool {
 }
 
 /// The structs reachable from `roots` through field types (the roots included).
-pub fn reachable(items: &[Item], roots: &[String]) -> BTreeSet<String> {
+fn reachable(items: &[Item], roots: &[String]) -> BTreeSet<String> {
     let mut fields: HashMap<String, Vec<&Type>> = HashMap::new();
     for item in items {
         if let Item::Struct(s) = item {

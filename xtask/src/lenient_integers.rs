@@ -7,9 +7,9 @@
 //! gets `lenient::option_integer` with `default` (`null`, absence and an unusable value are `None`).
 //! Serialization is untouched.
 
-use syn::{Fields, Item, Meta, Type};
+use syn::{Item, Meta, Type};
 
-use crate::lenient::{is_strict_option, reachable, serde_metas};
+use crate::lenient::{for_each_answer_field, is_strict_option, serde_metas, set_serde};
 use crate::rust_types::option_inner;
 
 /// The deserializer of a required integer field.
@@ -21,37 +21,26 @@ const OPTION_INTEGER: &str = "crate::lenient::option_integer";
 /// `request_bodies` (struct names), as the module docs say. A field that already has a `deserialize_with` of its
 /// own (other than typify's strict `Option::deserialize`) is left as it is.
 pub fn integers_lenient(items: &mut [Item], request_bodies: &[String]) {
-    let strict = reachable(items, request_bodies);
-    for item in items.iter_mut() {
-        let Item::Struct(s) = item else { continue };
-        if strict.contains(&s.ident.to_string()) {
-            continue;
-        }
-        let Fields::Named(named) = &mut s.fields else {
-            continue;
+    for_each_answer_field(items, request_bodies, |field| {
+        let (function, optional) = if is_integer(&field.ty) {
+            (INTEGER, false)
+        } else if option_inner(&field.ty).is_some_and(is_integer) {
+            (OPTION_INTEGER, true)
+        } else {
+            return;
         };
-        for field in named.named.iter_mut() {
-            let (function, optional) = if is_integer(&field.ty) {
-                (INTEGER, false)
-            } else if option_inner(&field.ty).is_some_and(is_integer) {
-                (OPTION_INTEGER, true)
-            } else {
-                continue;
-            };
-            let mut metas = serde_metas(&field.attrs);
-            metas.retain(|m| !is_strict_option(m));
-            if metas.iter().any(|m| m.path().is_ident("deserialize_with")) {
-                continue;
-            }
-            if optional && !metas.iter().any(|m| m.path().is_ident("default")) {
-                metas.push(syn::parse_quote!(default));
-            }
-            let with: Meta = syn::parse_quote!(deserialize_with = #function);
-            metas.push(with);
-            field.attrs.retain(|a| !a.path().is_ident("serde"));
-            field.attrs.push(syn::parse_quote!(#[serde(#(#metas),*)]));
+        let mut metas = serde_metas(&field.attrs);
+        metas.retain(|m| !is_strict_option(m));
+        if metas.iter().any(|m| m.path().is_ident("deserialize_with")) {
+            return;
         }
-    }
+        if optional && !metas.iter().any(|m| m.path().is_ident("default")) {
+            metas.push(syn::parse_quote!(default));
+        }
+        let with: Meta = syn::parse_quote!(deserialize_with = #function);
+        metas.push(with);
+        set_serde(field, &metas);
+    });
 }
 
 /// A primitive integer type, in any spelling of its path (`i64`, `::std::primitive::u32`).
