@@ -15,10 +15,7 @@ use openrouter_mgmt::{
     NewKey, OperationId, RetryPolicy, UserId,
 };
 use openrouter_mgmt_mock::{Fault, MockServer};
-use openrouter_mgmt_tests::scenarios::{
-    Ids, byok_key_and_external_user, destination, private_provider, scenario, scim_setup,
-    validated_private_endpoint, workspace_with_budget,
-};
+use openrouter_mgmt_tests::scenarios::{Ids, scenario};
 
 use crate::operations::operations_with_statuses;
 use crate::prism::{Prism, settle};
@@ -282,35 +279,7 @@ async fn every_operation_through_prism_proxy_has_no_violations() {
     let reached = |mock: &MockServer| -> BTreeSet<OperationId> {
         mock.requests().iter().filter_map(|r| r.operation).collect()
     };
-    let workspace = workspace_with_budget(&sdk, "contract-flow")
-        .await
-        .expect("a workspace with a budget");
-    let scim = scim_setup(&sdk, &workspace).await;
-    let byok = byok_key_and_external_user(&sdk, "flow")
-        .await
-        .expect("a BYOK key and an external user");
-    let private_endpoint_workspace = uuid::Uuid::parse_str(&workspace).expect("a workspace id");
-    let ids = Ids {
-        key: hash.clone(),
-        guardrail: id,
-        member: members[0].clone(),
-        workspace,
-        byok_key: byok.0,
-        external_user: byok.1,
-        private_provider: private_provider(&sdk, "flow")
-            .await
-            .expect("a private provider"),
-        scim_group: scim.0,
-        scim_mapping: scim.1,
-        scim_job: scim.2,
-        private_endpoint: validated_private_endpoint(&sdk, private_endpoint_workspace)
-            .await
-            .expect("a validated private endpoint"),
-        private_endpoint_workspace,
-        destination: destination(&sdk, "flow")
-            .await
-            .expect("an observability destination"),
-    };
+    let ids = Ids::make(&sdk, "flow", hash.clone(), id, members[0].clone()).await;
     let already = reached(&mock);
     for (op, run, _) in operations_with_statuses() {
         if !already.contains(&op) {
@@ -387,36 +356,8 @@ async fn prism_proxy_reports_a_broken_answer_of_every_operation() {
             .await
             .expect("create guardrail")
             .id;
-        let workspace =
-            workspace_with_budget(&direct, &format!("broken-{}", op.name().replace('_', "-")))
-                .await
-                .expect("a workspace with a budget");
-        let scim = scim_setup(&direct, &workspace).await;
-        let byok = byok_key_and_external_user(&direct, &op.name().replace('_', "-"))
-            .await
-            .expect("a BYOK key and an external user");
-        let private_endpoint_workspace = uuid::Uuid::parse_str(&workspace).expect("a workspace id");
-        let ids = Ids {
-            key,
-            guardrail,
-            member: mock.members()[0].clone(),
-            workspace,
-            byok_key: byok.0,
-            external_user: byok.1,
-            private_provider: private_provider(&direct, &op.name().replace('_', " "))
-                .await
-                .expect("a private provider"),
-            scim_group: scim.0,
-            scim_mapping: scim.1,
-            scim_job: scim.2,
-            private_endpoint: validated_private_endpoint(&direct, private_endpoint_workspace)
-                .await
-                .expect("a validated private endpoint"),
-            private_endpoint_workspace,
-            destination: destination(&direct, &op.name().replace('_', "-"))
-                .await
-                .expect("an observability destination"),
-        };
+        let tag = op.name().replace('_', "-");
+        let ids = Ids::make(&direct, &tag, key, guardrail, mock.members()[0].clone()).await;
         settle(&prism).await;
         let before = prism.violations().len();
         mock.faults().once(op, Fault::SchemaViolation);

@@ -49,6 +49,49 @@ pub struct Ids {
     pub destination: Uuid,
 }
 
+impl Ids {
+    /// Every object the scenarios need, made on `client`'s server for one run (`tag`, lowercase words joined by
+    /// `-`, at most 36 characters, keeps the names of several runs apart); `key`, `guardrail` and `member` are the
+    /// caller's. Panics if the server cannot make them.
+    pub async fn make(
+        client: &Client,
+        tag: &str,
+        key: KeyHash,
+        guardrail: GuardrailId,
+        member: UserId,
+    ) -> Ids {
+        let workspace = workspace_with_budget(client, &format!("ws-{tag}"))
+            .await
+            .expect("a workspace with a budget");
+        let (scim_group, scim_mapping, scim_job) = scim_setup(client, &workspace).await;
+        let (byok_key, external_user) = byok_key_and_external_user(client, tag)
+            .await
+            .expect("a BYOK key and an external user");
+        let private_endpoint_workspace = Uuid::parse_str(&workspace).expect("a workspace id");
+        Ids {
+            key,
+            guardrail,
+            member,
+            byok_key,
+            external_user,
+            private_provider: private_provider(client, tag)
+                .await
+                .expect("a private provider"),
+            scim_group,
+            scim_mapping,
+            scim_job,
+            private_endpoint: validated_private_endpoint(client, private_endpoint_workspace)
+                .await
+                .expect("a validated private endpoint"),
+            private_endpoint_workspace,
+            destination: destination(client, tag)
+                .await
+                .expect("an observability destination"),
+            workspace,
+        }
+    }
+}
+
 /// A call of one operation through the facade. Lists fetch their first page only, without prefetch, so that one
 /// call is one request.
 pub type Scenario = for<'a> fn(&'a Client, &'a Ids) -> BoxFuture<'a, Result<(), Error>>;
