@@ -36,11 +36,12 @@ async fn ten_thousand_keys_stream_back_exactly_once() {
         assert!(received <= N, "more items than exist");
     }
     assert_eq!((received, seen.len(), mock.key_count()), (N, N, N));
-    // Each page after the first re-reads the last 10 items (the default overlap): 100 new keys, then 90 per page
-    // up to 10,000, then a short page of the 10 re-read items ends the list. 112 requests instead of 101 (+11%).
+    // Each page after the first starts at the boundary item (the last of the page before): 100 new keys, then 99
+    // per page up to 10,000, then a short page of the boundary item alone ends the list. 102 requests for 100
+    // pages: one for the boundary items, one for the end of a list without total_count.
     assert_eq!(
         mock.requests_to(OperationId::List).len(),
-        1 + (N - 100).div_ceil(90) + 1
+        1 + (N - 100).div_ceil(99) + 1
     );
 }
 
@@ -93,11 +94,10 @@ async fn ten_thousand_assignments_stream_back_exactly_once_with_prefetch_and_con
     let pages = mock
         .requests_to(OperationId::ListGuardrailKeyAssignments)
         .len();
-    // Pages of 100 overlapping by 10: 90 new items per page after the first, a few speculative requests more.
-    assert!(
-        (N / 90..=N / 90 + 6).contains(&pages),
-        "{pages} page requests"
-    );
+    // Each walk: 100 pages overlapping by the boundary item (99 new items per page after the first), so 101
+    // requests, whatever the concurrency, and none past total_count.
+    assert_eq!(pages, 101, "{pages} page requests");
+    assert_eq!(mock.requests_to(OperationId::ListKeyAssignments).len(), 101);
 }
 
 /// A tiny seeded generator (SplitMix64) to pick which items the other task deletes.

@@ -3,16 +3,23 @@
 //!
 //! Rules, in the order they are applied to each page:
 //! - the cursor advances by the number of items actually received (not by the page size asked for), and every
-//!   page after the first is requested `overlap` items *before* the cursor (default: a tenth of the page size,
-//!   10 for pages of 100; see [`Paginator::overlap`]): deleting an item already yielded shifts the list left, and
-//!   without the overlap the item at the page boundary would be skipped;
-//! - the overlap check: a page whose first item was not seen before may start past unseen items (at least
-//!   `overlap` items were deleted behind the cursor); it is set aside, the page before it is re-read (one extra
-//!   request), then it is used. Up to page size - 1 deletions behind the cursor between two page requests lose
-//!   nothing; more than that sets [`Page::may_have_skipped`] (and logs a warning) instead of failing;
+//!   page after the first starts at the last item of the page before (the *boundary item*; see
+//!   [`Paginator::overlap`]): deleting an item already yielded shifts the list left, and a page that no longer
+//!   starts with an item already seen says so. An unchanging list costs one request more than it has pages
+//!   (101 for 10,000 items with a `total_count`, 102 for `GET /keys`, which has none);
+//! - the overlap check: a page whose first item was not seen before (or that is empty where the boundary item
+//!   should be) may start past unseen items; it is set aside, the page before it is re-read (one extra request),
+//!   then it is used. Up to page size - 1 deletions behind the cursor between two page requests lose nothing;
+//!   more than that sets [`Page::may_have_skipped`] (and logs a warning) instead of failing;
+//! - the overlap adapts: a page that shows the list moved left by `s` items behind the cursor makes the next
+//!   pages re-read `2s + 1` items (at most half a page), so steady churn is absorbed without re-reads; it halves
+//!   back towards the boundary item while the list is still. [`Paginator::overlap`] fixes it instead; with
+//!   `overlap(0)` pages do not overlap at all and a `total_count` lower than the page before's triggers the
+//!   re-read (the one signal left);
 //! - an empty page, or one that reaches no further than the cursor (only re-read items), ends the list;
-//! - a page whose items were all seen before, more of them than were re-read (a server ignoring `offset`), ends
-//!   the stream with [`Error::Pagination`] instead of looping;
+//! - two pages in a row whose items were all seen before, more of them than were re-read (a server ignoring
+//!   `offset`), end the stream with [`Error::Pagination`] instead of looping (one such page can be the list
+//!   moving right under the caller);
 //! - items whose id is among the last `2 × page size + overlap` ids received are not yielded again (re-read items,
 //!   and a list that shifts right under the caller by less than a page); memory for this is that many ids;
 //! - `total_count` is a bound, not a promise: it is read in any integral spelling (`3`, `3.0`, `1e2`, `"3"`);
@@ -24,22 +31,27 @@
 //!   per bad item (its index in the page, the page's offset, the JSON path and serde's message), and the stream
 //!   goes on if polled again; the bad item counts toward the page's length (a page of 100 with one bad item is
 //!   still full) and is reported once even when the overlap re-reads it;
-//! - with [`Paginator::concurrency`], pages are requested at `cursor - overlap + k × (page size - overlap)`, each
-//!   overlapping the one before, so the same rules hold between consecutive pages; the guarantee is about
-//!   deletions between the requests of two consecutive pages, which in this mode are in flight at once;
+//! - with [`Paginator::concurrency`] `n`, the first `n` pages are requested at once (as if each were full), and
+//!   from then on `n` stay in flight, each starting at the boundary item of the one before, so the same rules
+//!   hold between consecutive pages; answers are decoded in parallel and delivered in order. The guarantee is
+//!   about deletions between the requests of two consecutive pages, which in this mode are in flight at once;
 //! - after `max_pages` requests (default 100 000, re-reads included) the stream ends with [`Error::Pagination`]:
 //!   the last line of defence against a server that keeps inventing new items.
 
-use std::collections::{HashSet, VecDeque};
+mod overlap;
+mod walker;
+
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures::channel::mpsc;
 use futures::future::BoxFuture;
-use futures::stream::{BoxStream, FuturesOrdered};
+use futures::stream::BoxStream;
 use futures::{Stream, StreamExt, TryStreamExt};
 
+use self::overlap::OverlapPolicy;
+use self::walker::{Settings, walk};
 use crate::error::Error;
 
 /// The largest page the API serves, and the default page size.
@@ -94,9 +106,6 @@ pub(crate) struct BadItem {
 /// A stream of pages, boxed.
 type PageStream<T> = BoxStream<'static, Result<Page<T>, Error>>;
 
-/// A page request in flight, tagged with its offset.
-type InFlight<T> = BoxFuture<'static, (u64, Result<RawPage<T>, Error>)>;
-
 /// An item's stable id, for never yielding an item twice.
 pub(crate) type ItemId<T> = fn(&T) -> String;
 
@@ -120,8 +129,7 @@ pub struct Paginator<T> {
     prefetch: usize,
     concurrency: usize,
     max_pages: u64,
-    /// `None`: [`default_overlap`] of the page size.
-    overlap: Option<u64>,
+    overlap: OverlapPolicy,
 }
 
 impl<T> std::fmt::Debug for Paginator<T> {
@@ -153,7 +161,7 @@ impl<T: Send + 'static> Paginator<T> {
             prefetch: 1,
             concurrency: 1,
             max_pages: 100_000,
-            overlap: None,
+            overlap: OverlapPolicy::Adaptive,
         }
     }
 
@@ -197,9 +205,11 @@ impl<T: Send + 'static> Paginator<T> {
         self
     }
 
-    /// How many page requests may be in flight at once once `total_count` makes the next offsets known: 1..=16
-    /// (default 1). Pages are still delivered in order. Anything else is rejected here with
-    /// [`Error::InvalidInput`].
+    /// How many page requests may be in flight at once: 1..=16 (default 1). Pages are still delivered in order.
+    /// The first `requests` pages are requested together, before the first answer tells how long the list is, so
+    /// a list shorter than that costs up to `requests - 1` requests answered with nothing new; after that no page
+    /// is requested past `total_count` (lists without one, `GET /keys`, keep requesting ahead until a short page).
+    /// Anything else is rejected here with [`Error::InvalidInput`].
     pub fn concurrency(mut self, requests: usize) -> Result<Self, Error> {
         if !(1..=MAX_CONCURRENCY).contains(&requests) {
             return Err(Error::invalid_input(
@@ -221,17 +231,24 @@ impl<T: Send + 'static> Paginator<T> {
         Ok(self)
     }
 
-    /// How many items before the cursor each page after the first re-reads (default: a tenth of the page size,
-    /// i.e. 10 for pages of 100; none for pages below 10; at most page size - 1; 0 turns it off).
+    /// Makes every page after the first re-read exactly `items` items of the page before, instead of the
+    /// adaptive default (at most page size - 1).
     ///
-    /// Deleting an item that was already yielded shifts the rest of the list left, so without an overlap the
-    /// next offset would skip the item at the page boundary. With an overlap of `n`, up to `n - 1` items deleted
-    /// behind the cursor between two page requests cost nothing; `n` up to page size - 1 are detected (the first
-    /// re-read item is not one already seen) and cost one extra request, which re-reads the page before. More
-    /// than that between two requests is reported on the next page ([`Page::may_have_skipped`]). Re-read items are
-    /// never yielded twice. The price is `page_size / (page_size - n)` times the requests (+11% for the default).
+    /// Deleting an item that was already yielded shifts the rest of the list left, so a page requested right at
+    /// the cursor would start past the item at the boundary. By default each page re-reads the boundary item
+    /// (the last item of the page before): when the page no longer starts with an item already seen, the list
+    /// moved, and the page before is re-read (one extra request) before going on; after such a move the next
+    /// pages re-read twice the observed shift, halving back to one item while the list is still. That costs one
+    /// request per 100 pages on an unchanging list and loses nothing to up to page size - 1 deletions behind the
+    /// cursor between two page requests.
+    ///
+    /// With a fixed overlap of `n`, up to `n - 1` such deletions cost nothing, and `n` up to page size - 1 cost
+    /// the one extra request. `overlap(0)` requests pages back to back (exactly one request per page on an
+    /// unchanging list: 100 for 10,000 items) and has only `total_count` to go by: when it falls between two
+    /// pages the page before is re-read; deletions behind the cursor that additions elsewhere make up for are
+    /// then not noticed, and items present throughout can be skipped. Re-read items are never yielded twice.
     pub fn overlap(mut self, items: u64) -> Self {
-        self.overlap = Some(items);
+        self.overlap = OverlapPolicy::Fixed(items);
         self
     }
 
@@ -239,16 +256,15 @@ impl<T: Send + 'static> Paginator<T> {
     /// such item; the stream goes on after them (any other error ends it).
     pub fn pages(self) -> Pages<T> {
         let prefetch = self.prefetch;
-        let stream = walk(Walker::new(
-            self.operation,
-            self.fetch,
-            self.item_id,
-            self.page_size,
-            self.overlap
-                .unwrap_or_else(|| default_overlap(self.page_size)),
-            self.concurrency,
-            self.max_pages,
-        ));
+        let stream = walk(Settings {
+            operation: self.operation,
+            fetch: self.fetch,
+            item_id: self.item_id,
+            limit: self.page_size,
+            overlap: self.overlap,
+            concurrency: self.concurrency,
+            max_pages: self.max_pages,
+        });
         Pages {
             state: if prefetch == 0 {
                 State::Inline(stream)
@@ -353,335 +369,5 @@ impl<T: Send + 'static> Stream for Pages<T> {
             State::Prefetching { receiver, .. } => receiver.poll_next_unpin(cx),
             State::Lazy(_) => unreachable!("started above"),
         }
-    }
-}
-
-/// The default overlap for a page size: a tenth of the page (10 for pages of 100), none below 10.
-pub(crate) fn default_overlap(page_size: u64) -> u64 {
-    page_size / 10
-}
-
-struct Walker<T> {
-    operation: &'static str,
-    fetch: Fetch<T>,
-    item_id: ItemId<T>,
-    limit: u64,
-    /// Items re-read before the cursor on every page after the first (always `< limit`).
-    overlap: u64,
-    concurrency: usize,
-    max_pages: u64,
-    /// Where the walk has got to: the position just past the last item covered, in the list as last fetched.
-    cursor: u64,
-    /// The offset the next page must have; responses for any other offset are stale speculation.
-    next_offset: u64,
-    /// Requests whose answers were used (re-reads included); bounded by `max_pages`.
-    pages: u64,
-    /// Pages handed to the consumer.
-    delivered: u64,
-    done: bool,
-    in_flight: FuturesOrdered<InFlight<T>>,
-    last_queued: Option<u64>,
-    /// Ids of the most recently received items, oldest first, and the same ids as a set: duplicate suppression,
-    /// repeat detection and the overlap check. At most `window_cap` ids.
-    window: VecDeque<String>,
-    seen: HashSet<String>,
-    window_cap: usize,
-    /// A page set aside while the stretch before it is re-read (its first item was not one already seen).
-    held: Option<(u64, RawPage<T>)>,
-    /// The page being awaited is such a re-read.
-    rereading: bool,
-    /// Errors of the last page's items that did not decode, yielded after the page.
-    item_errors: VecDeque<Error>,
-}
-
-/// What to do with a fetched page.
-enum Kind {
-    /// The next page in order: overlap-checked, may end the list, may queue speculative requests.
-    Next,
-    /// The re-read of the page before a set-aside page: only adds items.
-    Reread,
-    /// The set-aside page, after its re-read; `gap` when the re-read could not close the gap either.
-    Held { gap: bool },
-}
-
-fn walk<T: Send + 'static>(walker: Walker<T>) -> BoxStream<'static, Result<Page<T>, Error>> {
-    futures::stream::unfold(walker, |mut w| async move {
-        let item = w.next_page().await?;
-        Some((item, w))
-    })
-    .boxed()
-}
-
-impl<T: Send + 'static> Walker<T> {
-    fn new(
-        operation: &'static str,
-        fetch: Fetch<T>,
-        item_id: ItemId<T>,
-        limit: u64,
-        overlap: u64,
-        concurrency: usize,
-        max_pages: u64,
-    ) -> Self {
-        let overlap = overlap.min(limit.saturating_sub(1));
-        Self {
-            operation,
-            fetch,
-            item_id,
-            limit,
-            overlap,
-            concurrency,
-            max_pages,
-            cursor: 0,
-            next_offset: 0,
-            pages: 0,
-            delivered: 0,
-            done: false,
-            in_flight: FuturesOrdered::new(),
-            last_queued: None,
-            window: VecDeque::new(),
-            seen: HashSet::new(),
-            // Two pages (duplicate suppression when the list shifts right by up to a page and more) plus the overlap.
-            window_cap: usize::try_from(2 * limit + overlap).unwrap_or(usize::MAX),
-            held: None,
-            rereading: false,
-            item_errors: VecDeque::new(),
-        }
-    }
-
-    fn queue(&mut self, offset: u64) {
-        let fetch = Arc::clone(&self.fetch);
-        let limit = self.limit;
-        self.in_flight.push_back(Box::pin(
-            async move { (offset, fetch(offset, limit).await) },
-        ));
-        self.last_queued = Some(offset);
-    }
-
-    /// Drops every request in flight (their offsets are no longer the ones wanted).
-    fn flush(&mut self) {
-        self.in_flight = FuturesOrdered::new();
-        self.last_queued = None;
-    }
-
-    fn fail(&mut self, offset: u64, reason: String) -> Option<Result<Page<T>, Error>> {
-        self.done = true;
-        self.flush();
-        self.held = None;
-        Some(Err(Error::Pagination {
-            operation: self.operation,
-            offset,
-            reason,
-        }))
-    }
-
-    fn remember(&mut self, id: String) {
-        if self.seen.insert(id.clone()) {
-            self.window.push_back(id);
-            while self.window.len() > self.window_cap {
-                if let Some(old) = self.window.pop_front() {
-                    self.seen.remove(&old);
-                }
-            }
-        }
-    }
-
-    /// Whether the page at `offset` starts at or before the first item not yet seen: it starts at the head of the
-    /// list, or its first item is one already seen (so every unseen item after the cursor follows it in the page).
-    fn anchored(&self, offset: u64, raw: &RawPage<T>) -> bool {
-        offset == 0
-            || raw
-                .items
-                .first()
-                .is_none_or(|first| self.seen.contains(&(self.item_id)(first)))
-    }
-
-    async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
-        loop {
-            if let Some(error) = self.item_errors.pop_front() {
-                return Some(Err(error));
-            }
-            if self.done {
-                return None;
-            }
-            let (offset, raw, kind) = if !self.rereading
-                && let Some((offset, raw)) = self.held.take()
-            {
-                (offset, raw, Kind::Held { gap: false })
-            } else {
-                if self.pages >= self.max_pages {
-                    let reason = format!(
-                        "fetched {} pages without reaching the end; stopping (raise max_pages if the list is really \
-                         this long)",
-                        self.pages
-                    );
-                    return self.fail(self.next_offset, reason);
-                }
-                if self.in_flight.is_empty() {
-                    self.queue(self.next_offset);
-                }
-                let (offset, result) = self.in_flight.next().await.expect("queued above");
-                if offset != self.next_offset {
-                    // Fetched speculatively for an offset that a short page or a re-read has since invalidated.
-                    self.flush();
-                    continue;
-                }
-                let raw = match result {
-                    Ok(raw) => raw,
-                    Err(e) => {
-                        self.done = true;
-                        self.flush();
-                        self.held = None;
-                        return Some(Err(e));
-                    }
-                };
-                self.pages += 1;
-                if self.rereading {
-                    self.rereading = false;
-                    if self.anchored(offset, &raw) {
-                        (offset, raw, Kind::Reread)
-                    } else {
-                        // Even the re-read starts past unseen items: more than a page was removed behind the
-                        // cursor. Go on with the set-aside page and say that items may have been skipped.
-                        let (offset, raw) = self.held.take().expect("a re-read has a held page");
-                        (offset, raw, Kind::Held { gap: true })
-                    }
-                } else if self.overlap > 0
-                    && offset < self.cursor
-                    && !raw.items.is_empty()
-                    && !self.anchored(offset, &raw)
-                    && !self.repeats(offset, &raw)
-                {
-                    // The first re-read item is one not seen yet: at least `overlap` items were removed behind the
-                    // cursor, so the page may start past unseen items. Set it aside and re-read the page before.
-                    self.held = Some((offset, raw));
-                    self.rereading = true;
-                    self.next_offset = self.cursor.saturating_sub(self.limit);
-                    self.flush();
-                    continue;
-                } else {
-                    (offset, raw, Kind::Next)
-                }
-            };
-            match self.accept(offset, raw, kind) {
-                Some(Ok(page)) if page.items.is_empty() && self.delivered > 0 => {
-                    // Nothing new (an overlap or re-read that found everything already yielded): not worth a page.
-                    continue;
-                }
-                Some(Ok(page)) => {
-                    self.delivered += 1;
-                    return Some(Ok(page));
-                }
-                // The list ended on a page with nothing new; its item errors, if any, are still due.
-                None => continue,
-                Some(Err(error)) => return Some(Err(error)),
-            }
-        }
-    }
-
-    /// A page whose items were all seen before, more of them than were re-read: the server ignores `offset`.
-    fn repeats(&self, offset: u64, raw: &RawPage<T>) -> bool {
-        let reread = self.cursor.saturating_sub(offset);
-        !raw.items.is_empty()
-            && raw.items.len() as u64 > reread
-            && raw
-                .items
-                .iter()
-                .all(|item| self.seen.contains(&(self.item_id)(item)))
-    }
-
-    fn accept(
-        &mut self,
-        offset: u64,
-        raw: RawPage<T>,
-        kind: Kind,
-    ) -> Option<Result<Page<T>, Error>> {
-        let total = raw.total_count.and_then(|t| u64::try_from(t).ok());
-        // Items that did not decode count: a page of 100 with one bad item is still a full page.
-        let received = raw.items.len() + raw.bad.len();
-        if matches!(kind, Kind::Next) && self.pages > 1 && self.repeats(offset, &raw) {
-            let reason = format!(
-                "the page at offset {offset} repeats items already received ({received} items); the server may be \
-                 ignoring `offset`, or the list shifted by more than a page"
-            );
-            return self.fail(offset, reason);
-        }
-        let gap = matches!(kind, Kind::Held { gap: true });
-        if gap {
-            tracing::warn!(
-                operation = self.operation,
-                offset,
-                "more than a page of items was removed behind the pagination cursor between two page requests; \
-                 items may have been skipped"
-            );
-        }
-        // A bad item is reported once: one at a position before the cursor was covered by an earlier page (the
-        // overlap, or a re-read) and reported then.
-        for bad in raw.bad {
-            if offset.saturating_add(bad.index as u64) >= self.cursor {
-                self.item_errors.push_back(Error::ItemDecode {
-                    operation: self.operation,
-                    status: bad.status,
-                    offset,
-                    index: bad.index,
-                    path: bad.path,
-                    message: bad.message,
-                    item_snippet: bad.item_snippet,
-                });
-            }
-        }
-        let mut items = Vec::with_capacity(raw.items.len());
-        for item in raw.items {
-            let id = (self.item_id)(&item);
-            if !self.seen.contains(&id) {
-                items.push(item);
-            }
-            self.remember(id);
-        }
-        let page = Page {
-            items,
-            offset,
-            received,
-            total_count: total,
-            may_have_skipped: gap,
-        };
-        if matches!(kind, Kind::Reread) {
-            // The set-aside page follows; it decides where the walk goes next.
-            return Some(Ok(page));
-        }
-        let end = offset.saturating_add(received as u64);
-        let progressed = end > self.cursor || self.pages == 1;
-        self.cursor = end;
-        self.next_offset = end.saturating_sub(self.overlap);
-        let short = (received as u64) < self.limit;
-        self.done = received == 0
-            || !progressed
-            || match total {
-                Some(total) => end >= total,
-                None => short,
-            };
-        if self.done {
-            self.flush();
-            // The first page is delivered even when empty, so `pages()` always yields at least one page.
-            return (!page.items.is_empty() || self.delivered == 0).then_some(Ok(page));
-        }
-        if short && self.last_queued.is_some_and(|q| q > offset) {
-            // Speculative requests assumed full pages; their offsets are wrong now.
-            self.flush();
-        } else if let Some(total) = total.filter(|_| self.concurrency > 1) {
-            // Offsets are known: keep up to `concurrency` requests in flight, each page overlapping the one before,
-            // never for a page that could only re-read items below `total`.
-            let stride = self.limit - self.overlap;
-            let mut next = self
-                .last_queued
-                .filter(|q| *q > offset)
-                .map_or(self.next_offset, |q| q + stride);
-            while self.in_flight.len() < self.concurrency
-                && next.saturating_add(self.overlap) < total
-            {
-                self.queue(next);
-                next = next.saturating_add(stride);
-            }
-        }
-        Some(Ok(page))
     }
 }

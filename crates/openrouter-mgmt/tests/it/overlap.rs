@@ -1,7 +1,8 @@
-//! The pagination overlap: items deleted behind the cursor between two page requests shift the list left, and the
-//! walker re-reads the end of the previous page (and, past the overlap, the whole page before) so that nothing
-//! present throughout is lost; more than a page of such deletes is reported on the page. The servers here are
-//! stateful lists that apply a scripted change just before serving a given request.
+//! The pagination overlap: items deleted behind the cursor between two page requests shift the list left; each
+//! page re-reads the boundary item of the page before, and one that no longer starts with an item already seen
+//! makes the walker re-read the page before, then re-read more of each page while the list keeps moving, so that
+//! nothing present throughout is lost; more than a page of such deletes is reported on the page. The servers
+//! here are stateful lists that apply a scripted change just before serving a given request.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -68,6 +69,26 @@ fn delete(ids: Vec<u128>) -> Change {
     Box::new(move |list| list.retain(|i| !ids.contains(i)))
 }
 
+/// Removes the items with these ids and appends as many new ones (ids from 1,000,000 up): `total_count` stays.
+fn delete_and_append(ids: Vec<u128>) -> Change {
+    Box::new(move |list| {
+        list.retain(|i| !ids.contains(i));
+        let next = list
+            .iter()
+            .copied()
+            .filter(|i| *i >= 1_000_000)
+            .max()
+            .unwrap_or(999_999)
+            + 1;
+        list.extend(next..next + ids.len() as u128);
+    })
+}
+
+/// How many requests went back to an offset below the one before: re-reads of the page before.
+fn rereads(offsets: &[u64]) -> usize {
+    offsets.windows(2).filter(|w| w[1] < w[0]).count()
+}
+
 fn offsets(requests: &[Request]) -> Vec<u64> {
     requests
         .iter()
@@ -104,8 +125,40 @@ fn assert_once_each(ids: &[u128], expected: impl Iterator<Item = u128>) {
 }
 
 #[tokio::test]
-async fn deletes_behind_the_cursor_within_the_overlap_lose_nothing_and_cost_nothing() {
-    // After the first page (ids 1..=100), nine of its items are deleted: the list shifts left by nine.
+async fn an_unchanging_list_costs_one_request_more_than_its_pages() {
+    // 10,000 items in pages of 100: each page after the first starts at the boundary item, so 99 new items per
+    // page and 101 requests; `GET /keys` has no total_count and needs the short page that ends it (102).
+    let server = changing_list("/guardrails", 10_000, Vec::new()).await;
+    let pages = walk(&server, None).await;
+    assert_once_each(&ids(&pages), 1..=10_000);
+    let offsets = offsets(&server.received_requests().await.unwrap());
+    assert_eq!(offsets, (0..=100).map(|k| k * 99).collect::<Vec<_>>());
+
+    let server = changing_list("/keys", 10_000, Vec::new()).await;
+    let keys = client(&server).keys().list().collect_all().await.unwrap();
+    assert_eq!(keys.len(), 10_000);
+    assert_eq!(count(&server).await, 102);
+
+    // Without the overlap: exactly one request per page (and the empty page that ends `GET /keys`).
+    let server = changing_list("/guardrails", 10_000, Vec::new()).await;
+    assert_once_each(&ids(&walk(&server, Some(0)).await), 1..=10_000);
+    assert_eq!(count(&server).await, 100);
+    let server = changing_list("/keys", 10_000, Vec::new()).await;
+    let keys = client(&server)
+        .keys()
+        .list()
+        .overlap(0)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 10_000);
+    assert_eq!(count(&server).await, 101);
+}
+
+#[tokio::test]
+async fn a_delete_behind_the_cursor_costs_one_re_read_and_loses_nothing() {
+    // After the first page (ids 1..=100), nine of its items are deleted: the list shifts left by nine, and the
+    // page at 99 starts with id 109 instead of the boundary item 100.
     let server = changing_list(
         "/guardrails",
         500,
@@ -115,50 +168,86 @@ async fn deletes_behind_the_cursor_within_the_overlap_lose_nothing_and_cost_noth
     let pages = walk(&server, None).await;
     // Every item is seen once (the deleted ones before they were deleted), none is skipped at the boundary.
     assert_once_each(&ids(&pages), 1..=500);
-    // The same requests as without the deletes: the default overlap of 10 absorbed them.
-    assert_eq!(
-        offsets(&server.received_requests().await.unwrap()),
-        [0, 90, 180, 270, 360, 450]
-    );
+    let offsets = offsets(&server.received_requests().await.unwrap());
+    // The page at 99 was set aside, the page before re-read (ids 101..=108 had moved there), then it was used.
+    assert_eq!(offsets[..3], [0, 99, 0]);
+    assert_eq!(rereads(&offsets), 1);
     assert!(pages.iter().all(|p| !p.may_have_skipped));
 }
 
 #[tokio::test]
-async fn without_the_overlap_a_delete_behind_the_cursor_skips_an_item() {
-    // What the overlap is for: with it turned off, one delete behind the cursor loses item 101 for good.
-    let server = changing_list("/guardrails", 300, vec![(2, delete(vec![50]))]).await;
-    let seen = ids(&walk(&server, Some(0)).await);
-    assert!(!seen.contains(&101), "item 101 was shifted to offset 99");
-    assert_eq!(seen.len(), 299);
-    assert_eq!(
-        offsets(&server.received_requests().await.unwrap()),
-        [0, 100, 200]
-    );
+async fn steady_churn_behind_the_cursor_is_absorbed_after_the_first_re_read() {
+    // Before every request after the first, three items already walked are deleted. The first shift costs a
+    // re-read; from then on each page re-reads enough of the one before to absorb the next shift.
+    let script: Vec<(usize, Change)> = (2..=20)
+        .map(|n| {
+            let first = (n as u128 - 2) * 3 * 10 + 1;
+            (n, delete(vec![first, first + 10, first + 20]))
+        })
+        .collect();
+    let server = changing_list("/guardrails", 1_000, script).await;
+    let pages = walk(&server, None).await;
+    assert_once_each(&ids(&pages), 1..=1_000);
+    let offsets = offsets(&server.received_requests().await.unwrap());
+    assert_eq!(rereads(&offsets), 1, "{offsets:?}");
+    // A fixed boundary-item overlap would have re-read before every page.
+    assert!(offsets.len() <= 14, "{offsets:?}");
 }
 
 #[tokio::test]
-async fn more_deletes_behind_the_cursor_than_the_overlap_cost_one_re_read_and_lose_nothing() {
-    // Fifty of the first page's items are deleted before the second request: more than the overlap of 10.
+async fn the_overlap_shrinks_back_to_the_boundary_item_once_the_list_is_still() {
+    // One burst of fifty deletes behind the cursor before the second request, then nothing.
     let server = changing_list(
         "/guardrails",
-        500,
+        2_000,
         vec![(2, delete((1..=50).map(|i| i * 2).collect()))],
     )
     .await;
     let pages = walk(&server, None).await;
-    assert_once_each(&ids(&pages), 1..=500);
-    // The page at 90 started with an item never seen (id 141): it was set aside, the page before it re-read
-    // (offset 0: ids 101..=150 moved there), then used. One request more than without the deletes.
-    assert_eq!(
-        offsets(&server.received_requests().await.unwrap()),
-        [0, 90, 0, 180, 270, 360]
-    );
+    assert_once_each(&ids(&pages), 1..=2_000);
+    let offsets = offsets(&server.received_requests().await.unwrap());
+    assert_eq!(offsets[..3], [0, 99, 0]);
+    // After the re-read the next pages overlap by half a page, then less and less, and the last ones by one item.
+    let strides: Vec<u64> = offsets[3..].windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(strides.windows(2).all(|w| w[0] <= w[1]), "{strides:?}");
+    assert_eq!(strides.last(), Some(&99), "{offsets:?}");
     assert!(pages.iter().all(|p| !p.may_have_skipped));
 }
 
 #[tokio::test]
+async fn without_the_overlap_a_falling_total_count_still_triggers_the_re_read() {
+    // `overlap(0)`: pages back to back. A delete behind the cursor lowers total_count, and that is enough to
+    // re-read the page before: item 101, shifted to offset 99, is not lost.
+    let server = changing_list("/guardrails", 300, vec![(2, delete(vec![50]))]).await;
+    let seen = ids(&walk(&server, Some(0)).await);
+    assert_once_each(&seen, 1..=300);
+    assert_eq!(
+        offsets(&server.received_requests().await.unwrap()),
+        [0, 100, 0, 200]
+    );
+}
+
+#[tokio::test]
+async fn without_the_overlap_a_delete_made_up_for_by_an_insert_skips_an_item() {
+    // What the boundary item is for: a delete behind the cursor and an item added at the end leave total_count
+    // as it was. Without the overlap nothing tells, and item 101 (shifted to offset 99) is lost for good.
+    let server = changing_list("/guardrails", 300, vec![(2, delete_and_append(vec![50]))]).await;
+    let seen = ids(&walk(&server, Some(0)).await);
+    assert!(!seen.contains(&101), "item 101 was shifted to offset 99");
+    assert_eq!(
+        offsets(&server.received_requests().await.unwrap()),
+        [0, 100, 200]
+    );
+    // With it (the default) the page at 99 starts with 102, not the boundary item 100: re-read, nothing lost.
+    let server = changing_list("/guardrails", 300, vec![(2, delete_and_append(vec![50]))]).await;
+    let seen = ids(&walk(&server, None).await);
+    let expected: Vec<u128> = (1..=300).chain([1_000_000]).collect();
+    assert_once_each(&seen, expected.into_iter());
+}
+
+#[tokio::test]
 async fn the_same_holds_with_a_configured_overlap() {
-    // An overlap of 25 absorbs 24 deletes without a re-read.
+    // A fixed overlap of 25 absorbs 24 deletes without a re-read, and stays 25.
     let server = changing_list(
         "/guardrails",
         400,
@@ -175,7 +264,7 @@ async fn the_same_holds_with_a_configured_overlap() {
 
 #[tokio::test]
 async fn more_than_a_page_deleted_behind_the_cursor_is_reported_and_nothing_is_doubled() {
-    // 120 of the 190 items already walked are deleted before the third request: even the re-read of the page
+    // 120 of the 199 items already walked are deleted before the third request: even the re-read of the page
     // before starts past unseen items. The walk goes on, the page says items may have been skipped, and nothing is
     // yielded twice.
     let server = changing_list("/guardrails", 600, vec![(3, delete((1..=120).collect()))]).await;
@@ -188,42 +277,41 @@ async fn more_than_a_page_deleted_behind_the_cursor_is_reported_and_nothing_is_d
         .filter(|p| p.may_have_skipped)
         .map(|p| p.offset)
         .collect();
-    assert_eq!(flagged, [180], "the page after the gap says so");
-    // What was skipped: the items that moved from beyond the cursor (191..) to before the re-read (offset 90).
+    assert_eq!(flagged, [198], "the page after the gap says so");
+    // What was skipped: the items that moved from beyond the cursor (200..) to before the re-read (offset 99).
     let missed: Vec<u128> = (121..=600).filter(|i| !unique.contains(i)).collect();
-    assert_eq!(missed, (191..=300).collect::<Vec<_>>());
-    assert_eq!(
-        offsets(&server.received_requests().await.unwrap()),
-        [0, 90, 180, 90, 270, 360, 450],
-        "one re-read, then on"
-    );
+    assert_eq!(missed, (200..=318).collect::<Vec<_>>());
+    let offsets = offsets(&server.received_requests().await.unwrap());
+    assert_eq!(offsets[..4], [0, 99, 198, 99], "one re-read, then on");
+    assert_eq!(rereads(&offsets), 1);
 }
 
 #[tokio::test]
 async fn keys_pages_overlap_and_still_stop_on_a_short_page() {
-    // GET /keys: pages of 100, no total_count. Five keys of the first page are deleted before the second request.
+    // GET /keys: pages of 100, no total_count. Five keys of the first page are deleted before the second request:
+    // the page at 99 starts past the boundary, the first page is re-read, and the overlap grows.
     let server = changing_list("/keys", 250, vec![(2, delete(vec![3, 30, 60, 90, 100]))]).await;
     let keys = client(&server).keys().list().collect_all().await.unwrap();
     let hashes: Vec<&str> = keys.iter().map(|k| k.hash.as_str()).collect();
     let unique: HashSet<_> = hashes.iter().collect();
     assert_eq!((hashes.len(), unique.len()), (250, 250));
-    // 100 from offset 0; 100 from 90 (the list is 245 long now); the page at 180 has 65 keys, 55 of them new:
-    // short, so the list ends.
+    // 100 from offset 0; 100 from 99 (the list is 245 long now), set aside; the re-read at 0; then the page at
+    // 199 less the grown overlap has 59 keys, short, so the list ends.
     assert_eq!(
         offsets(&server.received_requests().await.unwrap()),
-        [0, 90, 180]
+        [0, 99, 0, 186]
     );
 
-    // A list of exactly 100 keys: the second page holds only the 10 re-read keys (short) and ends the list.
+    // A list of exactly 100 keys: the second page holds only the boundary key (short) and ends the list.
     let server = changing_list("/keys", 100, Vec::new()).await;
     let keys = client(&server).keys().list().collect_all().await.unwrap();
     assert_eq!(keys.len(), 100);
-    assert_eq!(offsets(&server.received_requests().await.unwrap()), [0, 90]);
+    assert_eq!(offsets(&server.received_requests().await.unwrap()), [0, 99]);
 }
 
 #[tokio::test]
 async fn concurrent_pages_overlap_too() {
-    // Pages in flight at once are requested at 0, 90, 180, ...; five items of the first page are deleted when the
+    // Pages in flight at once are requested at 0, 99, 198, ...; five items of the first page are deleted when the
     // second request arrives, so the pages served after that are shifted by five, whatever the serving order.
     let server = changing_list("/guardrails", 1_000, vec![(2, delete(vec![1, 2, 3, 4, 5]))]).await;
     let all = client(&server)
