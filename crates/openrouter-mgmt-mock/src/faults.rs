@@ -429,7 +429,8 @@ impl Faults {
         self.book().rules.iter().filter(|r| !r.used_up()).count()
     }
 
-    /// Delays every request by `latency` before it is handled (`None` to stop), e.g. for benchmarks.
+    /// Makes every answer leave `latency` after its request arrived (`None` to stop), the mock's own work
+    /// included, as from a server with that latency; e.g. for benchmarks. Accurate to tens of microseconds.
     pub fn set_latency(&self, latency: Option<Duration>) {
         self.book().latency = latency;
     }

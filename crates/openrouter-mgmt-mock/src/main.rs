@@ -65,7 +65,7 @@ struct Args {
     /// The fault `--fail-rate` injects.
     #[arg(long, default_value = "503")]
     fail_with: Fault,
-    /// Delay every request by this many milliseconds.
+    /// Answer every request this many milliseconds after it arrived (the mock's own work included).
     #[arg(long)]
     latency_ms: Option<u64>,
 }

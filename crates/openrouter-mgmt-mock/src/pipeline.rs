@@ -46,8 +46,8 @@ impl Shared {
         }
     }
 
-    /// Waits out the configured latency, to within tens of microseconds; false if the server is shutting down
-    /// first.
+    /// Waits `latency` (what is left of the configured latency), to within tens of microseconds; false if the
+    /// server is shutting down first.
     ///
     /// Tokio's timer counts whole milliseconds and rounds every deadline up, so `tokio::time::sleep(20 ms)` lasts
     /// 21.1 ms on average on a 2-core machine: every latency a benchmark injected would be 5 % longer than asked
@@ -87,11 +87,34 @@ struct Call {
 }
 
 /// Serves one request. `kill` closes the request's connection (for the faults that hang up).
+///
+/// With a latency set ([`Faults::set_latency`]), the answer (or the hang-up) leaves no earlier than that long
+/// after the request arrived, the mock's own work included, as it would from a server whose latency that is.
 pub(crate) async fn handle(
     shared: Arc<Shared>,
     kill: Arc<Notify>,
     request: Request<Incoming>,
 ) -> Result<Response<Body>, Infallible> {
+    let due = shared
+        .faults
+        .latency()
+        .map(|latency| (std::time::Instant::now(), latency));
+    let answer = answer(&shared, request).await;
+    if let Some((arrived, latency)) = due
+        && !shared
+            .latency(latency.saturating_sub(arrived.elapsed()))
+            .await
+    {
+        return hang_up(&kill).await;
+    }
+    match answer {
+        Some(response) => Ok(response),
+        None => hang_up(&kill).await,
+    }
+}
+
+/// The answer to one request, or `None` where the fault is to hang up.
+async fn answer(shared: &Arc<Shared>, request: Request<Incoming>) -> Option<Response<Body>> {
     let (parts, body) = request.into_parts();
     // A client that breaks off its upload leaves an empty body, which the operations reject as malformed.
     let body = body
@@ -124,11 +147,6 @@ pub(crate) async fn handle(
         fault.clone(),
     ));
 
-    if let Some(latency) = shared.faults.latency()
-        && !shared.latency(latency).await
-    {
-        return hang_up(&kill).await;
-    }
     let call = Call {
         headers: parts.headers,
         query: parts.uri.query().map(str::to_owned),
@@ -139,12 +157,12 @@ pub(crate) async fn handle(
         Some(Fault::RateLimited {
             retry_after_secs,
             retry_after_ms,
-        }) => return Ok(respond(rate_limited(retry_after_secs, retry_after_ms))),
-        Some(Fault::Status(status)) => return Ok(respond(injected(status))),
-        Some(Fault::CloseBeforeResponse) => return hang_up(&kill).await,
+        }) => return Some(respond(rate_limited(retry_after_secs, retry_after_ms))),
+        Some(Fault::Status(status)) => return Some(respond(injected(status))),
+        Some(Fault::CloseBeforeResponse) => return None,
         Some(Fault::Delay(delay)) => {
             // Detached from the connection: the operation runs after the delay even if the client left.
-            let detached = Arc::clone(&shared);
+            let detached = Arc::clone(shared);
             let task = tokio::spawn(async move {
                 if detached.sleep(delay).await {
                     Some(execute(&detached, &call))
@@ -152,16 +170,13 @@ pub(crate) async fn handle(
                     None
                 }
             });
-            match task.await {
-                Ok(Some(reply)) => reply,
-                _ => return hang_up(&kill).await,
-            }
+            task.await.ok().flatten()?
         }
-        _ => execute(&shared, &call),
+        _ => execute(shared, &call),
     };
-    Ok(match fault {
+    Some(match fault {
         Some(Fault::ApplyThenStatus(status)) => respond(injected(status)),
-        Some(Fault::ApplyThenClose) => return hang_up(&kill).await,
+        Some(Fault::ApplyThenClose) => return None,
         Some(Fault::CloseMidBody) => close_mid_body(&reply),
         Some(Fault::MalformedJson) => malformed(&reply),
         Some(Fault::SchemaViolation) => respond(schema_violation(reply)),
