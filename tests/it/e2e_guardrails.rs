@@ -96,7 +96,7 @@ async fn the_guardrail_list_pages_with_offset_and_limit() {
         .map(|r| r.query.clone().unwrap_or_default())
         .collect();
     assert_eq!(queries.len(), 3, "{queries:?}");
-    // Each page after the first re-reads the last item of the one before (the default overlap, a tenth of 10).
+    // Each page after the first starts at the boundary item, the last of the one before.
     for (i, q) in queries.iter().enumerate() {
         assert!(
             q.contains(&format!("offset={}", i * 9)) && q.contains("limit=10"),

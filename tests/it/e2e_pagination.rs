@@ -210,9 +210,9 @@ async fn walk_while_changing(delete_ahead_only: bool) -> Walk {
     let mut pages = std::pin::pin!(g.guardrail_key_assignments(id).prefetch(0).pages());
     let mut seen = Vec::new();
     let mut page_count = 0;
-    // Bounded: the list never exceeds N + SPARE items, i.e. 125 pages of 100; pages overlap by 10 items and a
-    // page may be preceded by a re-read of the one before (after deletes behind the cursor), so at most about
-    // twice as many, and three times is a safe bound.
+    // Bounded: the list never exceeds N + SPARE items, i.e. 125 pages of 100; pages overlap by at most half a
+    // page and a page may be preceded by a re-read of the one before (after deletes behind the cursor), so at
+    // most about twice as many, and three times is a safe bound.
     while let Some(page) = pages.next().await {
         let page = page.unwrap();
         page_count += 1;

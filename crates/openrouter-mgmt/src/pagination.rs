@@ -20,8 +20,9 @@
 //! - two pages in a row whose items were all seen before, more of them than were re-read (a server ignoring
 //!   `offset`), end the stream with [`Error::Pagination`] instead of looping (one such page can be the list
 //!   moving right under the caller);
-//! - items whose id is among the last `2 × page size + overlap` ids received are not yielded again (re-read items,
-//!   and a list that shifts right under the caller by less than a page); memory for this is that many ids;
+//! - items whose id is among the last `2 × page size + the overlap's cap` ids received (250 for pages of 100) are
+//!   not yielded again (re-read items, and a list that shifts right under the caller by less than a page); memory
+//!   for this is that many ids;
 //! - `total_count` is a bound, not a promise: it is read in any integral spelling (`3`, `3.0`, `1e2`, `"3"`);
 //!   negative values are ignored, an unusable one (`null`, missing, fractional, out of range like `1e300`, not a
 //!   number) is dropped with a `tracing` warning naming the operation, and the list ends when the cursor

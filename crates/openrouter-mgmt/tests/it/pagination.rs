@@ -317,6 +317,54 @@ async fn concurrent_fetching_delivers_pages_in_order() {
 }
 
 #[tokio::test]
+async fn the_first_window_of_concurrent_requests_goes_out_before_the_first_answer() {
+    // 150 items, 4 in flight: the first four pages are requested together, as if each were full, so two of them
+    // lie past the end. The first page is answered 300 ms late, long enough for the other three requests to
+    // arrive before it; once it has arrived, total_count bounds every request.
+    let server = MockServer::builder().start().await;
+    Mock::given(method("GET"))
+        .and(path("/guardrails"))
+        .respond_with(|r: &Request| {
+            let offset = query(r, "offset").unwrap();
+            let items: Vec<Value> = (offset..150.min(offset + 100))
+                .map(|i| guardrail(u128::from(i) + 1))
+                .collect();
+            let answer = ResponseTemplate::new(200)
+                .set_body_json(json!({"data": items, "total_count": 150}));
+            if offset == 0 {
+                answer.set_delay(Duration::from_millis(300))
+            } else {
+                answer
+            }
+        })
+        .mount(&server)
+        .await;
+    let all = client(&server)
+        .guardrails()
+        .list()
+        .concurrency(4)
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    let ids: Vec<u128> = all.iter().map(|g| g.id.as_uuid().as_u128()).collect();
+    assert_eq!(ids, (1..=150).collect::<Vec<_>>());
+    let mut seen = offsets(&server.received_requests().await.unwrap());
+    seen.sort_unstable();
+    assert_eq!(seen, [0, 99, 198, 297]);
+
+    // One page in flight at a time: nothing past the end.
+    let server = guardrail_server(150, |n| n as i64).await;
+    client(&server)
+        .guardrails()
+        .list()
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(offsets(&server.received_requests().await.unwrap()), [0, 99]);
+}
+
+#[tokio::test]
 async fn each_page_request_is_retried() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
