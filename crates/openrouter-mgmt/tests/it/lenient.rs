@@ -10,13 +10,6 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::support::*;
 
-fn query(r: &Request, name: &str) -> Option<u64> {
-    r.url
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .and_then(|(_, v)| v.parse().ok())
-}
-
 /// A guardrail list of `len` items (ids 1..=len) honouring offset/limit, whose item at each position in `bad`
 /// has a non-UUID id, and whose `total_count` is written as `total` (raw JSON; `None`: no such field).
 async fn list_server(len: u64, bad: &'static [u64], total: Option<&'static str>) -> MockServer {
@@ -47,18 +40,6 @@ async fn list_server(len: u64, bad: &'static [u64], total: Option<&'static str>)
     server
 }
 
-/// The numbers (1-based ids) of guardrails.
-fn numbers(items: &[openrouter_mgmt::types::Guardrail]) -> Vec<u128> {
-    items.iter().map(|g| g.id.as_uuid().as_u128()).collect()
-}
-
-fn offsets(requests: &[Request]) -> Vec<u64> {
-    requests
-        .iter()
-        .map(|r| query(r, "offset").unwrap())
-        .collect()
-}
-
 #[tokio::test]
 async fn total_count_in_any_integral_spelling_bounds_the_list() {
     for spelling in ["4", "4.0", "4e0", "0.4e1", "\"4\"", "\"4.0\"", "\"4e0\""] {
@@ -74,8 +55,8 @@ async fn total_count_in_any_integral_spelling_bounds_the_list() {
             .await;
         let pages: Vec<_> = pages.into_iter().map(Result::unwrap).collect();
         assert_eq!(pages.len(), 2, "{spelling}");
-        assert_eq!(numbers(&pages[0].items), [1, 2], "{spelling}");
-        assert_eq!(numbers(&pages[1].items), [3, 4], "{spelling}");
+        assert_eq!(guardrail_numbers(&pages[0].items), [1, 2], "{spelling}");
+        assert_eq!(guardrail_numbers(&pages[1].items), [3, 4], "{spelling}");
         assert!(pages.iter().all(|p| p.total_count == Some(4)), "{spelling}");
         // The total ends the list after the second full page: no request for an empty third page.
         let requests = server.received_requests().await.unwrap();
@@ -106,7 +87,10 @@ async fn an_unusable_total_count_is_dropped_and_the_short_page_rule_ends_the_lis
             .collect()
             .await;
         let pages: Vec<_> = pages.into_iter().map(Result::unwrap).collect();
-        let items: Vec<_> = pages.iter().flat_map(|p| numbers(&p.items)).collect();
+        let items: Vec<_> = pages
+            .iter()
+            .flat_map(|p| guardrail_numbers(&p.items))
+            .collect();
         assert_eq!(items, [1, 2, 3, 4], "{spelling:?}");
         assert!(
             pages.iter().all(|p| p.total_count.is_none()),
@@ -177,7 +161,7 @@ async fn the_page_stream_yields_the_page_then_its_bad_items_then_goes_on() {
             Ok(page) => format!(
                 "page@{} {:?} received {}",
                 page.offset,
-                numbers(&page.items),
+                guardrail_numbers(&page.items),
                 page.received
             ),
             Err(Error::ItemDecode {

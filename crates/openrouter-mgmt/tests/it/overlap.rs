@@ -15,13 +15,6 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::support::*;
 
-fn query(r: &Request, name: &str) -> Option<u64> {
-    r.url
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .and_then(|(_, v)| v.parse().ok())
-}
-
 /// A change applied to the list (ids in list order) just before a request is served.
 type Change = Box<dyn Fn(&mut Vec<u128>) + Send + Sync>;
 
@@ -89,13 +82,6 @@ fn rereads(offsets: &[u64]) -> usize {
     offsets.windows(2).filter(|w| w[1] < w[0]).count()
 }
 
-fn offsets(requests: &[Request]) -> Vec<u64> {
-    requests
-        .iter()
-        .map(|r| query(r, "offset").unwrap())
-        .collect()
-}
-
 /// Walks the guardrail list page by page (no prefetch, so the script's timing is exact).
 async fn walk(
     server: &MockServer,
@@ -112,7 +98,7 @@ async fn walk(
 fn ids(pages: &[Page<openrouter_mgmt::types::Guardrail>]) -> Vec<u128> {
     pages
         .iter()
-        .flat_map(|p| p.items.iter().map(|g| g.id.as_uuid().as_u128()))
+        .flat_map(|p| guardrail_numbers(&p.items))
         .collect()
 }
 
@@ -322,7 +308,7 @@ async fn concurrent_pages_overlap_too() {
         .collect_all()
         .await
         .unwrap();
-    let seen: Vec<u128> = all.iter().map(|g| g.id.as_uuid().as_u128()).collect();
+    let seen = guardrail_numbers(&all);
     assert_once_each(&seen, 1..=1_000);
     assert!(
         count(&server).await <= 16,

@@ -14,13 +14,6 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::support::*;
 
-fn query(r: &Request, name: &str) -> Option<u64> {
-    r.url
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .and_then(|(_, v)| v.parse().ok())
-}
-
 /// A guardrail list of `len` items (ids 1..=len) that honours offset/limit. A server of its own, not one from
 /// wiremock's pool: requests a walk sent ahead and then dropped may still arrive after the walk, and must not be
 /// counted by the next server a test starts.
@@ -43,13 +36,6 @@ async fn guardrail_server(
         .mount(&server)
         .await;
     server
-}
-
-fn offsets(requests: &[Request]) -> Vec<u64> {
-    requests
-        .iter()
-        .map(|r| query(r, "offset").unwrap())
-        .collect()
 }
 
 #[tokio::test]
@@ -200,7 +186,7 @@ async fn a_list_shifting_under_the_caller_yields_no_item_twice() {
         .collect_all()
         .await
         .unwrap();
-    let ids: Vec<u128> = all.iter().map(|g| g.id.as_uuid().as_u128()).collect();
+    let ids = guardrail_numbers(&all);
     let unique: HashSet<_> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "no duplicates: {ids:?}");
     assert_eq!(ids, [1, 2, 3, 4, 5, 6, 7]);
@@ -304,7 +290,7 @@ async fn concurrent_fetching_delivers_pages_in_order() {
         .collect_all()
         .await
         .unwrap();
-    let ids: Vec<u128> = all.iter().map(|g| g.id.as_uuid().as_u128()).collect();
+    let ids = guardrail_numbers(&all);
     assert_eq!(ids, (1..=1_000).collect::<Vec<_>>());
     let mut seen = offsets(&server.received_requests().await.unwrap());
     seen.sort_unstable();
@@ -347,7 +333,7 @@ async fn the_first_window_of_concurrent_requests_goes_out_before_the_first_answe
         .collect_all()
         .await
         .unwrap();
-    let ids: Vec<u128> = all.iter().map(|g| g.id.as_uuid().as_u128()).collect();
+    let ids = guardrail_numbers(&all);
     assert_eq!(ids, (1..=150).collect::<Vec<_>>());
     let mut seen = offsets(&server.received_requests().await.unwrap());
     seen.sort_unstable();

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use openrouter_mgmt::{Client, ClientBuilder, RetryPolicy};
 use serde_json::{Value, json};
-use wiremock::MockServer;
+use wiremock::{MockServer, Request};
 
 pub(crate) const KEY: &str = "sk-or-v1-test-management-key-0123456789";
 pub(crate) const CREATED_PLAINTEXT: &str = "sk-or-v1-created-plaintext-9876543210";
@@ -50,6 +50,27 @@ pub(crate) async fn count(server: &MockServer) -> usize {
 
 pub(crate) fn guardrail_id(n: u128) -> String {
     uuid::Uuid::from_u128(n).to_string()
+}
+
+/// The value of the query parameter `name` of a recorded request, as a number.
+pub(crate) fn query(r: &Request, name: &str) -> Option<u64> {
+    r.url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+/// The `offset` of each recorded request, in the order they arrived.
+pub(crate) fn offsets(requests: &[Request]) -> Vec<u64> {
+    requests
+        .iter()
+        .map(|r| query(r, "offset").unwrap())
+        .collect()
+}
+
+/// The numbers `n` of [`guardrail`]`(n)` items, in order.
+pub(crate) fn guardrail_numbers(items: &[openrouter_mgmt::types::Guardrail]) -> Vec<u128> {
+    items.iter().map(|g| g.id.as_uuid().as_u128()).collect()
 }
 
 pub(crate) fn guardrail(n: u128) -> Value {
