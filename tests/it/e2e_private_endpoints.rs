@@ -13,7 +13,7 @@ use openrouter_mgmt_mock::{Fault, FaultRule, OperationId};
 use openrouter_mgmt_tests::scenarios::{new_private_endpoint, pricing};
 use uuid::Uuid;
 
-use crate::e2e_support::{api_status, client, client_with_key, mock};
+use crate::e2e_support::{api_status, client, client_with_key, invalid_argument, mock};
 
 /// The message of an `Error::Api`; panics on any other outcome.
 fn api_message<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
@@ -392,31 +392,91 @@ async fn unknown_ids_are_404_and_keys_without_rights_401_or_403() {
 }
 
 #[tokio::test]
-async fn creates_are_not_replayed_but_lifecycle_actions_are() {
+async fn a_create_is_retried_under_one_idempotency_key_and_never_duplicated() {
     let mock = mock().await;
     let client = client(&mock);
     let endpoints = client.private_endpoints();
     let draft = endpoints.create(new_private_endpoint()).await.unwrap();
+
+    // The create is applied but its answer lost (a 502, then a dropped connection): each retry carries the key of
+    // the first attempt, and the server answers it with the endpoint that attempt created.
+    let mut call_keys = Vec::new();
+    for fault in [Fault::ApplyThenStatus(502), Fault::ApplyThenClose] {
+        mock.clear_requests();
+        mock.faults()
+            .add(FaultRule::new(OperationId::CreatePrivateEndpoint, fault));
+        let created = endpoints.create(new_private_endpoint()).await.unwrap();
+        let requests = mock.requests_to(OperationId::CreatePrivateEndpoint);
+        assert_eq!(requests.len(), 2);
+        let keys: Vec<&str> = requests
+            .iter()
+            .map(|r| {
+                r.header("idempotency-key")
+                    .expect("every attempt carries the key")
+            })
+            .collect();
+        assert_eq!(
+            keys[0], keys[1],
+            "one key per call, the same on every attempt"
+        );
+        assert!(Uuid::parse_str(keys[0]).is_ok(), "{}", keys[0]);
+        assert_ne!(created.id, draft.id);
+        call_keys.push(keys[0].to_owned());
+    }
+    // One draft from the first call and one from each retried call: none twice.
+    assert_eq!(endpoints.list().await.unwrap().len(), 3);
+    assert_ne!(call_keys[0], call_keys[1], "each call has a key of its own");
+
+    // A caller's own key is sent as it is and holds across calls; reused with other fields it is refused.
+    mock.clear_requests();
+    let first = endpoints
+        .create_with_idempotency_key(new_private_endpoint(), "deploy-2026-12-04")
+        .await
+        .unwrap();
+    let again = endpoints
+        .create_with_idempotency_key(new_private_endpoint(), "deploy-2026-12-04")
+        .await
+        .unwrap();
+    assert_eq!(first.id, again.id);
+    assert_eq!(
+        mock.requests_to(OperationId::CreatePrivateEndpoint)[0].header("idempotency-key"),
+        Some("deploy-2026-12-04")
+    );
+    assert_eq!(endpoints.list().await.unwrap().len(), 4);
+    let other = NewPrivateEndpoint::new("openai/gpt-4o-2024-08-06", "azure", "gpt-4o-other")
+        .base_url("https://contoso.openai.azure.com")
+        .pricing(pricing());
+    assert_eq!(
+        api_status(
+            endpoints
+                .create_with_idempotency_key(other, "deploy-2026-12-04")
+                .await
+        ),
+        422
+    );
+
+    // A key that cannot be sent is refused before anything is: empty, too long, or not a header value.
+    mock.clear_requests();
+    for key in [String::new(), "k".repeat(256), "two\nlines".to_owned()] {
+        assert_eq!(
+            invalid_argument(
+                endpoints
+                    .create_with_idempotency_key(new_private_endpoint(), key)
+                    .await
+            ),
+            "idempotency-key"
+        );
+    }
+    assert!(
+        mock.requests_to(OperationId::CreatePrivateEndpoint)
+            .is_empty()
+    );
+
+    // Activation is safe to replay: the retry after a 503 goes through.
     endpoints
         .validate(draft.id, mock.default_workspace_id())
         .await
         .unwrap();
-
-    // A 503 after which the create may have happened: not replayed, so no second draft.
-    mock.faults().add(FaultRule::new(
-        OperationId::CreatePrivateEndpoint,
-        Fault::Status(503),
-    ));
-    assert_eq!(
-        api_status(endpoints.create(new_private_endpoint()).await),
-        503
-    );
-    assert_eq!(
-        mock.requests_to(OperationId::CreatePrivateEndpoint).len(),
-        2
-    );
-
-    // Activation is safe to replay: the retry after a 503 goes through.
     mock.faults().add(FaultRule::new(
         OperationId::ActivatePrivateEndpoint,
         Fault::Status(503),
@@ -427,7 +487,6 @@ async fn creates_are_not_replayed_but_lifecycle_actions_are() {
         mock.requests_to(OperationId::ActivatePrivateEndpoint).len(),
         2
     );
-    assert_eq!(endpoints.list().await.unwrap().len(), 1);
 }
 
 #[tokio::test]

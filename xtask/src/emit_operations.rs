@@ -125,12 +125,14 @@ fn info(op: &OperationModel, structs: &Structs) -> Result<(TokenStream, bool)> {
     } = op;
     let path_params: Vec<&str> = op.path_params.iter().map(|p| p.wire.as_str()).collect();
     let query_params: Vec<&str> = op.query_params.iter().map(|p| p.wire.as_str()).collect();
+    let header_params: Vec<&str> = op.header_params.iter().map(|p| p.wire.as_str()).collect();
     let opt = |s: &Option<String>| match s {
         Some(s) => quote!(Some(#s)),
         None => quote!(None),
     };
     let request_body = opt(&op.body);
     let response = opt(&op.response);
+    let idempotency_key = opt(&op.idempotency_key);
     let replay = match op.replay {
         ReplayClass::Safe => quote!(Replay::Safe),
         ReplayClass::OnlyIfNotReceived => quote!(Replay::OnlyIfNotReceived),
@@ -163,11 +165,13 @@ fn info(op: &OperationModel, structs: &Structs) -> Result<(TokenStream, bool)> {
                 path_template: #path,
                 path_params: &[#(#path_params),*],
                 query_params: &[#(#query_params),*],
+                header_params: &[#(#header_params),*],
                 request_body: #request_body,
                 response: #response,
                 success_status: #success_status,
                 replay: #replay,
                 replay_reason: #replay_reason,
+                idempotency_key: #idempotency_key,
                 paging: #paging,
                 secret_in_request: #secret_in_request,
                 secret_in_response: #secret_in_response,
@@ -210,6 +214,23 @@ fn param_field(p: &Param) -> TokenStream {
     }
 }
 
+/// A block that collects the parameters of `params` that are set, as (wire name, value) pairs.
+fn set_params(params: &[Param]) -> TokenStream {
+    let pushes = params.iter().map(|p| {
+        let (i, wire) = (&p.ident, &p.wire);
+        if p.required {
+            quote!(set.push((#wire, ParamValue::param_value(&self.#i)));)
+        } else {
+            quote!(if let Some(v) = &self.#i { set.push((#wire, ParamValue::param_value(v))); })
+        }
+    });
+    quote! {
+        let mut set = Vec::new();
+        #(#pushes)*
+        set
+    }
+}
+
 fn operation(
     op: &OperationModel,
     info_const: &syn::Ident,
@@ -222,7 +243,12 @@ fn operation(
         "`{} {}` (`{}`): {}\n\n{}",
         op.method, op.path, op.operation_id, op.summary, op.description
     );
-    let params: Vec<&Param> = op.path_params.iter().chain(&op.query_params).collect();
+    let params: Vec<&Param> = op
+        .path_params
+        .iter()
+        .chain(&op.query_params)
+        .chain(&op.header_params)
+        .collect();
     let fields = params.iter().map(|p| param_field(p));
     let body_ty = op.body.as_ref().map(|b| {
         let b = format_ident!("{}", b);
@@ -263,17 +289,22 @@ fn operation(
         args.push(quote!(body: #ty));
         inits.push(quote!(body));
     }
-    let setters = op.query_params.iter().filter(|p| !p.required).map(|p| {
-        let (i, t) = (&p.ident, &p.ty);
-        let doc = format!("Sets the `{}` query parameter.", p.wire);
-        quote! {
-            #[doc = #doc]
-            pub fn #i(mut self, value: impl Into<#t>) -> Self {
-                self.#i = Some(value.into());
-                self
+    let query_setters = op.query_params.iter().map(|p| (p, "query parameter"));
+    let header_setters = op.header_params.iter().map(|p| (p, "header"));
+    let setters = query_setters
+        .chain(header_setters)
+        .filter(|(p, _)| !p.required)
+        .map(|(p, kind)| {
+            let (i, t) = (&p.ident, &p.ty);
+            let doc = format!("Sets the `{}` {kind}.", p.wire);
+            quote! {
+                #[doc = #doc]
+                pub fn #i(mut self, value: impl Into<#t>) -> Self {
+                    self.#i = Some(value.into());
+                    self
+                }
             }
-        }
-    });
+        });
 
     // Path.
     let mut format_string = op.path.clone();
@@ -289,22 +320,21 @@ fn operation(
         quote!(Ok(format!(#format_string, #(#segments),*)))
     };
 
-    // Query.
-    let pushes = op.query_params.iter().map(|p| {
-        let (i, wire) = (&p.ident, &p.wire);
-        if p.required {
-            quote!(query.push((#wire, ParamValue::param_value(&self.#i)));)
-        } else {
-            quote!(if let Some(v) = &self.#i { query.push((#wire, ParamValue::param_value(v))); })
-        }
-    });
+    // Query and headers: the parameters that are set, as (wire name, value).
     let query_fn = if op.query_params.is_empty() {
         quote!(Vec::new())
     } else {
+        let collect = set_params(&op.query_params);
+        quote!(#collect)
+    };
+    let header_fn = if op.header_params.is_empty() {
+        TokenStream::new()
+    } else {
+        let collect = set_params(&op.header_params);
         quote! {
-            let mut query = Vec::new();
-            #(#pushes)*
-            query
+            fn headers(&self) -> Vec<(&'static str, String)> {
+                #collect
+            }
         }
     };
 
@@ -365,7 +395,7 @@ fn operation(
         }
 
         impl #ident {
-            /// The operation with its required arguments; optional query parameters have setters.
+            /// The operation with its required arguments; optional query and header parameters have setters.
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits),* }
             }
@@ -389,6 +419,8 @@ fn operation(
             fn body(&self) -> Option<&Self::Body> {
                 #body_fn
             }
+
+            #header_fn
 
             fn validate(&self) -> Result<(), crate::Invalid> {
                 #(#param_checks)*

@@ -1,6 +1,6 @@
 //! Each operation of the merged spec as the generators need it: its snake_case name, method, path template,
-//! typed path and query parameters, body and response types, success status, replay class, paging and
-//! secrets, from the spec plus the overlay. A POST without a replay decision is an error that names it.
+//! typed path, query and header parameters, body and response types, success status, replay class (and the
+//! idempotency key that makes it safe), paging and secrets, from the spec plus the overlay. A POST without a replay decision is an error that names it.
 
 use std::collections::BTreeSet;
 
@@ -15,7 +15,7 @@ use crate::spec_query::{
     body_name, operations, referenced_component, request_schema, response_name, success,
 };
 
-/// One path or query parameter.
+/// One path, query or header parameter.
 #[derive(Debug, Clone)]
 pub struct Param {
     /// The name on the wire.
@@ -66,6 +66,11 @@ pub struct OperationModel {
     pub path_params: Vec<Param>,
     /// Query parameters.
     pub query_params: Vec<Param>,
+    /// Header parameters declared by the operation itself (shared ones behind a `$ref`, such as the attribution
+    /// headers, are the client's business).
+    pub header_params: Vec<Param>,
+    /// The header parameter that makes a replay safe, sent by the SDK when the caller did not set it.
+    pub idempotency_key: Option<String>,
     /// Request body type name.
     pub body: Option<String>,
     /// Success body type name.
@@ -123,6 +128,7 @@ pub fn build(
 
         let mut path_params = Vec::new();
         let mut query_params = Vec::new();
+        let mut header_params = Vec::new();
         for p in op
             .get("parameters")
             .and_then(Value::as_array)
@@ -161,6 +167,7 @@ pub fn build(
             match location {
                 "path" => path_params.push(param),
                 "query" => query_params.push(param),
+                "header" => header_params.push(param),
                 _ => {}
             }
         }
@@ -196,6 +203,32 @@ pub fn build(
                     "no replay decision for this POST in openapi/overlay.yaml: add `replay: {id}: {{class: safe | \
                      only_if_not_received, reason: ...}}`"
                 )));
+            }
+        };
+
+        let idempotency_key = match overlay
+            .replay
+            .get(id)
+            .and_then(|d| d.idempotency_key.clone())
+        {
+            None => None,
+            Some(_) if replay != ReplayClass::Safe => {
+                return Err(fail(
+                    "an `idempotency_key` in openapi/overlay.yaml makes replays safe: its class must be `safe`"
+                        .to_owned(),
+                ));
+            }
+            Some(name) => {
+                let param = header_params
+                    .iter()
+                    .find(|p| p.wire.eq_ignore_ascii_case(&name))
+                    .ok_or_else(|| {
+                        fail(format!(
+                            "openapi/overlay.yaml names `{name}` as the idempotency key, but the operation has no \
+                             such header parameter"
+                        ))
+                    })?;
+                Some(param.wire.clone())
             }
         };
 
@@ -246,6 +279,8 @@ pub fn build(
                 .to_owned(),
             path_params,
             query_params,
+            header_params,
+            idempotency_key,
             body,
             response,
             success_status,

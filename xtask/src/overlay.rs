@@ -39,6 +39,10 @@ pub struct Overlay {
 pub struct ReplayDecision {
     /// The class.
     pub class: ReplayClass,
+    /// The header parameter that makes a replay safe (an `Idempotency-Key`): the SDK sends one per call, the same
+    /// on every attempt, unless the caller set it. Only with class `safe`.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
     /// Why.
     pub reason: String,
 }

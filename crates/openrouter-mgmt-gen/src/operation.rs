@@ -47,6 +47,8 @@ pub struct OperationInfo {
     pub path_params: &'static [&'static str],
     /// Query parameters (wire names).
     pub query_params: &'static [&'static str],
+    /// Header parameters the operation itself declares (wire names).
+    pub header_params: &'static [&'static str],
     /// The request body's type name, when the operation takes one.
     pub request_body: Option<&'static str>,
     /// The success body's type name (`None`: no body).
@@ -57,6 +59,9 @@ pub struct OperationInfo {
     pub replay: Replay,
     /// Why the replay class is what it is.
     pub replay_reason: &'static str,
+    /// The header that makes a replay safe (`Idempotency-Key`), when the operation takes one: the client sends a
+    /// fresh value per call, the same on every attempt, unless the caller set one.
+    pub idempotency_key: Option<&'static str>,
     /// How the list pages, for list operations.
     pub paging: Option<Paging>,
     /// The request body carries a secret (the overlay's secret fields).
@@ -82,6 +87,10 @@ pub trait Operation: Send + Sync {
     fn query(&self) -> Vec<(&'static str, String)>;
     /// The request body, if the operation has one.
     fn body(&self) -> Option<&Self::Body>;
+    /// The header parameters that are set, as (wire name, value).
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
     /// Checks every argument against the spec's constraints, before anything is sent.
     fn validate(&self) -> Result<(), Invalid>;
     /// The answer to assume when a retried delete finds the object gone after an attempt that may have done it

@@ -642,11 +642,13 @@ const INFO_GET_USER_ACTIVITY: OperationInfo = OperationInfo {
     path_template: "/activity",
     path_params: &[],
     query_params: &["date", "api_key_hash", "user_id", "group_by", "workspace_id"],
+    header_params: &[],
     request_body: None,
     response: Some("ActivityResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -661,11 +663,13 @@ const INFO_GET_ANALYTICS_META: OperationInfo = OperationInfo {
     path_template: "/analytics/meta",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetAnalyticsMetaResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -680,11 +684,13 @@ const INFO_QUERY_ANALYTICS: OperationInfo = OperationInfo {
     path_template: "/analytics/query",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: Some("QueryAnalyticsBody"),
     response: Some("QueryAnalyticsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "a read-only query sent as POST for its body; answering it twice changes nothing",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -699,11 +705,13 @@ const INFO_LIST_BYOK_KEYS: OperationInfo = OperationInfo {
     path_template: "/byok",
     path_params: &[],
     query_params: &["offset", "limit", "workspace_id", "provider"],
+    header_params: &[],
     request_body: None,
     response: Some("ListByokKeysResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -722,11 +730,13 @@ const INFO_CREATE_BYOK_KEY: OperationInfo = OperationInfo {
     path_template: "/byok",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: Some("CreateByokKeyRequest"),
     response: Some("CreateByokKeyResponse"),
     success_status: 201u16,
     replay: Replay::OnlyIfNotReceived,
     replay_reason: "a replay could store the provider key twice, as two BYOK entries",
+    idempotency_key: None,
     paging: None,
     secret_in_request: true,
     secret_in_response: false,
@@ -741,11 +751,13 @@ const INFO_GET_BYOK_KEY: OperationInfo = OperationInfo {
     path_template: "/byok/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetByokKeyResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -760,11 +772,13 @@ const INFO_DELETE_BYOK_KEY: OperationInfo = OperationInfo {
     path_template: "/byok/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("DeleteByokKeyResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -779,11 +793,13 @@ const INFO_UPDATE_BYOK_KEY: OperationInfo = OperationInfo {
     path_template: "/byok/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdateByokKeyRequest"),
     response: Some("UpdateByokKeyResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: true,
     secret_in_response: false,
@@ -798,11 +814,13 @@ const INFO_GET_CREDITS: OperationInfo = OperationInfo {
     path_template: "/credits",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetCreditsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -817,11 +835,13 @@ const INFO_LIST_EXTERNAL_USERS: OperationInfo = OperationInfo {
     path_template: "/external-users",
     path_params: &[],
     query_params: &["offset", "limit", "user", "include_inactive"],
+    header_params: &[],
     request_body: None,
     response: Some("ListExternalUsersResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -840,11 +860,13 @@ const INFO_CREATE_EXTERNAL_USER: OperationInfo = OperationInfo {
     path_template: "/external-users",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: Some("CreateExternalUserRequest"),
     response: Some("ExternalUserResponse"),
     success_status: 201u16,
     replay: Replay::Safe,
     replay_reason: "the user identifier is unique; a replay of a recorded one is refused with 409, never created twice",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -859,11 +881,13 @@ const INFO_GET_EXTERNAL_USER: OperationInfo = OperationInfo {
     path_template: "/external-users/{user}",
     path_params: &["user"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("ExternalUserResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -878,11 +902,13 @@ const INFO_DELETE_EXTERNAL_USER: OperationInfo = OperationInfo {
     path_template: "/external-users/{user}",
     path_params: &["user"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: None,
     success_status: 204u16,
     replay: Replay::Safe,
     replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -897,11 +923,13 @@ const INFO_UPDATE_EXTERNAL_USER: OperationInfo = OperationInfo {
     path_template: "/external-users/{user}",
     path_params: &["user"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdateExternalUserRequest"),
     response: Some("ExternalUserResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -916,11 +944,13 @@ const INFO_SUBMIT_GENERATION_FEEDBACK: OperationInfo = OperationInfo {
     path_template: "/generation/feedback",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: Some("SubmitGenerationFeedbackRequest"),
     response: Some("SubmitGenerationFeedbackResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "one feedback per generation; a replay of a recorded one is refused with 409, never recorded twice",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -935,11 +965,13 @@ const INFO_LIST_GUARDRAILS: OperationInfo = OperationInfo {
     path_template: "/guardrails",
     path_params: &[],
     query_params: &["offset", "limit", "workspace_id"],
+    header_params: &[],
     request_body: None,
     response: Some("ListGuardrailsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -958,11 +990,13 @@ const INFO_CREATE_GUARDRAIL: OperationInfo = OperationInfo {
     path_template: "/guardrails",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: Some("CreateGuardrailRequest"),
     response: Some("CreateGuardrailResponse"),
     success_status: 201u16,
     replay: Replay::OnlyIfNotReceived,
     replay_reason: "a replay could create a duplicate guardrail",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -977,11 +1011,13 @@ const INFO_LIST_KEY_ASSIGNMENTS: OperationInfo = OperationInfo {
     path_template: "/guardrails/assignments/keys",
     path_params: &[],
     query_params: &["offset", "limit"],
+    header_params: &[],
     request_body: None,
     response: Some("ListKeyAssignmentsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -1000,11 +1036,13 @@ const INFO_LIST_MEMBER_ASSIGNMENTS: OperationInfo = OperationInfo {
     path_template: "/guardrails/assignments/members",
     path_params: &[],
     query_params: &["offset", "limit"],
+    header_params: &[],
     request_body: None,
     response: Some("ListMemberAssignmentsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -1023,11 +1061,13 @@ const INFO_GET_GUARDRAIL: OperationInfo = OperationInfo {
     path_template: "/guardrails/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetGuardrailResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1042,11 +1082,13 @@ const INFO_DELETE_GUARDRAIL: OperationInfo = OperationInfo {
     path_template: "/guardrails/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("DeleteGuardrailResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1061,11 +1103,13 @@ const INFO_UPDATE_GUARDRAIL: OperationInfo = OperationInfo {
     path_template: "/guardrails/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdateGuardrailRequest"),
     response: Some("UpdateGuardrailResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1080,11 +1124,13 @@ const INFO_LIST_GUARDRAIL_KEY_ASSIGNMENTS: OperationInfo = OperationInfo {
     path_template: "/guardrails/{id}/assignments/keys",
     path_params: &["id"],
     query_params: &["offset", "limit"],
+    header_params: &[],
     request_body: None,
     response: Some("ListKeyAssignmentsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -1103,11 +1149,13 @@ const INFO_BULK_ASSIGN_KEYS_TO_GUARDRAIL: OperationInfo = OperationInfo {
     path_template: "/guardrails/{id}/assignments/keys",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("BulkAssignKeysRequest"),
     response: Some("BulkAssignKeysResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "a set operation; assigning keys already on the guardrail changes nothing and counts 0",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1122,11 +1170,13 @@ const INFO_BULK_UNASSIGN_KEYS_FROM_GUARDRAIL: OperationInfo = OperationInfo {
     path_template: "/guardrails/{id}/assignments/keys/remove",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("BulkUnassignKeysRequest"),
     response: Some("BulkUnassignKeysResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "a set operation; removing keys that are not on the guardrail changes nothing",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1141,11 +1191,13 @@ const INFO_LIST_GUARDRAIL_MEMBER_ASSIGNMENTS: OperationInfo = OperationInfo {
     path_template: "/guardrails/{id}/assignments/members",
     path_params: &["id"],
     query_params: &["offset", "limit"],
+    header_params: &[],
     request_body: None,
     response: Some("ListMemberAssignmentsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -1164,11 +1216,13 @@ const INFO_BULK_ASSIGN_MEMBERS_TO_GUARDRAIL: OperationInfo = OperationInfo {
     path_template: "/guardrails/{id}/assignments/members",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("BulkAssignMembersRequest"),
     response: Some("BulkAssignMembersResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "a set operation; assigning members already on the guardrail changes nothing and counts 0",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1183,11 +1237,13 @@ const INFO_BULK_UNASSIGN_MEMBERS_FROM_GUARDRAIL: OperationInfo = OperationInfo {
     path_template: "/guardrails/{id}/assignments/members/remove",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("BulkUnassignMembersRequest"),
     response: Some("BulkUnassignMembersResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "a set operation; removing members that are not on the guardrail changes nothing",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1202,11 +1258,13 @@ const INFO_GET_CURRENT_KEY: OperationInfo = OperationInfo {
     path_template: "/key",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetCurrentKeyResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1221,11 +1279,13 @@ const INFO_LIST: OperationInfo = OperationInfo {
     path_template: "/keys",
     path_params: &[],
     query_params: &["include_disabled", "include_expired", "offset", "workspace_id"],
+    header_params: &[],
     request_body: None,
     response: Some("ListResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: false,
         fixed_page_size: Some(100u64),
@@ -1244,11 +1304,13 @@ const INFO_CREATE_KEYS: OperationInfo = OperationInfo {
     path_template: "/keys",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: Some("CreateKeysBody"),
     response: Some("CreateKeysResponse"),
     success_status: 201u16,
     replay: Replay::OnlyIfNotReceived,
     replay_reason: "a replay could leave a second live key whose plaintext nobody holds",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: true,
@@ -1263,11 +1325,13 @@ const INFO_GET_KEY: OperationInfo = OperationInfo {
     path_template: "/keys/{hash}",
     path_params: &["hash"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetKeyResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1282,11 +1346,13 @@ const INFO_DELETE_KEYS: OperationInfo = OperationInfo {
     path_template: "/keys/{hash}",
     path_params: &["hash"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("DeleteKeysResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1301,11 +1367,13 @@ const INFO_UPDATE_KEYS: OperationInfo = OperationInfo {
     path_template: "/keys/{hash}",
     path_params: &["hash"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdateKeysBody"),
     response: Some("UpdateKeysResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1320,11 +1388,13 @@ const INFO_LIST_OBSERVABILITY_DESTINATIONS: OperationInfo = OperationInfo {
     path_template: "/observability/destinations",
     path_params: &[],
     query_params: &["offset", "limit", "workspace_id"],
+    header_params: &[],
     request_body: None,
     response: Some("ListObservabilityDestinationsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -1343,11 +1413,13 @@ const INFO_CREATE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
     path_template: "/observability/destinations",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: Some("CreateObservabilityDestinationRequest"),
     response: Some("CreateObservabilityDestinationResponse"),
     success_status: 201u16,
     replay: Replay::OnlyIfNotReceived,
     replay_reason: "a replay could create a second destination (and use up one of the 5 allowed per type)",
+    idempotency_key: None,
     paging: None,
     secret_in_request: true,
     secret_in_response: true,
@@ -1362,11 +1434,13 @@ const INFO_GET_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
     path_template: "/observability/destinations/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetObservabilityDestinationResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: true,
@@ -1381,11 +1455,13 @@ const INFO_DELETE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
     path_template: "/observability/destinations/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("DeleteObservabilityDestinationResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1400,11 +1476,13 @@ const INFO_UPDATE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
     path_template: "/observability/destinations/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdateObservabilityDestinationRequest"),
     response: Some("UpdateObservabilityDestinationResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: true,
     secret_in_response: true,
@@ -1419,11 +1497,13 @@ const INFO_LIST_ORGANIZATION_MEMBERS: OperationInfo = OperationInfo {
     path_template: "/organization/members",
     path_params: &[],
     query_params: &["offset", "limit"],
+    header_params: &[],
     request_body: None,
     response: Some("ListOrganizationMembersResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -1442,11 +1522,13 @@ const INFO_GET_ORGANIZATION_SETTINGS: OperationInfo = OperationInfo {
     path_template: "/organization/settings",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetOrganizationSettingsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1461,11 +1543,13 @@ const INFO_UPDATE_ORGANIZATION_SETTINGS: OperationInfo = OperationInfo {
     path_template: "/organization/settings",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdateOrganizationSettingsRequest"),
     response: Some("UpdateOrganizationSettingsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1480,11 +1564,13 @@ const INFO_LIST_PRIVATE_ENDPOINTS: OperationInfo = OperationInfo {
     path_template: "/private-endpoints",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("ListPrivateEndpointsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1499,11 +1585,13 @@ const INFO_CREATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     path_template: "/private-endpoints",
     path_params: &[],
     query_params: &[],
+    header_params: &["idempotency-key"],
     request_body: Some("CreatePrivateEndpointRequest"),
     response: Some("ManagedPrivateEndpointResponse"),
     success_status: 201u16,
-    replay: Replay::OnlyIfNotReceived,
-    replay_reason: "without an Idempotency-Key header a replay creates a second draft endpoint",
+    replay: Replay::Safe,
+    replay_reason: "the SDK sends an Idempotency-Key (a fresh one per call, the same on every attempt); the server answers a repeated key with the endpoint the first request created (without one a replay would create a second draft)",
+    idempotency_key: Some("idempotency-key"),
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1518,11 +1606,13 @@ const INFO_GET_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     path_template: "/private-endpoints/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("PrivateEndpointResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1537,11 +1627,13 @@ const INFO_DELETE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     path_template: "/private-endpoints/{id}",
     path_params: &["id"],
     query_params: &["draft_only"],
+    header_params: &[],
     request_body: None,
     response: Some("DeletePrivateEndpointResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1556,11 +1648,13 @@ const INFO_UPDATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     path_template: "/private-endpoints/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdatePrivateEndpointRequest"),
     response: Some("PrivateEndpointResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1575,11 +1669,13 @@ const INFO_ACTIVATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     path_template: "/private-endpoints/{id}/activate",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("ManagedPrivateEndpointResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "a replay of an applied activation is refused with 409 (already active), never applied twice",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1594,11 +1690,13 @@ const INFO_DISABLE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     path_template: "/private-endpoints/{id}/disable",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("ManagedPrivateEndpointResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "a state change; disabling an endpoint that is already disabled leaves it disabled",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1613,11 +1711,13 @@ const INFO_ENABLE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     path_template: "/private-endpoints/{id}/enable",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("ManagedPrivateEndpointResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "a state change; enabling an endpoint that is already enabled leaves it enabled",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1632,11 +1732,13 @@ const INFO_UPDATE_PRIVATE_ENDPOINT_PARAMETERS: OperationInfo = OperationInfo {
     path_template: "/private-endpoints/{id}/parameters",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdatePrivateEndpointParametersRequest"),
     response: Some("PrivateEndpointResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PUT is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1651,11 +1753,13 @@ const INFO_UPDATE_PRIVATE_ENDPOINT_PRICING: OperationInfo = OperationInfo {
     path_template: "/private-endpoints/{id}/pricing",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdatePrivateEndpointPricingRequest"),
     response: Some("PrivateEndpointResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PUT is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1670,11 +1774,13 @@ const INFO_VALIDATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     path_template: "/private-endpoints/{id}/validate",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("ValidatePrivateEndpointRequest"),
     response: Some("PrivateEndpointValidationResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "re-validating only records a fresh result (at the cost of one more live test request)",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1689,11 +1795,13 @@ const INFO_LIST_PRIVATE_PROVIDERS: OperationInfo = OperationInfo {
     path_template: "/private-providers",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("ListPrivateProvidersResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1708,11 +1816,13 @@ const INFO_CREATE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
     path_template: "/private-providers",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: Some("CreatePrivateProviderRequest"),
     response: Some("CreatePrivateProviderResponse"),
     success_status: 201u16,
     replay: Replay::Safe,
     replay_reason: "the slug (given or derived from the name) is unique, so a replay cannot make a second provider (it is refused with 409)",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1727,11 +1837,13 @@ const INFO_GET_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
     path_template: "/private-providers/{slug}",
     path_params: &["slug"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetPrivateProviderResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1746,11 +1858,13 @@ const INFO_DELETE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
     path_template: "/private-providers/{slug}",
     path_params: &["slug"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("DeletePrivateProviderResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1765,11 +1879,13 @@ const INFO_UPDATE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
     path_template: "/private-providers/{slug}",
     path_params: &["slug"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdatePrivateProviderRequest"),
     response: Some("UpdatePrivateProviderResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1784,11 +1900,13 @@ const INFO_LIST_SCIM_GROUP_MAPPINGS: OperationInfo = OperationInfo {
     path_template: "/scim/group-mappings",
     path_params: &[],
     query_params: &["offset", "limit"],
+    header_params: &[],
     request_body: None,
     response: Some("ListScimGroupMappingsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -1807,11 +1925,13 @@ const INFO_CREATE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
     path_template: "/scim/group-mappings",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: Some("CreateScimGroupMappingRequest"),
     response: Some("CreateScimGroupMappingResponse"),
     success_status: 201u16,
     replay: Replay::Safe,
     replay_reason: "creating a mapping that exists with the same role succeeds and only re-applies it (the spec says so)",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1826,11 +1946,13 @@ const INFO_GET_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
     path_template: "/scim/group-mappings/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetScimGroupMappingResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1845,11 +1967,13 @@ const INFO_DELETE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
     path_template: "/scim/group-mappings/{id}",
     path_params: &["id"],
     query_params: &["keep_members"],
+    header_params: &[],
     request_body: None,
     response: Some("DeleteScimGroupMappingResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1864,11 +1988,13 @@ const INFO_UPDATE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
     path_template: "/scim/group-mappings/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdateScimGroupMappingRequest"),
     response: Some("UpdateScimGroupMappingResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1883,11 +2009,13 @@ const INFO_LIST_SCIM_GROUPS: OperationInfo = OperationInfo {
     path_template: "/scim/groups",
     path_params: &[],
     query_params: &["offset", "limit", "display_name", "external_id"],
+    header_params: &[],
     request_body: None,
     response: Some("ListScimGroupsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -1906,11 +2034,13 @@ const INFO_CREATE_SCIM_SYNC_JOB: OperationInfo = OperationInfo {
     path_template: "/scim/sync-jobs",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("CreateScimSyncJobResponse"),
     success_status: 202u16,
     replay: Replay::OnlyIfNotReceived,
     replay_reason: "every call queues a new directory sync job",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1925,11 +2055,13 @@ const INFO_GET_SCIM_SYNC_JOB: OperationInfo = OperationInfo {
     path_template: "/scim/sync-jobs/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetScimSyncJobResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1944,11 +2076,13 @@ const INFO_LIST_WORKSPACES: OperationInfo = OperationInfo {
     path_template: "/workspaces",
     path_params: &[],
     query_params: &["offset", "limit"],
+    header_params: &[],
     request_body: None,
     response: Some("ListWorkspacesResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -1967,11 +2101,13 @@ const INFO_CREATE_WORKSPACE: OperationInfo = OperationInfo {
     path_template: "/workspaces",
     path_params: &[],
     query_params: &[],
+    header_params: &[],
     request_body: Some("CreateWorkspaceRequest"),
     response: Some("CreateWorkspaceResponse"),
     success_status: 201u16,
     replay: Replay::Safe,
     replay_reason: "the slug is unique in the organization, so a replay cannot make a second workspace (it is refused as taken)",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -1986,11 +2122,13 @@ const INFO_GET_WORKSPACE: OperationInfo = OperationInfo {
     path_template: "/workspaces/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetWorkspaceResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -2005,11 +2143,13 @@ const INFO_DELETE_WORKSPACE: OperationInfo = OperationInfo {
     path_template: "/workspaces/{id}",
     path_params: &["id"],
     query_params: &["confirm_default_workspace_deletion"],
+    header_params: &[],
     request_body: None,
     response: Some("DeleteWorkspaceResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -2024,11 +2164,13 @@ const INFO_UPDATE_WORKSPACE: OperationInfo = OperationInfo {
     path_template: "/workspaces/{id}",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpdateWorkspaceRequest"),
     response: Some("UpdateWorkspaceResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PATCH is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -2043,11 +2185,13 @@ const INFO_LIST_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
     path_template: "/workspaces/{id}/members",
     path_params: &["id"],
     query_params: &["offset", "limit"],
+    header_params: &[],
     request_body: None,
     response: Some("ListWorkspaceMembersResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: Some(Paging {
         limit_param: true,
         fixed_page_size: None,
@@ -2066,11 +2210,13 @@ const INFO_BULK_ADD_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
     path_template: "/workspaces/{id}/members/add",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("BulkAddWorkspaceMembersRequest"),
     response: Some("BulkAddWorkspaceMembersResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "a set operation; adding members already in the workspace changes nothing and counts 0",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -2085,11 +2231,13 @@ const INFO_BULK_REMOVE_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
     path_template: "/workspaces/{id}/members/remove",
     path_params: &["id"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("BulkRemoveWorkspaceMembersRequest"),
     response: Some("BulkRemoveWorkspaceMembersResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "a set operation; removing members who are not in the workspace changes nothing",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -2104,11 +2252,13 @@ const INFO_LIST_WORKSPACE_BUDGETS: OperationInfo = OperationInfo {
     path_template: "/workspaces/{workspace_ref}/budgets",
     path_params: &["workspace_ref"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("ListWorkspaceBudgetsResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -2123,11 +2273,13 @@ const INFO_GET_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
     path_template: "/workspaces/{workspace_ref}/budgets/{interval}",
     path_params: &["workspace_ref", "interval"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("GetWorkspaceBudgetResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "GET is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -2142,11 +2294,13 @@ const INFO_UPSERT_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
     path_template: "/workspaces/{workspace_ref}/budgets/{interval}",
     path_params: &["workspace_ref", "interval"],
     query_params: &[],
+    header_params: &[],
     request_body: Some("UpsertWorkspaceBudgetRequest"),
     response: Some("UpsertWorkspaceBudgetResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "PUT is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -2161,11 +2315,13 @@ const INFO_DELETE_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
     path_template: "/workspaces/{workspace_ref}/budgets/{interval}",
     path_params: &["workspace_ref", "interval"],
     query_params: &[],
+    header_params: &[],
     request_body: None,
     response: Some("DeleteWorkspaceBudgetResponse"),
     success_status: 200u16,
     replay: Replay::Safe,
     replay_reason: "DELETE is idempotent: repeating it changes nothing further",
+    idempotency_key: None,
     paging: None,
     secret_in_request: false,
     secret_in_response: false,
@@ -2188,7 +2344,7 @@ pub struct GetUserActivity {
     pub workspace_id: Option<::std::string::String>,
 }
 impl GetUserActivity {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {
             date: None,
@@ -2235,23 +2391,23 @@ impl crate::Operation for GetUserActivity {
         Ok("/activity".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.date {
-            query.push(("date", ParamValue::param_value(v)));
+            set.push(("date", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.api_key_hash {
-            query.push(("api_key_hash", ParamValue::param_value(v)));
+            set.push(("api_key_hash", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.user_id {
-            query.push(("user_id", ParamValue::param_value(v)));
+            set.push(("user_id", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.group_by {
-            query.push(("group_by", ParamValue::param_value(v)));
+            set.push(("group_by", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.workspace_id {
-            query.push(("workspace_id", ParamValue::param_value(v)));
+            set.push(("workspace_id", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -2266,7 +2422,7 @@ Returns the available metrics, dimensions, filter operators, and granularities f
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAnalyticsMeta {}
 impl GetAnalyticsMeta {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {}
     }
@@ -2297,7 +2453,7 @@ pub struct QueryAnalytics {
     pub body: crate::types::QueryAnalyticsBody,
 }
 impl QueryAnalytics {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::QueryAnalyticsBody) -> Self {
         Self { body }
     }
@@ -2335,7 +2491,7 @@ pub struct ListByokKeys {
     pub provider: Option<crate::open_enums::ListByokKeysProvider>,
 }
 impl ListByokKeys {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {
             offset: None,
@@ -2376,20 +2532,20 @@ impl crate::Operation for ListByokKeys {
         Ok("/byok".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.workspace_id {
-            query.push(("workspace_id", ParamValue::param_value(v)));
+            set.push(("workspace_id", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.provider {
-            query.push(("provider", ParamValue::param_value(v)));
+            set.push(("provider", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -2449,7 +2605,7 @@ pub struct CreateByokKey {
     pub body: crate::types::CreateByokKeyRequest,
 }
 impl CreateByokKey {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::CreateByokKeyRequest) -> Self {
         Self { body }
     }
@@ -2481,7 +2637,7 @@ pub struct GetByokKey {
     pub id: ::uuid::Uuid,
 }
 impl GetByokKey {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
         Self { id: id.into() }
     }
@@ -2517,7 +2673,7 @@ pub struct DeleteByokKey {
     pub id: ::uuid::Uuid,
 }
 impl DeleteByokKey {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
         Self { id: id.into() }
     }
@@ -2560,7 +2716,7 @@ pub struct UpdateByokKey {
     pub body: crate::types::UpdateByokKeyRequest,
 }
 impl UpdateByokKey {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<::uuid::Uuid>,
         body: crate::types::UpdateByokKeyRequest,
@@ -2597,7 +2753,7 @@ Get total credits purchased and used for the authenticated user. [Management key
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCredits {}
 impl GetCredits {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {}
     }
@@ -2634,7 +2790,7 @@ pub struct ListExternalUsers {
     pub include_inactive: Option<bool>,
 }
 impl ListExternalUsers {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {
             offset: None,
@@ -2672,20 +2828,20 @@ impl crate::Operation for ListExternalUsers {
         Ok("/external-users".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.user {
-            query.push(("user", ParamValue::param_value(v)));
+            set.push(("user", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.include_inactive {
-            query.push(("include_inactive", ParamValue::param_value(v)));
+            set.push(("include_inactive", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -2762,7 +2918,7 @@ pub struct CreateExternalUser {
     pub body: crate::types::CreateExternalUserRequest,
 }
 impl CreateExternalUser {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::CreateExternalUserRequest) -> Self {
         Self { body }
     }
@@ -2794,7 +2950,7 @@ pub struct GetExternalUser {
     pub user: ::std::string::String,
 }
 impl GetExternalUser {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(user: impl Into<::std::string::String>) -> Self {
         Self { user: user.into() }
     }
@@ -2845,7 +3001,7 @@ pub struct DeleteExternalUser {
     pub user: ::std::string::String,
 }
 impl DeleteExternalUser {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(user: impl Into<::std::string::String>) -> Self {
         Self { user: user.into() }
     }
@@ -2901,7 +3057,7 @@ pub struct UpdateExternalUser {
     pub body: crate::types::UpdateExternalUserRequest,
 }
 impl UpdateExternalUser {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         user: impl Into<::std::string::String>,
         body: crate::types::UpdateExternalUserRequest,
@@ -2956,7 +3112,7 @@ pub struct SubmitGenerationFeedback {
     pub body: crate::types::SubmitGenerationFeedbackRequest,
 }
 impl SubmitGenerationFeedback {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::SubmitGenerationFeedbackRequest) -> Self {
         Self { body }
     }
@@ -2992,7 +3148,7 @@ pub struct ListGuardrails {
     pub workspace_id: Option<::uuid::Uuid>,
 }
 impl ListGuardrails {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {
             offset: None,
@@ -3024,17 +3180,17 @@ impl crate::Operation for ListGuardrails {
         Ok("/guardrails".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.workspace_id {
-            query.push(("workspace_id", ParamValue::param_value(v)));
+            set.push(("workspace_id", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -3094,7 +3250,7 @@ pub struct CreateGuardrail {
     pub body: crate::types::CreateGuardrailRequest,
 }
 impl CreateGuardrail {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::CreateGuardrailRequest) -> Self {
         Self { body }
     }
@@ -3128,7 +3284,7 @@ pub struct ListKeyAssignments {
     pub limit: Option<i64>,
 }
 impl ListKeyAssignments {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self { offset: None, limit: None }
     }
@@ -3151,14 +3307,14 @@ impl crate::Operation for ListKeyAssignments {
         Ok("/guardrails/assignments/keys".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -3220,7 +3376,7 @@ pub struct ListMemberAssignments {
     pub limit: Option<i64>,
 }
 impl ListMemberAssignments {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self { offset: None, limit: None }
     }
@@ -3243,14 +3399,14 @@ impl crate::Operation for ListMemberAssignments {
         Ok("/guardrails/assignments/members".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -3310,7 +3466,7 @@ pub struct GetGuardrail {
     pub id: crate::ids::GuardrailId,
 }
 impl GetGuardrail {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<crate::ids::GuardrailId>) -> Self {
         Self { id: id.into() }
     }
@@ -3346,7 +3502,7 @@ pub struct DeleteGuardrail {
     pub id: crate::ids::GuardrailId,
 }
 impl DeleteGuardrail {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<crate::ids::GuardrailId>) -> Self {
         Self { id: id.into() }
     }
@@ -3389,7 +3545,7 @@ pub struct UpdateGuardrail {
     pub body: crate::types::UpdateGuardrailRequest,
 }
 impl UpdateGuardrail {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<crate::ids::GuardrailId>,
         body: crate::types::UpdateGuardrailRequest,
@@ -3433,7 +3589,7 @@ pub struct ListGuardrailKeyAssignments {
     pub limit: Option<i64>,
 }
 impl ListGuardrailKeyAssignments {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<crate::ids::GuardrailId>) -> Self {
         Self {
             id: id.into(),
@@ -3465,14 +3621,14 @@ impl crate::Operation for ListGuardrailKeyAssignments {
         )
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -3534,7 +3690,7 @@ pub struct BulkAssignKeysToGuardrail {
     pub body: crate::types::BulkAssignKeysRequest,
 }
 impl BulkAssignKeysToGuardrail {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<crate::ids::GuardrailId>,
         body: crate::types::BulkAssignKeysRequest,
@@ -3576,7 +3732,7 @@ pub struct BulkUnassignKeysFromGuardrail {
     pub body: crate::types::BulkUnassignKeysRequest,
 }
 impl BulkUnassignKeysFromGuardrail {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<crate::ids::GuardrailId>,
         body: crate::types::BulkUnassignKeysRequest,
@@ -3620,7 +3776,7 @@ pub struct ListGuardrailMemberAssignments {
     pub limit: Option<i64>,
 }
 impl ListGuardrailMemberAssignments {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<crate::ids::GuardrailId>) -> Self {
         Self {
             id: id.into(),
@@ -3652,14 +3808,14 @@ impl crate::Operation for ListGuardrailMemberAssignments {
         )
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -3721,7 +3877,7 @@ pub struct BulkAssignMembersToGuardrail {
     pub body: crate::types::BulkAssignMembersRequest,
 }
 impl BulkAssignMembersToGuardrail {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<crate::ids::GuardrailId>,
         body: crate::types::BulkAssignMembersRequest,
@@ -3763,7 +3919,7 @@ pub struct BulkUnassignMembersFromGuardrail {
     pub body: crate::types::BulkUnassignMembersRequest,
 }
 impl BulkUnassignMembersFromGuardrail {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<crate::ids::GuardrailId>,
         body: crate::types::BulkUnassignMembersRequest,
@@ -3800,7 +3956,7 @@ Get information on the API key associated with the current authentication sessio
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCurrentKey {}
 impl GetCurrentKey {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {}
     }
@@ -3837,7 +3993,7 @@ pub struct List {
     pub workspace_id: Option<::uuid::Uuid>,
 }
 impl List {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {
             include_disabled: None,
@@ -3875,20 +4031,20 @@ impl crate::Operation for List {
         Ok("/keys".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.include_disabled {
-            query.push(("include_disabled", ParamValue::param_value(v)));
+            set.push(("include_disabled", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.include_expired {
-            query.push(("include_expired", ParamValue::param_value(v)));
+            set.push(("include_expired", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.workspace_id {
-            query.push(("workspace_id", ParamValue::param_value(v)));
+            set.push(("workspace_id", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -3935,7 +4091,7 @@ pub struct CreateKeys {
     pub body: crate::types::CreateKeysBody,
 }
 impl CreateKeys {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::CreateKeysBody) -> Self {
         Self { body }
     }
@@ -3967,7 +4123,7 @@ pub struct GetKey {
     pub hash: crate::ids::KeyHash,
 }
 impl GetKey {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(hash: impl Into<crate::ids::KeyHash>) -> Self {
         Self { hash: hash.into() }
     }
@@ -4003,7 +4159,7 @@ pub struct DeleteKeys {
     pub hash: crate::ids::KeyHash,
 }
 impl DeleteKeys {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(hash: impl Into<crate::ids::KeyHash>) -> Self {
         Self { hash: hash.into() }
     }
@@ -4052,7 +4208,7 @@ pub struct UpdateKeys {
     pub body: crate::types::UpdateKeysBody,
 }
 impl UpdateKeys {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         hash: impl Into<crate::ids::KeyHash>,
         body: crate::types::UpdateKeysBody,
@@ -4096,7 +4252,7 @@ pub struct ListObservabilityDestinations {
     pub workspace_id: Option<::uuid::Uuid>,
 }
 impl ListObservabilityDestinations {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {
             offset: None,
@@ -4128,17 +4284,17 @@ impl crate::Operation for ListObservabilityDestinations {
         Ok("/observability/destinations".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.workspace_id {
-            query.push(("workspace_id", ParamValue::param_value(v)));
+            set.push(("workspace_id", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -4202,7 +4358,7 @@ pub struct CreateObservabilityDestination {
     pub body: crate::types::CreateObservabilityDestinationRequest,
 }
 impl CreateObservabilityDestination {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::CreateObservabilityDestinationRequest) -> Self {
         Self { body }
     }
@@ -4234,7 +4390,7 @@ pub struct GetObservabilityDestination {
     pub id: ::uuid::Uuid,
 }
 impl GetObservabilityDestination {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
         Self { id: id.into() }
     }
@@ -4270,7 +4426,7 @@ pub struct DeleteObservabilityDestination {
     pub id: ::uuid::Uuid,
 }
 impl DeleteObservabilityDestination {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
         Self { id: id.into() }
     }
@@ -4313,7 +4469,7 @@ pub struct UpdateObservabilityDestination {
     pub body: crate::types::UpdateObservabilityDestinationRequest,
 }
 impl UpdateObservabilityDestination {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<::uuid::Uuid>,
         body: crate::types::UpdateObservabilityDestinationRequest,
@@ -4355,7 +4511,7 @@ pub struct ListOrganizationMembers {
     pub limit: Option<i64>,
 }
 impl ListOrganizationMembers {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self { offset: None, limit: None }
     }
@@ -4378,14 +4534,14 @@ impl crate::Operation for ListOrganizationMembers {
         Ok("/organization/members".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -4442,7 +4598,7 @@ Get the settings of the organization associated with the authenticated managemen
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOrganizationSettings {}
 impl GetOrganizationSettings {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {}
     }
@@ -4473,7 +4629,7 @@ pub struct UpdateOrganizationSettings {
     pub body: crate::types::UpdateOrganizationSettingsRequest,
 }
 impl UpdateOrganizationSettings {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::UpdateOrganizationSettingsRequest) -> Self {
         Self { body }
     }
@@ -4502,7 +4658,7 @@ List the organization's private endpoints, including drafts. Requires the privat
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPrivateEndpoints {}
 impl ListPrivateEndpoints {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {}
     }
@@ -4529,13 +4685,23 @@ impl crate::Operation for ListPrivateEndpoints {
 Create a private endpoint as a draft. Drafts are not routable: validate one with `POST /private-endpoints/{id}/validate`, then activate it with `POST /private-endpoints/{id}/activate`. Pass `activate` to do all three in one call; if validation fails the draft is kept and returned with the failed checks. Send an `Idempotency-Key` header to make retries safe: a repeated key with the same request returns the endpoint the first request created; reusing it with different fields returns 422 `idempotency_key_reused`. Returns 400 `parameters_invalid` when `tool_choice` is declared without `tools`. The response does not echo `declared_parameters` or `tested_parameters`; read them with `GET /private-endpoints/{id}`. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatePrivateEndpoint {
+    ///Retry-safe create: a repeated create with the same key from the same organization returns the endpoint the first request created instead of creating another. The endpoint is returned as it is now. Reusing a key with a different request body (model, provider, base URL, upstream model ID, declared ZDR or region, pricing, or declared parameters) is rejected with 422 `idempotency_key_reused`. Declared parameters are compared as a set, so a retry that reorders or repeats a name replays the endpoint. `activate` and `max_completion_tokens` are not compared, and later edits to the endpoint do not affect the comparison.
+    pub idempotency_key: Option<::std::string::String>,
     ///The request body.
     pub body: crate::types::CreatePrivateEndpointRequest,
 }
 impl CreatePrivateEndpoint {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::CreatePrivateEndpointRequest) -> Self {
-        Self { body }
+        Self {
+            idempotency_key: None,
+            body,
+        }
+    }
+    ///Sets the `idempotency-key` header.
+    pub fn idempotency_key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
     }
 }
 impl crate::Operation for CreatePrivateEndpoint {
@@ -4551,7 +4717,21 @@ impl crate::Operation for CreatePrivateEndpoint {
     fn body(&self) -> Option<&Self::Body> {
         Some(&self.body)
     }
+    fn headers(&self) -> Vec<(&'static str, String)> {
+        let mut set = Vec::new();
+        if let Some(v) = &self.idempotency_key {
+            set.push(("idempotency-key", ParamValue::param_value(v)));
+        }
+        set
+    }
     fn validate(&self) -> Result<(), crate::Invalid> {
+        {
+            let argument: &'static str = "idempotency-key";
+            let at = "";
+            if let Some(v) = (&self.idempotency_key).as_ref() {
+                crate::checks::length(argument, at, v, Some(1u64), Some(255u64))?;
+            }
+        }
         crate::Validate::validate(&self.body)?;
         Ok(())
     }
@@ -4565,7 +4745,7 @@ pub struct GetPrivateEndpoint {
     pub id: ::uuid::Uuid,
 }
 impl GetPrivateEndpoint {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
         Self { id: id.into() }
     }
@@ -4603,7 +4783,7 @@ pub struct DeletePrivateEndpoint {
     pub draft_only: Option<crate::open_enums::DeletePrivateEndpointDraftOnly>,
 }
 impl DeletePrivateEndpoint {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
         Self {
             id: id.into(),
@@ -4632,11 +4812,11 @@ impl crate::Operation for DeletePrivateEndpoint {
         )
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.draft_only {
-            query.push(("draft_only", ParamValue::param_value(v)));
+            set.push(("draft_only", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -4656,7 +4836,7 @@ pub struct UpdatePrivateEndpoint {
     pub body: crate::types::UpdatePrivateEndpointRequest,
 }
 impl UpdatePrivateEndpoint {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<::uuid::Uuid>,
         body: crate::types::UpdatePrivateEndpointRequest,
@@ -4696,7 +4876,7 @@ pub struct ActivatePrivateEndpoint {
     pub id: ::uuid::Uuid,
 }
 impl ActivatePrivateEndpoint {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
         Self { id: id.into() }
     }
@@ -4732,7 +4912,7 @@ pub struct DisablePrivateEndpoint {
     pub id: ::uuid::Uuid,
 }
 impl DisablePrivateEndpoint {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
         Self { id: id.into() }
     }
@@ -4768,7 +4948,7 @@ pub struct EnablePrivateEndpoint {
     pub id: ::uuid::Uuid,
 }
 impl EnablePrivateEndpoint {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
         Self { id: id.into() }
     }
@@ -4806,7 +4986,7 @@ pub struct UpdatePrivateEndpointParameters {
     pub body: crate::types::UpdatePrivateEndpointParametersRequest,
 }
 impl UpdatePrivateEndpointParameters {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<::uuid::Uuid>,
         body: crate::types::UpdatePrivateEndpointParametersRequest,
@@ -4848,7 +5028,7 @@ pub struct UpdatePrivateEndpointPricing {
     pub body: crate::types::UpdatePrivateEndpointPricingRequest,
 }
 impl UpdatePrivateEndpointPricing {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<::uuid::Uuid>,
         body: crate::types::UpdatePrivateEndpointPricingRequest,
@@ -4890,7 +5070,7 @@ pub struct ValidatePrivateEndpoint {
     pub body: crate::types::ValidatePrivateEndpointRequest,
 }
 impl ValidatePrivateEndpoint {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<::uuid::Uuid>,
         body: crate::types::ValidatePrivateEndpointRequest,
@@ -4927,7 +5107,7 @@ List the organization's private providers. Requires the private endpoints entitl
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPrivateProviders {}
 impl ListPrivateProviders {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {}
     }
@@ -4958,7 +5138,7 @@ pub struct CreatePrivateProvider {
     pub body: crate::types::CreatePrivateProviderRequest,
 }
 impl CreatePrivateProvider {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::CreatePrivateProviderRequest) -> Self {
         Self { body }
     }
@@ -4990,7 +5170,7 @@ pub struct GetPrivateProvider {
     pub slug: ::std::string::String,
 }
 impl GetPrivateProvider {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(slug: impl Into<::std::string::String>) -> Self {
         Self { slug: slug.into() }
     }
@@ -5026,7 +5206,7 @@ pub struct DeletePrivateProvider {
     pub slug: ::std::string::String,
 }
 impl DeletePrivateProvider {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(slug: impl Into<::std::string::String>) -> Self {
         Self { slug: slug.into() }
     }
@@ -5064,7 +5244,7 @@ pub struct UpdatePrivateProvider {
     pub body: crate::types::UpdatePrivateProviderRequest,
 }
 impl UpdatePrivateProvider {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         slug: impl Into<::std::string::String>,
         body: crate::types::UpdatePrivateProviderRequest,
@@ -5106,7 +5286,7 @@ pub struct ListScimGroupMappings {
     pub limit: Option<i64>,
 }
 impl ListScimGroupMappings {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self { offset: None, limit: None }
     }
@@ -5129,14 +5309,14 @@ impl crate::Operation for ListScimGroupMappings {
         Ok("/scim/group-mappings".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -5196,7 +5376,7 @@ pub struct CreateScimGroupMapping {
     pub body: crate::types::CreateScimGroupMappingRequest,
 }
 impl CreateScimGroupMapping {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::CreateScimGroupMappingRequest) -> Self {
         Self { body }
     }
@@ -5228,7 +5408,7 @@ pub struct GetScimGroupMapping {
     pub id: ::uuid::Uuid,
 }
 impl GetScimGroupMapping {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
         Self { id: id.into() }
     }
@@ -5266,7 +5446,7 @@ pub struct DeleteScimGroupMapping {
     pub keep_members: bool,
 }
 impl DeleteScimGroupMapping {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>, keep_members: impl Into<bool>) -> Self {
         Self {
             id: id.into(),
@@ -5287,9 +5467,9 @@ impl crate::Operation for DeleteScimGroupMapping {
         )
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
-        query.push(("keep_members", ParamValue::param_value(&self.keep_members)));
-        query
+        let mut set = Vec::new();
+        set.push(("keep_members", ParamValue::param_value(&self.keep_members)));
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -5314,7 +5494,7 @@ pub struct UpdateScimGroupMapping {
     pub body: crate::types::UpdateScimGroupMappingRequest,
 }
 impl UpdateScimGroupMapping {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<::uuid::Uuid>,
         body: crate::types::UpdateScimGroupMappingRequest,
@@ -5360,7 +5540,7 @@ pub struct ListScimGroups {
     pub external_id: Option<::std::string::String>,
 }
 impl ListScimGroups {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {
             offset: None,
@@ -5398,20 +5578,20 @@ impl crate::Operation for ListScimGroups {
         Ok("/scim/groups".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.display_name {
-            query.push(("display_name", ParamValue::param_value(v)));
+            set.push(("display_name", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.external_id {
-            query.push(("external_id", ParamValue::param_value(v)));
+            set.push(("external_id", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -5468,7 +5648,7 @@ Start a SCIM directory sync. [Management key](/docs/guides/overview/auth/managem
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateScimSyncJob {}
 impl CreateScimSyncJob {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self {}
     }
@@ -5499,7 +5679,7 @@ pub struct GetScimSyncJob {
     pub id: ::uuid::Uuid,
 }
 impl GetScimSyncJob {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
         Self { id: id.into() }
     }
@@ -5537,7 +5717,7 @@ pub struct ListWorkspaces {
     pub limit: Option<i64>,
 }
 impl ListWorkspaces {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new() -> Self {
         Self { offset: None, limit: None }
     }
@@ -5560,14 +5740,14 @@ impl crate::Operation for ListWorkspaces {
         Ok("/workspaces".to_owned())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -5627,7 +5807,7 @@ pub struct CreateWorkspace {
     pub body: crate::types::CreateWorkspaceRequest,
 }
 impl CreateWorkspace {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(body: crate::types::CreateWorkspaceRequest) -> Self {
         Self { body }
     }
@@ -5659,7 +5839,7 @@ pub struct GetWorkspace {
     pub id: ::std::string::String,
 }
 impl GetWorkspace {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
@@ -5702,7 +5882,7 @@ pub struct DeleteWorkspace {
     pub confirm_default_workspace_deletion: Option<bool>,
 }
 impl DeleteWorkspace {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
@@ -5728,15 +5908,11 @@ impl crate::Operation for DeleteWorkspace {
         )
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.confirm_default_workspace_deletion {
-            query
-                .push((
-                    "confirm_default_workspace_deletion",
-                    ParamValue::param_value(v),
-                ));
+            set.push(("confirm_default_workspace_deletion", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -5766,7 +5942,7 @@ pub struct UpdateWorkspace {
     pub body: crate::types::UpdateWorkspaceRequest,
 }
 impl UpdateWorkspace {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<::std::string::String>,
         body: crate::types::UpdateWorkspaceRequest,
@@ -5815,7 +5991,7 @@ pub struct ListWorkspaceMembers {
     pub limit: Option<i64>,
 }
 impl ListWorkspaceMembers {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(id: impl Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
@@ -5847,14 +6023,14 @@ impl crate::Operation for ListWorkspaceMembers {
         )
     }
     fn query(&self) -> Vec<(&'static str, String)> {
-        let mut query = Vec::new();
+        let mut set = Vec::new();
         if let Some(v) = &self.offset {
-            query.push(("offset", ParamValue::param_value(v)));
+            set.push(("offset", ParamValue::param_value(v)));
         }
         if let Some(v) = &self.limit {
-            query.push(("limit", ParamValue::param_value(v)));
+            set.push(("limit", ParamValue::param_value(v)));
         }
-        query
+        set
     }
     fn body(&self) -> Option<&Self::Body> {
         None
@@ -5921,7 +6097,7 @@ pub struct BulkAddWorkspaceMembers {
     pub body: crate::types::BulkAddWorkspaceMembersRequest,
 }
 impl BulkAddWorkspaceMembers {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<::std::string::String>,
         body: crate::types::BulkAddWorkspaceMembersRequest,
@@ -5968,7 +6144,7 @@ pub struct BulkRemoveWorkspaceMembers {
     pub body: crate::types::BulkRemoveWorkspaceMembersRequest,
 }
 impl BulkRemoveWorkspaceMembers {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         id: impl Into<::std::string::String>,
         body: crate::types::BulkRemoveWorkspaceMembersRequest,
@@ -6013,7 +6189,7 @@ pub struct ListWorkspaceBudgets {
     pub workspace_ref: ::std::string::String,
 }
 impl ListWorkspaceBudgets {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(workspace_ref: impl Into<::std::string::String>) -> Self {
         Self {
             workspace_ref: workspace_ref.into(),
@@ -6058,7 +6234,7 @@ pub struct GetWorkspaceBudget {
     pub interval: crate::open_enums::WorkspaceBudgetInterval,
 }
 impl GetWorkspaceBudget {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         workspace_ref: impl Into<::std::string::String>,
         interval: impl Into<crate::open_enums::WorkspaceBudgetInterval>,
@@ -6110,7 +6286,7 @@ pub struct UpsertWorkspaceBudget {
     pub body: crate::types::UpsertWorkspaceBudgetRequest,
 }
 impl UpsertWorkspaceBudget {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         workspace_ref: impl Into<::std::string::String>,
         interval: impl Into<crate::open_enums::WorkspaceBudgetInterval>,
@@ -6163,7 +6339,7 @@ pub struct DeleteWorkspaceBudget {
     pub interval: crate::open_enums::WorkspaceBudgetInterval,
 }
 impl DeleteWorkspaceBudget {
-    /// The operation with its required arguments; optional query parameters have setters.
+    /// The operation with its required arguments; optional query and header parameters have setters.
     pub fn new(
         workspace_ref: impl Into<::std::string::String>,
         interval: impl Into<crate::open_enums::WorkspaceBudgetInterval>,

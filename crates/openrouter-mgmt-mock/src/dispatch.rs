@@ -165,12 +165,17 @@ mod tests {
     #[test]
     fn success_statuses_come_from_the_spec() {
         let mut state = State::new(crate::rng::Rng::new(1), None);
-        let (params, query) = (PathParams::default(), Query::parse(None));
+        let (params, query, headers) = (
+            PathParams::default(),
+            Query::parse(None),
+            axum::http::HeaderMap::new(),
+        );
         let request = |operation, body: &'static [u8]| Request {
             operation,
             caller: &Caller::Management,
             params: &params,
             query: &query,
+            headers: &headers,
             body,
         };
         let reply = run(

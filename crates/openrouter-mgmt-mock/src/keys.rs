@@ -159,12 +159,17 @@ mod tests {
     #[test]
     fn created_key_is_listed_without_its_secret() {
         let mut state = State::new(Rng::new(1), None);
-        let (params, query) = (PathParams::default(), Query::parse(None));
+        let (params, query, headers) = (
+            PathParams::default(),
+            Query::parse(None),
+            axum::http::HeaderMap::new(),
+        );
         let request = |operation, body| Request {
             operation,
             caller: &Caller::Management,
             params: &params,
             query: &query,
+            headers: &headers,
             body,
         };
         let reply = dispatch::run(

@@ -203,6 +203,7 @@ fn execute(shared: &Shared, call: &Call) -> Reply {
             caller: &caller,
             params: &resolved.params,
             query: &query,
+            headers: &call.headers,
             body: &call.body[..],
         };
         dispatch::run(&mut state, &request)

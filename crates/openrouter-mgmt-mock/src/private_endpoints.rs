@@ -1,6 +1,7 @@
 //! The behaviour of the private endpoint operations: the lifecycle draft → validated → active ⇄ disabled (with
-//! its 409s), partial updates (upstream fields on drafts only; settings merged field by field, `null` restoring
-//! the default), the deprecated `PUT` routes as the same update, validation against a workspace, and delete.
+//! its 409s), retry-safe creates (`Idempotency-Key`), partial updates (upstream fields on drafts only; settings
+//! merged field by field, `null` restoring the default), the deprecated `PUT` routes as the same update,
+//! validation against a workspace, and delete.
 
 use axum::http::StatusCode;
 use openrouter_mgmt_gen::types;
@@ -259,6 +260,37 @@ pub(crate) fn create(state: &mut State, request: &Request<'_>) -> Result<Value, 
     let raw = request.json()?;
     check_base_url(&raw["base_url"])?;
     let declared = declared_set(&raw["declared_parameters"], &[])?;
+    // The fields an `Idempotency-Key` is bound to (`activate`, `max_completion_tokens` and settings are not).
+    let bound = json!({
+        "base_url": raw["base_url"],
+        "declared_parameters": declared,
+        "declared_region": raw["declared_region"],
+        "declared_zdr": raw["declared_zdr"],
+        "model_permaslug": raw["model_permaslug"],
+        "pricing": raw["pricing"],
+        "provider_slug": raw["provider_slug"],
+        "upstream_model_id": raw["upstream_model_id"],
+    });
+    let key = request.header("idempotency-key").map(str::to_owned);
+    if let Some((fields, id)) = key
+        .as_ref()
+        .and_then(|k| state.private_endpoint_keys.get(k))
+    {
+        if *fields != bound {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused: this Idempotency-Key was used with a different request",
+            ));
+        }
+        // A repeat: the endpoint the first request created, as it is now (unless it was deleted since).
+        if let Some(existing) = state
+            .private_endpoints
+            .iter()
+            .find(|r| r.endpoint["id"] == *id)
+        {
+            return managed(existing);
+        }
+    }
     let mut settings = default_settings();
     merge_settings(&mut settings, &raw["settings"], &default_settings());
     check_settings(&settings, &[])?;
@@ -292,6 +324,10 @@ pub(crate) fn create(state: &mut State, request: &Request<'_>) -> Result<Value, 
         validated: false,
     });
     let i = state.private_endpoints.len() - 1;
+    if let Some(key) = key {
+        let id = state.private_endpoints[i].endpoint["id"].clone();
+        state.private_endpoint_keys.insert(key, (bound, id));
+    }
     if let Some(activation) = body.activate {
         let validation = run_validation(state, i, activation.workspace_id)?;
         if validation["passed"] != json!(true) {

@@ -1,7 +1,7 @@
-//! What a handler is given for one request: the operation, the caller, the path parameters by name, the query and
-//! the body, with the decoding (into the generated body type, validated against the spec) every handler shares.
+//! What a handler is given for one request: the operation, the caller, the path parameters by name, the query, the
+//! headers and the body, with the decoding (into the generated body type, validated against the spec) every handler shares.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use openrouter_mgmt_gen::{OperationId, Validate};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -13,17 +13,24 @@ use crate::errors::ApiError;
 use crate::pagination::Query;
 use crate::routes::PathParams;
 
-/// What a handler is given: the operation, who called, the path parameters, the query and the raw body.
+/// What a handler is given: the operation, who called, the path parameters, the query, the headers and the raw
+/// body.
 #[derive(Debug)]
 pub(crate) struct Request<'a> {
     pub(crate) operation: OperationId,
     pub(crate) caller: &'a Caller,
     pub(crate) params: &'a PathParams,
     pub(crate) query: &'a Query,
+    pub(crate) headers: &'a HeaderMap,
     pub(crate) body: &'a [u8],
 }
 
 impl Request<'_> {
+    /// A request header's value, when it is present and text.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
     /// The `{name}` path parameter. Its absence means the spec renamed it and the handler is out of date: a 500.
     pub(crate) fn param(&self, name: &str) -> Result<&str, ApiError> {
         self.params.get(name).ok_or_else(|| {

@@ -155,7 +155,11 @@ fn seed_resources(state: &mut State, counts: &ResourceCounts) {
             },
         ),
     ];
-    let (params, query) = (PathParams::default(), Query::parse(None));
+    let (params, query, headers) = (
+        PathParams::default(),
+        Query::parse(None),
+        axum::http::HeaderMap::new(),
+    );
     for (operation, count, body) in bodies {
         for n in 1..=count {
             let bytes = serde_json::to_vec(&body(n)).expect("a JSON body");
@@ -164,6 +168,7 @@ fn seed_resources(state: &mut State, counts: &ResourceCounts) {
                 caller: &Caller::Management,
                 params: &params,
                 query: &query,
+                headers: &headers,
                 body: &bytes,
             };
             if let Err(e) = crate::dispatch::run(state, &request) {

@@ -115,6 +115,8 @@ pub(crate) struct State {
     pub(crate) scim_jobs: Vec<types::ScimSyncJob>,
     /// Private endpoints, in creation order.
     pub(crate) private_endpoints: Vec<crate::private_endpoints::PrivateEndpointRecord>,
+    /// The `Idempotency-Key`s of private endpoint creates: the fields the key is bound to, and the endpoint's id.
+    pub(crate) private_endpoint_keys: HashMap<String, (serde_json::Value, serde_json::Value)>,
     /// Observability destinations as JSON objects, in creation order, with their credentials as sent (answers
     /// mask them).
     pub(crate) destinations: Vec<serde_json::Value>,
@@ -157,6 +159,7 @@ impl State {
             scim_mappings: Vec::new(),
             scim_jobs: Vec::new(),
             private_endpoints: Vec::new(),
+            private_endpoint_keys: HashMap::new(),
             destinations: Vec::new(),
         };
         state.scim_groups = crate::scim::directory(default_workspace_id, &state.organization_id);

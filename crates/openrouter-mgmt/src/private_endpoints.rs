@@ -37,14 +37,27 @@ impl<'a> PrivateEndpoints<'a> {
         Ok(self.scope.send(&op).await?.data)
     }
 
-    /// Creates a draft (or, with `activate`, a validated and active endpoint). Not replayed after a timeout or a
-    /// 5xx (a replay could create a second draft) unless the call opts in with
-    /// [`CallOptions::allow_unsafe_replay`](crate::CallOptions::allow_unsafe_replay).
+    /// Creates a draft (or, with `activate`, a validated and active endpoint). Safe to retry: the call carries a
+    /// fresh `Idempotency-Key`, the same on every attempt, so a retry after a timeout or a 5xx gets the endpoint the
+    /// first attempt created instead of a second draft.
     pub async fn create(
         &self,
         endpoint: NewPrivateEndpoint,
     ) -> Result<types::ManagedPrivateEndpoint, Error> {
         let op = ops::CreatePrivateEndpoint::new(endpoint);
+        Ok(self.scope.send(&op).await?.data)
+    }
+
+    /// [`create`](Self::create) with your own `Idempotency-Key` (1 to 255 characters), for a create that must stay
+    /// single across calls too (a process that restarts and tries again): the server answers a repeated key with the
+    /// endpoint the first request created, and a key reused with different fields with a 422
+    /// (`idempotency_key_reused`).
+    pub async fn create_with_idempotency_key(
+        &self,
+        endpoint: NewPrivateEndpoint,
+        key: impl Into<String>,
+    ) -> Result<types::ManagedPrivateEndpoint, Error> {
+        let op = ops::CreatePrivateEndpoint::new(endpoint).idempotency_key(key.into());
         Ok(self.scope.send(&op).await?.data)
     }
 

@@ -115,6 +115,37 @@ fn a_post_without_a_replay_decision_is_an_error_naming_it() {
     );
 }
 
+/// An `idempotency_key` must name a header parameter the operation declares, and only a `safe` class can have
+/// one: both slips are regen errors naming the operation.
+#[test]
+fn an_idempotency_key_without_its_header_or_on_an_unsafe_class_is_an_error() {
+    let entry = "  createPrivateEndpoint:\n    class: safe\n    idempotency_key: idempotency-key\n";
+    for (replacement, expected) in [
+        (
+            "  createPrivateEndpoint:\n    class: safe\n    idempotency_key: x-request-id\n",
+            "no such header parameter",
+        ),
+        (
+            "  createPrivateEndpoint:\n    class: only_if_not_received\n    idempotency_key: idempotency-key\n",
+            "its class must be `safe`",
+        ),
+    ] {
+        let (_dir, paths) = scratch_copy();
+        let overlay = paths.openapi_dir.join("overlay.yaml");
+        let text = std::fs::read_to_string(&overlay).unwrap();
+        assert!(
+            text.contains(entry),
+            "the overlay has the createPrivateEndpoint entry"
+        );
+        std::fs::write(&overlay, text.replace(entry, replacement)).unwrap();
+        let err = run(&paths, true).unwrap_err().to_string();
+        assert!(
+            err.contains("createPrivateEndpoint") && err.contains(expected),
+            "{err}"
+        );
+    }
+}
+
 /// An overlay entry for an operation that no file defines is stale, and an error.
 #[test]
 fn an_overlay_entry_for_an_unknown_operation_is_an_error() {

@@ -48,7 +48,7 @@ impl Endpoint {
             .header(AUTHORIZATION, self.key.bearer_header())
             .header(USER_AGENT_HEADER, HeaderValue::from_static(USER_AGENT))
             .header(ACCEPT, HeaderValue::from_static("application/json"));
-        for (name, value) in &self.extra_headers {
+        for (name, value) in self.extra_headers.iter().chain(&request.headers) {
             builder = builder.header(name, value.clone());
         }
         if !request.query.is_empty() {

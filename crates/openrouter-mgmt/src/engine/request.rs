@@ -3,6 +3,7 @@
 
 use openrouter_mgmt_gen::{Operation, Replay, SecretString, collect_secrets};
 use reqwest::Method;
+use reqwest::header::{HeaderName, HeaderValue};
 
 use crate::error::Error;
 
@@ -16,6 +17,9 @@ pub(crate) struct Request {
     /// Path below the base URL, starting with `/`, with every dynamic segment already percent-encoded.
     pub(crate) path: String,
     pub(crate) query: Vec<(&'static str, String)>,
+    /// The operation's header parameters, its idempotency key among them (made here when the caller set none,
+    /// so that every attempt of the call carries the same one).
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Option<Vec<u8>>,
     /// The secrets the body carries (a provider key): redacted from whatever the server answers.
     pub(crate) secrets: Vec<SecretString>,
@@ -45,12 +49,25 @@ impl Request {
                 .transpose()
         });
         let body = body?;
+        let mut headers = op
+            .headers()
+            .into_iter()
+            .map(|(name, value)| header(name, &value))
+            .collect::<Result<Vec<_>, Error>>()?;
+        if let Some(name) = info.idempotency_key
+            && !headers
+                .iter()
+                .any(|(set, _)| set.as_str().eq_ignore_ascii_case(name))
+        {
+            headers.push(header(name, &uuid::Uuid::new_v4().to_string())?);
+        }
         Ok(Self {
             operation: info.name,
             method: Method::from_bytes(info.method.as_bytes())
                 .expect("the spec's methods are valid HTTP methods"),
             path,
             query: op.query(),
+            headers,
             body,
             secrets,
             replay: info.replay,
@@ -68,9 +85,28 @@ impl std::fmt::Debug for Request {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
             .field("body_bytes", &self.body.as_ref().map(Vec::len))
             .field("secrets", &self.secrets.len())
             .field("replay", &self.replay)
             .finish_non_exhaustive()
     }
+}
+
+/// A header parameter as the HTTP client takes it; a value that cannot be a header (a line break, say) is bad
+/// input, refused before anything is sent.
+fn header(name: &'static str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    let invalid = |why: &str| Error::invalid_input(name, why.to_owned());
+    Ok((
+        HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("not a valid header name"))?,
+        HeaderValue::from_str(value)
+            .map_err(|_| invalid("not a valid header value (visible ASCII and spaces only)"))?,
+    ))
 }
