@@ -75,6 +75,28 @@ async fn a_destination_is_created_read_updated_listed_and_deleted() {
     assert_eq!(u.sampling_rate, 0.5);
     assert_eq!(u.config.secret_key.expose_secret(), "sk-l...6789");
     assert_eq!(u.config.base_url, "https://cloud.langfuse.com");
+    // Filter rules are set, then cleared with null (the spec writes this field as an `allOf` around a nullable
+    // component; it is a `Patch` all the same).
+    let rules: openrouter_mgmt::types::ObservabilityFilterRulesConfigNullable =
+        serde_json::from_value(json!({"groups": [{"rules": [
+            {"field": "model", "operator": "equals", "value": "openai/gpt-4o"},
+        ]}]}))
+        .unwrap();
+    let filtered = observability
+        .update(id, DestinationUpdate::new().filter_rules(rules))
+        .await
+        .unwrap();
+    let groups = langfuse(&filtered)
+        .filter_rules
+        .0
+        .as_ref()
+        .map(|r| r.groups.len());
+    assert_eq!(groups, Some(1));
+    let unfiltered = observability
+        .update(id, DestinationUpdate::new().clear_filter_rules())
+        .await
+        .unwrap();
+    assert_eq!(langfuse(&unfiltered).filter_rules.0, None);
     // A new credential replaces the old one.
     let rotated = observability
         .update(

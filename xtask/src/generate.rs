@@ -61,7 +61,7 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
             .into_iter()
             .flatten()
             .filter(|(name, s)| {
-                !required.contains(name.as_str()) && s.get("nullable") == Some(&Value::Bool(true))
+                !required.contains(name.as_str()) && crate::spec_query::accepts_null(merged, s)
             })
             .map(|(name, _)| name.clone())
             .collect();

@@ -107,6 +107,46 @@ pub fn schema_by_type_name<'a>(merged: &'a Value, name: &str) -> Option<&'a Valu
         .find_map(|(component, schema)| below(schema, component, name))
 }
 
+/// Whether `null` is a valid value of `schema` (in the merged document, where `type: [X, 'null']` is already
+/// `nullable: true`): it is nullable, references a nullable component, or is an `allOf` every part of which
+/// accepts `null` (a part that only annotates, such as `{description}`, does). The spec writes "nullable, with a
+/// description of its own" as `allOf: [{$ref: …Nullable}, {description: …}]`.
+pub fn accepts_null(merged: &Value, schema: &Value) -> bool {
+    /// Deep enough for any real chain of references; a cycle ends here instead of overflowing the stack.
+    const MAX_DEPTH: usize = 16;
+    const CONSTRAINTS: &[&str] = &[
+        "type",
+        "$ref",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "enum",
+        "properties",
+    ];
+    fn walk(merged: &Value, schema: &Value, depth: usize) -> bool {
+        if schema.get("nullable") == Some(&Value::Bool(true)) {
+            return true;
+        }
+        if depth == MAX_DEPTH {
+            return false;
+        }
+        if let Some(r) = ref_of(schema) {
+            return parse_component_ref(r)
+                .and_then(|(kind, name)| {
+                    merged.pointer(&crate::json_pointer::component(&kind, &name))
+                })
+                .is_some_and(|target| walk(merged, target, depth + 1));
+        }
+        match schema.get("allOf").and_then(Value::as_array) {
+            Some(parts) => parts.iter().all(|part| {
+                walk(merged, part, depth + 1) || !CONSTRAINTS.iter().any(|k| part.get(*k).is_some())
+            }),
+            None => false,
+        }
+    }
+    walk(merged, schema, 0)
+}
+
 /// The component a schema references (directly or as the single member of `allOf`).
 pub fn referenced_component(schema: &Value) -> Option<String> {
     if let Some(r) = ref_of(schema) {
@@ -122,6 +162,45 @@ pub fn referenced_component(schema: &Value) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn null_is_accepted_through_references_and_annotated_all_ofs() {
+        let merged = json!({"components": {"schemas": {
+            "Rules": {"type": "object", "nullable": true},
+            "Strict": {"type": "object"},
+            "Loop": {"$ref": "#/components/schemas/Loop"},
+        }}});
+        let nullable_with_doc = json!({"allOf": [
+            {"$ref": "#/components/schemas/Rules"},
+            {"description": "`null` clears the rules"},
+        ]});
+        assert!(accepts_null(&merged, &nullable_with_doc));
+        assert!(accepts_null(
+            &merged,
+            &json!({"$ref": "#/components/schemas/Rules"})
+        ));
+        assert!(accepts_null(
+            &merged,
+            &json!({"type": "string", "nullable": true})
+        ));
+        let strict_with_doc = json!({"allOf": [
+            {"$ref": "#/components/schemas/Strict"},
+            {"description": "d"},
+        ]});
+        assert!(!accepts_null(&merged, &strict_with_doc));
+        assert!(!accepts_null(
+            &merged,
+            &json!({"allOf": [
+                {"$ref": "#/components/schemas/Rules"},
+                {"type": "object"},
+            ]})
+        ));
+        assert!(!accepts_null(&merged, &json!({"type": "string"})));
+        assert!(!accepts_null(
+            &merged,
+            &json!({"$ref": "#/components/schemas/Loop"})
+        ));
+    }
 
     #[test]
     fn nested_inline_objects_are_found_under_typify_names() {

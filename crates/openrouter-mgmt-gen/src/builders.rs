@@ -1469,7 +1469,7 @@ impl crate::types::UpdateObservabilityDestinationRequest {
             broadcast_generation_request_context: None,
             config: None,
             enabled: None,
-            filter_rules: None,
+            filter_rules: crate::Patch::Unchanged,
             name: None,
             privacy_mode: None,
             regions: ::std::default::Default::default(),
@@ -1542,7 +1542,12 @@ impl crate::types::UpdateObservabilityDestinationRequest {
         mut self,
         filter_rules: impl Into<crate::types::ObservabilityFilterRulesConfigNullable>,
     ) -> Self {
-        self.filter_rules = Some(filter_rules.into());
+        self.filter_rules = crate::Patch::Set(filter_rules.into());
+        self
+    }
+    ///Clears `filter_rules` (sends `null`).
+    pub fn clear_filter_rules(mut self) -> Self {
+        self.filter_rules = crate::Patch::Clear;
         self
     }
     ///Sets `name`: Human-readable name for the destination.

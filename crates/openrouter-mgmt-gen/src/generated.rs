@@ -4123,8 +4123,8 @@ pub mod types {
         ///Whether the destination is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enabled: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub filter_rules: ::std::option::Option<ObservabilityFilterRulesConfigNullable>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub filter_rules: crate::Patch<ObservabilityFilterRulesConfigNullable>,
         ///Human-readable name for the destination.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
