@@ -8,12 +8,19 @@ use openrouter_mgmt::open_enums::{
     PrivateEndpointStatus, UpdatePrivateEndpointRequestDeclaredRegion,
 };
 use openrouter_mgmt::types::{PrivateEndpointActivation, UpdatePrivateEndpointSettingsRequest};
-use openrouter_mgmt::{Error, NewPrivateEndpoint, PrivateEndpointPricing, PrivateEndpointUpdate};
+use openrouter_mgmt::{
+    Error, NewPrivateEndpoint, Patch, PrivateEndpointPricing, PrivateEndpointUpdate,
+};
 use openrouter_mgmt_mock::{Fault, FaultRule, OperationId};
 use openrouter_mgmt_tests::scenarios::{new_private_endpoint, pricing};
 use uuid::Uuid;
 
 use crate::e2e_support::{api_status, client, client_with_key, invalid_argument, mock};
+
+/// A token limit to set.
+fn tokens(n: u64) -> Patch<NonZeroU64> {
+    Patch::Set(NonZeroU64::new(n).expect("a positive limit"))
+}
 
 /// The message of an `Error::Api`; panics on any other outcome.
 fn api_message<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
@@ -201,9 +208,15 @@ async fn updates_change_only_what_they_name_and_upstream_changes_are_drafts_only
     assert_eq!(draft.declared_zdr, Some(true));
 
     // Settings merge field by field.
+    let default_context = endpoints
+        .get(draft.id)
+        .await
+        .unwrap()
+        .settings
+        .context_length;
     let settings = UpdatePrivateEndpointSettingsRequest {
-        context_length: NonZeroU64::new(128_000),
-        max_prompt_tokens: NonZeroU64::new(100_000),
+        context_length: tokens(128_000),
+        max_prompt_tokens: tokens(100_000),
         ..Default::default()
     };
     let updated = endpoints
@@ -220,7 +233,7 @@ async fn updates_change_only_what_they_name_and_upstream_changes_are_drafts_only
     assert_eq!(updated.declared_parameters, ["seed"]);
     assert_eq!(updated.declared_zdr, Some(true), "untouched");
     let narrower = UpdatePrivateEndpointSettingsRequest {
-        max_prompt_tokens: NonZeroU64::new(64_000),
+        max_prompt_tokens: tokens(64_000),
         ..Default::default()
     };
     let updated = endpoints
@@ -233,6 +246,25 @@ async fn updates_change_only_what_they_name_and_upstream_changes_are_drafts_only
             updated.settings.max_prompt_tokens
         ),
         (NonZeroU64::new(128_000), NonZeroU64::new(64_000))
+    );
+    // A nested `null` restores the default, and leaves the other settings alone.
+    let restored = endpoints
+        .update(
+            draft.id,
+            PrivateEndpointUpdate::new().settings(UpdatePrivateEndpointSettingsRequest {
+                context_length: Patch::Clear,
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap();
+    assert_ne!(default_context, NonZeroU64::new(128_000));
+    assert_eq!(
+        (
+            restored.settings.context_length,
+            restored.settings.max_prompt_tokens
+        ),
+        (default_context, NonZeroU64::new(64_000))
     );
 
     // Clearing a declaration sends null.
@@ -326,8 +358,8 @@ async fn bodies_the_api_refuses_are_400s() {
 
     let draft = endpoints.create(new_private_endpoint()).await.unwrap();
     let too_long = UpdatePrivateEndpointSettingsRequest {
-        context_length: NonZeroU64::new(1_000),
-        max_prompt_tokens: NonZeroU64::new(2_000),
+        context_length: tokens(1_000),
+        max_prompt_tokens: tokens(2_000),
         ..Default::default()
     };
     let refused = endpoints

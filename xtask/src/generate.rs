@@ -47,25 +47,32 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
     let enum_names: BTreeSet<String> = enums.iter().map(|(n, _, _)| n.clone()).collect();
     let ops = crate::operation_model::build(merged, &view, overlay, &enum_names)?;
 
-    // Update bodies: every optional nullable field becomes a `Patch` (absent / value / explicit null).
-    for op in ops
+    // Update bodies: every optional nullable field becomes a `Patch` (absent / value / explicit null), in the body
+    // and in the objects nested in it (`settings.context_length: null` restores a private endpoint's default),
+    // also where a create body holds them (there `null` asks for the default as explicitly). A nested type an
+    // answer also holds keeps its `Option`s: an answer is read, not patched.
+    let is_update =
+        |o: &&crate::operation_model::OperationModel| matches!(o.method.as_str(), "PATCH" | "PUT");
+    let update_bodies: Vec<String> = ops
         .iter()
-        .filter(|o| matches!(o.method.as_str(), "PATCH" | "PUT"))
-    {
-        let Some(body) = &op.body else { continue };
-        let schema = body_schema(merged, body)?;
-        let required = required(&schema);
-        let nullable_optional: Vec<String> = schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(name, s)| {
-                !required.contains(name.as_str()) && crate::spec_query::accepts_null(merged, s)
-            })
-            .map(|(name, _)| name.clone())
-            .collect();
-        crate::rust_types::patch_fields(&mut items, body, &nullable_optional);
+        .filter(is_update)
+        .filter_map(|o| o.body.clone())
+        .collect();
+    let answers: Vec<String> = ops.iter().filter_map(|o| o.response.clone()).collect();
+    let shared = crate::rust_types::reachable(&items, &answers);
+    for name in crate::rust_types::reachable(&items, &update_bodies) {
+        let schema = if update_bodies.contains(&name) {
+            body_schema(merged, &name)?
+        } else if shared.contains(&name) {
+            continue;
+        } else {
+            match crate::spec_query::schema_by_type_name(merged, &name) {
+                Some(schema) => schema.clone(),
+                None => continue,
+            }
+        };
+        let fields = nullable_optional(merged, &schema);
+        crate::rust_types::patch_fields(&mut items, &name, &fields);
     }
     // Answers keep their good data when a server leaves out a nullable field or a list (request bodies stay
     // strict: the mock decodes them to validate).
@@ -158,6 +165,21 @@ fn body_schema(merged: &Value, body: &str) -> Result<Value> {
     crate::spec_query::schema_after_hoisting(merged, body)
         .cloned()
         .ok_or_else(|| SpecError::new(format!("no schema for request body `{body}`")))
+}
+
+/// The properties of an object schema that may be left out and may be `null`.
+fn nullable_optional(merged: &Value, schema: &Value) -> Vec<String> {
+    let required = required(schema);
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(name, s)| {
+            !required.contains(name.as_str()) && crate::spec_query::accepts_null(merged, s)
+        })
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 fn required(schema: &Value) -> BTreeSet<&str> {

@@ -7,10 +7,8 @@
 //! (older deployments lack fields added since), and absence there means what `null` or `[]` means. Required
 //! scalars and objects stay strict: without them the value is not what the spec describes.
 
-use std::collections::{BTreeSet, HashMap};
-
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Field, Fields, Item, Meta, Token, Type};
+use syn::{Attribute, Field, Fields, Item, Meta, Token};
 
 use crate::rust_types::{option_inner, vec_inner};
 
@@ -43,7 +41,7 @@ pub fn for_each_answer_field(
     request_bodies: &[String],
     mut rewrite: impl FnMut(&mut Field),
 ) {
-    let strict = reachable(items, request_bodies);
+    let strict = crate::rust_types::reachable(items, request_bodies);
     for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
         if strict.contains(&s.ident.to_string()) {
@@ -85,48 +83,6 @@ pub fn is_strict_option(meta: &Meta) -> bool {
     let value = &nv.value;
     let text = quote::quote!(#value).to_string();
     text.trim_matches('"').replace(' ', "") == STRICT_OPTION.replace(' ', "")
-}
-
-/// The structs reachable from `roots` through field types (the roots included).
-fn reachable(items: &[Item], roots: &[String]) -> BTreeSet<String> {
-    let mut fields: HashMap<String, Vec<&Type>> = HashMap::new();
-    for item in items {
-        if let Item::Struct(s) = item {
-            fields.insert(
-                s.ident.to_string(),
-                s.fields.iter().map(|f| &f.ty).collect(),
-            );
-        }
-    }
-    let mut seen = BTreeSet::new();
-    let mut todo: Vec<String> = roots.to_vec();
-    while let Some(name) = todo.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        for ty in fields.get(&name).into_iter().flatten() {
-            let mut names = Vec::new();
-            type_names(ty, &mut names);
-            todo.extend(names.into_iter().filter(|n| fields.contains_key(n)));
-        }
-    }
-    seen
-}
-
-/// Every identifier a type names (its path segments and their generic arguments).
-fn type_names(ty: &Type, out: &mut Vec<String>) {
-    if let Type::Path(p) = ty {
-        for segment in &p.path.segments {
-            out.push(segment.ident.to_string());
-            if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
-                for arg in &args.args {
-                    if let syn::GenericArgument::Type(t) = arg {
-                        type_names(t, out);
-                    }
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! JSON names and Rust types, so the operation layer, validation and builders are written against the real
 //! types; and the rewrite of an update body's optional nullable fields from `Option<T>` to `Patch<T>`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use syn::{Attribute, Fields, GenericArgument, Item, LitStr, PathArguments, Type};
 
@@ -165,6 +165,48 @@ pub fn patch_fields(items: &mut [Item], name: &str, fields: &[String]) {
                 ),
             };
             f.attrs.push(attr);
+        }
+    }
+}
+
+/// The structs reachable from `roots` through field types (the roots included).
+pub fn reachable(items: &[Item], roots: &[String]) -> BTreeSet<String> {
+    let mut fields: HashMap<String, Vec<&Type>> = HashMap::new();
+    for item in items {
+        if let Item::Struct(s) = item {
+            fields.insert(
+                s.ident.to_string(),
+                s.fields.iter().map(|f| &f.ty).collect(),
+            );
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<String> = roots.to_vec();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        for ty in fields.get(&name).into_iter().flatten() {
+            let mut names = Vec::new();
+            type_names(ty, &mut names);
+            todo.extend(names.into_iter().filter(|n| fields.contains_key(n)));
+        }
+    }
+    seen
+}
+
+/// Every identifier a type names (its path segments and their generic arguments).
+fn type_names(ty: &Type, out: &mut Vec<String>) {
+    if let Type::Path(p) = ty {
+        for segment in &p.path.segments {
+            out.push(segment.ident.to_string());
+            if let syn::PathArguments::AngleBracketed(args) = &segment.arguments {
+                for arg in &args.args {
+                    if let syn::GenericArgument::Type(t) = arg {
+                        type_names(t, out);
+                    }
+                }
+            }
         }
     }
 }

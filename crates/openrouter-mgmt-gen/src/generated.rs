@@ -4201,8 +4201,8 @@ pub mod types {
             UpdatePrivateEndpointSettingsRequestCompletions,
         >,
         ///Longest prompt plus completion, in tokens, or `null` to keep the model default.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub context_length: ::std::option::Option<::std::num::NonZeroU64>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub context_length: crate::Patch<::std::num::NonZeroU64>,
         ///Request parameters the upstream rejects even though the model supports them; requests using one do not route here. Cannot name a tested parameter.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub excluded_parameters: ::std::vec::Vec<
@@ -4211,11 +4211,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inputs: ::std::option::Option<UpdatePrivateEndpointSettingsRequestInputs>,
         ///Longest completion the upstream returns, in tokens, or `null` to keep the model default.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max_completion_tokens: ::std::option::Option<::std::num::NonZeroU64>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub max_completion_tokens: crate::Patch<::std::num::NonZeroU64>,
         ///Longest prompt, in tokens, or `null` for no cap below the context length. Cannot exceed `context_length`, or the model context length while `context_length` is `null`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max_prompt_tokens: ::std::option::Option<::std::num::NonZeroU64>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub max_prompt_tokens: crate::Patch<::std::num::NonZeroU64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantization: ::std::option::Option<
             crate::open_enums::PrivateEndpointQuantization,
@@ -4233,36 +4233,36 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdatePrivateEndpointSettingsRequestCompletions {
         ///Serves `/chat/completions`; `null` uses the provider default.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub chat: crate::Patch<bool>,
         ///Serves `/completions`; `null` uses the provider default.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub text: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub text: crate::Patch<bool>,
     }
     ///`UpdatePrivateEndpointSettingsRequestInputs`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdatePrivateEndpointSettingsRequestInputs {
         ///Accepts audio input. `null` keeps the provider default.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub audio: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub audio: crate::Patch<bool>,
         ///Accepts base64 file data. `null` keeps the provider default.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub base64_files: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub base64_files: crate::Patch<bool>,
         ///Accepts base64 image data. `null` keeps the provider default.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub base64_images: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub base64_images: crate::Patch<bool>,
         ///Accepts file URLs. `null` keeps the provider default.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub file_urls: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub file_urls: crate::Patch<bool>,
         ///Accepts image URLs. `null` keeps the provider default.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image_urls: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub image_urls: crate::Patch<bool>,
     }
     ///`UpdatePrivateEndpointSettingsRequestReasoning`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdatePrivateEndpointSettingsRequestReasoning {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub return_mechanism: ::std::option::Option<
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub return_mechanism: crate::Patch<
             crate::open_enums::PrivateEndpointReasoningReturnMechanism,
         >,
         ///Whether requests with `reasoning` route to this endpoint.
@@ -4300,8 +4300,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdatePrivateProviderRequestDataPolicy {
         ///Days prompts are retained. Must be `null` unless `retains_prompts` is true.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub prompt_retention_days: ::std::option::Option<::std::num::NonZeroU64>,
+        #[serde(default, skip_serializing_if = "crate::Patch::is_unchanged")]
+        pub prompt_retention_days: crate::Patch<::std::num::NonZeroU64>,
         ///Whether the provider retains prompts or completions.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub retains_prompts: ::std::option::Option<bool>,

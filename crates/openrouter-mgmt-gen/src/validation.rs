@@ -2050,7 +2050,7 @@ impl crate::types::UpdatePrivateEndpointSettingsRequest {
                 None => ("context_length", String::new()),
             };
             let at: &str = &at_owned;
-            if let Some(v) = (&self.context_length).as_ref() {
+            if let crate::Patch::Set(v) = &self.context_length {
                 crate::checks::range(
                     argument,
                     at,
@@ -2078,7 +2078,7 @@ impl crate::types::UpdatePrivateEndpointSettingsRequest {
                 None => ("max_completion_tokens", String::new()),
             };
             let at: &str = &at_owned;
-            if let Some(v) = (&self.max_completion_tokens).as_ref() {
+            if let crate::Patch::Set(v) = &self.max_completion_tokens {
                 crate::checks::range(
                     argument,
                     at,
@@ -2094,7 +2094,7 @@ impl crate::types::UpdatePrivateEndpointSettingsRequest {
                 None => ("max_prompt_tokens", String::new()),
             };
             let at: &str = &at_owned;
-            if let Some(v) = (&self.max_prompt_tokens).as_ref() {
+            if let crate::Patch::Set(v) = &self.max_prompt_tokens {
                 crate::checks::range(
                     argument,
                     at,
@@ -2304,7 +2304,7 @@ impl crate::types::UpdatePrivateProviderRequestDataPolicy {
                 None => ("prompt_retention_days", String::new()),
             };
             let at: &str = &at_owned;
-            if let Some(v) = (&self.prompt_retention_days).as_ref() {
+            if let crate::Patch::Set(v) = &self.prompt_retention_days {
                 crate::checks::range(
                     argument,
                     at,
