@@ -305,8 +305,8 @@ async fn concurrent_fetching_delivers_pages_in_order() {
 #[tokio::test]
 async fn the_first_window_of_concurrent_requests_goes_out_before_the_first_answer() {
     // 150 items, 4 in flight: the first four pages are requested together, as if each were full, so two of them
-    // lie past the end. The first page is answered 300 ms late, long enough for the other three requests to
-    // arrive before it; once it has arrived, total_count bounds every request.
+    // lie past the end. The first page is answered a second late, ample time for the other three requests to
+    // arrive before it even on a loaded machine; once it has arrived, total_count bounds every request.
     let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(path("/guardrails"))
@@ -318,7 +318,7 @@ async fn the_first_window_of_concurrent_requests_goes_out_before_the_first_answe
             let answer = ResponseTemplate::new(200)
                 .set_body_json(json!({"data": items, "total_count": 150}));
             if offset == 0 {
-                answer.set_delay(Duration::from_millis(300))
+                answer.set_delay(Duration::from_secs(1))
             } else {
                 answer
             }
