@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::errors::ApiError;
+use crate::private_endpoint_store::PrivateEndpointRecord;
 use crate::render;
 use crate::request::Request;
 use crate::state::State;
@@ -37,46 +38,6 @@ const UPDATE_FIELDS: &[&str] = &[
     "declared_parameters",
     "settings",
 ];
-
-/// A private endpoint as the mock stores it.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct PrivateEndpointRecord {
-    /// The endpoint as `GET /private-endpoints/{id}` shows it (a `PrivateEndpoint`).
-    endpoint: Value,
-    /// When it was created (lists and the lifecycle operations show it).
-    created_at: String,
-    /// Whether a passing validation is on record for the current upstream.
-    validated: bool,
-}
-
-impl PrivateEndpointRecord {
-    fn status(&self) -> &str {
-        self.endpoint["status"].as_str().unwrap_or("draft")
-    }
-
-    /// How lists show it (`PrivateEndpointSummary`).
-    fn summary(&self) -> Value {
-        let e = &self.endpoint;
-        json!({
-            "created_at": self.created_at,
-            "id": e["id"],
-            "model_name": e["model_name"],
-            "model_permaslug": e["model_permaslug"],
-            "model_slug": e["model_slug"],
-            "provider_name": e["provider_name"],
-            "status": e["status"],
-        })
-    }
-
-    /// How creates and the lifecycle operations show it (`ManagedPrivateEndpoint`).
-    fn managed(&self) -> Value {
-        let mut managed = self.summary();
-        for field in ["declared_region", "declared_zdr", "max_completion_tokens"] {
-            managed[field] = self.endpoint[field].clone();
-        }
-        managed
-    }
-}
 
 /// The settings of a new endpoint, and what `null` restores a setting to.
 fn default_settings() -> Value {

@@ -13,30 +13,6 @@ use crate::render;
 use crate::request::Request;
 use crate::state::State;
 
-/// The directory groups every mock organization has.
-pub(crate) const GROUPS: [&str; 3] = ["Engineering", "Sales", "Support"];
-
-/// The directory's groups for an organization whose default workspace is `workspace` (ids derived from it, so
-/// no random draw shifts the rest of a seeded state).
-pub(crate) fn directory(workspace: Uuid, organization_id: &str) -> Vec<types::ScimGroup> {
-    GROUPS
-        .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let id = Uuid::from_u128(workspace.as_u128() ^ (0x5c1d_0000 + i as u128));
-            serde_json::from_value(json!({
-                "created_at": "2025-01-01T00:00:00Z",
-                "display_name": name,
-                "external_id": format!("okta-{}", name.to_lowercase()),
-                "id": id,
-                "organization_id": organization_id,
-                "updated_at": "2025-01-01T00:00:00Z",
-            }))
-            .expect("a directory group fits the generated type")
-        })
-        .collect()
-}
-
 /// The uuid path parameter `{id}`, or a 404 (a non-UUID names nothing).
 fn path_uuid(request: &Request<'_>, what: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(request.param("id")?)

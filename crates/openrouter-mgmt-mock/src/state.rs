@@ -114,7 +114,7 @@ pub(crate) struct State {
     pub(crate) scim_mappings: Vec<types::ScimGroupMapping>,
     pub(crate) scim_jobs: Vec<types::ScimSyncJob>,
     /// Private endpoints, in creation order.
-    pub(crate) private_endpoints: Vec<crate::private_endpoints::PrivateEndpointRecord>,
+    pub(crate) private_endpoints: Vec<crate::private_endpoint_store::PrivateEndpointRecord>,
     /// The `Idempotency-Key`s of private endpoint creates: the fields the key is bound to, and the endpoint's id.
     pub(crate) private_endpoint_keys: HashMap<String, (serde_json::Value, serde_json::Value)>,
     /// Observability destinations as JSON objects, in creation order, with their credentials as sent (answers
@@ -162,7 +162,8 @@ impl State {
             private_endpoint_keys: HashMap::new(),
             destinations: Vec::new(),
         };
-        state.scim_groups = crate::scim::directory(default_workspace_id, &state.organization_id);
+        state.scim_groups =
+            crate::scim_directory::directory(default_workspace_id, &state.organization_id);
         let origin = DateTime::from_timestamp(CLOCK_ORIGIN, 0)
             .expect("the clock's origin")
             .format("%Y-%m-%dT%H:%M:%SZ")
