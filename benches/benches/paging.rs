@@ -2,7 +2,6 @@
 //! sequentially and with prefetch/concurrency, with and without 20 ms of injected latency per request (items/s);
 //! with latency, each figure is followed by its ratio to the physical limit (pages ÷ concurrency × latency).
 
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
@@ -55,7 +54,7 @@ fn paging(c: &mut Criterion) {
             group.measurement_time(Duration::from_secs(25));
         }
         for window in WINDOWS {
-            let walks = Mutex::new(Vec::new());
+            let mut walks = Vec::new();
             group.bench_function(window.name, |b| {
                 b.iter_custom(|iterations| {
                     let started = Instant::now();
@@ -67,15 +66,12 @@ fn paging(c: &mut Criterion) {
                         fixture.mock.clear_requests();
                     }
                     let elapsed = started.elapsed();
-                    walks
-                        .lock()
-                        .unwrap()
-                        .push(elapsed / u32::try_from(iterations).unwrap_or(u32::MAX));
+                    walks.push(elapsed / u32::try_from(iterations).unwrap_or(u32::MAX));
                     elapsed
                 })
             });
             if let Some(latency) = latency {
-                report_against_limit(window, latency, walks.into_inner().unwrap());
+                report_against_limit(window, latency, walks);
             }
         }
         group.finish();

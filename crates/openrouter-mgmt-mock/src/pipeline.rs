@@ -53,7 +53,7 @@ impl Shared {
     /// 21.1 ms on average on a 2-core machine: every latency a benchmark injected would be 5 % longer than asked
     /// for, and the SDK would be charged for it. So all but the last [`TIMER_SLACK`] are slept on tokio's timer
     /// (cheap, and interrupted by shutdown) and the rest with the operating system's sleep on the blocking pool.
-    async fn latency(&self, latency: Duration) -> bool {
+    async fn wait_precisely(&self, latency: Duration) -> bool {
         let deadline = std::time::Instant::now() + latency;
         if !self.sleep(latency.saturating_sub(TIMER_SLACK)).await {
             return false;
@@ -102,7 +102,7 @@ pub(crate) async fn handle(
     let answer = answer(&shared, request).await;
     if let Some((arrived, latency)) = due
         && !shared
-            .latency(latency.saturating_sub(arrived.elapsed()))
+            .wait_precisely(latency.saturating_sub(arrived.elapsed()))
             .await
     {
         return hang_up(&kill).await;

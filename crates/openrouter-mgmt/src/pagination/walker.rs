@@ -81,8 +81,9 @@ struct Walker<T> {
 
 /// What to do with a fetched page.
 enum Kind {
-    /// The next page in order: overlap-checked, may end the list, may queue further requests.
-    Next,
+    /// The next page in order: overlap-checked, may end the list, may queue further requests. `shift`: how far
+    /// it shows the list moved left behind the cursor (`None` for the first page, which has nothing to compare).
+    Next { shift: Option<u64> },
     /// The re-read of the page before a set-aside page: only adds items.
     Reread,
     /// The set-aside page, after its re-read; `gap` when the re-read could not close the gap either.
@@ -230,7 +231,9 @@ impl<T: Send + 'static> Walker<T> {
     ///   at least the overlap), or it is empty although it should hold at least the boundary item;
     /// - without one, the list's `total_count` fell since the page before (something was deleted, maybe behind
     ///   the cursor).
-    fn moved_past_overlap(&self, offset: u64, raw: &RawPage<T>) -> bool {
+    ///
+    /// `known`: its [`leading_known`](Self::leading_known) items.
+    fn moved_past_overlap(&self, offset: u64, raw: &RawPage<T>, known: u64) -> bool {
         if offset >= self.cursor {
             let fell = match (self.last_total, non_negative(raw.total_count)) {
                 (Some(before), Some(now)) => now < before,
@@ -239,7 +242,7 @@ impl<T: Send + 'static> Walker<T> {
             return self.overlap.is_off() && fell && self.cursor > 0;
         }
         let received = raw.items.len() + raw.bad.len();
-        received == 0 || (self.leading_known(offset, raw) == 0 && !raw.items.is_empty())
+        received == 0 || (known == 0 && !raw.items.is_empty())
     }
 
     /// How many items at the head of a page at `offset` are where the walk last saw them: items already seen,
@@ -262,13 +265,6 @@ impl<T: Send + 'static> Walker<T> {
             known += 1;
         }
         known
-    }
-
-    /// How far the list moved left behind the cursor, as told by a page that re-read `cursor - offset` items:
-    /// that many, less the leading items already seen (0 when it did not move, or moved right).
-    fn observed_shift(&self, offset: u64, raw: &RawPage<T>) -> u64 {
-        let reread = self.cursor.saturating_sub(offset);
-        reread.saturating_sub(self.leading_known(offset, raw))
     }
 
     async fn next_page(&mut self) -> Option<Result<Page<T>, Error>> {
@@ -326,26 +322,29 @@ impl<T: Send + 'static> Walker<T> {
                         let (offset, raw) = self.held.take().expect("a re-read has a held page");
                         (offset, raw, Kind::Held { gap: true })
                     }
-                } else if self.started && self.moved_past_overlap(offset, &raw) {
-                    // Set the page aside and re-read the page before the cursor; the set-aside page follows.
-                    self.held = Some((offset, raw));
-                    self.reread_at = Some(self.cursor.saturating_sub(self.limit));
-                    self.flush();
-                    continue;
                 } else {
-                    (offset, raw, Kind::Next)
+                    let known = self.started.then(|| self.leading_known(offset, &raw));
+                    if known.is_some_and(|known| self.moved_past_overlap(offset, &raw, known)) {
+                        // Set the page aside and re-read the page before the cursor; the set-aside page follows.
+                        self.held = Some((offset, raw));
+                        self.reread_at = Some(self.cursor.saturating_sub(self.limit));
+                        self.flush();
+                        continue;
+                    }
+                    // The page re-read `cursor - offset` items; fewer of them where they were means the list
+                    // moved left by the difference (0 when it did not move, or moved right).
+                    let reread = self.cursor.saturating_sub(offset);
+                    let shift = known.map(|known| reread.saturating_sub(known));
+                    (offset, raw, Kind::Next { shift })
                 }
             };
             match kind {
-                Kind::Next if self.started => {
-                    let shift = self.observed_shift(offset, &raw);
-                    self.overlap.observe(shift);
-                }
+                Kind::Next { shift: Some(shift) } => self.overlap.observe(shift),
                 Kind::Held { .. } => {
                     let shift = self.cursor.saturating_sub(offset) + self.reread_found;
                     self.overlap.observe(shift);
                 }
-                Kind::Next | Kind::Reread => {}
+                Kind::Next { shift: None } | Kind::Reread => {}
             }
             match self.accept(offset, raw, kind) {
                 Some(Ok(page)) if page.items.is_empty() && self.delivered > 0 => {
@@ -383,7 +382,7 @@ impl<T: Send + 'static> Walker<T> {
         let total = non_negative(raw.total_count);
         // Items that did not decode count: a page of 100 with one bad item is still a full page.
         let received = raw.items.len() + raw.bad.len();
-        let repeats = matches!(kind, Kind::Next) && self.started && self.repeats(offset, &raw);
+        let repeats = matches!(kind, Kind::Next { shift: Some(_) }) && self.repeats(offset, &raw);
         // One such page can be the list moving right (insertions behind the cursor) by more than a page less the
         // overlap; the walk goes on past it. Two in a row cannot be, for a shift of less than a page.
         let repeated_before = std::mem::replace(&mut self.repeated, repeats);
