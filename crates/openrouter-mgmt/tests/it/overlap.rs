@@ -22,7 +22,7 @@ type Change = Box<dyn Fn(&mut Vec<u128>) + Send + Sync>;
 /// (1-based) is served, for each `(n, change)` in `script`. Guardrail lists carry `total_count`; `/keys` does not
 /// and ignores `limit` (pages of 100).
 async fn changing_list(route: &'static str, len: u128, script: Vec<(usize, Change)>) -> MockServer {
-    let server = MockServer::start().await;
+    let server = own_server().await;
     let state = Arc::new(Mutex::new((0usize, (1..=len).collect::<Vec<u128>>())));
     Mock::given(method("GET"))
         .and(path(route))

@@ -14,14 +14,12 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::support::*;
 
-/// A guardrail list of `len` items (ids 1..=len) that honours offset/limit. A server of its own, not one from
-/// wiremock's pool: requests a walk sent ahead and then dropped may still arrive after the walk, and must not be
-/// counted by the next server a test starts.
+/// A guardrail list of `len` items (ids 1..=len) that honours offset/limit, on a server of its own.
 async fn guardrail_server(
     len: u64,
     total: impl Fn(u64) -> i64 + Send + Sync + 'static,
 ) -> MockServer {
-    let server = MockServer::builder().start().await;
+    let server = own_server().await;
     Mock::given(method("GET"))
         .and(path("/guardrails"))
         .respond_with(move |r: &Request| {
@@ -307,7 +305,7 @@ async fn the_first_window_of_concurrent_requests_goes_out_before_the_first_answe
     // 150 items, 4 in flight: the first four pages are requested together, as if each were full, so two of them
     // lie past the end. The first page is answered a second late, ample time for the other three requests to
     // arrive before it even on a loaded machine; once it has arrived, total_count bounds every request.
-    let server = MockServer::builder().start().await;
+    let server = own_server().await;
     Mock::given(method("GET"))
         .and(path("/guardrails"))
         .respond_with(|r: &Request| {

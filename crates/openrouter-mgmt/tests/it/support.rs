@@ -52,6 +52,13 @@ pub(crate) fn guardrail_id(n: u128) -> String {
     uuid::Uuid::from_u128(n).to_string()
 }
 
+/// A loopback server of its own, not one from wiremock's pool, for walks with several requests in flight: a
+/// request such a walk sent ahead and then abandoned may arrive after the test, and must not land in the next
+/// test's pooled server (tests share a process under `cargo test`).
+pub(crate) async fn own_server() -> MockServer {
+    MockServer::builder().start().await
+}
+
 /// The value of the query parameter `name` of a recorded request, as a number.
 pub(crate) fn query(r: &Request, name: &str) -> Option<u64> {
     r.url
