@@ -30,7 +30,7 @@ fn version(text: &str) -> (u64, u64, u64) {
 fn the_declared_rust_version_is_the_highest_in_the_published_crates_dependency_graph() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .args(["metadata", "--format-version", "1", "--locked"])
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .output()
         .expect("run cargo metadata");
