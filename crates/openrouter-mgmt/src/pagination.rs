@@ -1,45 +1,55 @@
-//! Walking offset-paginated lists as streams (items, pages, or everything collected), robust against a
-//! misbehaving or changing server, with bounded prefetch and bounded concurrent fetching.
+//! Walking offset-paginated lists as streams (items, pages, or everything collected), with one guarantee that
+//! holds however the list changes during the walk and whatever the server's rhythm, with bounded prefetch and
+//! bounded concurrent fetching.
 //!
-//! Rules, in the order they are applied to each page:
-//! - the cursor advances by the number of items actually received (not by the page size asked for), and every
-//!   page after the first starts at the last item of the page before (the *boundary item*; see
-//!   [`Paginator::overlap`]): deleting an item already yielded shifts the list left, and a page that no longer
-//!   starts with an item already seen says so. An unchanging list costs one request more than it has pages
-//!   (101 for 10,000 items with a `total_count`, 102 for `GET /keys`, which has none);
-//! - the overlap check: a page whose first item was not seen before (or that is empty where the boundary item
-//!   should be) may start past unseen items; it is set aside, the page before it is re-read (one extra request),
-//!   then it is used. Up to page size - 1 deletions behind the cursor between two page requests lose nothing;
-//!   more than that sets [`Page::may_have_skipped`] (and logs a warning) instead of failing;
-//! - the overlap adapts: a page that shows the list moved left by `s` items behind the cursor makes the next
-//!   pages re-read `2s + 1` items (at most half a page), so steady churn is absorbed without re-reads; it halves
-//!   back towards the boundary item while the list is still. [`Paginator::overlap`] fixes it instead; with
-//!   `overlap(0)` pages do not overlap at all and a `total_count` lower than the page before's triggers the
-//!   re-read (the one signal left);
-//! - an empty page, or one that reaches no further than the cursor (only re-read items), ends the list;
-//! - two pages in a row whose items were all seen before, more of them than were re-read (a server ignoring
-//!   `offset`), end the stream with [`Error::Pagination`] instead of looping (one such page can be the list
-//!   moving right under the caller);
-//! - items whose id is among the last `2 × page size + the overlap's cap` ids received (250 for pages of 100) are
-//!   not yielded again (re-read items, and a list that shifts right under the caller by less than a page); memory
-//!   for this is that many ids;
-//! - `total_count` is a bound, not a promise: it is read in any integral spelling (`3`, `3.0`, `1e2`, `"3"`);
-//!   negative values are ignored, an unusable one (`null`, missing, fractional, out of range like `1e300`, not a
-//!   number) is dropped with a `tracing` warning naming the operation, and the list ends when the cursor
-//!   reaches the latest plausible value; without one, a short page ends the list (`GET /keys`: pages of 100
-//!   with no `limit`; a page at `cursor - overlap` is still at most 100 items, short only at the end);
+//! **The guarantee.** For a list whose order is stable for the items in it (sorted by a key that does not
+//! change), a walk yields every item present from its first request to its last exactly once; it yields no item
+//! twice and none that never existed. This holds whatever is inserted or deleted anywhere in the list, before
+//! every request or between the requests of one page's re-reads, with answers arriving late or out of order, at
+//! every [`Paginator::concurrency`], [`Paginator::prefetch`] and [`Paginator::page_size`]. Where continuity
+//! cannot be proven (a server that ignores `offset`, or serves pages too small to overlap; a list that changes
+//! faster than it can be read) the stream ends with [`Error::Pagination`], saying what was seen; it never skips
+//! silently. Items inserted or deleted during the walk may or may not be yielded. A list that *reorders* (an
+//! item moves) is outside the guarantee: nothing is yielded twice or invented, but an item that moved behind
+//! the walk can be missed.
+//! The proof is in `pagination/walker.rs`; `tests/it/e2e_pagination.rs` checks it against a mock whose list
+//! changes before every request, with ground truth.
+//!
+//! How a walk goes:
+//! - a page counts only if it holds an item already yielded (its *anchor*), or starts the list: its items after
+//!   the anchor are the new ones, the items before it are skipped. So every page after the first is requested at
+//!   the last item of the page before (the *boundary item*): an unchanging list costs one request more than it has
+//!   pages (101 for 10,000 items with a `total_count`, 102 for `GET /keys`, which has none), at any concurrency;
+//! - the overlap adapts: a page where the boundary item moved left by `s` makes the next pages re-read `2s + 1`
+//!   items (at most three quarters of a page), halving back towards the boundary item while the list is still;
+//! - a page that holds no item already yielded (the list moved further than the overlap) is never used: the walk
+//!   searches back, twice as far each time, until a page does; the eighth try is the head of the list;
+//! - the walk remembers a 128-bit fingerprint of every item it yielded (about 36 bytes each, whatever the id's
+//!   length): with answers that may be old or out of order, nothing less proves an item was not yielded before;
+//! - the list ends at an empty page at its head, at a page reaching `total_count`, or without one at a short page;
+//!   `total_count` is a bound, not a promise: it is read in any integral spelling (`3`, `3.0`, `1e2`, `"3"`),
+//!   negative values are ignored, an unusable one is dropped with a `tracing` warning naming the operation;
+//! - a server that answers fewer items than asked while its `total_count` says more is walked to the end: its
+//!   page size is learned from the first such page;
 //! - a malformed item costs only itself: the page's other items are delivered, then one [`Error::ItemDecode`]
 //!   per bad item (its index in the page, the page's offset, the JSON path and serde's message), and the stream
-//!   goes on if polled again; the bad item counts toward the page's length (a page of 100 with one bad item is
-//!   still full) and is reported once even when the overlap re-reads it;
+//!   goes on if polled again; the bad item counts toward the page's length and is recognised by a hash of its
+//!   JSON, so it is reported once and can anchor a page like any other item;
 //! - with [`Paginator::concurrency`] `n`, the first `n` pages are requested at once (as if each were full), and
-//!   from then on `n` stay in flight, each starting at the boundary item of the one before, so the same rules
-//!   hold between consecutive pages; answers are decoded in parallel and delivered in order. The guarantee is
-//!   about deletions between the requests of two consecutive pages, which in this mode are in flight at once;
-//! - after `max_pages` requests (default 100 000, re-reads included) the stream ends with [`Error::Pagination`]:
-//!   the last line of defence against a server that keeps inventing new items.
+//!   from then on `n` stay in flight, each starting at the predicted boundary item of the one before; answers are
+//!   decoded in parallel and used in offset order, each by the same rule, so an answer that is old or arrives
+//!   out of order is as safe as any; a page requested ahead that a short page or a shift made wrong is dropped;
+//! - three full pages in a row that reach further than any before and bring nothing new (a server ignoring
+//!   `offset`) end the stream with
+//!   [`Error::Pagination`]; so do more requests than the hard cap, eight times what the first page's
+//!   `total_count` needs at half a page per request (64 + 8 × ⌈total ÷ half a page⌉, a list growing faster than
+//!   it is read), and `max_pages` requests (default 100 000, re-reads included; the only cap for `GET /keys`,
+//!   which has no `total_count`).
 
 mod overlap;
+mod seen;
+#[cfg(test)]
+mod walk_properties;
 mod walker;
 
 use std::pin::Pin;
@@ -74,10 +84,6 @@ pub struct Page<T> {
     /// The server's `total_count`, if it sent a usable, non-negative one (any integral spelling). A hint, not a
     /// promise.
     pub total_count: Option<u64>,
-    /// `true` when, just before this page, more items were removed behind the cursor than the walker can re-read
-    /// (a page's worth between two page requests): items that were in the list throughout may have been skipped.
-    /// Nothing is ever yielded twice either way. Also logged as a `tracing` warning.
-    pub may_have_skipped: bool,
 }
 
 /// A page as the server sent it.
@@ -102,6 +108,8 @@ pub(crate) struct BadItem {
     pub(crate) message: String,
     /// The start of the item, redacted.
     pub(crate) item_snippet: String,
+    /// A hash of the item's whole JSON: its identity for the walk, since it has no decoded id.
+    pub(crate) fingerprint: u64,
 }
 
 /// A stream of pages, boxed.
@@ -167,6 +175,7 @@ impl<T: Send + 'static> Paginator<T> {
     }
 
     /// Items per request, 1..=100 (default 100). Lists without a `limit` parameter (`GET /keys`) take only 100.
+    /// A page must hold an item already yielded and a new one, so `page_size(1)` requests pages of two items.
     /// Anything else is rejected here, with [`Error::InvalidInput`], before a stream exists:
     ///
     /// ```no_run
@@ -232,25 +241,22 @@ impl<T: Send + 'static> Paginator<T> {
         Ok(self)
     }
 
-    /// Makes every page after the first re-read exactly `items` items of the page before, instead of the
-    /// adaptive default (at most page size - 1).
+    /// Makes every page after the first re-read exactly `items` items of the page before (at most page size - 1),
+    /// instead of the adaptive default (the boundary item, and more while the list is seen to move left).
     ///
-    /// Deleting an item that was already yielded shifts the rest of the list left, so a page requested right at
-    /// the cursor would start past the item at the boundary. By default each page re-reads the boundary item
-    /// (the last item of the page before): when the page no longer starts with an item already seen, the list
-    /// moved, and the page before is re-read (one extra request) before going on; after such a move the next
-    /// pages re-read twice the observed shift, halving back to one item while the list is still. That costs one
-    /// request per 100 pages on an unchanging list and loses nothing to up to page size - 1 deletions behind the
-    /// cursor between two page requests.
-    ///
-    /// With a fixed overlap of `n`, up to `n - 1` such deletions cost nothing, and `n` up to page size - 1 cost
-    /// the one extra request. `overlap(0)` requests pages back to back (exactly one request per page on an
-    /// unchanging list: 100 for 10,000 items) and has only `total_count` to go by: when it falls between two
-    /// pages the page before is re-read; deletions behind the cursor that additions elsewhere make up for are
-    /// then not noticed, and items present throughout can be skipped. Re-read items are never yielded twice.
-    pub fn overlap(mut self, items: u64) -> Self {
+    /// A page counts only if it holds an item already yielded, so at least one item is re-read: `overlap(0)` is
+    /// rejected with [`Error::InvalidInput`]. A larger fixed overlap costs more requests on a still list and
+    /// saves the searches back that a list moving left by more than the overlap between two requests causes.
+    pub fn overlap(mut self, items: u64) -> Result<Self, Error> {
+        if items == 0 {
+            return Err(Error::invalid_input(
+                "overlap",
+                "must be at least 1: a page counts only if it holds an item already yielded, which is what proves \
+                 nothing between the two pages was skipped",
+            ));
+        }
         self.overlap = OverlapPolicy::Fixed(items);
-        self
+        Ok(self)
     }
 
     /// The pages, in order. A page with items that did not decode is followed by one [`Error::ItemDecode`] per

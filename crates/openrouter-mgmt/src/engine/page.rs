@@ -46,6 +46,16 @@ pub(crate) fn decode_page<L: ListOperation>(
     }
 }
 
+/// A stable fingerprint of an item's JSON, so that an item that does not decode can still be recognised when a
+/// later page holds it again (the walk anchors on items already seen; see `pagination/walker.rs`). `DefaultHasher`
+/// with its fixed keys is deterministic within a process, which is all a walk needs.
+fn fingerprint(json: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    json.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// The page's items decoded one by one, the bad ones apart, and its usable `total_count`; `None` when the body is
 /// not a page at all: not a JSON object, or without an items field that is a list (or `null`).
 fn item_by_item<L: ListOperation>(
@@ -73,6 +83,7 @@ fn item_by_item<L: ListOperation>(
                 };
                 let excerpt = serde_json::to_vec(value).unwrap_or_default();
                 bad.push(BadItem {
+                    fingerprint: fingerprint(&excerpt),
                     status: raw.status.as_u16(),
                     index,
                     path,

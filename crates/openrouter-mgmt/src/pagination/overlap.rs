@@ -6,8 +6,7 @@
 pub(crate) enum OverlapPolicy {
     /// Re-read the boundary item (the last item of the page before), and more while shifts are observed.
     Adaptive,
-    /// Re-read exactly this many items (0: none; deletes behind the cursor are then noticed only through a
-    /// falling `total_count`).
+    /// Re-read exactly this many items (at least one: a page counts only if it holds an item already seen).
     Fixed(u64),
 }
 
@@ -16,8 +15,8 @@ pub(crate) enum OverlapPolicy {
 pub(crate) struct Overlap {
     policy: OverlapPolicy,
     current: u64,
-    /// The most the adaptive policy grows to: half a page (a re-read of the page before costs a whole request,
-    /// so overlapping more than half of every page would cost more than re-reading every time).
+    /// The most the adaptive policy grows to: three quarters of a page (beyond that a page brings too little that
+    /// is new; a list moving further than that between two requests is found again by searching back).
     cap: u64,
 }
 
@@ -28,9 +27,9 @@ impl Overlap {
         let (current, cap) = match policy {
             OverlapPolicy::Adaptive => {
                 let start = most.min(1);
-                (start, (limit / 2).clamp(start, most.max(start)))
+                (start, (limit * 3 / 4).clamp(start, most.max(start)))
             }
-            OverlapPolicy::Fixed(n) => (n.min(most), n.min(most)),
+            OverlapPolicy::Fixed(n) => (n.clamp(1, most.max(1)), n.clamp(1, most.max(1))),
         };
         Self {
             policy,
@@ -44,14 +43,10 @@ impl Overlap {
         self.current
     }
 
-    /// The most it can become (for sizing the window of remembered ids).
+    /// The most it can become.
+    #[cfg(test)]
     pub(crate) fn cap(&self) -> u64 {
         self.cap
-    }
-
-    /// Whether pages re-read nothing, so a shift behind the cursor can only be told by a falling `total_count`.
-    pub(crate) fn is_off(&self) -> bool {
-        self.current == 0
     }
 
     /// Records that the list had moved left by `shift` items behind the cursor between the last two page
@@ -78,7 +73,7 @@ mod tests {
     #[test]
     fn adaptive_starts_at_the_boundary_item_grows_with_shifts_and_decays() {
         let mut overlap = Overlap::new(OverlapPolicy::Adaptive, 100);
-        assert_eq!((overlap.current(), overlap.cap()), (1, 50));
+        assert_eq!((overlap.current(), overlap.cap()), (1, 75));
         overlap.observe(0);
         assert_eq!(overlap.current(), 1);
         overlap.observe(3);
@@ -93,12 +88,11 @@ mod tests {
         overlap.observe(0);
         assert_eq!(overlap.current(), 1);
         overlap.observe(400);
-        assert_eq!(overlap.current(), 50, "capped at half a page");
+        assert_eq!(overlap.current(), 75, "capped at three quarters of a page");
     }
 
     #[test]
     fn tiny_pages_and_fixed_overlaps() {
-        assert_eq!(Overlap::new(OverlapPolicy::Adaptive, 1).current(), 0);
         let mut two = Overlap::new(OverlapPolicy::Adaptive, 2);
         two.observe(5);
         assert_eq!(two.current(), 1);
@@ -106,6 +100,6 @@ mod tests {
         fixed.observe(30);
         assert_eq!(fixed.current(), 10);
         assert_eq!(Overlap::new(OverlapPolicy::Fixed(500), 100).current(), 99);
-        assert!(Overlap::new(OverlapPolicy::Fixed(0), 100).is_off());
+        assert_eq!(Overlap::new(OverlapPolicy::Fixed(0), 100).current(), 1);
     }
 }

@@ -47,18 +47,17 @@ async fn total_count_in_any_integral_spelling_bounds_the_list() {
         let pages: Vec<_> = client(&server)
             .guardrails()
             .list()
-            .page_size(2)
+            .page_size(3)
             .unwrap()
-            .overlap(0)
             .pages()
             .collect()
             .await;
         let pages: Vec<_> = pages.into_iter().map(Result::unwrap).collect();
         assert_eq!(pages.len(), 2, "{spelling}");
-        assert_eq!(guardrail_numbers(&pages[0].items), [1, 2], "{spelling}");
-        assert_eq!(guardrail_numbers(&pages[1].items), [3, 4], "{spelling}");
+        assert_eq!(guardrail_numbers(&pages[0].items), [1, 2, 3], "{spelling}");
+        assert_eq!(guardrail_numbers(&pages[1].items), [4], "{spelling}");
         assert!(pages.iter().all(|p| p.total_count == Some(4)), "{spelling}");
-        // The total ends the list after the second full page: no request for an empty third page.
+        // The second page starts at the boundary item (3) and reaches the total: no third request.
         let requests = server.received_requests().await.unwrap();
         assert_eq!(offsets(&requests), [0, 2], "{spelling}");
     }
@@ -80,9 +79,8 @@ async fn an_unusable_total_count_is_dropped_and_the_short_page_rule_ends_the_lis
         let pages: Vec<_> = client(&server)
             .guardrails()
             .list()
-            .page_size(2)
+            .page_size(3)
             .unwrap()
-            .overlap(0)
             .pages()
             .collect()
             .await;
@@ -96,9 +94,9 @@ async fn an_unusable_total_count_is_dropped_and_the_short_page_rule_ends_the_lis
             pages.iter().all(|p| p.total_count.is_none()),
             "{spelling:?}"
         );
-        // Without a total, full pages go on until the empty one at offset 4.
+        // Without a total, the page at the boundary item (offset 2) is short and ends the list.
         let requests = server.received_requests().await.unwrap();
-        assert_eq!(offsets(&requests), [0, 2, 4], "{spelling:?}");
+        assert_eq!(offsets(&requests), [0, 2], "{spelling:?}");
     }
 }
 
@@ -149,9 +147,8 @@ async fn the_page_stream_yields_the_page_then_its_bad_items_then_goes_on() {
     let results: Vec<_> = client(&server)
         .guardrails()
         .list()
-        .page_size(2)
+        .page_size(3)
         .unwrap()
-        .overlap(0)
         .pages()
         .collect()
         .await;
@@ -176,14 +173,14 @@ async fn the_page_stream_yields_the_page_then_its_bad_items_then_goes_on() {
     assert_eq!(
         shape,
         [
-            "page@0 [2] received 2",
+            "page@0 [2, 3] received 3",
             "bad@0[0] data[0].id",
-            "page@2 [3] received 2",
+            "page@2 [5] received 3",
             "bad@2[1] data[1].id",
-            "page@4 [5] received 1",
         ]
     );
-    // A page of 2 with a bad item is still full: the list went on to offset 4, and ended on its short page.
+    // A page of 3 with a bad item is still full: the list went on to the boundary item at offset 4, whose page
+    // is short and brings nothing new (so it is not delivered) and ends the list.
     let requests = server.received_requests().await.unwrap();
     assert_eq!(offsets(&requests), [0, 2, 4]);
 }

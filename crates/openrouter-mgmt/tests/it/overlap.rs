@@ -90,7 +90,7 @@ async fn walk(
     let c = client(server);
     let mut paginator = c.guardrails().list().prefetch(0).max_pages(1_000).unwrap();
     if let Some(n) = overlap {
-        paginator = paginator.overlap(n);
+        paginator = paginator.overlap(n).unwrap();
     }
     paginator.pages().try_collect().await.unwrap()
 }
@@ -125,20 +125,12 @@ async fn an_unchanging_list_costs_one_request_more_than_its_pages() {
     assert_eq!(keys.len(), 10_000);
     assert_eq!(count(&server).await, 102);
 
-    // Without the overlap: exactly one request per page (and the empty page that ends `GET /keys`).
+    // A fixed overlap of one item is the same walk; none at all is refused (nothing would prove continuity).
     let server = changing_list("/guardrails", 10_000, Vec::new()).await;
-    assert_once_each(&ids(&walk(&server, Some(0)).await), 1..=10_000);
-    assert_eq!(count(&server).await, 100);
-    let server = changing_list("/keys", 10_000, Vec::new()).await;
-    let keys = client(&server)
-        .keys()
-        .list()
-        .overlap(0)
-        .collect_all()
-        .await
-        .unwrap();
-    assert_eq!(keys.len(), 10_000);
+    assert_once_each(&ids(&walk(&server, Some(1)).await), 1..=10_000);
     assert_eq!(count(&server).await, 101);
+    let refused = client(&server).guardrails().list().overlap(0).unwrap_err();
+    assert!(refused.to_string().contains("overlap"), "{refused}");
 }
 
 #[tokio::test]
@@ -155,10 +147,10 @@ async fn a_delete_behind_the_cursor_costs_one_re_read_and_loses_nothing() {
     // Every item is seen once (the deleted ones before they were deleted), none is skipped at the boundary.
     assert_once_each(&ids(&pages), 1..=500);
     let offsets = offsets(&server.received_requests().await.unwrap());
-    // The page at 99 was set aside, the page before re-read (ids 101..=108 had moved there), then it was used.
-    assert_eq!(offsets[..3], [0, 99, 0]);
+    // The page at 99 holds nothing already seen: it is dropped, and the walk searches back half a page, where
+    // the boundary item (now at 90) anchors the page; ids 101..=108 had moved there.
+    assert_eq!(offsets[..3], [0, 99, 49]);
     assert_eq!(rereads(&offsets), 1);
-    assert!(pages.iter().all(|p| !p.may_have_skipped));
 }
 
 #[tokio::test]
@@ -192,39 +184,17 @@ async fn the_overlap_shrinks_back_to_the_boundary_item_once_the_list_is_still() 
     let pages = walk(&server, None).await;
     assert_once_each(&ids(&pages), 1..=2_000);
     let offsets = offsets(&server.received_requests().await.unwrap());
-    assert_eq!(offsets[..3], [0, 99, 0]);
+    assert_eq!(offsets[..3], [0, 99, 49]);
     // After the re-read the next pages overlap by half a page, then less and less, and the last ones by one item.
     let strides: Vec<u64> = offsets[3..].windows(2).map(|w| w[1] - w[0]).collect();
     assert!(strides.windows(2).all(|w| w[0] <= w[1]), "{strides:?}");
     assert_eq!(strides.last(), Some(&99), "{offsets:?}");
-    assert!(pages.iter().all(|p| !p.may_have_skipped));
 }
 
 #[tokio::test]
-async fn without_the_overlap_a_falling_total_count_still_triggers_the_re_read() {
-    // `overlap(0)`: pages back to back. A delete behind the cursor lowers total_count, and that is enough to
-    // re-read the page before: item 101, shifted to offset 99, is not lost.
-    let server = changing_list("/guardrails", 300, vec![(2, delete(vec![50]))]).await;
-    let seen = ids(&walk(&server, Some(0)).await);
-    assert_once_each(&seen, 1..=300);
-    assert_eq!(
-        offsets(&server.received_requests().await.unwrap()),
-        [0, 100, 0, 200]
-    );
-}
-
-#[tokio::test]
-async fn without_the_overlap_a_delete_made_up_for_by_an_insert_skips_an_item() {
-    // What the boundary item is for: a delete behind the cursor and an item added at the end leave total_count
-    // as it was. Without the overlap nothing tells, and item 101 (shifted to offset 99) is lost for good.
-    let server = changing_list("/guardrails", 300, vec![(2, delete_and_append(vec![50]))]).await;
-    let seen = ids(&walk(&server, Some(0)).await);
-    assert!(!seen.contains(&101), "item 101 was shifted to offset 99");
-    assert_eq!(
-        offsets(&server.received_requests().await.unwrap()),
-        [0, 100, 200]
-    );
-    // With it (the default) the page at 99 starts with 102, not the boundary item 100: re-read, nothing lost.
+async fn a_delete_made_up_for_by_an_insert_loses_nothing() {
+    // A delete behind the cursor and an item added at the end leave total_count as it was: only the boundary item
+    // tells that the list moved (the page at 99 starts with 102), and item 101, shifted to offset 99, is not lost.
     let server = changing_list("/guardrails", 300, vec![(2, delete_and_append(vec![50]))]).await;
     let seen = ids(&walk(&server, None).await);
     let expected: Vec<u128> = (1..=300).chain([1_000_000]).collect();
@@ -249,43 +219,52 @@ async fn the_same_holds_with_a_configured_overlap() {
 }
 
 #[tokio::test]
-async fn more_than_a_page_deleted_behind_the_cursor_is_reported_and_nothing_is_doubled() {
-    // 120 of the 199 items already walked are deleted before the third request: even the re-read of the page
-    // before starts past unseen items. The walk goes on, the page says items may have been skipped, and nothing is
-    // yielded twice.
+async fn more_than_a_page_deleted_behind_the_cursor_is_found_again_by_searching_back() {
+    // 120 of the 199 items already walked are deleted before the third request: the page at 198 holds nothing
+    // already seen, nor do the pages 50 and 100 items further back; the head of the list does (ids 121..=199),
+    // and the walk goes on from there. Nothing is skipped, nothing is yielded twice.
     let server = changing_list("/guardrails", 600, vec![(3, delete((1..=120).collect()))]).await;
     let pages = walk(&server, None).await;
-    let seen = ids(&pages);
-    let unique: HashSet<_> = seen.iter().collect();
-    assert_eq!(unique.len(), seen.len(), "an item was yielded twice");
-    let flagged: Vec<u64> = pages
-        .iter()
-        .filter(|p| p.may_have_skipped)
-        .map(|p| p.offset)
-        .collect();
-    assert_eq!(flagged, [198], "the page after the gap says so");
-    // What was skipped: the items that moved from beyond the cursor (200..) to before the re-read (offset 99).
-    let missed: Vec<u128> = (121..=600).filter(|i| !unique.contains(i)).collect();
-    assert_eq!(missed, (200..=318).collect::<Vec<_>>());
+    assert_once_each(&ids(&pages), 1..=600);
     let offsets = offsets(&server.received_requests().await.unwrap());
-    assert_eq!(offsets[..4], [0, 99, 198, 99], "one re-read, then on");
-    assert_eq!(rereads(&offsets), 1);
+    // 50 back, then 100 further back, where ids 169..=199 anchor the page.
+    assert_eq!(offsets[..5], [0, 99, 198, 148, 48], "{offsets:?}");
+}
+
+#[tokio::test]
+async fn a_walk_whose_items_were_all_deleted_behind_it_searches_back_to_the_head() {
+    // Once 1,090 items are walked, all of them are deleted: no page near the cursor holds an item already
+    // yielded; the search goes back twice as far each time, to the head of the list, and the walk goes on from
+    // there. Every item is yielded once.
+    let server = changing_list(
+        "/guardrails",
+        3_000,
+        vec![(12, delete((1..=1_090).collect()))],
+    )
+    .await;
+    let pages = walk(&server, None).await;
+    assert_once_each(&ids(&pages), 1..=3_000);
+    let offsets = offsets(&server.received_requests().await.unwrap());
+    assert!(
+        offsets.contains(&0) && offsets[1..].contains(&0),
+        "{offsets:?}"
+    );
 }
 
 #[tokio::test]
 async fn keys_pages_overlap_and_still_stop_on_a_short_page() {
     // GET /keys: pages of 100, no total_count. Five keys of the first page are deleted before the second request:
-    // the page at 99 starts past the boundary, the first page is re-read, and the overlap grows.
+    // the page at 99 holds nothing already seen, the walk searches back half a page, and goes on.
     let server = changing_list("/keys", 250, vec![(2, delete(vec![3, 30, 60, 90, 100]))]).await;
     let keys = client(&server).keys().list().collect_all().await.unwrap();
     let hashes: Vec<&str> = keys.iter().map(|k| k.hash.as_str()).collect();
     let unique: HashSet<_> = hashes.iter().collect();
     assert_eq!((hashes.len(), unique.len()), (250, 250));
-    // 100 from offset 0; 100 from 99 (the list is 245 long now), set aside; the re-read at 0; then the page at
-    // 199 less the grown overlap has 59 keys, short, so the list ends.
+    // 100 from offset 0; 100 from 99 (the list is 245 long now), dropped; the search at 49 (the boundary key was
+    // one of the deleted, so the overlap grows to 3); then the page at 146 has 99 keys, short, so the list ends.
     assert_eq!(
         offsets(&server.received_requests().await.unwrap()),
-        [0, 99, 0, 186]
+        [0, 99, 49, 146]
     );
 
     // A list of exactly 100 keys: the second page holds only the boundary key (short) and ends the list.
