@@ -21,7 +21,7 @@
 //!   the last item of the page before (the *boundary item*): an unchanging list costs one request more than it has
 //!   pages (101 for 10,000 items with a `total_count`, 102 for `GET /keys`, which has none), at any concurrency;
 //! - the overlap adapts: a page where the boundary item moved left by `s` makes the next pages re-read `2s + 1`
-//!   items (at most three quarters of a page), halving back towards the boundary item while the list is still;
+//!   items (at most half a page), halving back towards the boundary item after 16 pages in a row that needed less;
 //! - a page that holds no item already yielded (the list moved further than the overlap) is never used: the walk
 //!   searches back, twice as far each time, until a page does; the eighth try is the head of the list;
 //! - the walk remembers a 128-bit fingerprint of every item it yielded (about 36 bytes each, whatever the id's

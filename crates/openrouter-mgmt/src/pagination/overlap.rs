@@ -15,8 +15,11 @@ pub(crate) enum OverlapPolicy {
 pub(crate) struct Overlap {
     policy: OverlapPolicy,
     current: u64,
-    /// The most the adaptive policy grows to: three quarters of a page (beyond that a page brings too little that
-    /// is new; a list moving further than that between two requests is found again by searching back).
+    /// Pages in a row that needed less than `current`; after [`QUIET_PAGES`] the overlap halves.
+    quiet: u32,
+    /// The most the adaptive policy grows to: half a page (beyond that a page brings too little that is new, and
+    /// a list moving right under the walk could leave it nothing new at all; a list moving further than that
+    /// between two requests is found again by searching back).
     cap: u64,
 }
 
@@ -27,13 +30,14 @@ impl Overlap {
         let (current, cap) = match policy {
             OverlapPolicy::Adaptive => {
                 let start = most.min(1);
-                (start, (limit * 3 / 4).clamp(start, most.max(start)))
+                (start, (limit / 2).clamp(start, most.max(start)))
             }
             OverlapPolicy::Fixed(n) => (n.clamp(1, most.max(1)), n.clamp(1, most.max(1))),
         };
         Self {
             policy,
             current,
+            quiet: 0,
             cap,
         }
     }
@@ -41,6 +45,16 @@ impl Overlap {
     /// Items the next page re-reads.
     pub(crate) fn current(&self) -> u64 {
         self.current
+    }
+
+    /// Items the next page re-reads from a server that serves `served` items a page: never the whole page, and
+    /// for the adaptive policy never more than half of it.
+    pub(crate) fn for_pages_of(&self, served: u64) -> u64 {
+        let most = match self.policy {
+            OverlapPolicy::Adaptive => served / 2,
+            OverlapPolicy::Fixed(_) => served.saturating_sub(1),
+        };
+        self.current.min(most).max(1)
     }
 
     /// The most it can become.
@@ -51,20 +65,29 @@ impl Overlap {
 
     /// Records that the list had moved left by `shift` items behind the cursor between the last two page
     /// requests (0: it had not). The adaptive policy grows at once to twice the shift plus the boundary item, so
-    /// that the same churn next time is absorbed without a re-read, and halves back towards one item while the
-    /// list is still.
+    /// that the same churn next time is absorbed without a search back, and halves back towards one item after
+    /// [`QUIET_PAGES`] pages in a row that needed less: under steady churn a miss costs a search (and every page
+    /// in flight), a wider overlap only a few items per page, so the overlap holds while the churn goes on.
     pub(crate) fn observe(&mut self, shift: u64) {
         if self.policy != OverlapPolicy::Adaptive || self.cap == 0 {
             return;
         }
         let wanted = shift.saturating_mul(2).saturating_add(1).min(self.cap);
-        self.current = if wanted >= self.current {
-            wanted
-        } else {
-            (self.current / 2).max(wanted)
-        };
+        if wanted >= self.current {
+            self.current = wanted;
+            self.quiet = 0;
+            return;
+        }
+        self.quiet += 1;
+        if self.quiet >= QUIET_PAGES {
+            self.current = (self.current / 2).max(wanted);
+            self.quiet = 0;
+        }
     }
 }
+
+/// Pages in a row that needed a smaller overlap before the adaptive overlap halves.
+pub(crate) const QUIET_PAGES: u32 = 16;
 
 #[cfg(test)]
 mod tests {
@@ -73,10 +96,15 @@ mod tests {
     #[test]
     fn adaptive_starts_at_the_boundary_item_grows_with_shifts_and_decays() {
         let mut overlap = Overlap::new(OverlapPolicy::Adaptive, 100);
-        assert_eq!((overlap.current(), overlap.cap()), (1, 75));
+        assert_eq!((overlap.current(), overlap.cap()), (1, 50));
         overlap.observe(0);
         assert_eq!(overlap.current(), 1);
         overlap.observe(3);
+        assert_eq!(overlap.current(), 7);
+        // Fewer than QUIET_PAGES pages needing less keep it; then it halves, still covering the last shift.
+        for _ in 1..QUIET_PAGES {
+            overlap.observe(1);
+        }
         assert_eq!(overlap.current(), 7);
         overlap.observe(1);
         assert_eq!(
@@ -84,11 +112,19 @@ mod tests {
             3,
             "halved, but still covering the last shift"
         );
-        overlap.observe(0);
-        overlap.observe(0);
+        for _ in 0..2 * QUIET_PAGES {
+            overlap.observe(0);
+        }
         assert_eq!(overlap.current(), 1);
+        overlap.observe(2);
+        assert_eq!(overlap.current(), 5, "grows at once");
         overlap.observe(400);
-        assert_eq!(overlap.current(), 75, "capped at three quarters of a page");
+        assert_eq!(overlap.current(), 50, "capped at half a page");
+        assert_eq!(
+            overlap.for_pages_of(17),
+            8,
+            "half of what the server serves"
+        );
     }
 
     #[test]

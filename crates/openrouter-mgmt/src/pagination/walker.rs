@@ -183,10 +183,7 @@ impl<T: Send + 'static> Walker<T> {
 
     /// Items each page re-reads of the one before: the overlap, less than a full page of this server.
     fn reread(&self) -> u64 {
-        self.overlap
-            .current()
-            .min(self.served.saturating_sub(1))
-            .max(1)
+        self.overlap.for_pages_of(self.served)
     }
 
     /// How far apart consecutive pages start: a full page, less what each re-reads of the one before.
@@ -391,8 +388,9 @@ impl<T: Send + 'static> Walker<T> {
             });
             match found {
                 Some(found) => self.overlap.observe(expected.saturating_sub(found)),
-                // Deleted, or pushed past the page: the shift is unknown; grow as for one of the overlap.
-                None => self.overlap.observe(self.overlap.current()),
+                // Deleted, or pushed past the page: the shift is unknown; keep the overlap (a search back has
+                // already grown it).
+                None => self.overlap.observe(self.overlap.current() / 2),
             }
         }
 
@@ -493,6 +491,10 @@ impl<T: Send + 'static> Walker<T> {
     /// head of the list.
     fn search(&mut self, offset: u64, received: usize) -> Option<Result<Page<T>, Error>> {
         self.flush();
+        if self.misses == 0 {
+            // The list moved further than the overlap: the pages after this one re-read more.
+            self.overlap.observe(self.overlap.current());
+        }
         self.misses += 1;
         if self.misses > MAX_SEARCH {
             let reason = format!(
