@@ -27,16 +27,24 @@ pub fn operations(
         .iter()
         .map(|o| format_ident!("INFO_{}", o.name.to_uppercase()))
         .collect();
-    // Accepted spellings: the snake_case name and, when it differs, the operationId as published.
+    // Accepted spellings: the snake_case name, the camelCase operationId, and the operationId as the spec
+    // publishes it (`listBYOKKeys`), each once.
     let spellings: Vec<TokenStream> = ops
         .iter()
         .map(|o| {
-            let (name, id) = (o.name.as_str(), o.operation_id.as_str());
-            if name == id {
-                quote!(#name)
-            } else {
-                quote!(#name | #id)
+            let mut names: Vec<&str> = vec![o.name.as_str()];
+            for other in [
+                Some(o.operation_id.as_str()),
+                o.published_operation_id.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if !names.contains(&other) {
+                    names.push(other);
+                }
             }
+            quote!(#(#names)|*)
         })
         .collect();
     let variant_docs: Vec<String> = ops

@@ -46,8 +46,10 @@ pub struct PagingModel {
 /// One operation.
 #[derive(Debug, Clone)]
 pub struct OperationModel {
-    /// The spec's operationId.
+    /// The spec's operationId (in its identifier form: lowerCamelCase).
     pub operation_id: String,
+    /// The operationId as the spec publishes it, when that differs from `operation_id` (`listBYOKKeys`).
+    pub published_operation_id: Option<String>,
     /// snake_case operationId.
     pub name: String,
     /// UpperCamelCase operationId: the operation struct's name and the `OperationId` variant.
@@ -258,6 +260,10 @@ pub fn build(
 
         out.push(OperationModel {
             operation_id: id.to_owned(),
+            published_operation_id: op
+                .get(crate::normalize::PUBLISHED_OPERATION_ID)
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             name: id.to_snake_case(),
             type_name: id.to_upper_camel_case(),
             method: method.to_uppercase(),

@@ -367,11 +367,19 @@ impl OperationId {
                 Some(OperationId::GetAnalyticsMeta)
             }
             "query_analytics" | "queryAnalytics" => Some(OperationId::QueryAnalytics),
-            "list_byok_keys" | "listByokKeys" => Some(OperationId::ListByokKeys),
-            "create_byok_key" | "createByokKey" => Some(OperationId::CreateByokKey),
-            "get_byok_key" | "getByokKey" => Some(OperationId::GetByokKey),
-            "delete_byok_key" | "deleteByokKey" => Some(OperationId::DeleteByokKey),
-            "update_byok_key" | "updateByokKey" => Some(OperationId::UpdateByokKey),
+            "list_byok_keys" | "listByokKeys" | "listBYOKKeys" => {
+                Some(OperationId::ListByokKeys)
+            }
+            "create_byok_key" | "createByokKey" | "createBYOKKey" => {
+                Some(OperationId::CreateByokKey)
+            }
+            "get_byok_key" | "getByokKey" | "getBYOKKey" => Some(OperationId::GetByokKey),
+            "delete_byok_key" | "deleteByokKey" | "deleteBYOKKey" => {
+                Some(OperationId::DeleteByokKey)
+            }
+            "update_byok_key" | "updateByokKey" | "updateBYOKKey" => {
+                Some(OperationId::UpdateByokKey)
+            }
             "get_credits" | "getCredits" => Some(OperationId::GetCredits),
             "list_external_users" | "listExternalUsers" => {
                 Some(OperationId::ListExternalUsers)

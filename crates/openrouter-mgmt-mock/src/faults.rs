@@ -376,6 +376,8 @@ impl FromStr for FaultRule {
 struct FaultBook {
     rules: Vec<FaultRule>,
     latency: Option<Duration>,
+    /// The most an answer is held back after it was served, drawn per request.
+    jitter: Option<Duration>,
     fail_rate: Option<(f64, Fault)>,
     rng: Rng,
 }
@@ -392,6 +394,7 @@ impl Faults {
             book: Arc::new(Mutex::new(FaultBook {
                 rules: Vec::new(),
                 latency: None,
+                jitter: None,
                 fail_rate: None,
                 // A stream of its own, so random faults do not shift the ids the state draws.
                 rng: Rng::new(seed ^ 0xFA17_FA17_FA17_FA17),
@@ -421,6 +424,7 @@ impl Faults {
         let mut book = self.book();
         book.rules.clear();
         book.latency = None;
+        book.jitter = None;
         book.fail_rate = None;
     }
 
@@ -441,9 +445,26 @@ impl Faults {
         self.book().fail_rate = (rate > 0.0).then_some((rate.min(1.0), fault));
     }
 
+    /// Holds each answer back, after the request was served, for a random time up to `max` (`None` to stop),
+    /// drawn from the server's seed: answers to concurrent requests then arrive in another order than the one
+    /// they were served in. Added to any latency.
+    pub fn set_jitter(&self, max: Option<Duration>) {
+        self.book().jitter = max;
+    }
+
     /// The latency to add to every request.
     pub(crate) fn latency(&self) -> Option<Duration> {
         self.book().latency
+    }
+
+    /// This answer's share of the jitter, if any.
+    pub(crate) fn jitter(&self) -> Option<Duration> {
+        let mut book = self.book();
+        let max = book.jitter?;
+        let micros = u64::try_from(max.as_micros()).unwrap_or(u64::MAX);
+        Some(Duration::from_micros(
+            book.rng.below(micros.saturating_add(1)),
+        ))
     }
 
     /// Picks (and consumes) the fault for a request, if any.

@@ -9,6 +9,8 @@ mod assignments;
 mod auth;
 mod body;
 mod byok;
+mod churn;
+mod churn_targets;
 mod dispatch;
 mod errors;
 mod external_users;
@@ -36,6 +38,7 @@ mod state;
 mod workspace_store;
 mod workspaces;
 
+pub use churn::{Churn, ChurnPosition, ChurnRule, ItemLifetime};
 pub use dispatch::operations_without_behaviour;
 pub use faults::{Fault, FaultParseError, FaultRule, Faults, Route};
 /// Every operation of the spec, generated from `openapi/`: what [`Route`]s, fault rules and

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use openrouter_mgmt_mock::{Fault, FaultRule, MockServer};
+use openrouter_mgmt_mock::{ChurnRule, Fault, FaultRule, MockServer};
 
 /// A stateful fake of OpenRouter's management API on 127.0.0.1.
 #[derive(Debug, Parser)]
@@ -68,6 +68,17 @@ struct Args {
     /// Answer every request this many milliseconds after it arrived (the mock's own work included).
     #[arg(long)]
     latency_ms: Option<u64>,
+    /// Hold each answer back for a random 0..=N milliseconds after it was served, drawn from the seed, so that
+    /// answers to concurrent requests arrive out of order.
+    #[arg(long, value_name = "N")]
+    jitter_ms: Option<u64>,
+    /// Change a list before its requests, repeatable: `ROUTE@ins=N,del=N,at=anywhere|behind|head|ahead[,every=N]
+    /// [,reorder]`. ROUTE names a list operation (`listGuardrails`, `list_byok_keys`) or `GET /keys`. Example:
+    /// `--churn 'listGuardrails@ins=5,del=5,at=behind'` (5 inserts and 5 deletes before the requested offset,
+    /// before every request). Lists: keys, guardrails, key assignments, BYOK keys, external users, observability
+    /// destinations.
+    #[arg(long = "churn", value_name = "RULE")]
+    churn: Vec<ChurnRule>,
 }
 
 #[tokio::main]
@@ -95,6 +106,12 @@ async fn main() -> ExitCode {
     }
     for rule in args.faults {
         builder = builder.fault(rule);
+    }
+    for rule in args.churn {
+        builder = builder.churn(rule.route, rule.churn);
+    }
+    if let Some(ms) = args.jitter_ms {
+        builder = builder.jitter(Duration::from_millis(ms));
     }
     let server = match builder.start().await {
         Ok(server) => server,

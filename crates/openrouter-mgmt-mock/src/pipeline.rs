@@ -80,6 +80,9 @@ pub(crate) async fn stopping(shutdown: &mut watch::Receiver<bool>) {
 /// A request, read in full, as the operations need it.
 #[derive(Debug, Clone)]
 struct Call {
+    serial: u64,
+    method: String,
+    relative_path: String,
     headers: HeaderMap,
     query: Option<String>,
     body: Bytes,
@@ -100,6 +103,11 @@ pub(crate) async fn handle(
         .latency()
         .map(|latency| (std::time::Instant::now(), latency));
     let answer = answer(&shared, request).await;
+    if let Some(jitter) = shared.faults.jitter()
+        && !shared.sleep(jitter).await
+    {
+        return hang_up(&kill).await;
+    }
     if let Some((arrived, latency)) = due
         && !shared
             .wait_precisely(latency.saturating_sub(arrived.elapsed()))
@@ -137,7 +145,7 @@ async fn answer(shared: &Arc<Shared>, request: Request<Incoming>) -> Option<Resp
         relative.as_deref().unwrap_or(&path),
         operation,
     );
-    shared.log.push(record(
+    let serial = shared.log.push(record(
         &parts.method,
         &path,
         &parts.uri,
@@ -148,6 +156,9 @@ async fn answer(shared: &Arc<Shared>, request: Request<Incoming>) -> Option<Resp
     ));
 
     let call = Call {
+        serial,
+        method: parts.method.as_str().to_owned(),
+        relative_path: relative.clone().unwrap_or_default(),
         headers: parts.headers,
         query: parts.uri.query().map(str::to_owned),
         body,
@@ -195,6 +206,8 @@ fn execute(shared: &Shared, call: &Call) -> Reply {
         }
     };
     let mut state = shared.state();
+    state.tick += 1;
+    shared.log.served(call.serial, state.tick);
     let result = auth::authenticate(&state, &call.headers).and_then(|caller| {
         auth::authorize(&caller, resolved.operation)?;
         let query = Query::parse(call.query.as_deref());
@@ -206,6 +219,7 @@ fn execute(shared: &Shared, call: &Call) -> Reply {
             headers: &call.headers,
             body: &call.body[..],
         };
+        crate::churn::before_serving(&mut state, &request, &call.method, &call.relative_path);
         dispatch::run(&mut state, &request)
     });
     result.unwrap_or_else(Reply::from)
@@ -239,6 +253,8 @@ fn record(
         body: body.to_vec(),
         operation,
         fault,
+        tick: 0,
+        serial: 0,
     }
 }
 

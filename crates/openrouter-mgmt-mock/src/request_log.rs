@@ -26,6 +26,11 @@ pub struct RecordedRequest {
     pub operation: Option<OperationId>,
     /// The fault injected into this request, if any.
     pub fault: Option<Fault>,
+    /// The order in which the mock served it: 1 for the first request it ran an operation for, 2 for the next,
+    /// and so on (0: not served, e.g. a fault answered it). Ticks are what [`crate::ItemLifetime`]s count.
+    pub tick: u64,
+    /// The request's number in the log (to find it again once served).
+    pub(crate) serial: u64,
 }
 
 impl RecordedRequest {
@@ -45,24 +50,38 @@ impl RecordedRequest {
 
 /// The shared, append-only log (cleared on request).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct RequestLog(Arc<Mutex<Vec<RecordedRequest>>>);
+pub(crate) struct RequestLog(Arc<Mutex<(Vec<RecordedRequest>, u64)>>);
 
 impl RequestLog {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<RecordedRequest>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (Vec<RecordedRequest>, u64)> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    pub(crate) fn push(&self, request: RecordedRequest) {
-        self.lock().push(request);
+    /// Appends a request; its serial number, for [`RequestLog::served`].
+    pub(crate) fn push(&self, mut request: RecordedRequest) -> u64 {
+        let mut log = self.lock();
+        log.1 += 1;
+        request.serial = log.1;
+        log.0.push(request);
+        log.1
+    }
+
+    /// Records the tick at which the request with this serial number was served.
+    pub(crate) fn served(&self, serial: u64, tick: u64) {
+        let mut log = self.lock();
+        // Recent requests are at the end.
+        if let Some(request) = log.0.iter_mut().rev().find(|r| r.serial == serial) {
+            request.tick = tick;
+        }
     }
 
     pub(crate) fn snapshot(&self) -> Vec<RecordedRequest> {
-        self.lock().clone()
+        self.lock().0.clone()
     }
 
     pub(crate) fn clear(&self) {
-        self.lock().clear();
+        self.lock().0.clear();
     }
 }

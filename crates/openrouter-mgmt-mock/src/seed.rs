@@ -183,7 +183,7 @@ fn pick(rng: &mut Rng, len: usize) -> usize {
 }
 
 /// Seeded key number `n`: one in ten disabled, half with a limit, some usage, one in five expiring.
-fn seeded_key(state: &mut State, n: usize) -> ApiKeyRecord {
+pub(crate) fn seeded_key(state: &mut State, n: usize) -> ApiKeyRecord {
     let (hash, _secret, label) = state.new_secret();
     let rng = &mut state.rng;
     let cents =

@@ -14,6 +14,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use uuid::Uuid;
 
+use crate::churn::{Churn, ItemLifetime};
 use crate::faults::{FaultRule, Faults, Route};
 use crate::pipeline::{self, Shared};
 use crate::request_log::{RecordedRequest, RequestLog};
@@ -38,6 +39,8 @@ pub struct MockServerBuilder {
     config: SeedConfig,
     port: u16,
     rules: Vec<FaultRule>,
+    churn: Vec<(Route, Churn)>,
+    jitter: Option<Duration>,
 }
 
 impl MockServer {
@@ -55,6 +58,8 @@ impl MockServer {
             config: SeedConfig::default(),
             port: 0,
             rules: Vec::new(),
+            churn: Vec::new(),
+            jitter: None,
         }
     }
 
@@ -81,6 +86,21 @@ impl MockServer {
     /// The fault controls (rules, failure rate, latency).
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
+    }
+
+    /// Sets (or with `None` stops) the churn of the list behind `route`; the list is watched from now on (see
+    /// [`MockServerBuilder::churn`]).
+    pub fn set_churn(&self, route: impl Into<Route>, churn: Option<Churn>) {
+        self.shared.state().churn.set(route.into(), churn);
+    }
+
+    /// The lifetime of every item the lists behind `route` held while watched (from the first request served
+    /// after churn was set on them), in ticks of [`RecordedRequest::tick`]: the ground truth of a walk. An item
+    /// was in a list for the whole walk when [`ItemLifetime::present_throughout`] the first and last ticks of the
+    /// walk's requests. Ids as the list spells them: `hash` for `GET /keys`, `user` for external users, `id`
+    /// otherwise; each list in the scope its requests asked for (e.g. the default workspace).
+    pub fn lifetimes(&self, route: impl Into<Route>) -> Vec<ItemLifetime> {
+        self.shared.state().churn.lifetimes(&route.into())
     }
 
     /// Every request received so far, oldest first.
@@ -242,6 +262,19 @@ impl MockServerBuilder {
         self
     }
 
+    /// Changes the list behind `route` before its requests (see [`Churn`]; the lists it can change are
+    /// [`Churn::OPERATIONS`]), and watches it: [`MockServer::lifetimes`] gives every item's lifetime.
+    pub fn churn(mut self, route: impl Into<Route>, churn: Churn) -> Self {
+        self.churn.push((route.into(), churn));
+        self
+    }
+
+    /// Holds each answer back for a random time up to `max` after it was served (see [`Faults::set_jitter`]).
+    pub fn jitter(mut self, max: Duration) -> Self {
+        self.jitter = Some(max);
+        self
+    }
+
     /// Binds `127.0.0.1:<port>` and starts serving. Must be called inside a Tokio runtime.
     ///
     /// # Errors
@@ -250,7 +283,10 @@ impl MockServerBuilder {
         let listener =
             TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
         let address = listener.local_addr()?;
-        let state = seed::build(&self.config);
+        let mut state = seed::build(&self.config);
+        for (route, churn) in self.churn {
+            state.churn.set(route, Some(churn));
+        }
         let (management_key, non_management_key) = (
             state.management_key.clone(),
             state.non_management_key.clone(),
@@ -259,6 +295,7 @@ impl MockServerBuilder {
         for rule in self.rules {
             faults.add(rule);
         }
+        faults.set_jitter(self.jitter);
         let (stop, stopped) = watch::channel(false);
         let shared = Arc::new(Shared {
             state: Mutex::new(state),

@@ -1,7 +1,8 @@
 //! The mock's memory: API keys, guardrails, key and member assignments, organization members and workspaces, with the
 //! invariants the real API keeps (a key or member holds at most one guardrail; deletes cascade to assignments).
 //!
-//! Every collection is ordered by creation (a sequence number), so lists and pages are stable. Timestamps come
+//! Every collection is ordered by creation (a sequence number), so lists and pages are stable; sequence numbers
+//! are spaced so that list churn (`churn.rs`) can place an item between two others. Timestamps come
 //! from a logical clock (one second per write from 2025-01-01T00:00:00Z), so a seed and a sequence of requests
 //! determine every byte the mock answers.
 
@@ -14,6 +15,11 @@ use uuid::Uuid;
 
 use crate::rng::Rng;
 use crate::workspace_store::{WorkspaceStore, new_workspace};
+
+/// The first sequence number: room below it for items placed at the head of a list.
+const FIRST_SEQ: u64 = 1 << 62;
+/// The gap between consecutive sequence numbers: room for 32 halvings between two items.
+const SEQ_STEP: u64 = 1 << 32;
 
 /// The logical clock's origin: 2025-01-01T00:00:00Z.
 const CLOCK_ORIGIN: i64 = 1_735_689_600;
@@ -76,6 +82,10 @@ pub(crate) struct State {
     pub(crate) rng: Rng,
     clock: i64,
     next_seq: u64,
+    /// Requests served so far: the tick of the one being served (see [`crate::RecordedRequest::tick`]).
+    pub(crate) tick: u64,
+    /// The churn configured per list route, and the lifetimes of the items of the lists it watches.
+    pub(crate) churn: crate::churn::ChurnBook,
     pub(crate) management_key: String,
     pub(crate) non_management_key: String,
     pub(crate) default_workspace_id: Uuid,
@@ -132,7 +142,9 @@ impl State {
         let mut state = Self {
             rng,
             clock: 0,
-            next_seq: 0,
+            next_seq: FIRST_SEQ,
+            tick: 0,
+            churn: crate::churn::ChurnBook::default(),
             management_key: management_key.unwrap_or(generated_management_key),
             non_management_key,
             default_workspace_id,
@@ -189,7 +201,7 @@ impl State {
     }
 
     fn seq(&mut self) -> u64 {
-        self.next_seq += 1;
+        self.next_seq += SEQ_STEP;
         self.next_seq
     }
 
@@ -425,5 +437,113 @@ impl State {
         self.member_assignment_seq
             .get(user_id)
             .map(|seq| self.member_assignments[seq].guardrail_id)
+    }
+
+    // ---- order (for churn) ----
+
+    /// Moves a key to just before `before` in creation order (`None`: leaves it where it is, last).
+    pub(crate) fn place_key(&mut self, hash: &str, before: Option<&str>) {
+        place(&mut self.keys, &mut self.key_seq, hash, before);
+    }
+
+    /// Swaps two keys' places in creation order.
+    pub(crate) fn swap_keys(&mut self, a: &str, b: &str) {
+        swap(&mut self.keys, &mut self.key_seq, a, b);
+    }
+
+    /// Moves a guardrail to just before `before` in creation order.
+    pub(crate) fn place_guardrail(&mut self, id: GuardrailId, before: Option<GuardrailId>) {
+        place(
+            &mut self.guardrails,
+            &mut self.guardrail_seq,
+            &id,
+            before.as_ref(),
+        );
+    }
+
+    /// Swaps two guardrails' places in creation order.
+    pub(crate) fn swap_guardrails(&mut self, a: GuardrailId, b: GuardrailId) {
+        swap(&mut self.guardrails, &mut self.guardrail_seq, &a, &b);
+    }
+
+    /// Moves the assignment of key `hash` to just before the assignment of key `before`.
+    pub(crate) fn place_key_assignment(&mut self, hash: &str, before: Option<&str>) {
+        place(
+            &mut self.key_assignments,
+            &mut self.key_assignment_seq,
+            hash,
+            before,
+        );
+    }
+
+    /// Swaps the places of two keys' assignments.
+    pub(crate) fn swap_key_assignments(&mut self, a: &str, b: &str) {
+        swap(
+            &mut self.key_assignments,
+            &mut self.key_assignment_seq,
+            a,
+            b,
+        );
+    }
+
+    /// The assignment of key `hash`, if it has one.
+    pub(crate) fn key_assignment(&self, hash: &str) -> Option<&KeyAssignmentRecord> {
+        self.key_assignment_seq
+            .get(hash)
+            .and_then(|seq| self.key_assignments.get(seq))
+    }
+}
+
+/// Moves the entry of `key` to a free sequence number just before the entry of `before`. Nothing happens when
+/// either is unknown or no number is free there (after 32 insertions into the same gap): the entry stays last.
+fn place<K, Q, V>(
+    map: &mut BTreeMap<u64, V>,
+    index: &mut HashMap<K, u64>,
+    key: &Q,
+    before: Option<&Q>,
+) where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: std::hash::Hash + Eq + ?Sized,
+{
+    let (Some(&from), Some(&next)) = (index.get(key), before.and_then(|b| index.get(b))) else {
+        return;
+    };
+    let target = match map.range(..next).rev().find(|(seq, _)| **seq != from) {
+        Some((&previous, _)) if next - previous >= 2 => previous + (next - previous) / 2,
+        Some(_) => return,
+        None if next > SEQ_STEP => next - SEQ_STEP,
+        None if next >= 2 => next / 2,
+        None => return,
+    };
+    if let Some(value) = map.remove(&from) {
+        map.insert(target, value);
+        if let Some(seq) = index.get_mut(key) {
+            *seq = target;
+        }
+    }
+}
+
+/// Swaps the places of the entries of `a` and `b`.
+fn swap<K, Q, V>(map: &mut BTreeMap<u64, V>, index: &mut HashMap<K, u64>, a: &Q, b: &Q)
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: std::hash::Hash + Eq + ?Sized,
+{
+    let (Some(&sa), Some(&sb)) = (index.get(a), index.get(b)) else {
+        return;
+    };
+    if sa == sb {
+        return;
+    }
+    let (Some(va), Some(vb)) = (map.remove(&sa), map.remove(&sb)) else {
+        return;
+    };
+    map.insert(sa, vb);
+    map.insert(sb, va);
+    if let Some(seq) = index.get_mut(a) {
+        *seq = sb;
+    }
+    if let Some(seq) = index.get_mut(b) {
+        *seq = sa;
     }
 }

@@ -11,7 +11,7 @@ mod schema;
 
 pub use compat::string_enums;
 pub use inline_name_clash::reuse_components_for_clashing_inline_objects;
-pub use names::{component_ident, operation_ident};
+pub use names::{PUBLISHED_OPERATION_ID, component_ident, operation_ident};
 pub use operations::ERROR_SCHEMA;
 
 use crate::error::{Result, SpecError};

@@ -19,6 +19,9 @@ pub fn component_ident(name: &str) -> String {
     }
 }
 
+/// The extension that keeps an operationId as published when its identifier form differs (`listBYOKKeys`).
+pub const PUBLISHED_OPERATION_ID: &str = "x-published-operation-id";
+
 /// The operationId an operation gets: lowerCamelCase of whatever the source used.
 pub fn operation_ident(operation_id: &str) -> String {
     operation_id.to_lower_camel_case()
@@ -87,6 +90,10 @@ pub(super) fn camel_case_operation_ids(doc: &mut Value) -> Result<()> {
                     "operationId `{ident}` is used twice (also at {other})"
                 ))
                 .at(ptr));
+            }
+            if ident != id {
+                // Kept so that the operation is still found by the spelling its users know (`listBYOKKeys`).
+                op.insert(PUBLISHED_OPERATION_ID.into(), Value::String(id.to_owned()));
             }
             op.insert("operationId".into(), Value::String(ident));
         }

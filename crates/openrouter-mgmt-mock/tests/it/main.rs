@@ -2,6 +2,7 @@
 
 mod assignments;
 mod auth;
+mod churn;
 mod common;
 mod coverage;
 mod faults;
