@@ -39,6 +39,8 @@
 //!   from then on `n` stay in flight, each starting at the predicted boundary item of the one before; answers are
 //!   decoded in parallel and used in offset order, each by the same rule, so an answer that is old or arrives
 //!   out of order is as safe as any; a page requested ahead that a short page or a shift made wrong is dropped;
+//!   a search back discards every page in flight, so each one halves the window, which doubles back towards `n`
+//!   after 16 pages used without one;
 //! - three full pages in a row that reach further than any before and bring nothing new (a server ignoring
 //!   `offset`) end the stream with
 //!   [`Error::Pagination`]; so do more requests than the hard cap, eight times what the first page's

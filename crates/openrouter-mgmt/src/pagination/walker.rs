@@ -35,7 +35,7 @@ use futures::StreamExt;
 use futures::future::BoxFuture;
 use futures::stream::{BoxStream, FuturesOrdered};
 
-use super::overlap::{Overlap, OverlapPolicy};
+use super::overlap::{Overlap, OverlapPolicy, QUIET_PAGES};
 use super::seen::{Fingerprint, Seen, fingerprint};
 use super::{BadItem, Fetch, ItemId, Page, RawPage};
 use crate::error::Error;
@@ -89,6 +89,11 @@ struct Walker<T> {
     served: u64,
     overlap: Overlap,
     concurrency: usize,
+    /// Requests kept in flight now: halved by every search back (each one discards the pages in flight), doubled
+    /// back towards `concurrency` after every [`QUIET_PAGES`] pages used in a row without one.
+    window: usize,
+    /// Pages used in a row since the last search back.
+    since_search: u32,
     max_pages: u64,
     seen: Seen,
     /// The offset just past the last page used, in the list as that page saw it.
@@ -136,6 +141,8 @@ impl<T: Send + 'static> Walker<T> {
             limit,
             served: limit,
             concurrency: settings.concurrency,
+            window: settings.concurrency,
+            since_search: 0,
             max_pages: settings.max_pages,
             seen: Seen::default(),
             overlap,
@@ -210,7 +217,7 @@ impl<T: Send + 'static> Walker<T> {
         let mut next = self
             .last_queued
             .map_or_else(|| self.next_offset(), |q| q.saturating_add(stride));
-        let window = if self.probing { 1 } else { self.concurrency };
+        let window = if self.probing { 1 } else { self.window };
         let cap = self.max_pages.min(self.budget());
         while self.in_flight.len() < window
             && self.requests < cap
@@ -469,6 +476,11 @@ impl<T: Send + 'static> Walker<T> {
             );
             return self.fail(offset, reason);
         }
+        self.since_search += 1;
+        if self.since_search >= QUIET_PAGES {
+            self.since_search = 0;
+            self.window = (self.window * 2).min(self.concurrency);
+        }
         self.probing = short;
         if short && received as u64 > 1 {
             // The server serves fewer items than asked while its total says more remain: that is a full page
@@ -491,6 +503,8 @@ impl<T: Send + 'static> Walker<T> {
     /// head of the list.
     fn search(&mut self, offset: u64, received: usize) -> Option<Result<Page<T>, Error>> {
         self.flush();
+        self.window = (self.window / 2).max(1);
+        self.since_search = 0;
         if self.misses == 0 {
             // The list moved further than the overlap: the pages after this one re-read more.
             self.overlap.observe(self.overlap.current());
