@@ -19,11 +19,16 @@ fn scratch_copy() -> (tempfile::TempDir, Paths) {
     let paths = Paths {
         openapi_dir: dir.path().join("openapi"),
         out_dir: dir.path().join("gen"),
+        cli_out_dir: Some(dir.path().join("cli")),
     };
     copy_dir(&repo_root().join("openapi"), &paths.openapi_dir);
     copy_dir(
         &repo_root().join("crates/openrouter-mgmt-gen/src"),
         &paths.out_dir,
+    );
+    copy_dir(
+        &repo_root().join(xtask::regen::CLI_OUT_DIR),
+        paths.cli_out_dir.as_ref().unwrap(),
     );
     (dir, paths)
 }
@@ -91,6 +96,7 @@ fn output_is_byte_identical_and_independent_of_listing_order() {
     let shuffled = plan(&Paths {
         openapi_dir: dir.path().to_path_buf(),
         out_dir: dir.path().join("gen"),
+        cli_out_dir: Some(dir.path().join("cli")),
     })
     .unwrap();
     assert_eq!(contents(&first), contents(&shuffled));
