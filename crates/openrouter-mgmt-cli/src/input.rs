@@ -94,6 +94,9 @@ impl Input {
             if raw.is_empty() {
                 continue;
             }
+            if raw.iter().any(|v| looks_like_a_key(v)) {
+                return Err(key_in_argv(&label));
+            }
             let value = parse(arg.kind, &raw, &label)?;
             match arg.location {
                 Location::Body => {
@@ -164,6 +167,21 @@ impl Input {
     }
 }
 
+/// A value shaped like an OpenRouter API key (`sk-or-…`).
+pub(crate) fn looks_like_a_key(value: &str) -> bool {
+    value
+        .trim_start()
+        .trim_start_matches('"')
+        .starts_with("sk-or-")
+}
+
+/// The refusal of a key on the command line (the message never repeats the value).
+pub(crate) fn key_in_argv(label: &str) -> CliError {
+    CliError::Invalid(format!(
+        "{label}: this value is an API key (it starts with `sk-or-`); keys are never taken from the command line,          where shell history and `ps` keep them (a key's id is its `hash`, from `keys list`)"
+    ))
+}
+
 fn label(arg: &ArgSpec) -> String {
     match arg.location {
         Location::Path => format!("<{}>", arg.flag.to_uppercase()),
@@ -231,6 +249,9 @@ pub(crate) fn body(
                 "--set {path}: a secret is never taken from the command line; use --{0}-file PATH|- or --{0}-env VAR",
                 arg.flag
             )));
+        }
+        if looks_like_a_key(raw) {
+            return Err(key_in_argv(&format!("--set {path}")));
         }
         let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_owned()));
         set_path(&mut body, path, value)

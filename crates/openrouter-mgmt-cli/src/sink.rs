@@ -23,8 +23,8 @@ pub(crate) enum Sink {
         /// The user named it (otherwise it is the default file).
         named: bool,
     },
-    /// A shell command that reads the secret on its stdin.
-    Command(String),
+    /// A shell command (run in the working directory) that reads the secret on its stdin.
+    Command(String, PathBuf),
 }
 
 impl Sink {
@@ -39,7 +39,7 @@ impl Sink {
             return Ok(Self::Stdout);
         }
         if let Some(command) = command {
-            return Ok(Self::Command(command.to_owned()));
+            return Ok(Self::Command(command.to_owned(), cwd.to_path_buf()));
         }
         let (path, named) = match out_file {
             Some(p) => (cwd.join(p), true),
@@ -93,8 +93,9 @@ impl Sink {
                     )
                 }))
             }
-            Self::Command(command) => {
+            Self::Command(command, cwd) => {
                 let mut child = shell(&command)
+                    .current_dir(cwd)
                     .stdin(Stdio::piped())
                     .stdout(Stdio::null())
                     .spawn()

@@ -169,3 +169,28 @@ fn an_overlay_entry_for_an_unknown_operation_is_an_error() {
     let err = run(&paths, true).unwrap_err().to_string();
     assert!(err.contains("createWidget"), "{err}");
 }
+
+/// Once the overlay has a `cli:` section, an operation without a command is a regen error naming it, and a
+/// command that clashes with another is one too.
+#[test]
+fn an_operation_without_a_command_is_an_error_naming_it() {
+    let entry = "  getCredits: {command: credits get}\n";
+    for (replacement, expected) in [
+        ("", "GET /credits (getCredits)"),
+        ("  getCredits: {command: keys list}\n", "clashes with"),
+        ("  getCredits: {command: keys}\n", "clashes with"),
+        ("  getCredits: {command: Credits Get}\n", "kebab-case"),
+        ("  getCredits: {command: docs credits}\n", "hand-written"),
+    ] {
+        let (_dir, paths) = scratch_copy();
+        let overlay = paths.openapi_dir.join("overlay.yaml");
+        let text = std::fs::read_to_string(&overlay).unwrap();
+        assert!(
+            text.contains(entry),
+            "the overlay has the getCredits command"
+        );
+        std::fs::write(&overlay, text.replace(entry, replacement)).unwrap();
+        let err = run(&paths, true).unwrap_err().to_string();
+        assert!(err.contains(expected), "{replacement:?}: {err}");
+    }
+}

@@ -127,6 +127,9 @@ pub(crate) async fn run(ctx: &Ctx<'_>) -> Result<(), CliError> {
     let m = ctx.leaf;
     let method = m.get_one::<String>("method").cloned().unwrap_or_default();
     let raw = m.get_one::<String>("path").cloned().unwrap_or_default();
+    if raw.split(['/', '?', '&', '=']).any(input::looks_like_a_key) {
+        return Err(input::key_in_argv("PATH"));
+    }
     let (path, query) = raw.split_once('?').unwrap_or((&raw, ""));
     let (spec, params) = resolve(&method, path).ok_or_else(|| {
         CliError::Usage(format!(
