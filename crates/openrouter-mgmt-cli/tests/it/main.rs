@@ -6,5 +6,6 @@ mod every_operation;
 mod exit_codes;
 mod golden;
 mod output;
+mod profiles;
 mod secrets;
 mod support;
