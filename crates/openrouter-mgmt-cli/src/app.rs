@@ -130,7 +130,11 @@ where
                     .with_writer(move || LogWriter(Arc::clone(&writer))),
             )
             .with(filter);
-        execute(&ctx).with_subscriber(subscriber).await
+        let dispatch = tracing::Dispatch::new(subscriber);
+        // Callsites first hit while no subscriber wanted them cache "never"; recompute now that one does (a
+        // process embedding `run` may have logged before).
+        tracing::callsite::rebuild_interest_cache();
+        execute(&ctx).with_subscriber(dispatch).await
     };
     match result {
         Ok(()) | Err(CliError::BrokenPipe) => exit::OK,

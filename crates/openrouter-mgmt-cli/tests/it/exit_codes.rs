@@ -1,5 +1,5 @@
 //! The real binary's exit codes, with stdin and stdout not terminals: 0, 3 (a delete without `--yes`), 5 (no
-//! key), 64 (usage), 65 (invalid input), and a closed stdout ending quietly.
+//! key), 64 (usage), 65 (invalid input), a closed stdout ending quietly, and `-v` showing the engine's retries.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -122,5 +122,29 @@ async fn a_closed_stdout_ends_quietly() {
     .await;
     assert!(status.success(), "{status:?} {stderr}");
     assert!(stderr.is_empty(), "{stderr}");
+    mock.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbose_prints_the_engines_attempts_and_retries() {
+    use openrouter_mgmt::OperationId;
+    use openrouter_mgmt_mock::{Fault, FaultRule};
+    let mock = MockServer::builder().seed(8).start().await.unwrap();
+    mock.faults()
+        .add(FaultRule::new(OperationId::GetCurrentKey, Fault::Status(503)).times(1));
+    let mut c = bin(Some(&mock));
+    c.args(["-v", "keys", "current"]);
+    let out = blocking(move || c.output().unwrap()).await;
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("attempt failed; retrying") && stderr.contains("status=503"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("call finished") && stderr.contains("attempts=2"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(mock.management_key()));
     mock.shutdown().await;
 }

@@ -1,6 +1,6 @@
 //! Output and input in-process against the mock: the formats, `--fields`, `--limit`, bodies from `--json-body -`,
-//! `--set` and `--clear`, the `api` command, bad input refused with exit 65 and zero requests, and retries shown
-//! by `-v` without a duplicated create.
+//! `--set` and `--clear`, the `api` command, bad input refused with exit 65 and zero requests, and retries
+//! without a duplicated create.
 
 use openrouter_mgmt::OperationId;
 use openrouter_mgmt_mock::{Fault, FaultRule, MockServer};
@@ -174,10 +174,10 @@ async fn retries_show_in_verbose_logs_and_a_create_is_never_duplicated() {
     let mock = mock().await;
     mock.faults()
         .add(FaultRule::new(OperationId::GetCurrentKey, Fault::Status(503)).times(1));
+    // (What `-v` prints is asserted on the binary in `exit_codes.rs`: scoped subscribers of concurrent in-process
+    // runs share tracing's callsite cache, so a test process cannot pin each run's log.)
     let out = run_on(&mock, &["-v", "keys", "current"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("get_current_key"), "{}", out.stderr);
-    assert!(out.stderr.contains("attempts=2"), "{}", out.stderr);
     assert_eq!(mock.requests_to(OperationId::GetCurrentKey).len(), 2);
 
     mock.faults()
