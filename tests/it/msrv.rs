@@ -1,6 +1,6 @@
 //! The declared `rust-version` stays the true minimum: it must equal the highest of edition 2024's floor (1.85)
 //! and every `rust-version` declared in the resolved dependency graph (normal and build dependencies, all
-//! platforms) of the three published crates, as `cargo metadata` reports it.
+//! platforms) of the four published crates, as `cargo metadata` reports it.
 
 use std::collections::{BTreeSet, HashMap};
 use std::process::Command;
@@ -8,10 +8,11 @@ use std::process::Command;
 use serde_json::Value;
 
 /// The crates meant for users.
-const PUBLISHED: [&str; 3] = [
+const PUBLISHED: [&str; 4] = [
     "openrouter-mgmt",
     "openrouter-mgmt-gen",
     "openrouter-mgmt-mock",
+    "openrouter-mgmt-cli",
 ];
 
 /// Edition 2024 needs Rust 1.85.

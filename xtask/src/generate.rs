@@ -37,6 +37,21 @@ pub const GENERATED_FILES: [&str; 4] = [
 
 /// Generates every file of [`GENERATED_FILES`], in that order, for a merged, normalized document.
 pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, String)>> {
+    generate_all(merged, overlay).map(|all| all.files)
+}
+
+/// What regen writes: the generated crate's files, and the command-line tool's command table when the overlay
+/// has a `cli:` section.
+#[derive(Debug)]
+pub struct Generated {
+    /// [`GENERATED_FILES`] with their contents.
+    pub files: Vec<(&'static str, String)>,
+    /// The contents of the command table (see [`crate::emit_cli`]).
+    pub cli_commands: Option<String>,
+}
+
+/// [`generate`], and the command table.
+pub fn generate_all(merged: &Value, overlay: &Overlay) -> Result<Generated> {
     let (view, replacements) = crate::type_view::build(merged, overlay)?;
     let enums = string_enums(merged);
     let types = run_progenitor(&view, &replacements, &enums)?;
@@ -141,6 +156,9 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
         //! every request body.
         #(#builders)*
     };
+    let cli_commands = crate::emit_cli::commands(&ops, &structs, merged, overlay)?
+        .map(|tokens| format_file(crate::emit_cli::COMMANDS_RS, tokens))
+        .transpose()?;
     let mut out = Vec::new();
     for (name, tokens) in
         GENERATED_FILES
@@ -149,7 +167,10 @@ pub fn generate(merged: &Value, overlay: &Overlay) -> Result<Vec<(&'static str, 
     {
         out.push((*name, format_file(name, tokens)?));
     }
-    Ok(out)
+    Ok(Generated {
+        files: out,
+        cli_commands,
+    })
 }
 
 fn format_file(name: &str, tokens: TokenStream) -> Result<String> {

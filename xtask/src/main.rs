@@ -43,6 +43,10 @@ enum Command {
         /// Where generated.rs and openapi.merged.yaml go.
         #[arg(long, default_value_os_t = repo_root().join("crates/openrouter-mgmt-gen/src"))]
         out_dir: PathBuf,
+        /// Where the command-line tool's command table goes; by default the `openrouter-mgmt-cli` crate next to the
+        /// generated crate of `--out-dir` (nothing is written when there is none).
+        #[arg(long)]
+        cli_out_dir: Option<PathBuf>,
     },
 }
 
@@ -52,6 +56,15 @@ fn repo_root() -> PathBuf {
         .parent()
         .expect("xtask lives inside the workspace")
         .to_path_buf()
+}
+
+/// `crates/openrouter-mgmt-cli/src/generated` next to `crates/openrouter-mgmt-gen/src`, when that crate exists.
+fn sibling_cli_dir(out_dir: &Path) -> Option<PathBuf> {
+    let crates = out_dir.parent()?.parent()?;
+    let cli = crates.join("openrouter-mgmt-cli");
+    cli.join("Cargo.toml")
+        .is_file()
+        .then(|| cli.join("src/generated"))
 }
 
 fn main() -> ExitCode {
@@ -83,8 +96,10 @@ fn main() -> ExitCode {
             check,
             openapi_dir,
             out_dir,
+            cli_out_dir,
         } => xtask::regen::run(
             &Paths {
+                cli_out_dir: cli_out_dir.or_else(|| sibling_cli_dir(&out_dir)),
                 openapi_dir,
                 out_dir,
             },

@@ -1,6 +1,6 @@
 //! `openapi/overlay.yaml`: what the spec cannot say (replay classes of POSTs, lists that page differently, secret
-//! fields, typed ids, the delete-after-ambiguous-attempt rule), read and checked against the merged spec so a
-//! stale or misspelt entry is an error instead of a silent no-op.
+//! fields, typed ids, the delete-after-ambiguous-attempt rule, and each operation's command on the command line),
+//! read and checked against the merged spec so a stale or misspelt entry is an error instead of a silent no-op.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -31,6 +31,28 @@ pub struct Overlay {
     /// The rule for deletes retried after an ambiguous attempt.
     #[serde(default)]
     pub deletes: Option<DeleteRule>,
+    /// Each operation's command in the `openrouter-mgmt` command-line tool, by operationId. Once the section
+    /// exists, every operation must have an entry (see [`crate::emit_cli`]).
+    #[serde(default)]
+    pub cli: BTreeMap<String, CliCommand>,
+}
+
+/// One operation's command on the command line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CliCommand {
+    /// The command path, words separated by spaces, noun before verb (`keys list`, `workspaces budgets set`).
+    pub command: String,
+    /// The default table columns of a list (item fields); the generator picks them when absent.
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+    /// Whether the command asks for confirmation (and needs `--yes` when stdin is not a terminal); a DELETE does
+    /// unless this says otherwise.
+    #[serde(default)]
+    pub confirm: Option<bool>,
+    /// Why the entry departs from the defaults (required with `columns` or `confirm`).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// A replay class with its reason.
@@ -150,6 +172,12 @@ impl Overlay {
                 .iter()
                 .map(|d| ("deletes".to_owned(), d.reason.as_str())),
         );
+        reasons.extend(
+            self.cli
+                .iter()
+                .filter(|(_, c)| c.columns.is_some() || c.confirm.is_some())
+                .map(|(k, c)| (format!("cli.{k}"), c.reason.as_deref().unwrap_or(""))),
+        );
         for (entry, reason) in reasons {
             if reason.trim().is_empty() {
                 return Err(SpecError::new(format!(
@@ -163,7 +191,12 @@ impl Overlay {
     /// Every entry must name something the merged spec has: an operation, a schema property, a path.
     pub fn check_against(&self, merged: &Value, file: &Path) -> Result<()> {
         let ids = crate::spec_query::operation_ids(merged);
-        for name in self.replay.keys().chain(self.paging.keys()) {
+        for name in self
+            .replay
+            .keys()
+            .chain(self.paging.keys())
+            .chain(self.cli.keys())
+        {
             if !ids.contains(name) {
                 return Err(SpecError::new(format!(
                     "the overlay names operation `{name}`, which no file under openapi/ defines"

@@ -58,7 +58,36 @@ pub fn apply(openapi_dir: &Path) -> Result<Vec<PathBuf>> {
     let new_file = openapi_dir.join(NEW_OPERATION_FILE);
     write(&new_file, &new_operation())?;
     written.push(new_file);
+    if let Some(overlay) = add_command(openapi_dir)? {
+        written.push(overlay);
+    }
     Ok(written)
+}
+
+/// The new operation's one overlay line: its command on the command line (`widgets stats`), appended to the
+/// overlay's `cli:` section, which must be the file's last section. Nothing when the overlay has no `cli:`.
+fn add_command(openapi_dir: &Path) -> Result<Option<PathBuf>> {
+    let file = openapi_dir.join(crate::overlay::OVERLAY_FILE);
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return Ok(None);
+    };
+    let Some(start) = text.find("\ncli:\n") else {
+        return Ok(None);
+    };
+    let last_section = text[start + 1..]
+        .lines()
+        .skip(1)
+        .all(|l| l.is_empty() || l.starts_with(' ') || l.starts_with('#'));
+    if !last_section {
+        return Err(SpecError::new("the overlay's `cli:` section is not its last").in_file(&file));
+    }
+    let mut text = text;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&format!("  {NEW_OPERATION}: {{command: widgets stats}}\n"));
+    crate::output::write_atomic(&file, &text)?;
+    Ok(Some(file))
 }
 
 fn write(file: &Path, doc: &Value) -> Result<()> {

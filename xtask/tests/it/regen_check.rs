@@ -19,11 +19,16 @@ fn scratch_copy() -> (tempfile::TempDir, Paths) {
     let paths = Paths {
         openapi_dir: dir.path().join("openapi"),
         out_dir: dir.path().join("gen"),
+        cli_out_dir: Some(dir.path().join("cli")),
     };
     copy_dir(&repo_root().join("openapi"), &paths.openapi_dir);
     copy_dir(
         &repo_root().join("crates/openrouter-mgmt-gen/src"),
         &paths.out_dir,
+    );
+    copy_dir(
+        &repo_root().join(xtask::regen::CLI_OUT_DIR),
+        paths.cli_out_dir.as_ref().unwrap(),
     );
     (dir, paths)
 }
@@ -91,6 +96,7 @@ fn output_is_byte_identical_and_independent_of_listing_order() {
     let shuffled = plan(&Paths {
         openapi_dir: dir.path().to_path_buf(),
         out_dir: dir.path().join("gen"),
+        cli_out_dir: Some(dir.path().join("cli")),
     })
     .unwrap();
     assert_eq!(contents(&first), contents(&shuffled));
@@ -162,4 +168,29 @@ fn an_overlay_entry_for_an_unknown_operation_is_an_error() {
     .unwrap();
     let err = run(&paths, true).unwrap_err().to_string();
     assert!(err.contains("createWidget"), "{err}");
+}
+
+/// Once the overlay has a `cli:` section, an operation without a command is a regen error naming it, and a
+/// command that clashes with another is one too.
+#[test]
+fn an_operation_without_a_command_is_an_error_naming_it() {
+    let entry = "  getCredits: {command: credits get}\n";
+    for (replacement, expected) in [
+        ("", "GET /credits (getCredits)"),
+        ("  getCredits: {command: keys list}\n", "clashes with"),
+        ("  getCredits: {command: keys}\n", "clashes with"),
+        ("  getCredits: {command: Credits Get}\n", "kebab-case"),
+        ("  getCredits: {command: docs credits}\n", "hand-written"),
+    ] {
+        let (_dir, paths) = scratch_copy();
+        let overlay = paths.openapi_dir.join("overlay.yaml");
+        let text = std::fs::read_to_string(&overlay).unwrap();
+        assert!(
+            text.contains(entry),
+            "the overlay has the getCredits command"
+        );
+        std::fs::write(&overlay, text.replace(entry, replacement)).unwrap();
+        let err = run(&paths, true).unwrap_err().to_string();
+        assert!(err.contains(expected), "{replacement:?}: {err}");
+    }
 }

@@ -43,6 +43,7 @@ fn seed_pages_import_and_regenerate() {
     let paths = Paths {
         openapi_dir: openapi,
         out_dir: out.clone(),
+        cli_out_dir: None,
     };
     match run(&paths, false).unwrap() {
         RegenOutcome::Written(w) => assert_eq!(w.len(), 5),

@@ -10,6 +10,7 @@ fn merged_document_of_the_small_fixture_set() {
     let planned = plan(&Paths {
         openapi_dir: fixture("small"),
         out_dir: dir.path().to_path_buf(),
+        cli_out_dir: None,
     })
     .unwrap();
     let merged = planned

@@ -13,6 +13,7 @@ fn the_sample_change_reaches_the_generated_layer() {
     let paths = Paths {
         openapi_dir: dir.path().join("openapi"),
         out_dir: dir.path().join("gen"),
+        cli_out_dir: None,
     };
     copy_dir(&repo_root().join("openapi"), &paths.openapi_dir);
     let changed = apply(&paths.openapi_dir).unwrap();
