@@ -262,21 +262,21 @@ pub(crate) fn before_serving(
 
 /// One round of churn on the list the request reads.
 fn apply(state: &mut State, target: Target, request: &Request<'_>, churn: &Churn) {
-    // `offset` follows the item the request starts at, so "behind" stays the items the walk has passed.
+    // `offset` follows the item the request starts at, so "behind" stays the items the walk has passed. The list
+    // is read once; `ids` is kept in step with each change instead of being read again (O(n) each time).
     let (mut offset, limit) = request.page().unwrap_or((0, 100));
+    let mut ids = target.ids(state, request);
     for _ in 0..churn.deletes {
-        let ids = target.ids(state, request);
         let Some(range) = span(churn.position, offset, limit, ids.len(), false) else {
             break;
         };
         let pick = range.0 + below(state, range.1 - range.0);
-        target.remove(state, &ids[pick]);
+        target.remove(state, &ids.remove(pick));
         if pick < offset {
             offset -= 1;
         }
     }
     for _ in 0..churn.inserts {
-        let ids = target.ids(state, request);
         let Some(range) = span(churn.position, offset, limit, ids.len(), true) else {
             break;
         };
@@ -285,16 +285,14 @@ fn apply(state: &mut State, target: Target, request: &Request<'_>, churn: &Churn
             break;
         };
         target.place(state, &new, ids.get(at).map(String::as_str));
+        ids.insert(at, new);
         if at < offset {
             offset += 1;
         }
     }
-    if churn.reorder {
-        let ids = target.ids(state, request);
-        if ids.len() >= 2 {
-            let (a, b) = (below(state, ids.len()), below(state, ids.len()));
-            target.swap(state, &ids[a], &ids[b]);
-        }
+    if churn.reorder && ids.len() >= 2 {
+        let (a, b) = (below(state, ids.len()), below(state, ids.len()));
+        target.swap(state, &ids[a], &ids[b]);
     }
 }
 

@@ -1,15 +1,11 @@
 //! The lists churn acts on, each seen the way its list operation serves it (the same filters, the same order):
 //! its ids, and how to delete an item, create one like the API would, and put an item at a place in the order.
 
-use axum::http::HeaderMap;
 use openrouter_mgmt_gen::OperationId;
 use openrouter_mgmt_gen::ids::GuardrailId;
 use serde_json::{Value, json};
 
-use crate::auth::Caller;
-use crate::pagination::Query;
 use crate::request::Request;
-use crate::routes::PathParams;
 use crate::state::State;
 
 /// A list churn can change.
@@ -268,19 +264,9 @@ fn assignment_key(state: &State, id: &str) -> Option<String> {
         .map(|a| a.key_hash.to_string())
 }
 
-/// Runs a create operation with the management key, as seeding does; its answer, or `None` if it failed.
+/// Runs a create operation as seeding does; its answer, or `None` if it failed.
 fn run_create(state: &mut State, operation: OperationId, body: &Value) -> Option<Value> {
-    let bytes = serde_json::to_vec(body).expect("a JSON body");
-    let (params, query, headers) = (PathParams::default(), Query::parse(None), HeaderMap::new());
-    let request = Request {
-        operation,
-        caller: &Caller::Management,
-        params: &params,
-        query: &query,
-        headers: &headers,
-        body: &bytes,
-    };
-    crate::dispatch::run(state, &request)
+    crate::dispatch::run_as_management(state, operation, body)
         .ok()
         .map(|reply| reply.body)
 }

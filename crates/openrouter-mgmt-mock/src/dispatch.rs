@@ -126,6 +126,30 @@ pub(crate) fn run(state: &mut State, request: &Request<'_>) -> Result<Reply, Api
     Ok(reply)
 }
 
+/// Runs an operation as a management-key request with this JSON body and no parameters would (seeding and
+/// churn make resources this way, so that they are exactly what the API would have stored).
+pub(crate) fn run_as_management(
+    state: &mut State,
+    operation: OperationId,
+    body: &Value,
+) -> Result<Reply, ApiError> {
+    let bytes = serde_json::to_vec(body).expect("a JSON value always serializes");
+    let (params, query, headers) = (
+        crate::routes::PathParams::default(),
+        crate::pagination::Query::parse(None),
+        axum::http::HeaderMap::new(),
+    );
+    let request = Request {
+        operation,
+        caller: &crate::auth::Caller::Management,
+        params: &params,
+        query: &query,
+        headers: &headers,
+        body: &bytes,
+    };
+    run(state, &request)
+}
+
 /// The 501 an operation without behaviour answers, in the error envelope.
 pub(crate) fn no_behaviour(operation: OperationId) -> ApiError {
     ApiError::new(
