@@ -1,7 +1,9 @@
 //! Compiled only in the scratch copy `scripts/spec-change-proof.sh` makes after `cargo xtask sample-change` and
 //! `cargo xtask regen` (the items it uses exist only there): the sample's new fields can be set, cleared and
 //! decoded, and the new operation is sent through the engine with retries, is listed as lacking behaviour in the
-//! mock and as lacking a contract scenario, all with no hand-written line for any of them.
+//! mock and as lacking a contract scenario, and a key's `expires_at` (create-only before, in the update body now)
+//! is updated in place by the declarative engine instead of replacing the key, all with no hand-written line for
+//! any of them.
 
 use std::time::Duration;
 
@@ -119,4 +121,45 @@ async fn the_new_operation_goes_through_the_engine_and_is_listed_as_missing() {
         openrouter_mgmt_tests::scenarios::operations_without_scenario()
             .contains(&OperationId::GetWidgetStats)
     );
+}
+
+#[tokio::test]
+async fn a_field_the_update_body_gained_is_updated_in_place_not_replaced() {
+    use openrouter_mgmt_declare::{Allow, ApplyOptions, Op, apply, check, parse, plan, read_live};
+    assert!(
+        !openrouter_mgmt_declare::kind("key")
+            .and_then(|k| k.field("expires_at"))
+            .expect("a managed field")
+            .create_only()
+    );
+    let mock = MockServer::start().await.unwrap();
+    let client = Client::builder()
+        .api_key(mock.management_key())
+        .base_url(mock.base_url())
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = |at: &str| {
+        parse(
+            &dir.path().join("stack.toml"),
+            &format!(
+                "version = 1\n[stack]\nname = \"s\"\nsecrets = {{ sink = {{ dir = \"out\" }} }}\n[keys.ci]\nexpires_at = {at}\n"
+            ),
+        )
+        .unwrap()
+    };
+    let options = ApplyOptions {
+        parallelism: 2,
+        base: dir.path().to_path_buf(),
+    };
+    for at in ["2030-01-01T00:00:00Z", "2031-01-01T00:00:00Z"] {
+        let desired = file(at);
+        let live = read_live(&client, &desired).await.unwrap();
+        let planned = plan(&desired, &live).unwrap();
+        assert_eq!(planned.count(Op::Replace), 0, "{}", openrouter_mgmt_declare::text(&planned));
+        check(&planned, &Allow::default(), 0).unwrap();
+        let report = apply(&client, &desired, &live, &planned, &options, &|_, _| {}).await;
+        assert_eq!(report.exit_code(), 0, "{report:?}");
+    }
+    assert_eq!(mock.key_count(), 1, "updated in place, never replaced");
 }

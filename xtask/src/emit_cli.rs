@@ -424,6 +424,23 @@ impl CommandModel {
 /// inferred from the struct), then sent or walked.
 fn dispatch_arm(op: &OperationModel) -> TokenStream {
     let variant = format_ident!("{}", op.type_name);
+    let fields = operation_fields(op);
+    let call = if op.paging.is_some() {
+        quote!(cx.paginate(operation).await)
+    } else {
+        quote!(cx.send(operation).await)
+    };
+    quote! {
+        OperationId::#variant => {
+            let operation = ops::#variant { #(#fields),* };
+            #call
+        }
+    }
+}
+
+/// The field initializers of an operation's struct, read from `input` (anything with `required(wire)`,
+/// `optional(wire)` and `body()`): a list's `offset` and `limit` are left to the pager.
+pub fn operation_fields(op: &OperationModel) -> Vec<TokenStream> {
     let list = op.paging.is_some();
     let mut fields: Vec<TokenStream> = Vec::new();
     let params: Vec<(&Param, &str)> = op
@@ -447,21 +464,11 @@ fn dispatch_arm(op: &OperationModel) -> TokenStream {
     if op.body.is_some() {
         fields.push(quote!(body: input.body()?));
     }
-    let call = if list {
-        quote!(cx.paginate(operation).await)
-    } else {
-        quote!(cx.send(operation).await)
-    };
-    quote! {
-        OperationId::#variant => {
-            let operation = ops::#variant { #(#fields),* };
-            #call
-        }
-    }
+    fields
 }
 
 /// The response field that holds a secret (a created key's plaintext), if the answer carries one.
-fn secret_output(op: &OperationModel, structs: &Structs, overlay: &Overlay) -> Option<String> {
+pub fn secret_output(op: &OperationModel, structs: &Structs, overlay: &Overlay) -> Option<String> {
     if !op.secret_in_response {
         return None;
     }

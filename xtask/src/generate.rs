@@ -48,6 +48,8 @@ pub struct Generated {
     pub files: Vec<(&'static str, String)>,
     /// The contents of the command table (see [`crate::emit_cli`]).
     pub cli_commands: Option<String>,
+    /// The contents of the declarative engine's resource table (see [`crate::emit_declare`]).
+    pub declare_resources: Option<String>,
 }
 
 /// [`generate`], and the command table.
@@ -159,6 +161,9 @@ pub fn generate_all(merged: &Value, overlay: &Overlay) -> Result<Generated> {
     let cli_commands = crate::emit_cli::commands(&ops, &structs, merged, overlay)?
         .map(|tokens| format_file(crate::emit_cli::COMMANDS_RS, tokens))
         .transpose()?;
+    let declare_resources = crate::emit_declare::resources(&ops, &structs, merged, overlay)?
+        .map(|tokens| format_file(crate::emit_declare::RESOURCES_RS, tokens))
+        .transpose()?;
     let mut out = Vec::new();
     for (name, tokens) in
         GENERATED_FILES
@@ -170,6 +175,7 @@ pub fn generate_all(merged: &Value, overlay: &Overlay) -> Result<Generated> {
     Ok(Generated {
         files: out,
         cli_commands,
+        declare_resources,
     })
 }
 

@@ -4,6 +4,7 @@
 pub mod components;
 pub mod emit_builders;
 pub mod emit_cli;
+pub mod emit_declare;
 pub mod emit_operations;
 pub mod emit_validation;
 pub mod error;

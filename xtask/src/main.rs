@@ -47,6 +47,10 @@ enum Command {
         /// generated crate of `--out-dir` (nothing is written when there is none).
         #[arg(long)]
         cli_out_dir: Option<PathBuf>,
+        /// Where the declarative engine's resource table goes; by default the `openrouter-mgmt-declare` crate next
+        /// to the generated crate of `--out-dir` (nothing is written when there is none).
+        #[arg(long)]
+        declare_out_dir: Option<PathBuf>,
     },
 }
 
@@ -58,13 +62,14 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// `crates/openrouter-mgmt-cli/src/generated` next to `crates/openrouter-mgmt-gen/src`, when that crate exists.
-fn sibling_cli_dir(out_dir: &Path) -> Option<PathBuf> {
+/// `crates/<name>/src/generated` next to `crates/openrouter-mgmt-gen/src`, when that crate exists.
+fn sibling_generated_dir(out_dir: &Path, name: &str) -> Option<PathBuf> {
     let crates = out_dir.parent()?.parent()?;
-    let cli = crates.join("openrouter-mgmt-cli");
-    cli.join("Cargo.toml")
+    let sibling = crates.join(name);
+    sibling
+        .join("Cargo.toml")
         .is_file()
-        .then(|| cli.join("src/generated"))
+        .then(|| sibling.join("src/generated"))
 }
 
 fn main() -> ExitCode {
@@ -97,9 +102,13 @@ fn main() -> ExitCode {
             openapi_dir,
             out_dir,
             cli_out_dir,
+            declare_out_dir,
         } => xtask::regen::run(
             &Paths {
-                cli_out_dir: cli_out_dir.or_else(|| sibling_cli_dir(&out_dir)),
+                cli_out_dir: cli_out_dir
+                    .or_else(|| sibling_generated_dir(&out_dir, "openrouter-mgmt-cli")),
+                declare_out_dir: declare_out_dir
+                    .or_else(|| sibling_generated_dir(&out_dir, "openrouter-mgmt-declare")),
                 openapi_dir,
                 out_dir,
             },

@@ -35,6 +35,79 @@ pub struct Overlay {
     /// exists, every operation must have an entry (see [`crate::emit_cli`]).
     #[serde(default)]
     pub cli: BTreeMap<String, CliCommand>,
+    /// The kinds the declarative engine manages, by kind name (see [`crate::emit_declare`]).
+    #[serde(default)]
+    pub declare: BTreeMap<String, DeclareKind>,
+}
+
+/// One kind of object the desired-state file declares.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclareKind {
+    /// The file's table (`keys` for `[keys.backend]`).
+    pub table: String,
+    /// The list operation.
+    pub list: String,
+    /// The create operation.
+    pub create: String,
+    /// The update operation.
+    pub update: String,
+    /// The delete operation.
+    pub delete: String,
+    /// The field that pins an object (its id).
+    pub id: String,
+    /// The identity without a pin, scope fields first.
+    pub natural: Vec<String>,
+    /// The field that takes the table key when the file leaves it out.
+    pub address_field: String,
+    /// The list's query parameter that names the workspace whose objects it lists.
+    #[serde(default)]
+    pub scope_param: Option<String>,
+    /// Constant arguments of the list.
+    #[serde(default)]
+    pub list_query: BTreeMap<String, Value>,
+    /// File attributes that name another kind's object, by attribute.
+    #[serde(default)]
+    pub references: BTreeMap<String, DeclareReference>,
+    /// An attribute that assigns the object to one object of another kind (bulk calls).
+    #[serde(default)]
+    pub assignment: Option<DeclareAssignment>,
+    /// Body fields the file does not manage, each with its reason.
+    #[serde(default)]
+    pub unmanaged: BTreeMap<String, String>,
+    /// Comparator overrides, by field.
+    #[serde(default)]
+    pub compare: BTreeMap<String, DeclareCompare>,
+}
+
+/// A file attribute naming another kind's object.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclareReference {
+    /// The body field that carries the object's id.
+    pub field: String,
+    /// The kind it names.
+    pub kind: String,
+}
+
+/// An assignment attribute.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclareAssignment {
+    /// The attribute's name in the file.
+    pub attribute: String,
+    /// The kind it assigns to.
+    pub kind: String,
+}
+
+/// A comparator override.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclareCompare {
+    /// `set`, `list`, `number`, `instant`, `text`, `bool` or `json`.
+    pub compare: String,
+    /// Why the schema's comparator is wrong for it.
+    pub reason: String,
 }
 
 /// One operation's command on the command line.
@@ -178,6 +251,20 @@ impl Overlay {
                 .filter(|(_, c)| c.columns.is_some() || c.confirm.is_some())
                 .map(|(k, c)| (format!("cli.{k}"), c.reason.as_deref().unwrap_or(""))),
         );
+        for (kind, entry) in &self.declare {
+            reasons.extend(
+                entry
+                    .unmanaged
+                    .iter()
+                    .map(|(f, r)| (format!("declare.{kind}.unmanaged.{f}"), r.as_str())),
+            );
+            reasons.extend(
+                entry
+                    .compare
+                    .iter()
+                    .map(|(f, c)| (format!("declare.{kind}.compare.{f}"), c.reason.as_str())),
+            );
+        }
         for (entry, reason) in reasons {
             if reason.trim().is_empty() {
                 return Err(SpecError::new(format!(
@@ -196,6 +283,11 @@ impl Overlay {
             .keys()
             .chain(self.paging.keys())
             .chain(self.cli.keys())
+            .chain(
+                self.declare
+                    .values()
+                    .flat_map(|k| [&k.list, &k.create, &k.update, &k.delete]),
+            )
         {
             if !ids.contains(name) {
                 return Err(SpecError::new(format!(

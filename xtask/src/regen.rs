@@ -16,6 +16,9 @@ pub const MERGED_YAML: &str = "openapi.merged.yaml";
 /// The command-line crate's generated folder, relative to the repository root.
 pub const CLI_OUT_DIR: &str = "crates/openrouter-mgmt-cli/src/generated";
 
+/// The declarative crate's generated folder, relative to the repository root.
+pub const DECLARE_OUT_DIR: &str = "crates/openrouter-mgmt-declare/src/generated";
+
 /// Where regen reads from and writes to.
 #[derive(Debug, Clone)]
 pub struct Paths {
@@ -25,6 +28,8 @@ pub struct Paths {
     pub out_dir: PathBuf,
     /// The command-line crate's `src/generated/` folder, where the command table goes (`None`: not written).
     pub cli_out_dir: Option<PathBuf>,
+    /// The declarative crate's `src/generated/` folder, where the resource table goes (`None`: not written).
+    pub declare_out_dir: Option<PathBuf>,
 }
 
 impl Paths {
@@ -34,6 +39,7 @@ impl Paths {
             openapi_dir: root.join("openapi"),
             out_dir: root.join("crates/openrouter-mgmt-gen/src"),
             cli_out_dir: Some(root.join(CLI_OUT_DIR)),
+            declare_out_dir: Some(root.join(DECLARE_OUT_DIR)),
         }
     }
 }
@@ -89,6 +95,12 @@ pub fn plan(paths: &Paths) -> Result<Vec<Planned>> {
     if let (Some(dir), Some(contents)) = (&paths.cli_out_dir, generated.cli_commands) {
         planned.push(Planned {
             path: dir.join(crate::emit_cli::COMMANDS_RS),
+            contents,
+        });
+    }
+    if let (Some(dir), Some(contents)) = (&paths.declare_out_dir, generated.declare_resources) {
+        planned.push(Planned {
+            path: dir.join(crate::emit_declare::RESOURCES_RS),
             contents,
         });
     }

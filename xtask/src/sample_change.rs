@@ -1,6 +1,6 @@
 //! The sample spec change behind the proof that a field or operation added to `openapi/` reaches users with no
 //! hand-written line: a nullable optional field on `updateGuardrail`'s body and on the `Guardrail` schema, a new
-//! field on `createKeys`' body, and a new GET operation. `cargo xtask sample-change DIR` applies it to a scratch
+//! field on `createKeys`' body, `createKeys`' `expires_at` added to `updateKeys`' body, and a new GET operation. `cargo xtask sample-change DIR` applies it to a scratch
 //! copy (`scripts/spec-change-proof.sh` compiles and tests the result); the xtask's own test checks what regen makes
 //! of it without compiling.
 
@@ -14,6 +14,9 @@ use crate::error::{Result, SpecError};
 pub const GUARDRAIL_FIELD: &str = "data_region_note";
 /// The field added to `createKeys`' body.
 pub const KEY_FIELD: &str = "project_tag";
+/// The create-only field of `createKeys`' body that the change adds to `updateKeys`' body too: the declarative
+/// engine's resource table then updates it in place instead of replacing the key.
+pub const KEY_UPDATABLE_FIELD: &str = "expires_at";
 /// The operation added.
 pub const NEW_OPERATION: &str = "getWidgetStats";
 /// Its file, relative to `openapi/`.
@@ -27,7 +30,20 @@ pub fn apply(openapi_dir: &Path) -> Result<Vec<PathBuf>> {
         "type": ["string", "null"],
         "maxLength": 200
     });
-    for file in crate::import::spec_files(openapi_dir)? {
+    let files = crate::import::spec_files(openapi_dir)?;
+    let mut create_field = None;
+    for file in &files {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| SpecError::new(format!("cannot read: {e}")).in_file(file))?;
+        let doc = crate::yaml::parse(&text).map_err(|e| e.in_file(file))?;
+        create_field = create_field.or_else(|| {
+            doc.pointer(&format!(
+                "/paths/~1keys/post/requestBody/content/application~1json/schema/properties/{KEY_UPDATABLE_FIELD}"
+            ))
+            .cloned()
+        });
+    }
+    for file in files {
         let text = std::fs::read_to_string(&file)
             .map_err(|e| SpecError::new(format!("cannot read: {e}")).in_file(&file))?;
         let mut doc = crate::yaml::parse(&text).map_err(|e| e.in_file(&file))?;
@@ -48,6 +64,15 @@ pub fn apply(openapi_dir: &Path) -> Result<Vec<PathBuf>> {
                 KEY_FIELD.to_owned(),
                 json!({"description": "A project tag for the key (sample field).", "type": "string", "maxLength": 64}),
             );
+            changed = true;
+        }
+        if let (Some(field), Some(Value::Object(properties))) = (
+            create_field.clone(),
+            doc.pointer_mut(
+                "/paths/~1keys~1{hash}/patch/requestBody/content/application~1json/schema/properties",
+            ),
+        ) {
+            properties.insert(KEY_UPDATABLE_FIELD.to_owned(), field);
             changed = true;
         }
         if changed {

@@ -20,6 +20,7 @@ fn scratch_copy() -> (tempfile::TempDir, Paths) {
         openapi_dir: dir.path().join("openapi"),
         out_dir: dir.path().join("gen"),
         cli_out_dir: Some(dir.path().join("cli")),
+        declare_out_dir: Some(dir.path().join("declare")),
     };
     copy_dir(&repo_root().join("openapi"), &paths.openapi_dir);
     copy_dir(
@@ -29,6 +30,10 @@ fn scratch_copy() -> (tempfile::TempDir, Paths) {
     copy_dir(
         &repo_root().join(xtask::regen::CLI_OUT_DIR),
         paths.cli_out_dir.as_ref().unwrap(),
+    );
+    copy_dir(
+        &repo_root().join(xtask::regen::DECLARE_OUT_DIR),
+        paths.declare_out_dir.as_ref().unwrap(),
     );
     (dir, paths)
 }
@@ -97,6 +102,7 @@ fn output_is_byte_identical_and_independent_of_listing_order() {
         openapi_dir: dir.path().to_path_buf(),
         out_dir: dir.path().join("gen"),
         cli_out_dir: Some(dir.path().join("cli")),
+        declare_out_dir: Some(dir.path().join("declare")),
     })
     .unwrap();
     assert_eq!(contents(&first), contents(&shuffled));

@@ -44,6 +44,7 @@ fn seed_pages_import_and_regenerate() {
         openapi_dir: openapi,
         out_dir: out.clone(),
         cli_out_dir: None,
+        declare_out_dir: None,
     };
     match run(&paths, false).unwrap() {
         RegenOutcome::Written(w) => assert_eq!(w.len(), 5),

@@ -11,6 +11,7 @@ fn merged_document_of_the_small_fixture_set() {
         openapi_dir: fixture("small"),
         out_dir: dir.path().to_path_buf(),
         cli_out_dir: None,
+        declare_out_dir: None,
     })
     .unwrap();
     let merged = planned

@@ -5,7 +5,7 @@
 
 use crate::support::{copy_dir, repo_root};
 use xtask::regen::{Outcome, Paths, run};
-use xtask::sample_change::{GUARDRAIL_FIELD, KEY_FIELD, apply};
+use xtask::sample_change::{GUARDRAIL_FIELD, KEY_FIELD, KEY_UPDATABLE_FIELD, apply};
 
 #[test]
 fn the_sample_change_reaches_the_generated_layer() {
@@ -14,6 +14,7 @@ fn the_sample_change_reaches_the_generated_layer() {
         openapi_dir: dir.path().join("openapi"),
         out_dir: dir.path().join("gen"),
         cli_out_dir: None,
+        declare_out_dir: Some(dir.path().join("declare")),
     };
     copy_dir(&repo_root().join("openapi"), &paths.openapi_dir);
     let changed = apply(&paths.openapi_dir).unwrap();
@@ -47,7 +48,30 @@ fn the_sample_change_reaches_the_generated_layer() {
     assert!(create.contains(&format!("pub {KEY_FIELD}:")), "{create}");
     assert!(builders.contains(&format!("pub fn {KEY_FIELD}(")));
 
-    // (c) The new GET operation: a struct, a variant, its info.
+    // (c) A create-only field the update body gains becomes an in-place update in the resource table.
+    let before = std::fs::read_to_string(
+        repo_root()
+            .join(xtask::regen::DECLARE_OUT_DIR)
+            .join("resources.rs"),
+    )
+    .unwrap();
+    let after =
+        std::fs::read_to_string(paths.declare_out_dir.as_ref().unwrap().join("resources.rs"))
+            .unwrap();
+    let field = |table: &str| {
+        let at = table
+            .find(&format!("name: \"{KEY_UPDATABLE_FIELD}\""))
+            .expect("the field is managed");
+        table[at..at + 120].to_owned()
+    };
+    assert!(
+        field(&before).contains("update: false"),
+        "{}",
+        field(&before)
+    );
+    assert!(field(&after).contains("update: true"), "{}", field(&after));
+
+    // (d) The new GET operation: a struct, a variant, its info.
     assert!(operations.contains("pub struct GetWidgetStats {"));
     assert!(operations.contains("GetWidgetStats,"));
     assert!(operations.contains("path_template: \"/widgets/{id}/stats\""));

@@ -1,0 +1,297 @@
+//! The desired-state file: TOML with a `[stack]` table (name, owned scopes, where new secrets go) and one table
+//! per kind (`[keys.backend]`), read into objects whose every attribute is checked against the generated
+//! resource table, so a misspelt field is an error naming the address instead of a silent no-op.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::error::DeclareError;
+use crate::table::{self, KindSpec};
+
+/// The sentinel that clears a nullable field (TOML has no `null`).
+pub const NONE: &str = "none";
+
+/// The file format's version.
+pub const VERSION: i64 = 1;
+
+/// A desired state.
+#[derive(Debug, Clone)]
+pub struct Desired {
+    /// The file it came from.
+    pub file: PathBuf,
+    /// The stack's settings.
+    pub stack: Stack,
+    /// The declared objects, in file order per kind.
+    pub objects: Vec<DesiredObject>,
+}
+
+/// The `[stack]` table.
+#[derive(Debug, Clone, Default)]
+pub struct Stack {
+    /// The stack's name.
+    pub name: String,
+    /// Scopes inside which objects the file does not declare are deleted.
+    pub owns: Vec<Scope>,
+    /// Where the plaintext of a created key goes.
+    pub sink: Option<SinkSpec>,
+}
+
+/// An ownership scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// `workspace:<slug>`: the workspace and everything in it.
+    Workspace(String),
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Workspace(slug) => write!(f, "workspace:{slug}"),
+        }
+    }
+}
+
+/// Where new secrets go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SinkSpec {
+    /// A new 0600 file per object, `<dir>/<kind>.<address>.secret`, relative to the file's folder.
+    Dir(PathBuf),
+}
+
+/// One declared object.
+#[derive(Debug, Clone)]
+pub struct DesiredObject {
+    /// Its kind.
+    pub kind: &'static KindSpec,
+    /// The table key (`backend` in `[keys.backend]`).
+    pub name: String,
+    /// The id pin.
+    pub pin: Option<String>,
+    /// Never deleted or replaced.
+    pub protect: bool,
+    /// Declared body fields (cleared fields are `null`).
+    pub fields: Map<String, Value>,
+    /// References: attribute → the named object's address name (or, for an object the file does not declare,
+    /// its natural name, e.g. a workspace slug).
+    pub references: BTreeMap<&'static str, String>,
+    /// The assignment: `Some(None)` is declared unassigned, `None` is not managed.
+    pub assignment: Option<Option<String>>,
+}
+
+impl DesiredObject {
+    /// The object's address, `kind.name`.
+    pub fn address(&self) -> String {
+        format!("{}.{}", self.kind.name, self.name)
+    }
+}
+
+/// Reads and checks a desired-state file.
+pub fn load(path: &Path) -> Result<Desired, DeclareError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| DeclareError::invalid(path, format!("cannot read: {e}")))?;
+    parse(path, &text)
+}
+
+/// Parses and checks a desired-state file's text.
+pub fn parse(path: &Path, text: &str) -> Result<Desired, DeclareError> {
+    let bad = |m: String| DeclareError::invalid(path, m);
+    let doc: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| bad(e.to_string()))?;
+    let mut stack = None;
+    let mut objects = Vec::new();
+    let mut version = None;
+    for (key, value) in &doc {
+        match key.as_str() {
+            "version" => version = value.as_integer(),
+            "stack" => stack = Some(parse_stack(value).map_err(bad)?),
+            table => {
+                let kind = table::kind_of_table(table).ok_or_else(|| {
+                    bad(format!(
+                        "unknown table `{table}`; a file declares `version`, `stack` and {}",
+                        table::kinds()
+                            .iter()
+                            .map(|k| format!("`{}`", k.table))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
+                let entries = value
+                    .as_table()
+                    .ok_or_else(|| bad(format!("`{table}` must be a table of objects")))?;
+                for (name, body) in entries {
+                    objects.push(parse_object(kind, name, body).map_err(bad)?);
+                }
+            }
+        }
+    }
+    if version != Some(VERSION) {
+        return Err(bad(format!("`version = {VERSION}` is required")));
+    }
+    let stack = stack.ok_or_else(|| bad("a `[stack]` table with `name` is required".into()))?;
+    let desired = Desired {
+        file: path.to_path_buf(),
+        stack,
+        objects,
+    };
+    check_references(&desired).map_err(bad)?;
+    Ok(desired)
+}
+
+fn parse_stack(value: &toml::Value) -> Result<Stack, String> {
+    let table = value.as_table().ok_or("`stack` must be a table")?;
+    let mut stack = Stack::default();
+    for (key, v) in table {
+        match key.as_str() {
+            "name" => {
+                stack.name = v
+                    .as_str()
+                    .ok_or("`stack.name` must be a string")?
+                    .to_owned();
+            }
+            "owns" => {
+                for scope in v.as_array().ok_or("`stack.owns` must be a list")? {
+                    let s = scope.as_str().ok_or("`stack.owns` holds strings")?;
+                    match s.split_once(':') {
+                        Some(("workspace", slug)) if !slug.is_empty() => {
+                            stack.owns.push(Scope::Workspace(slug.to_owned()));
+                        }
+                        _ => return Err(format!("scope `{s}` is not `workspace:<slug>`")),
+                    }
+                }
+            }
+            "secrets" => {
+                let sink = v
+                    .get("sink")
+                    .and_then(|s| s.get("dir"))
+                    .and_then(toml::Value::as_str)
+                    .ok_or("`stack.secrets` must be `{ sink = { dir = \"…\" } }`")?;
+                stack.sink = Some(SinkSpec::Dir(PathBuf::from(sink)));
+            }
+            other => {
+                return Err(format!(
+                    "unknown key `stack.{other}`; `stack` has `name`, `owns` and `secrets`"
+                ));
+            }
+        }
+    }
+    if stack.name.is_empty() {
+        return Err("`stack.name` is required".into());
+    }
+    Ok(stack)
+}
+
+fn parse_object(
+    kind: &'static KindSpec,
+    name: &str,
+    body: &toml::Value,
+) -> Result<DesiredObject, String> {
+    let address = format!("{}.{name}", kind.name);
+    let table = body
+        .as_table()
+        .ok_or_else(|| format!("`{address}` must be a table"))?;
+    let mut object = DesiredObject {
+        kind,
+        name: name.to_owned(),
+        pin: None,
+        protect: false,
+        fields: Map::new(),
+        references: BTreeMap::new(),
+        assignment: None,
+    };
+    for (key, value) in table {
+        let at = || format!("`{address}.{key}`");
+        if key == "protect" {
+            object.protect = value
+                .as_bool()
+                .ok_or_else(|| format!("{} must be true or false", at()))?;
+        } else if key == kind.id {
+            object.pin = Some(
+                value
+                    .as_str()
+                    .ok_or_else(|| format!("{} (the id pin) must be a string", at()))?
+                    .to_owned(),
+            );
+        } else if let Some(r) = kind.reference(key) {
+            let target = value
+                .as_str()
+                .ok_or_else(|| format!("{} names a {} and must be a string", at(), r.kind))?;
+            object.references.insert(r.attribute, target.to_owned());
+        } else if let Some(a) = kind.assignment.as_ref().filter(|a| a.attribute == key) {
+            let target = value
+                .as_str()
+                .ok_or_else(|| format!("{} names a {} and must be a string", at(), a.kind))?;
+            object.assignment = Some((target != NONE).then(|| target.to_owned()));
+        } else if let Some(field) = kind.field(key) {
+            if kind.reference_for_field(key).is_some() {
+                return Err(format!(
+                    "{} is set through its reference attribute (`{}`)",
+                    at(),
+                    kind.reference_for_field(key).map_or("", |r| r.attribute)
+                ));
+            }
+            let json = to_json(value);
+            let json = match json {
+                Value::String(s) if s == NONE && field.nullable => Value::Null,
+                other => other,
+            };
+            object.fields.insert(key.clone(), json);
+        } else {
+            let mut known: Vec<&str> = kind.fields.iter().map(|f| f.name).collect();
+            known.retain(|f| kind.reference_for_field(f).is_none());
+            known.extend(kind.references.iter().map(|r| r.attribute));
+            known.extend(kind.assignment.iter().map(|a| a.attribute));
+            known.extend(["protect", kind.id]);
+            known.sort_unstable();
+            return Err(format!(
+                "unknown field {}; a {} has: {}",
+                at(),
+                kind.name,
+                known.join(", ")
+            ));
+        }
+    }
+    object
+        .fields
+        .entry(kind.address_field.to_owned())
+        .or_insert_with(|| Value::String(name.to_owned()));
+    Ok(object)
+}
+
+/// TOML to JSON: datetimes become RFC 3339 strings.
+fn to_json(value: &toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s.clone()),
+        toml::Value::Integer(i) => Value::from(*i),
+        toml::Value::Float(f) => Value::from(*f),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.iter().map(to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+    }
+}
+
+/// Assignments name objects the file declares; two objects of one kind cannot share a table key.
+fn check_references(desired: &Desired) -> Result<(), String> {
+    for object in &desired.objects {
+        if let (Some(Some(target)), Some(a)) = (&object.assignment, &object.kind.assignment) {
+            let declared = desired
+                .objects
+                .iter()
+                .any(|o| o.kind.name == a.kind && &o.name == target);
+            if !declared {
+                return Err(format!(
+                    "`{}.{}` names {}.{target}, which this file does not declare",
+                    object.address(),
+                    a.attribute,
+                    a.kind
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! openrouter-mgmt-declare: an OpenRouter account managed as a TOML file, with no state file and no secret at
+//! rest. The API is the state: every plan reads it afresh.
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod apply;
+mod assign;
+mod call;
+mod compare;
+mod error;
+mod export;
+mod file;
+mod generated;
+mod live;
+mod plan;
+mod render;
+mod safety;
+mod sink;
+mod table;
+
+pub use apply::{ApplyOptions, ApplyReport, Outcome, apply};
+pub use compare::same;
+pub use error::DeclareError;
+pub use export::export;
+pub use file::{Desired, DesiredObject, NONE, Scope, SinkSpec, Stack, VERSION, load, parse};
+pub use live::{DEFAULT_WORKSPACE_SLUG, Live, LiveObject};
+pub use plan::{Action, AssignmentChange, Change, Op, Plan, fingerprint, plan};
+pub use render::{FORMAT_VERSION, json, text};
+pub use safety::{Allow, check};
+pub use table::{Assignment, Compare, FieldSpec, KindSpec, Reference, Verb, kind, kinds};
+
+use std::collections::BTreeSet;
+
+use openrouter_mgmt::Client;
+
+/// Reads the live state `desired` needs: every workspace, and each scoped kind in the workspaces it owns or names.
+pub async fn read_live(client: &Client, desired: &Desired) -> Result<Live, DeclareError> {
+    live::read(client, &live::workspace_slugs(desired)).await
+}
+
+/// Reads the live state of the workspaces with these slugs (for `export`).
+pub async fn read_workspaces(
+    client: &Client,
+    slugs: &BTreeSet<String>,
+) -> Result<Live, DeclareError> {
+    live::read(client, slugs).await
+}
+
+/// How many live objects the desired state's owned scopes hold (the "empties a whole scope" rule).
+pub fn live_in_owned_scopes(desired: &Desired, live: &Live) -> usize {
+    let slugs: BTreeSet<&str> = desired
+        .stack
+        .owns
+        .iter()
+        .map(|Scope::Workspace(s)| s.as_str())
+        .collect();
+    let ids: BTreeSet<&str> = slugs.iter().filter_map(|s| live.workspace_id(s)).collect();
+    live.objects
+        .values()
+        .flatten()
+        .filter(|o| match o.kind.name {
+            "workspace" => o.get("slug").as_str().is_some_and(|s| slugs.contains(s)),
+            _ => {
+                o.get("workspace_id")
+                    .as_str()
+                    .is_some_and(|w| ids.contains(w))
+                    && !live.is_default_guardrail(&o.id)
+            }
+        })
+        .count()
+}

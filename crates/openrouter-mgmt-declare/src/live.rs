@@ -1,0 +1,164 @@
+//! Reading the live state a file needs, list-based: every workspace once, then per workspace in scope (owned or
+//! named by the file) one walk per scoped kind, and the key assignments once. The API is the state: nothing is
+//! cached between runs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openrouter_mgmt::Client;
+use serde_json::{Map, Value};
+
+use crate::call::Input;
+use crate::error::DeclareError;
+use crate::file::{Desired, Scope};
+use crate::generated::resources::call;
+use crate::table::{self, KindSpec, Verb};
+
+/// The slug of the workspace that objects without a `workspace` live in.
+pub const DEFAULT_WORKSPACE_SLUG: &str = "default";
+
+/// One live object.
+#[derive(Debug, Clone)]
+pub struct LiveObject {
+    /// Its kind.
+    pub kind: &'static KindSpec,
+    /// Its id.
+    pub id: String,
+    /// The object as the list returned it.
+    pub value: Map<String, Value>,
+}
+
+impl LiveObject {
+    /// A field's live value (`null` when absent).
+    pub fn get(&self, field: &str) -> &Value {
+        self.value.get(field).unwrap_or(&Value::Null)
+    }
+}
+
+/// The live state in scope.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    /// Every object read, by kind name.
+    pub objects: BTreeMap<&'static str, Vec<LiveObject>>,
+    /// Workspace ids whose scoped kinds were read.
+    pub read_workspaces: BTreeSet<String>,
+    /// The assignment of each assigned object, by the object's id (a key's hash → its guardrail's id).
+    pub assignments: BTreeMap<String, String>,
+}
+
+impl Live {
+    /// Live objects of a kind.
+    pub fn of(&self, kind: &str) -> &[LiveObject] {
+        self.objects.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The id of the workspace with this slug.
+    pub fn workspace_id(&self, slug: &str) -> Option<&str> {
+        self.of("workspace")
+            .iter()
+            .find(|w| w.get("slug").as_str() == Some(slug))
+            .map(|w| w.id.as_str())
+    }
+
+    /// Whether an id is a workspace's default guardrail (never deleted).
+    pub fn is_default_guardrail(&self, id: &str) -> bool {
+        self.of("workspace")
+            .iter()
+            .any(|w| w.get("default_guardrail_id").as_str() == Some(id))
+    }
+}
+
+/// The workspace slugs the file's objects live in or owns.
+pub(crate) fn workspace_slugs(desired: &Desired) -> BTreeSet<String> {
+    let mut slugs: BTreeSet<String> = desired
+        .stack
+        .owns
+        .iter()
+        .map(|Scope::Workspace(s)| s.clone())
+        .collect();
+    for object in &desired.objects {
+        if object.kind.reference("workspace").is_some() {
+            let named = object.references.get("workspace").cloned();
+            let slug = match named {
+                Some(name) => workspace_slug(desired, &name),
+                None => DEFAULT_WORKSPACE_SLUG.to_owned(),
+            };
+            slugs.insert(slug);
+        }
+    }
+    slugs
+}
+
+/// The slug a `workspace = "…"` attribute stands for: a declared workspace's slug, or the name itself.
+pub(crate) fn workspace_slug(desired: &Desired, name: &str) -> String {
+    desired
+        .objects
+        .iter()
+        .find(|o| o.kind.name == "workspace" && o.name == name)
+        .and_then(|o| {
+            o.fields
+                .get("slug")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| name.to_owned())
+}
+
+/// Reads the live state for the workspaces with these slugs.
+pub(crate) async fn read(client: &Client, slugs: &BTreeSet<String>) -> Result<Live, DeclareError> {
+    let mut live = Live::default();
+    let kinds = table::in_creation_order();
+    for kind in kinds.iter().filter(|k| k.scope_param.is_none()) {
+        let items = list(client, kind, None).await?;
+        live.objects.insert(kind.name, items);
+    }
+    let ids: Vec<String> = slugs
+        .iter()
+        .filter_map(|s| live.workspace_id(s).map(str::to_owned))
+        .collect();
+    for kind in kinds.iter().filter(|k| k.scope_param.is_some()) {
+        let mut all = Vec::new();
+        for id in &ids {
+            all.extend(list(client, kind, Some(id)).await?);
+        }
+        live.objects.insert(kind.name, all);
+    }
+    live.read_workspaces = ids.into_iter().collect();
+    if kinds.iter().any(|k| k.assignment.is_some()) {
+        live.assignments = crate::assign::read(client).await?;
+    }
+    Ok(live)
+}
+
+/// Every live object of a kind (in one workspace for a scoped kind).
+pub(crate) async fn list(
+    client: &Client,
+    kind: &'static KindSpec,
+    workspace_id: Option<&str>,
+) -> Result<Vec<LiveObject>, DeclareError> {
+    let mut values = Map::new();
+    for (wire, json) in kind.list_query {
+        values.insert(
+            (*wire).to_owned(),
+            serde_json::from_str(json).unwrap_or(Value::Null),
+        );
+    }
+    if let (Some(param), Some(id)) = (kind.scope_param, workspace_id) {
+        values.insert(param.to_owned(), Value::String(id.to_owned()));
+    }
+    let answer = call(client, kind.name, Verb::List, &Input::with(values, None))
+        .await
+        .map_err(|e| DeclareError::Read(format!("listing {}s: {e}", kind.name)))?;
+    let Value::Array(items) = answer.value else {
+        return Ok(Vec::new());
+    };
+    Ok(items
+        .into_iter()
+        .filter_map(|item| match item {
+            Value::Object(value) => {
+                let id = value.get(kind.id).and_then(Value::as_str)?.to_owned();
+                Some(LiveObject { kind, id, value })
+            }
+            _ => None,
+        })
+        .collect())
+}

@@ -1,0 +1,185 @@
+//! Convergence: apply makes the next plan empty and a second apply sends no write; export then plan is empty; a
+//! lost create answer leaves exactly one key; a failure mid-apply exits 4 and the next apply finishes the job.
+
+use openrouter_mgmt::OperationId;
+use openrouter_mgmt_declare::{Allow, Op, export, plan, read_workspaces};
+use openrouter_mgmt_mock::{Fault, FaultRule, MockServer};
+
+use crate::support::{EXAMPLE, apply_file, client, desired, plan_for, writes};
+
+#[tokio::test]
+async fn the_example_applies_then_plans_empty_and_a_second_apply_sends_no_write() {
+    let mock = MockServer::start().await.unwrap();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let desired = desired(dir.path(), EXAMPLE);
+
+    let first = plan_for(&client, &desired).await.unwrap();
+    assert_eq!(
+        first.count(Op::Create),
+        6,
+        "{}",
+        openrouter_mgmt_declare::text(&first)
+    );
+    assert_eq!(first.assignments.len(), 3);
+
+    let report = apply_file(&client, &desired, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 0, "{report:?}");
+    assert_eq!(report.secrets_written.len(), 3);
+    for path in &report.secrets_written {
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.starts_with("sk-or-"), "the sink holds the plaintext");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+    }
+
+    let second = plan_for(&client, &desired).await.unwrap();
+    assert!(
+        second.is_empty(),
+        "{}",
+        openrouter_mgmt_declare::text(&second)
+    );
+
+    mock.clear_requests();
+    let again = apply_file(&client, &desired, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(again.outcomes.len(), 0);
+    assert_eq!(writes(&mock), Vec::<String>::new());
+    assert_eq!(mock.key_count(), 3);
+}
+
+#[tokio::test]
+async fn a_changed_file_updates_in_place_moves_assignments_and_deletes_inside_the_owned_scope() {
+    let mock = MockServer::start().await.unwrap();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    apply_file(
+        &client,
+        &desired(dir.path(), EXAMPLE),
+        &Allow::default(),
+        dir.path(),
+    )
+    .await
+    .unwrap();
+    let changed = EXAMPLE
+        .replace("limit_usd = 300.0", "limit_usd = 350")
+        .replace("allowed_providers = [\"mistral\", \"nebius\", \"scaleway\"]", "allowed_providers = [\"scaleway\", \"mistral\"]")
+        .replace("guardrail = \"ci-cap\"", "guardrail = \"eu-providers\"")
+        .replace("[keys.batch]\nworkspace = \"eu-team\"\nlimit = \"none\"\nguardrail = \"eu-providers\"\ndisabled = true\n", "");
+    let desired = desired(dir.path(), &changed);
+    let plan = plan_for(&client, &desired).await.unwrap();
+    let text = openrouter_mgmt_declare::text(&plan);
+    assert_eq!(plan.count(Op::Update), 1, "{text}");
+    assert_eq!(plan.count(Op::Delete), 1, "{text}");
+    assert_eq!(plan.count(Op::Create), 0, "{text}");
+    assert_eq!(plan.assignments.len(), 1, "{text}");
+    assert!(
+        text.contains("~ limit_usd: 300.0 → 350") || text.contains("~ limit_usd: 300 → 350"),
+        "{text}"
+    );
+    assert!(text.contains("- \"nebius\""), "{text}");
+
+    let refused = apply_file(&client, &desired, &Allow::default(), dir.path())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.exit_code(), 3, "{refused}");
+    let allow = Allow {
+        delete: true,
+        ..Allow::default()
+    };
+    let report = apply_file(&client, &desired, &allow, dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 0, "{report:?}");
+    assert!(plan_for(&client, &desired).await.unwrap().is_empty());
+    assert_eq!(mock.key_count(), 2);
+}
+
+#[tokio::test]
+async fn export_then_plan_is_empty_on_a_seeded_account() {
+    let mock = MockServer::builder()
+        .seed(11)
+        .workspaces(3)
+        .keys(40)
+        .guardrails(6)
+        .assigned_keys(12)
+        .start()
+        .await
+        .unwrap();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let all = read_workspaces(&client, &Default::default()).await.unwrap();
+    let slugs = all
+        .of("workspace")
+        .iter()
+        .filter_map(|w| w.get("slug").as_str().map(str::to_owned))
+        .collect();
+    let live = read_workspaces(&client, &slugs).await.unwrap();
+    let text = export(&live, "exported", &slugs);
+    let desired = desired(dir.path(), &text);
+    assert!(desired.objects.len() >= 40, "{}", desired.objects.len());
+    let plan = plan(&desired, &live).unwrap();
+    assert!(
+        plan.is_empty(),
+        "{}\n{text}",
+        openrouter_mgmt_declare::text(&plan)
+    );
+    // And against a fresh read, through the same path `plan` takes.
+    assert!(plan_for(&client, &desired).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_lost_key_create_answer_leaves_exactly_one_key_whose_plaintext_was_delivered() {
+    let mock = MockServer::start().await.unwrap();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let file = "version = 1\n[stack]\nname = \"s\"\nsecrets = { sink = { dir = \"out\" } }\n[keys.one]\nlimit = 5\n";
+    let desired = desired(dir.path(), file);
+    mock.faults()
+        .add(FaultRule::new(OperationId::CreateKeys, Fault::ApplyThenClose).times(1));
+    let report = apply_file(&client, &desired, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 0, "{report:?}");
+    assert_eq!(report.orphans_deleted.len(), 1, "{report:?}");
+    assert_eq!(mock.key_count(), 1);
+    assert_eq!(report.secrets_written.len(), 1);
+    assert!(plan_for(&client, &desired).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failure_mid_apply_exits_4_schedules_nothing_new_and_the_next_apply_converges() {
+    let mock = MockServer::start().await.unwrap();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let desired = desired(dir.path(), EXAMPLE);
+    // The workspace create fails for good (400 is not retried): nothing that depends on it may start.
+    mock.faults()
+        .add(FaultRule::new(OperationId::CreateWorkspace, Fault::Status(400)).times(1));
+    let report = apply_file(&client, &desired, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 4, "{report:?}");
+    assert!(report.failed() >= 1 && report.skipped() >= 1, "{report:?}");
+    assert_eq!(report.skipped(), 6, "{report:?}");
+    assert_eq!(
+        (mock.key_count(), mock.guardrail_count()),
+        (0, 0),
+        "no wave after the failure"
+    );
+    let report = apply_file(&client, &desired, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 0, "{report:?}");
+    assert!(plan_for(&client, &desired).await.unwrap().is_empty());
+    assert_eq!(mock.key_count(), 3);
+}
