@@ -50,6 +50,13 @@ pub const HAND_WRITTEN: &[&str] = &[
     "completion",
     "docs",
     "mock",
+    "plan",
+    "apply",
+    "drift",
+    "export",
+    "validate",
+    "fmt",
+    "schema",
     "help",
     "version",
 ];

@@ -47,6 +47,7 @@ pub fn resources(
     };
     let mut entries = Vec::new();
     let mut arms = Vec::new();
+    let mut check_arms = Vec::new();
     for (kind, entry) in &overlay.declare {
         let list = find(kind, &entry.list)?;
         let create = find(kind, &entry.create)?;
@@ -79,6 +80,9 @@ pub fn resources(
             ("Delete", delete),
         ] {
             arms.push(dispatch_arm(kind, verb, op));
+            if verb == "Create" || verb == "Update" {
+                check_arms.push(check_arm(kind, verb, op));
+            }
         }
     }
     let count = entries.len();
@@ -89,7 +93,7 @@ pub fn resources(
 
         use openrouter_mgmt::{Client, OperationId, ops};
 
-        use crate::call::{Answer, CallError, Input, send, walk};
+        use crate::call::{Answer, CallError, Input, check, send, walk};
         use crate::table::{Assignment, Compare, FieldSpec, KindSpec, Reference, Verb};
 
         /// Every declarable kind, by name.
@@ -104,6 +108,14 @@ pub fn resources(
         ) -> Result<Answer, CallError> {
             match (kind, verb) {
                 #(#arms)*
+                _ => Err(CallError::NoOperation(kind.to_owned(), verb)),
+            }
+        }
+
+        /// Builds `verb` of `kind` with `input` and checks it against the spec's constraints, sending nothing.
+        pub(crate) fn validate(kind: &str, verb: Verb, input: &Input) -> Result<(), CallError> {
+            match (kind, verb) {
+                #(#check_arms)*
                 _ => Err(CallError::NoOperation(kind.to_owned(), verb)),
             }
         }
@@ -428,6 +440,15 @@ fn option_str(value: Option<&str>) -> TokenStream {
     match value {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
+    }
+}
+
+fn check_arm(kind: &str, verb: &str, op: &OperationModel) -> TokenStream {
+    let variant = format_ident!("{}", op.type_name);
+    let verb_ident = format_ident!("{}", verb);
+    let fields = crate::emit_cli::operation_fields(op);
+    quote! {
+        (#kind, Verb::#verb_ident) => check(&ops::#variant { #(#fields),* }),
     }
 }
 

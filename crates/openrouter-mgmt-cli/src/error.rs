@@ -19,6 +19,8 @@ pub(crate) enum CliError {
     NoKey(String),
     /// The engine's error (exit 5 for 401/403, 65 for invalid input, 1 otherwise).
     Api(Error),
+    /// Changes are present: a plan with `--detailed-exitcode`, drift, a file `fmt --check` would rewrite (exit 2).
+    Changes(String),
     /// Part of the work was done (exit 4).
     Partial(String),
     /// Anything else (exit 1).
@@ -41,6 +43,7 @@ impl CliError {
             Self::Refused(_) => exit::REFUSED,
             Self::NoKey(_) => exit::AUTH,
             Self::Partial(_) => exit::PARTIAL,
+            Self::Changes(_) => exit::CHANGES,
             Self::Failed(_) => exit::ERROR,
             Self::BrokenPipe => exit::OK,
             Self::Api(e) => match e.root_cause() {
@@ -60,6 +63,7 @@ impl CliError {
             | Self::Refused(m)
             | Self::NoKey(m)
             | Self::Partial(m)
+            | Self::Changes(m)
             | Self::Failed(m) => m.clone(),
             Self::Api(e) => {
                 let mut text = e.to_string();
@@ -82,6 +86,7 @@ impl CliError {
             Self::Refused(_) => "refused",
             Self::NoKey(_) => "auth",
             Self::Partial(_) => "partial",
+            Self::Changes(_) => "changes",
             Self::Failed(_) | Self::BrokenPipe => "error",
             Self::Api(e) if matches!(e.root_cause(), Error::InvalidInput { .. }) => "invalid_input",
             Self::Api(_) => "api",

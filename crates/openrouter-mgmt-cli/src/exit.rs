@@ -4,10 +4,11 @@
 pub const OK: u8 = 0;
 /// An error: the API refused the request, the network failed, an answer did not decode, a file could not be read.
 pub const ERROR: u8 = 1;
-/// Changes are present (reserved for `plan` and `drift`, as terraform's `-detailed-exitcode`).
+/// Changes are present: `drift` found drift, `plan --detailed-exitcode` has changes, `fmt --check` would rewrite
+/// (as terraform's `-detailed-exitcode`).
 pub const CHANGES: u8 = 2;
-/// Refused by a safety rule: a destructive command without `--yes` when stdin is not a terminal, or a
-/// confirmation answered no.
+/// Refused by a safety rule: a destructive command without `--yes` when stdin is not a terminal, a confirmation
+/// answered no, or a declarative rule (a protected object, a delete without `--allow-delete`, a stale saved plan).
 pub const REFUSED: u8 = 3;
 /// Partially applied: something was done and something else failed (e.g. a key was created but its plaintext
 /// could not be delivered to the sink).
@@ -23,7 +24,10 @@ pub const INVALID: u8 = 65;
 pub const TABLE: [(u8, &str); 9] = [
     (OK, "success"),
     (ERROR, "error (API, network, decoding, I/O)"),
-    (CHANGES, "changes present (reserved for plan/drift)"),
+    (
+        CHANGES,
+        "changes present (drift, plan --detailed-exitcode, fmt --check)",
+    ),
     (
         REFUSED,
         "refused by a safety rule (no --yes when stdin is not a terminal, or confirmation declined)",

@@ -83,14 +83,20 @@ pub(crate) enum CallError {
     Api(#[from] openrouter_mgmt::Error),
 }
 
+/// Checks one operation against the spec's constraints (its path too), sending nothing.
+pub(crate) fn check<O: Operation>(operation: &O) -> Result<(), CallError> {
+    operation
+        .validate()
+        .and_then(|()| operation.path().map(|_| ()))
+        .map_err(|e| CallError::Invalid(e.to_string()))
+}
+
 /// Sends one operation.
 pub(crate) async fn send<O: Operation>(client: &Client, operation: O) -> Result<Answer, CallError>
 where
     O::Response: Serialize,
 {
-    operation
-        .validate()
-        .map_err(|e| CallError::Invalid(e.to_string()))?;
+    check(&operation)?;
     let response = client.send(&operation).await?;
     let (value, secrets) = collect_secrets(|| serde_json::to_value(&response));
     let value = value.map_err(|e| CallError::Invalid(format!("cannot read the answer: {e}")))?;
@@ -105,9 +111,7 @@ pub(crate) async fn walk<L: ListOperation>(
 where
     L::Item: Serialize,
 {
-    operation
-        .validate()
-        .map_err(|e| CallError::Invalid(e.to_string()))?;
+    check(&operation)?;
     let items = client.paginate(operation).items();
     futures::pin_mut!(items);
     let mut out = Vec::new();

@@ -11,23 +11,30 @@ mod compare;
 mod error;
 mod export;
 mod file;
+mod fmt;
 mod generated;
 mod live;
 mod plan;
 mod render;
 mod safety;
+mod saved;
+mod schema;
 mod sink;
 mod table;
+mod validate;
 
 pub use apply::{ApplyOptions, ApplyReport, Outcome, apply};
 pub use compare::same;
 pub use error::DeclareError;
 pub use export::export;
 pub use file::{Desired, DesiredObject, NONE, Scope, SinkSpec, Stack, VERSION, load, parse};
+pub use fmt::format;
 pub use live::{DEFAULT_WORKSPACE_SLUG, Live, LiveObject};
 pub use plan::{Action, AssignmentChange, Change, Op, Plan, fingerprint, plan};
 pub use render::{FORMAT_VERSION, json, text};
 pub use safety::{Allow, check};
+pub use saved::{check_saved, target};
+pub use schema::json_schema;
 pub use table::{Assignment, Compare, FieldSpec, KindSpec, Reference, Verb, kind, kinds};
 
 use std::collections::BTreeSet;
@@ -45,6 +52,12 @@ pub async fn read_workspaces(
     slugs: &BTreeSet<String>,
 ) -> Result<Live, DeclareError> {
     live::read(client, slugs).await
+}
+
+/// Checks a file offline, as if the account were empty: every object's create body against the spec's
+/// constraints, every reference, and a secret sink for objects whose creation issues a secret.
+pub fn validate_offline(desired: &Desired) -> Result<(), DeclareError> {
+    plan(desired, &Live::default()).map(|_| ())
 }
 
 /// How many live objects the desired state's owned scopes hold (the "empties a whole scope" rule).

@@ -173,6 +173,7 @@ pub fn plan(desired: &Desired, live: &Live) -> Result<Plan, DeclareError> {
         ));
     }
     deletes(desired, live, &claimed, &mut plan);
+    crate::validate::check_actions(desired, &plan.actions)?;
     Ok(plan)
 }
 

@@ -1,10 +1,11 @@
-//! The hand-written commands (`api`, `auth`, `config`, `completion`, `docs`, `mock`), each in its own module,
-//! and the dispatch to them.
+//! The hand-written commands (`api`, `auth`, `config`, `completion`, `docs`, `mock`, and the declarative `plan`,
+//! `apply`, `drift`, `export`, `validate`, `fmt`, `schema`), each group in its own module, and the dispatch to them.
 
 mod api;
 mod auth;
 mod completion;
 mod config;
+mod declare;
 mod docs;
 mod mock;
 
@@ -23,6 +24,9 @@ pub(crate) fn hand_written() -> Vec<Command> {
         docs::command(),
         mock::command(),
     ]
+    .into_iter()
+    .chain(declare::commands())
+    .collect()
 }
 
 /// Runs the hand-written command at `ctx.path`.
@@ -34,6 +38,7 @@ pub(crate) async fn run(ctx: &Ctx<'_>) -> Result<(), CliError> {
         Some("completion") => completion::run(ctx),
         Some("docs") => docs::run(ctx),
         Some("mock") => mock::run(ctx).await,
+        Some(name) if declare::NAMES.contains(&name) => declare::run(ctx).await,
         _ => Err(CliError::Usage(format!(
             "unknown command `{}`",
             ctx.path.join(" ")

@@ -2,6 +2,7 @@
 //! the embedded mock), the secret canary over every command, output and input, exit codes of the real binary,
 //! and golden help.
 
+mod declarative;
 mod every_operation;
 mod exit_codes;
 mod golden;

@@ -3,7 +3,7 @@
 //! references and managed fields (from the create and update bodies of the spec, and the overlay's
 //! `declare:` section), and the typed dispatch that sends each kind's operations through the facade.
 use openrouter_mgmt::{Client, OperationId, ops};
-use crate::call::{Answer, CallError, Input, send, walk};
+use crate::call::{Answer, CallError, Input, check, send, walk};
 use crate::table::{Assignment, Compare, FieldSpec, KindSpec, Reference, Verb};
 /// Every declarable kind, by name.
 pub(crate) static KINDS: [KindSpec; 3usize] = [
@@ -506,6 +506,57 @@ pub(crate) async fn call(
                     .optional("confirm_default_workspace_deletion")?,
             };
             send(client, operation).await
+        }
+        _ => Err(CallError::NoOperation(kind.to_owned(), verb)),
+    }
+}
+/// Builds `verb` of `kind` with `input` and checks it against the spec's constraints, sending nothing.
+pub(crate) fn validate(kind: &str, verb: Verb, input: &Input) -> Result<(), CallError> {
+    match (kind, verb) {
+        ("guardrail", Verb::Create) => {
+            check(
+                &ops::CreateGuardrail {
+                    body: input.body()?,
+                },
+            )
+        }
+        ("guardrail", Verb::Update) => {
+            check(
+                &ops::UpdateGuardrail {
+                    id: input.required("id")?,
+                    body: input.body()?,
+                },
+            )
+        }
+        ("key", Verb::Create) => {
+            check(
+                &ops::CreateKeys {
+                    body: input.body()?,
+                },
+            )
+        }
+        ("key", Verb::Update) => {
+            check(
+                &ops::UpdateKeys {
+                    hash: input.required("hash")?,
+                    body: input.body()?,
+                },
+            )
+        }
+        ("workspace", Verb::Create) => {
+            check(
+                &ops::CreateWorkspace {
+                    body: input.body()?,
+                },
+            )
+        }
+        ("workspace", Verb::Update) => {
+            check(
+                &ops::UpdateWorkspace {
+                    id: input.required("id")?,
+                    body: input.body()?,
+                },
+            )
         }
         _ => Err(CallError::NoOperation(kind.to_owned(), verb)),
     }

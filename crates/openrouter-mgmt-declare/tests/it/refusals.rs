@@ -63,3 +63,48 @@ async fn every_refusal_exits_3_and_sends_no_write() {
         assert_eq!(writes(&mock), Vec::<String>::new(), "{name}");
     }
 }
+
+#[tokio::test]
+async fn a_value_the_spec_refuses_is_invalid_before_any_write() {
+    let mock = MockServer::start().await.unwrap();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let desired = desired(dir.path(), &EXAMPLE.replace("limit = 25.0", "limit = -5"));
+    let error = apply_file(&client, &desired, &Allow::default(), dir.path())
+        .await
+        .unwrap_err();
+    assert_eq!(error.exit_code(), 65, "{error}");
+    assert!(error.to_string().contains("key.ci-runner"), "{error}");
+    assert!(error.to_string().contains("limit"), "{error}");
+    assert_eq!(writes(&mock), Vec::<String>::new());
+}
+
+#[test]
+fn a_misspelt_field_or_table_names_its_address_and_what_is_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stack.toml");
+    let misspelt = openrouter_mgmt_declare::parse(
+        &path,
+        &EXAMPLE.replace("limit_reset = \"weekly\"", "limit_rest = \"weekly\""),
+    )
+    .unwrap_err();
+    assert_eq!(misspelt.exit_code(), 65);
+    assert!(
+        misspelt.to_string().contains("`key.ci-runner.limit_rest`"),
+        "{misspelt}"
+    );
+    assert!(misspelt.to_string().contains("limit_reset"), "{misspelt}");
+    let table =
+        openrouter_mgmt_declare::parse(&path, &EXAMPLE.replace("[keys.batch]", "[key.batch]"))
+            .unwrap_err();
+    assert!(table.to_string().contains("unknown table `key`"), "{table}");
+    let dangling = openrouter_mgmt_declare::parse(
+        &path,
+        &EXAMPLE.replace("guardrail = \"ci-cap\"", "guardrail = \"nope\""),
+    )
+    .unwrap_err();
+    assert!(
+        dangling.to_string().contains("guardrail.nope"),
+        "{dangling}"
+    );
+}

@@ -1,0 +1,215 @@
+//! The declarative commands end to end, in-process against the embedded mock: plan, apply, drift, export,
+//! validate, fmt and schema with their exit codes, a saved plan refused once the account changed, and the created
+//! keys' plaintexts only in their 0600 files, never in any output.
+
+use crate::support::{env_for, run_with};
+use openrouter_mgmt_mock::MockServer;
+
+const FILE: &str = include_str!("../../../openrouter-mgmt-declare/examples/eu-team.toml");
+
+#[tokio::test]
+async fn plan_apply_drift_and_a_stale_saved_plan() {
+    let mock = MockServer::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("eu.toml"), FILE).unwrap();
+    let env = env_for(&mock);
+    let run = |args: &'static [&'static str]| run_with(args, env.clone(), dir.path(), "");
+
+    let validate = run(&["validate", "-f", "eu.toml"]).await;
+    assert_eq!(validate.code, 0, "{}", validate.stderr);
+    assert_eq!(mock.requests().len(), 0, "validate is offline");
+
+    let plan = run(&[
+        "plan",
+        "-f",
+        "eu.toml",
+        "--detailed-exitcode",
+        "--out",
+        "saved.json",
+    ])
+    .await;
+    assert_eq!(plan.code, 2, "{}", plan.stderr);
+    assert!(plan.stdout.contains("+ key.backend"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("Plan: 6 to create"), "{}", plan.stdout);
+
+    let drift = run(&["drift", "-f", "eu.toml"]).await;
+    assert_eq!(drift.code, 2, "{}", drift.stderr);
+
+    let apply = run(&["apply", "-f", "eu.toml", "--plan", "saved.json"]).await;
+    assert_eq!(apply.code, 0, "{}", apply.stderr);
+    assert_eq!(mock.key_count(), 3);
+    let secrets: Vec<_> = std::fs::read_dir(dir.path().join(".secrets/eu-prod"))
+        .unwrap()
+        .collect();
+    assert_eq!(secrets.len(), 3);
+    for entry in secrets {
+        let plaintext = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let plaintext = plaintext.trim();
+        for out in [&apply.stdout, &apply.stderr, &plan.stdout] {
+            assert!(
+                !out.contains(plaintext),
+                "a created key's plaintext was printed"
+            );
+        }
+    }
+
+    let in_sync = run(&["drift", "-f", "eu.toml"]).await;
+    assert_eq!(in_sync.code, 0, "{}{}", in_sync.stdout, in_sync.stderr);
+
+    // The saved plan was made against an empty account: applying it now is refused, and nothing is sent.
+    let writes_before = mock.requests().iter().filter(|r| r.method != "GET").count();
+    let stale = run(&["apply", "-f", "eu.toml", "--plan", "saved.json"]).await;
+    assert_eq!(stale.code, 3, "{}", stale.stderr);
+    assert!(stale.stderr.contains("stale plan"), "{}", stale.stderr);
+    assert_eq!(
+        mock.requests().iter().filter(|r| r.method != "GET").count(),
+        writes_before
+    );
+}
+
+#[tokio::test]
+async fn export_plans_empty_and_fmt_and_schema_work() {
+    let mock = MockServer::builder()
+        .seed(3)
+        .workspaces(2)
+        .keys(12)
+        .guardrails(3)
+        .assigned_keys(4)
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env = env_for(&mock);
+    let export = run_with(&["export", "--stack", "all"], env.clone(), dir.path(), "").await;
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    std::fs::write(dir.path().join("all.toml"), &export.stdout).unwrap();
+    let drift = run_with(&["drift", "-f", "all.toml"], env.clone(), dir.path(), "").await;
+    assert_eq!(drift.code, 0, "{}\n{}", drift.stdout, export.stdout);
+
+    let reordered = "version = 1\n# the key first\n[keys.a]\nlimit = 1 # one dollar\n\n[stack]\nname = \"s\"\nsecrets = { sink = { dir = \"s\" } }\n";
+    std::fs::write(dir.path().join("r.toml"), reordered).unwrap();
+    let check = run_with(
+        &["fmt", "-f", "r.toml", "--check"],
+        env.clone(),
+        dir.path(),
+        "",
+    )
+    .await;
+    assert_eq!(check.code, 2, "{}", check.stderr);
+    let fmt = run_with(&["fmt", "-f", "r.toml"], env.clone(), dir.path(), "").await;
+    assert_eq!(fmt.code, 0, "{}", fmt.stderr);
+    let text = std::fs::read_to_string(dir.path().join("r.toml")).unwrap();
+    assert!(
+        text.find("[stack]").unwrap() < text.find("[keys.a]").unwrap(),
+        "{text}"
+    );
+    assert!(
+        text.contains("# the key first") && text.contains("# one dollar"),
+        "comments are kept: {text}"
+    );
+    let again = run_with(
+        &["fmt", "-f", "r.toml", "--check"],
+        env.clone(),
+        dir.path(),
+        "",
+    )
+    .await;
+    assert_eq!(again.code, 0, "{}", again.stderr);
+
+    let schema = run_with(&["schema"], env, dir.path(), "").await;
+    let schema: serde_json::Value = serde_json::from_str(&schema.stdout).unwrap();
+    assert_eq!(
+        schema["properties"]["keys"]["additionalProperties"]["properties"]["expires_at"]["anyOf"]
+            [0]["format"],
+        "date-time"
+    );
+}
+
+#[tokio::test]
+async fn refusals_and_invalid_files_send_no_write() {
+    let mock = MockServer::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env = env_for(&mock);
+    std::fs::write(dir.path().join("eu.toml"), FILE).unwrap();
+    assert_eq!(
+        run_with(&["apply", "-f", "eu.toml"], env.clone(), dir.path(), "")
+            .await
+            .code,
+        0
+    );
+    let without_ci = FILE.replace("[guardrails.ci-cap]\nworkspace = \"eu-team\"\nlimit_usd = 25\nreset_interval = \"weekly\"\n", "").replace("guardrail = \"ci-cap\"", "guardrail = \"eu-providers\"");
+    std::fs::write(dir.path().join("less.toml"), without_ci).unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        FILE.replace("limit = 25.0", "limit = -1"),
+    )
+    .unwrap();
+    mock.clear_requests();
+    let refused = run_with(&["apply", "-f", "less.toml"], env.clone(), dir.path(), "").await;
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("--allow-delete"),
+        "{}",
+        refused.stderr
+    );
+    let bad = run_with(&["apply", "-f", "bad.toml"], env.clone(), dir.path(), "").await;
+    assert_eq!(bad.code, 65, "{}", bad.stderr);
+    assert!(mock.requests().iter().all(|r| r.method == "GET"));
+    let allowed = run_with(
+        &["apply", "-f", "less.toml", "--allow-delete"],
+        env,
+        dir.path(),
+        "",
+    )
+    .await;
+    assert_eq!(allowed.code, 0, "{}", allowed.stderr);
+    assert_eq!(mock.guardrail_count(), 1);
+}
+
+#[tokio::test]
+async fn no_secret_reaches_any_output_of_the_declarative_commands() {
+    const CANARY: &str = "sk-or-v1-canary2222declare2222key22222222222222222222222222222222222222";
+    let mock = MockServer::builder()
+        .management_key(CANARY)
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("eu.toml"), FILE).unwrap();
+    let env = env_for(&mock);
+    let mut outputs = Vec::new();
+    for args in [
+        &["-vv", "validate", "-f", "eu.toml"][..],
+        &["-vv", "plan", "-f", "eu.toml"][..],
+        &["-vv", "-o", "json", "plan", "-f", "eu.toml"][..],
+        &["-vv", "apply", "-f", "eu.toml"][..],
+        &["-vv", "-o", "json", "drift", "-f", "eu.toml"][..],
+        &["-vv", "export"][..],
+    ] {
+        let out = run_with(args, env.clone(), dir.path(), "").await;
+        assert!(out.code == 0, "{args:?}: {}", out.stderr);
+        outputs.push(format!("{}{}", out.stdout, out.stderr));
+    }
+    let mut secrets = vec![CANARY.to_owned()];
+    for entry in std::fs::read_dir(dir.path().join(".secrets/eu-prod")).unwrap() {
+        secrets.push(
+            std::fs::read_to_string(entry.unwrap().path())
+                .unwrap()
+                .trim()
+                .to_owned(),
+        );
+    }
+    assert_eq!(secrets.len(), 4);
+    for output in &outputs {
+        for secret in &secrets {
+            assert!(
+                !output.contains(secret.as_str()),
+                "a secret was printed:\n{output}"
+            );
+            assert!(
+                !output.contains(&secret[9..30]),
+                "part of a secret was printed:\n{output}"
+            );
+        }
+    }
+}
