@@ -70,9 +70,14 @@ pub fn resources(
             }
         };
         check_names(kind, entry, &fields, overlay)?;
-        entries.push(kind_tokens(
-            kind, entry, &fields, &id_param, create, structs, overlay,
-        ));
+        entries.push(kind_tokens(&KindModel {
+            kind,
+            entry,
+            fields: &fields,
+            id_param: &id_param,
+            secret_keys: &nested_secret_keys(merged, overlay, create, list),
+            secret_output: crate::emit_cli::secret_output(create, structs, overlay),
+        }));
         for (verb, op) in [
             ("List", list),
             ("Create", create),
@@ -130,6 +135,7 @@ struct Field {
     compare: &'static str,
     nullable: bool,
     secret: bool,
+    masked_by: Option<String>,
 }
 
 fn body_properties<'a>(
@@ -196,6 +202,7 @@ fn fields(
             compare,
             nullable,
             secret: overlay.is_secret(&create_body, name) || overlay.is_secret(&update_body, name),
+            masked_by: entry.masked.get(name).cloned(),
         });
     }
     Ok(out)
@@ -208,6 +215,13 @@ fn check_names(kind: &str, entry: &DeclareKind, fields: &[Field], overlay: &Over
     for n in entry.natural.iter().chain([&entry.address_field]) {
         if !has(n) {
             return fail(format!("`{n}` is not a managed body field"));
+        }
+    }
+    for n in entry.masked.keys() {
+        if !fields.iter().any(|f| &f.name == n && f.secret) {
+            return fail(format!(
+                "masked names `{n}`, which is not a secret body field"
+            ));
         }
     }
     for n in entry.compare.keys() {
@@ -250,6 +264,73 @@ fn check_names(kind: &str, entry: &DeclareKind, fields: &[Field], overlay: &Over
         }
     }
     Ok(())
+}
+
+/// Property names of secrets nested in a kind's objects (a destination config's `apiKey`): every overlay secret
+/// `Type.property` whose type is a schema reachable from the create body or the list's items (not the create's
+/// answer: its secret is the created object's own, see `secret_output`).
+fn nested_secret_keys(
+    merged: &Value,
+    overlay: &Overlay,
+    create: &OperationModel,
+    list: &OperationModel,
+) -> Vec<String> {
+    fn walk<'a>(merged: &'a Value, schema: &'a Value, seen: &mut Vec<&'a Value>, depth: usize) {
+        if depth > 24 || seen.iter().any(|s| std::ptr::eq(*s, schema)) {
+            return;
+        }
+        seen.push(schema);
+        if let Some(target) = ref_of(schema)
+            .and_then(parse_component_ref)
+            .and_then(|(kind, name)| merged.pointer(&crate::json_pointer::component(&kind, &name)))
+        {
+            walk(merged, target, seen, depth + 1);
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            for part in schema
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                walk(merged, part, seen, depth + 1);
+            }
+        }
+        for child in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            walk(merged, child.1, seen, depth + 1);
+        }
+        for key in ["items", "additionalProperties"] {
+            if let Some(child) = schema.get(key).filter(|c| c.is_object()) {
+                walk(merged, child, seen, depth + 1);
+            }
+        }
+    }
+    let mut seen = Vec::new();
+    for name in create.body.iter().chain(list.response.iter()) {
+        if let Some(schema) = crate::spec_query::schema_after_hoisting(merged, name) {
+            walk(merged, schema, &mut seen, 0);
+        }
+    }
+    let top: Vec<&str> = create.body.iter().map(String::as_str).collect();
+    let mut keys: Vec<String> = overlay
+        .secrets
+        .iter()
+        .filter_map(|s| s.field.split_once('.'))
+        .filter(|(ty, _)| !top.contains(ty))
+        .filter(|(ty, _)| {
+            crate::spec_query::schema_by_type_name(merged, ty)
+                .is_some_and(|schema| seen.iter().any(|s| std::ptr::eq(*s, schema)))
+        })
+        .map(|(_, property)| property.to_owned())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 /// Follows `$ref`s and single-member `allOf`s to the schema that says what a value is.
@@ -337,15 +418,25 @@ fn comparator(merged: &Value, schema: &Value) -> &'static str {
     }
 }
 
-fn kind_tokens(
-    kind: &str,
-    entry: &DeclareKind,
-    fields: &[Field],
-    id_param: &str,
-    create: &OperationModel,
-    structs: &Structs,
-    overlay: &Overlay,
-) -> TokenStream {
+/// What one kind's table entry is made of.
+struct KindModel<'a> {
+    kind: &'a str,
+    entry: &'a DeclareKind,
+    fields: &'a [Field],
+    id_param: &'a str,
+    secret_keys: &'a [String],
+    secret_output: Option<String>,
+}
+
+fn kind_tokens(model: &KindModel<'_>) -> TokenStream {
+    let KindModel {
+        kind,
+        entry,
+        fields,
+        id_param,
+        secret_keys,
+        ..
+    } = model;
     let table = &entry.table;
     let id = &entry.id;
     let natural = &entry.natural;
@@ -373,8 +464,8 @@ fn kind_tokens(
         .references
         .iter()
         .map(|(attribute, r)| {
-            let (field, kind) = (&r.field, &r.kind);
-            quote!(Reference { attribute: #attribute, field: #field, kind: #kind })
+            let (field, kind, many) = (&r.field, &r.kind, r.many);
+            quote!(Reference { attribute: #attribute, field: #field, kind: #kind, many: #many })
         })
         .collect();
     let assignment = match &entry.assignment {
@@ -384,8 +475,7 @@ fn kind_tokens(
         }
         None => quote!(None),
     };
-    let secret_output =
-        option_str(crate::emit_cli::secret_output(create, structs, overlay).as_deref());
+    let secret_output = option_str(model.secret_output.as_deref());
     let fields: Vec<TokenStream> = fields
         .iter()
         .map(|f| {
@@ -397,6 +487,7 @@ fn kind_tokens(
                 secret,
                 ..
             } = f;
+            let masked_by = option_str(f.masked_by.as_deref());
             let compare = format_ident!(
                 "{}",
                 COMPARATORS
@@ -411,6 +502,7 @@ fn kind_tokens(
                 compare: Compare::#compare,
                 nullable: #nullable,
                 secret: #secret,
+                masked_by: #masked_by,
             })
         })
         .collect();
@@ -427,6 +519,7 @@ fn kind_tokens(
             references: &[#(#references),*],
             assignment: #assignment,
             secret_output: #secret_output,
+            secret_keys: &[#(#secret_keys),*],
             fields: &[#(#fields),*],
             list: OperationId::#list,
             create: OperationId::#create_v,

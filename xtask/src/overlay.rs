@@ -78,6 +78,10 @@ pub struct DeclareKind {
     /// Comparator overrides, by field.
     #[serde(default)]
     pub compare: BTreeMap<String, DeclareCompare>,
+    /// Write-only secret fields that reads never return, by field: the read field that shows a masked form of the
+    /// stored value (a BYOK key's `label`), which plans compare with the file's secret.
+    #[serde(default)]
+    pub masked: BTreeMap<String, String>,
 }
 
 /// A file attribute naming another kind's object.
@@ -88,6 +92,9 @@ pub struct DeclareReference {
     pub field: String,
     /// The kind it names.
     pub kind: String,
+    /// The attribute is a list of names and the field a list of ids.
+    #[serde(default)]
+    pub many: bool,
 }
 
 /// An assignment attribute.

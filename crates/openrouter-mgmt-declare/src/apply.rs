@@ -227,6 +227,8 @@ impl Run<'_> {
         None
     }
 
+    /// The body to send: references resolved to ids, secrets read from their sources (only now, and only into
+    /// this request).
     fn body_with_references(&self, action: &Action) -> Result<Map<String, Value>, String> {
         let mut body = action.body.clone();
         for (field, (kind, name)) in &action.references {
@@ -235,7 +237,22 @@ impl Run<'_> {
                 .ok_or_else(|| format!("{kind}.{name} does not exist (yet)"))?;
             body.insert((*field).to_owned(), Value::String(id));
         }
-        Ok(body)
+        for (field, (kind, names)) in &action.list_references {
+            let ids = names
+                .iter()
+                .map(|name| {
+                    self.resolve(kind, name)
+                        .map(Value::String)
+                        .ok_or_else(|| format!("{kind}.{name} does not exist (yet)"))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            body.insert((*field).to_owned(), Value::Array(ids));
+        }
+        match crate::secrets::Reader::of(self.desired).resolve(&Value::Object(body)) {
+            Ok(Value::Object(body)) => Ok(body),
+            Ok(_) => Err("a body is not an object".into()),
+            Err(e) => Err(e.to_string()),
+        }
     }
 
     async fn create_or_update(&self, action: &Action) -> Result<(), String> {

@@ -32,6 +32,23 @@ pub fn same(compare: Compare, desired: &Value, live: &Value) -> bool {
     }
 }
 
+/// Whether a declared value holding secrets (read from their sources) matches the live one, which shows secrets
+/// masked and may hold more keys than were declared: objects compare the declared keys only, strings equal or match
+/// their masked form, numbers numerically.
+pub(crate) fn same_masked(desired: &Value, live: &Value) -> bool {
+    match (desired, live) {
+        (Value::Object(d), Value::Object(l)) => d
+            .iter()
+            .all(|(k, v)| same_masked(v, l.get(k).unwrap_or(&Value::Null))),
+        (Value::String(d), Value::String(l)) => crate::secrets::matches_mask(d, l),
+        (Value::Array(d), Value::Array(l)) => {
+            d.len() == l.len() && d.iter().zip(l).all(|(x, y)| same_masked(x, y))
+        }
+        (Value::Number(_), Value::Number(_)) => same(Compare::Number, desired, live),
+        _ => desired == live,
+    }
+}
+
 /// A list, with `null` read as the empty list.
 fn list(value: &Value) -> Option<&[Value]> {
     match value {

@@ -54,6 +54,26 @@ pub fn export(live: &Live, name: &str, slugs: &BTreeSet<String>) -> String {
             let mut entry = toml::Table::new();
             entry.insert(kind.id.into(), toml::Value::String(object.id.clone()));
             for field in kind.fields {
+                if let Some(r) = kind.reference_for_field(field.name).filter(|r| r.many) {
+                    let ids = object
+                        .get(field.name)
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                    let named: Option<Vec<toml::Value>> = ids
+                        .iter()
+                        .map(|id| {
+                            let id = id.as_str()?.to_owned();
+                            names
+                                .get(&(r.kind, id))
+                                .map(|n| toml::Value::String(n.clone()))
+                        })
+                        .collect();
+                    if let Some(named) = named.filter(|n| !n.is_empty()) {
+                        entry.insert(r.attribute.into(), toml::Value::Array(named));
+                    }
+                    continue;
+                }
                 if let Some(r) = kind.reference_for_field(field.name) {
                     let id = object
                         .get(field.name)
@@ -67,7 +87,21 @@ pub fn export(live: &Live, name: &str, slugs: &BTreeSet<String>) -> String {
                     }
                     continue;
                 }
-                if let Some(v) = to_toml(object.get(field.name)) {
+                if field.masked_by.is_some() {
+                    // Never returned: a file that manages it names its source; reads only show it masked.
+                    continue;
+                }
+                let value = if field.secret {
+                    sources_for_secrets(
+                        object.get(field.name),
+                        kind.secret_keys,
+                        &env_prefix(kind.name, &name),
+                        false,
+                    )
+                } else {
+                    object.get(field.name).clone()
+                };
+                if let Some(v) = to_toml(&value) {
                     entry.insert(field.name.into(), v);
                 }
             }
@@ -95,6 +129,50 @@ pub fn export(live: &Live, name: &str, slugs: &BTreeSet<String>) -> String {
     );
     out.push_str(&toml::to_string_pretty(&doc).unwrap_or_default());
     out
+}
+
+/// `KIND_NAME`, upper case, for the env variables of exported secret sources.
+fn env_prefix(kind: &str, name: &str) -> String {
+    format!("{kind}_{name}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A live value whose secrets (shown masked) become `{ env = "PREFIX_KEY" }` sources: the export holds no
+/// secret, and a plan compares the variable's value, once set, with the masked form.
+fn sources_for_secrets(value: &Value, secret_keys: &[&str], prefix: &str, secret: bool) -> Value {
+    match value {
+        Value::String(_) if secret => {
+            let mut source = serde_json::Map::new();
+            source.insert("env".into(), Value::String(prefix.to_owned()));
+            Value::Object(source)
+        }
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let key_prefix =
+                        format!("{prefix}_{}", env_prefix("", k).trim_start_matches('_'));
+                    (
+                        k.clone(),
+                        sources_for_secrets(
+                            v,
+                            secret_keys,
+                            &key_prefix,
+                            secret || secret_keys.contains(&k.as_str()),
+                        ),
+                    )
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 fn workspace_slug_of(live: &Live, id: &str) -> Option<String> {

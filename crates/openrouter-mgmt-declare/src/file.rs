@@ -25,6 +25,18 @@ pub struct Desired {
     pub stack: Stack,
     /// The declared objects, in file order per kind.
     pub objects: Vec<DesiredObject>,
+    /// Where `{ env = … }` secret sources are read (the process's environment when `None`).
+    pub env: Option<SecretEnv>,
+}
+
+/// An environment to read secret sources from; its `Debug` shows the names only.
+#[derive(Clone, Default)]
+pub struct SecretEnv(pub BTreeMap<String, String>);
+
+impl std::fmt::Debug for SecretEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.0.keys()).finish()
+    }
 }
 
 /// The `[stack]` table.
@@ -76,6 +88,8 @@ pub struct DesiredObject {
     /// References: attribute → the named object's address name (or, for an object the file does not declare,
     /// its natural name, e.g. a workspace slug).
     pub references: BTreeMap<&'static str, String>,
+    /// List references: attribute → the named objects' address names.
+    pub list_references: BTreeMap<&'static str, Vec<String>>,
     /// The assignment: `Some(None)` is declared unassigned, `None` is not managed.
     pub assignment: Option<Option<String>>,
 }
@@ -135,6 +149,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Desired, DeclareError> {
         file: path.to_path_buf(),
         stack,
         objects,
+        env: None,
     };
     check_references(&desired).map_err(bad)?;
     Ok(desired)
@@ -199,6 +214,7 @@ fn parse_object(
         protect: false,
         fields: Map::new(),
         references: BTreeMap::new(),
+        list_references: BTreeMap::new(),
         assignment: None,
     };
     for (key, value) in table {
@@ -214,6 +230,18 @@ fn parse_object(
                     .ok_or_else(|| format!("{} (the id pin) must be a string", at()))?
                     .to_owned(),
             );
+        } else if let Some(r) = kind.reference(key).filter(|r| r.many) {
+            let names = value
+                .as_array()
+                .and_then(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().map(str::to_owned))
+                        .collect::<Option<Vec<_>>>()
+                })
+                .ok_or_else(|| {
+                    format!("{} names {}s and must be a list of strings", at(), r.kind)
+                })?;
+            object.list_references.insert(r.attribute, names);
         } else if let Some(r) = kind.reference(key) {
             let target = value
                 .as_str()
@@ -237,6 +265,9 @@ fn parse_object(
                 Value::String(s) if s == NONE && field.nullable => Value::Null,
                 other => other,
             };
+            let refused = field.secret && !json.is_object();
+            let json = secrets_in(json, refused, kind.secret_keys)
+                .map_err(|m| format!("{}: {m}", at()))?;
             object.fields.insert(key.clone(), json);
         } else {
             let mut known: Vec<&str> = kind.fields.iter().map(|f| f.name).collect();
@@ -253,11 +284,45 @@ fn parse_object(
             ));
         }
     }
-    object
-        .fields
-        .entry(kind.address_field.to_owned())
-        .or_insert_with(|| Value::String(name.to_owned()));
+    // Without a pin the table key is the object's natural name unless the file gives one; with a pin, identity is
+    // the id and an absent name is simply not managed (an exported object whose name is unset stays so).
+    if object.pin.is_none() {
+        object
+            .fields
+            .entry(kind.address_field.to_owned())
+            .or_insert_with(|| Value::String(name.to_owned()));
+    }
     Ok(object)
+}
+
+/// Secret sources become markers; a secret written as a literal is refused (a file holds no secret): the value of
+/// a secret field that is not an object (a BYOK key), and every string at or below a nested secret key (a
+/// destination config's `apiKey`, every value of its `headers`).
+fn secrets_in(value: Value, literal_refused: bool, secret_keys: &[&str]) -> Result<Value, String> {
+    if let Some(marker) = crate::secrets::source(&value) {
+        return Ok(marker);
+    }
+    match value {
+        Value::String(_) if literal_refused => Err(
+            "a secret is never written in the file: give its source, `{ env = \"VAR\" }`, `{ file = \"path\" }` or `{ command = [\"…\"] }`".into(),
+        ),
+        Value::Object(map) => map
+            .into_iter()
+            .map(|(k, v)| {
+                let refused = literal_refused || secret_keys.contains(&k.as_str());
+                secrets_in(v, refused, secret_keys)
+                    .map(|v| (k.clone(), v))
+                    .map_err(|m| format!("`{k}`: {m}"))
+            })
+            .collect::<Result<Map<_, _>, _>>()
+            .map(Value::Object),
+        Value::Array(items) => items
+            .into_iter()
+            .map(|v| secrets_in(v, literal_refused, secret_keys))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        other => Ok(other),
+    }
 }
 
 /// TOML to JSON: datetimes become RFC 3339 strings.

@@ -19,6 +19,7 @@ mod render;
 mod safety;
 mod saved;
 mod schema;
+mod secrets;
 mod sink;
 mod table;
 mod validate;
@@ -27,14 +28,19 @@ pub use apply::{ApplyOptions, ApplyReport, Outcome, apply};
 pub use compare::same;
 pub use error::DeclareError;
 pub use export::export;
-pub use file::{Desired, DesiredObject, NONE, Scope, SinkSpec, Stack, VERSION, load, parse};
+pub use file::{
+    Desired, DesiredObject, NONE, Scope, SecretEnv, SinkSpec, Stack, VERSION, load, parse,
+};
 pub use fmt::format;
 pub use live::{DEFAULT_WORKSPACE_SLUG, Live, LiveObject};
-pub use plan::{Action, AssignmentChange, Change, Op, Plan, fingerprint, plan};
+pub use plan::{
+    Action, AssignmentChange, Change, Op, Plan, PlanOptions, fingerprint, plan, plan_with,
+};
 pub use render::{FORMAT_VERSION, json, text};
 pub use safety::{Allow, check};
 pub use saved::{check_saved, target};
 pub use schema::json_schema;
+pub use secrets::matches_mask;
 pub use table::{Assignment, Compare, FieldSpec, KindSpec, Reference, Verb, kind, kinds};
 
 use std::collections::BTreeSet;
@@ -58,6 +64,12 @@ pub async fn read_workspaces(
 /// constraints, every reference, and a secret sink for objects whose creation issues a secret.
 pub fn validate_offline(desired: &Desired) -> Result<(), DeclareError> {
     plan(desired, &Live::default()).map(|_| ())
+}
+
+/// Every secret the file's sources hold that can be read now, for an output scrubber (a caller that prints
+/// anything registers them, so no output can carry one).
+pub fn readable_secrets(desired: &Desired) -> Vec<openrouter_mgmt::SecretString> {
+    secrets::readable(desired)
 }
 
 /// How many live objects the desired state's owned scopes hold (the "empties a whole scope" rule).

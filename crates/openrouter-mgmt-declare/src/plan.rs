@@ -76,6 +76,8 @@ pub struct Action {
     pub body: Map<String, Value>,
     /// References to resolve at apply time: body field → (kind, name of the object in the file or slug).
     pub references: BTreeMap<&'static str, (&'static str, String)>,
+    /// List references to resolve at apply time: body field → (kind, names of objects in the file).
+    pub list_references: BTreeMap<&'static str, (&'static str, Vec<String>)>,
     /// Why it is a replacement or a delete.
     pub reason: Option<String>,
     /// The object is protected.
@@ -121,6 +123,15 @@ pub struct Plan {
     pub unmanaged: usize,
     /// Live objects matched, by address, with their ids (for references and `--write-ids`).
     pub matched: BTreeMap<String, String>,
+    /// What the plan could not check (a secret source that cannot be read, so a rotation cannot be detected).
+    pub warnings: Vec<String>,
+}
+
+/// How to plan.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// Addresses whose secrets are rotated whatever their masked forms say (a mask can collide).
+    pub rotate: std::collections::BTreeSet<String>,
 }
 
 impl Plan {
@@ -137,6 +148,15 @@ impl Plan {
 
 /// Plans `desired` against `live`.
 pub fn plan(desired: &Desired, live: &Live) -> Result<Plan, DeclareError> {
+    plan_with(desired, live, &PlanOptions::default())
+}
+
+/// Plans `desired` against `live` with options.
+pub fn plan_with(
+    desired: &Desired,
+    live: &Live,
+    options: &PlanOptions,
+) -> Result<Plan, DeclareError> {
     let mut plan = Plan {
         stack: desired.stack.name.clone(),
         ..Plan::default()
@@ -156,7 +176,7 @@ pub fn plan(desired: &Desired, live: &Live) -> Result<Plan, DeclareError> {
             }
             plan.matched.insert(address.clone(), found.id.clone());
         }
-        if let Some(action) = diff(desired, live, object, found)? {
+        if let Some(action) = diff(desired, live, object, found, options, &mut plan.warnings)? {
             plan.actions.push(action);
         }
     }
@@ -250,16 +270,36 @@ fn resolve_reference(
     }
 }
 
+/// The live id of the object of `kind` that the file names `name`, if it exists.
+fn named_id(desired: &Desired, live: &Live, kind: &str, name: &str) -> Option<String> {
+    let target = desired
+        .objects
+        .iter()
+        .find(|o| o.kind.name == kind && o.name == name)?;
+    find_live(desired, live, target)
+        .ok()
+        .flatten()
+        .map(|o| o.id.clone())
+}
+
 /// The action that brings a live object (or none) to the declared state, if any.
 fn diff(
     desired: &Desired,
     live: &Live,
     object: &DesiredObject,
     found: Option<&LiveObject>,
+    options: &PlanOptions,
+    warnings: &mut Vec<String>,
 ) -> Result<Option<Action>, DeclareError> {
     let kind = object.kind;
     let mut references = BTreeMap::new();
-    for r in kind.references {
+    let mut list_references = BTreeMap::new();
+    for r in kind.references.iter().filter(|r| r.many) {
+        if let Some(names) = object.list_references.get(r.attribute) {
+            list_references.insert(r.field, (r.kind, names.clone()));
+        }
+    }
+    for r in kind.references.iter().filter(|r| !r.many) {
         let name = object
             .references
             .get(r.attribute)
@@ -283,6 +323,7 @@ fn diff(
         changes: Vec::new(),
         body: object.fields.clone(),
         references,
+        list_references,
         reason: None,
         protect: object.protect,
         live_fingerprint: None,
@@ -316,7 +357,33 @@ fn diff(
         let Some(field) = kind.field(name) else {
             continue;
         };
-        if !same(field.compare, declared, found.get(name)) {
+        let differs = if crate::secrets::holds_secret(declared) {
+            let forced = options.rotate.contains(&action.address);
+            match crate::secrets::Reader::of(desired).resolve(declared) {
+                Ok(local) => {
+                    forced
+                        || match field.masked_by {
+                            Some(shown) => !local.as_str().is_some_and(|l| {
+                                crate::secrets::matches_mask(
+                                    l,
+                                    found.get(shown).as_str().unwrap_or_default(),
+                                )
+                            }),
+                            None => !crate::compare::same_masked(&local, found.get(name)),
+                        }
+                }
+                Err(e) => {
+                    warnings.push(format!(
+                        "{}.{name}: {e}; whether it was rotated cannot be checked",
+                        action.address
+                    ));
+                    forced
+                }
+            }
+        } else {
+            !same(field.compare, declared, found.get(name))
+        };
+        if differs {
             action.changes.push(Change {
                 field: name.clone(),
                 before: found.get(name).clone(),
@@ -328,7 +395,34 @@ fn diff(
             }
         }
     }
-    for r in kind.references {
+    for r in kind.references.iter().filter(|r| r.many) {
+        let Some((_, names)) = action.list_references.get(r.field) else {
+            continue;
+        };
+        let ids: Option<BTreeSet<String>> = names
+            .iter()
+            .map(|n| named_id(desired, live, r.kind, n))
+            .collect();
+        let live_ids: BTreeSet<String> = found
+            .get(r.field)
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        if ids.as_ref() != Some(&live_ids) {
+            action.changes.push(Change {
+                field: r.attribute.to_owned(),
+                before: Value::from(live_ids.into_iter().collect::<Vec<_>>()),
+                after: Value::from(names.clone()),
+            });
+            changed.insert(r.field.to_owned(), Value::Null);
+            if kind.field(r.field).is_some_and(|f| f.create_only()) {
+                create_only.push(r.attribute.to_owned());
+            }
+        }
+    }
+    for r in kind.references.iter().filter(|r| !r.many) {
         let Some((_, name)) = action.references.get(r.field) else {
             continue;
         };
@@ -353,9 +447,15 @@ fn diff(
         action
             .references
             .retain(|field, _| changed.contains_key(*field));
+        action
+            .list_references
+            .retain(|field, _| changed.contains_key(*field));
         action.body = changed
             .into_iter()
-            .filter(|(f, _)| !action.references.contains_key(f.as_str()))
+            .filter(|(f, _)| {
+                !action.references.contains_key(f.as_str())
+                    && !action.list_references.contains_key(f.as_str())
+            })
             .collect();
     } else {
         action.op = Op::Replace;
@@ -450,6 +550,7 @@ fn deletes(desired: &Desired, live: &Live, claimed: &BTreeSet<(&str, &str)>, pla
                 changes: Vec::new(),
                 body: Map::new(),
                 references: BTreeMap::new(),
+                list_references: BTreeMap::new(),
                 reason: Some("in an owned scope, not in the file".into()),
                 protect: false,
                 live_fingerprint: Some(fingerprint(&object.value)),

@@ -62,6 +62,9 @@ pub fn text(plan: &Plan) -> String {
         plan.count(Op::Delete),
         plan.assignments.len()
     ));
+    for warning in &plan.warnings {
+        out.push_str(&format!("Warning: {warning}\n"));
+    }
     if plan.unmanaged > 0 {
         out.push_str(&format!(
             "Unmanaged (read, outside owned scopes or never deleted, left alone): {}.\n",
@@ -152,6 +155,7 @@ pub fn json(plan: &Plan) -> Value {
         "actions": actions,
         "assignments": assignments,
         "unmanaged": plan.unmanaged,
+        "warnings": plan.warnings,
         "summary": {
             "create": plan.count(Op::Create),
             "update": plan.count(Op::Update),

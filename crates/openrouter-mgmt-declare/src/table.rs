@@ -31,6 +31,9 @@ pub struct KindSpec {
     pub assignment: Option<Assignment>,
     /// The create answer's field that holds a secret (a created key's plaintext).
     pub secret_output: Option<&'static str>,
+    /// Names of secrets nested in the kind's objects (a destination config's `apiKey`): the file must give them
+    /// from a secret source, and reads show them masked.
+    pub secret_keys: &'static [&'static str],
     /// The managed fields.
     pub fields: &'static [FieldSpec],
     /// The list operation.
@@ -52,6 +55,8 @@ pub struct Reference {
     pub field: &'static str,
     /// The kind named.
     pub kind: &'static str,
+    /// A list of names, sent as a list of ids.
+    pub many: bool,
 }
 
 /// An attribute that assigns the object to one object of another kind (`key.guardrail`).
@@ -78,6 +83,8 @@ pub struct FieldSpec {
     pub nullable: bool,
     /// Holds a secret.
     pub secret: bool,
+    /// A write-only secret that reads never return: the read field that shows it masked.
+    pub masked_by: Option<&'static str>,
 }
 
 impl FieldSpec {

@@ -14,15 +14,38 @@ use crate::table::Verb;
 /// Stands in for ids that do not exist yet (an object the same apply creates): a well-formed UUID.
 const PLACEHOLDER_ID: &str = "00000000-0000-4000-8000-000000000000";
 
+/// Stands in for a key's hash (64 lower-case hex digits, the form the spec's pattern requires).
+const PLACEHOLDER_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A well-formed id of `kind` for an object that does not exist yet: keys are named by their hash, everything else
+/// by a UUID.
+fn placeholder_id(kind: &str) -> &'static str {
+    match crate::table::kind(kind) {
+        Some(k) if k.id == "hash" => PLACEHOLDER_HASH,
+        _ => PLACEHOLDER_ID,
+    }
+}
+
 /// Checks every body `actions` would send.
 pub(crate) fn check_actions(desired: &Desired, actions: &[Action]) -> Result<(), DeclareError> {
     for action in actions {
-        let mut body = action.body.clone();
-        for field in action.references.keys() {
+        let mut body = match crate::secrets::with_placeholders(&Value::Object(action.body.clone()))
+        {
+            Value::Object(body) => body,
+            _ => Map::new(),
+        };
+        for (field, (kind, _)) in &action.references {
             body.insert(
                 (*field).to_owned(),
-                Value::String(PLACEHOLDER_ID.to_owned()),
+                Value::String(placeholder_id(kind).to_owned()),
             );
+        }
+        for (field, (kind, names)) in &action.list_references {
+            let ids = names
+                .iter()
+                .map(|_| Value::String(placeholder_id(kind).to_owned()))
+                .collect();
+            body.insert((*field).to_owned(), Value::Array(ids));
         }
         let (create, update): (Map<String, Value>, Map<String, Value>) = match action.op {
             Op::Create | Op::Replace => body

@@ -30,6 +30,14 @@ fn file_arg() -> Arg {
         .help("The desired-state file (TOML)")
 }
 
+fn rotate_arg() -> Arg {
+    Arg::new("rotate")
+        .long("rotate")
+        .value_name("ADDR")
+        .action(ArgAction::Append)
+        .help("Rotate this object's secrets (BYOK key, destination credentials) whatever their masked forms say")
+}
+
 fn target_arg() -> Arg {
     Arg::new("target")
         .long("target")
@@ -45,6 +53,7 @@ pub(crate) fn commands() -> Vec<Command> {
             .about("Show what apply would change: the file against the live account (no state file)")
             .arg(file_arg())
             .arg(target_arg())
+            .arg(rotate_arg())
             .arg(
                 Arg::new("out")
                     .long("out")
@@ -61,6 +70,7 @@ pub(crate) fn commands() -> Vec<Command> {
             .about("Make the account match the file: creates and updates, assignments in bulk, then deletes")
             .arg(file_arg())
             .arg(target_arg())
+            .arg(rotate_arg())
             .arg(
                 Arg::new("plan")
                     .long("plan")
@@ -146,8 +156,14 @@ fn path(ctx: &Ctx<'_>) -> PathBuf {
     ctx.io.cwd.join(file)
 }
 
+/// Loads the file; its `{ env = … }` secret sources read the tool's environment.
 fn load(ctx: &Ctx<'_>) -> Result<declare::Desired, CliError> {
-    declare::load(&path(ctx)).map_err(invalid)
+    let mut desired = declare::load(&path(ctx)).map_err(invalid)?;
+    desired.env = Some(declare::SecretEnv(ctx.io.env.clone()));
+    for secret in declare::readable_secrets(&desired) {
+        ctx.out.secret(secret.expose_secret());
+    }
+    Ok(desired)
 }
 
 fn client(ctx: &Ctx<'_>) -> Result<Client, CliError> {
@@ -169,7 +185,16 @@ async fn planned(
     desired: &declare::Desired,
 ) -> Result<(declare::Live, declare::Plan), CliError> {
     let live = declare::read_live(client, desired).await.map_err(invalid)?;
-    let mut plan = declare::plan(desired, &live).map_err(invalid)?;
+    let options = declare::PlanOptions {
+        rotate: ctx
+            .leaf
+            .try_get_many::<String>("rotate")
+            .ok()
+            .flatten()
+            .map(|t| t.cloned().collect())
+            .unwrap_or_default(),
+    };
+    let mut plan = declare::plan_with(desired, &live, &options).map_err(invalid)?;
     let targets: BTreeSet<String> = ctx
         .leaf
         .try_get_many::<String>("target")

@@ -169,6 +169,8 @@ async fn refusals_and_invalid_files_send_no_write() {
 #[tokio::test]
 async fn no_secret_reaches_any_output_of_the_declarative_commands() {
     const CANARY: &str = "sk-or-v1-canary2222declare2222key22222222222222222222222222222222222222";
+    const BYOK: &str = "sk-proj-canary3333byok3333key3333";
+    const TRACES: &str = "sk-lf-canary4444trace4444key4444";
     let mock = MockServer::builder()
         .management_key(CANARY)
         .start()
@@ -176,7 +178,14 @@ async fn no_secret_reaches_any_output_of_the_declarative_commands() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("eu.toml"), FILE).unwrap();
-    let env = env_for(&mock);
+    std::fs::write(
+        dir.path().join("obs.toml"),
+        include_str!("../../../openrouter-mgmt-declare/examples/byok-and-traces.toml"),
+    )
+    .unwrap();
+    let mut env = env_for(&mock);
+    env.insert("OPENAI_KEY".into(), BYOK.into());
+    env.insert("LANGFUSE_SECRET".into(), TRACES.into());
     let mut outputs = Vec::new();
     for args in [
         &["-vv", "validate", "-f", "eu.toml"][..],
@@ -184,13 +193,35 @@ async fn no_secret_reaches_any_output_of_the_declarative_commands() {
         &["-vv", "-o", "json", "plan", "-f", "eu.toml"][..],
         &["-vv", "apply", "-f", "eu.toml"][..],
         &["-vv", "-o", "json", "drift", "-f", "eu.toml"][..],
+        &["-vv", "apply", "-f", "obs.toml"][..],
+        &[
+            "-vv",
+            "-o",
+            "json",
+            "plan",
+            "-f",
+            "obs.toml",
+            "--rotate",
+            "byok.openai",
+        ][..],
+        &[
+            "-vv",
+            "apply",
+            "-f",
+            "obs.toml",
+            "--rotate",
+            "byok.openai",
+            "--rotate",
+            "destination.traces",
+        ][..],
+        &["-vv", "drift", "-f", "obs.toml"][..],
         &["-vv", "export"][..],
     ] {
         let out = run_with(args, env.clone(), dir.path(), "").await;
         assert!(out.code == 0, "{args:?}: {}", out.stderr);
         outputs.push(format!("{}{}", out.stdout, out.stderr));
     }
-    let mut secrets = vec![CANARY.to_owned()];
+    let mut secrets = vec![CANARY.to_owned(), BYOK.to_owned(), TRACES.to_owned()];
     for entry in std::fs::read_dir(dir.path().join(".secrets/eu-prod")).unwrap() {
         secrets.push(
             std::fs::read_to_string(entry.unwrap().path())
@@ -199,7 +230,15 @@ async fn no_secret_reaches_any_output_of_the_declarative_commands() {
                 .to_owned(),
         );
     }
-    assert_eq!(secrets.len(), 4);
+    for entry in std::fs::read_dir(dir.path().join(".secrets/obs")).unwrap() {
+        secrets.push(
+            std::fs::read_to_string(entry.unwrap().path())
+                .unwrap()
+                .trim()
+                .to_owned(),
+        );
+    }
+    assert_eq!(secrets.len(), 7);
     for output in &outputs {
         for secret in &secrets {
             assert!(

@@ -6,7 +6,326 @@ use openrouter_mgmt::{Client, OperationId, ops};
 use crate::call::{Answer, CallError, Input, check, send, walk};
 use crate::table::{Assignment, Compare, FieldSpec, KindSpec, Reference, Verb};
 /// Every declarable kind, by name.
-pub(crate) static KINDS: [KindSpec; 3usize] = [
+pub(crate) static KINDS: [KindSpec; 6usize] = [
+    KindSpec {
+        name: "byok",
+        table: "byok",
+        id: "id",
+        id_param: "id",
+        natural: &["workspace_id", "provider", "name"],
+        address_field: "name",
+        scope_param: Some("workspace_id"),
+        list_query: &[],
+        references: &[
+            Reference {
+                attribute: "allowed_keys",
+                field: "allowed_api_key_hashes",
+                kind: "key",
+                many: true,
+            },
+            Reference {
+                attribute: "workspace",
+                field: "workspace_id",
+                kind: "workspace",
+                many: false,
+            },
+        ],
+        assignment: None,
+        secret_output: None,
+        secret_keys: &[],
+        fields: &[
+            FieldSpec {
+                name: "allowed_api_key_hashes",
+                create: true,
+                update: true,
+                compare: Compare::Set,
+                nullable: true,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "allowed_models",
+                create: true,
+                update: true,
+                compare: Compare::Set,
+                nullable: true,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "allowed_user_ids",
+                create: true,
+                update: true,
+                compare: Compare::Set,
+                nullable: true,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "declared_region",
+                create: true,
+                update: true,
+                compare: Compare::Text,
+                nullable: true,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "declared_zdr",
+                create: true,
+                update: true,
+                compare: Compare::Bool,
+                nullable: true,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "disabled",
+                create: true,
+                update: true,
+                compare: Compare::Bool,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "is_byok_only",
+                create: true,
+                update: true,
+                compare: Compare::Bool,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "is_fallback",
+                create: true,
+                update: true,
+                compare: Compare::Bool,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "is_required",
+                create: true,
+                update: true,
+                compare: Compare::Bool,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "key",
+                create: true,
+                update: true,
+                compare: Compare::Text,
+                nullable: false,
+                secret: true,
+                masked_by: Some("label"),
+            },
+            FieldSpec {
+                name: "name",
+                create: true,
+                update: true,
+                compare: Compare::Text,
+                nullable: true,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "provider",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "workspace_id",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+        ],
+        list: OperationId::ListByokKeys,
+        create: OperationId::CreateByokKey,
+        update: OperationId::UpdateByokKey,
+        delete: OperationId::DeleteByokKey,
+    },
+    KindSpec {
+        name: "destination",
+        table: "destinations",
+        id: "id",
+        id_param: "id",
+        natural: &["workspace_id", "type", "name"],
+        address_field: "name",
+        scope_param: Some("workspace_id"),
+        list_query: &[],
+        references: &[
+            Reference {
+                attribute: "keys",
+                field: "api_key_hashes",
+                kind: "key",
+                many: true,
+            },
+            Reference {
+                attribute: "workspace",
+                field: "workspace_id",
+                kind: "workspace",
+                many: false,
+            },
+        ],
+        assignment: None,
+        secret_output: None,
+        secret_keys: &[
+            "apiKey",
+            "dsn",
+            "headers",
+            "licenseKey",
+            "password",
+            "secretAccessKey",
+            "secretKey",
+            "sessionToken",
+            "token",
+        ],
+        fields: &[
+            FieldSpec {
+                name: "api_key_hashes",
+                create: true,
+                update: true,
+                compare: Compare::Set,
+                nullable: true,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "broadcast_generation_cost",
+                create: true,
+                update: true,
+                compare: Compare::Bool,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "broadcast_generation_cost_allocation",
+                create: true,
+                update: true,
+                compare: Compare::Bool,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "broadcast_generation_identity",
+                create: true,
+                update: true,
+                compare: Compare::Bool,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "broadcast_generation_request_context",
+                create: true,
+                update: true,
+                compare: Compare::Bool,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "config",
+                create: true,
+                update: true,
+                compare: Compare::Json,
+                nullable: false,
+                secret: true,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "enabled",
+                create: true,
+                update: true,
+                compare: Compare::Bool,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "filter_rules",
+                create: true,
+                update: true,
+                compare: Compare::Json,
+                nullable: true,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "name",
+                create: true,
+                update: true,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "privacy_mode",
+                create: true,
+                update: true,
+                compare: Compare::Bool,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "regions",
+                create: true,
+                update: true,
+                compare: Compare::Set,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "sampling_rate",
+                create: true,
+                update: true,
+                compare: Compare::Number,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "type",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "workspace_id",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+        ],
+        list: OperationId::ListObservabilityDestinations,
+        create: OperationId::CreateObservabilityDestination,
+        update: OperationId::UpdateObservabilityDestination,
+        delete: OperationId::DeleteObservabilityDestination,
+    },
     KindSpec {
         name: "guardrail",
         table: "guardrails",
@@ -21,10 +340,12 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 attribute: "workspace",
                 field: "workspace_id",
                 kind: "workspace",
+                many: false,
             },
         ],
         assignment: None,
         secret_output: None,
+        secret_keys: &[],
         fields: &[
             FieldSpec {
                 name: "allow_safety_retention_google",
@@ -33,6 +354,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "allow_safety_retention_other",
@@ -41,6 +363,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "allowed_data_regions",
@@ -49,6 +372,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Set,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "allowed_models",
@@ -57,6 +381,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Set,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "allowed_providers",
@@ -65,6 +390,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Set,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "content_filter_builtins",
@@ -73,6 +399,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Set,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "content_filters",
@@ -81,6 +408,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::List,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "description",
@@ -89,6 +417,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "enable_free_model_publication",
@@ -97,6 +426,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "enable_free_model_training",
@@ -105,6 +435,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "enable_paid_model_training",
@@ -113,6 +444,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "enforce_first_party_harness_models",
@@ -121,6 +453,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "enforce_zdr_anthropic",
@@ -129,6 +462,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "enforce_zdr_google",
@@ -137,6 +471,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "enforce_zdr_openai",
@@ -145,6 +480,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "enforce_zdr_other",
@@ -153,6 +489,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "enforce_zdr_xai",
@@ -161,6 +498,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "ignored_models",
@@ -169,6 +507,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Set,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "ignored_providers",
@@ -177,6 +516,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Set,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "include_byok_in_budgets",
@@ -185,6 +525,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "limit_usd",
@@ -193,6 +534,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Number,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "name",
@@ -201,6 +543,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "reset_interval",
@@ -209,6 +552,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "workspace_id",
@@ -217,6 +561,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
         ],
         list: OperationId::ListGuardrails,
@@ -238,6 +583,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 attribute: "workspace",
                 field: "workspace_id",
                 kind: "workspace",
+                many: false,
             },
         ],
         assignment: Some(Assignment {
@@ -245,6 +591,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
             kind: "guardrail",
         }),
         secret_output: Some("key"),
+        secret_keys: &[],
         fields: &[
             FieldSpec {
                 name: "disabled",
@@ -253,6 +600,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "expires_at",
@@ -261,6 +609,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Instant,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "include_byok_in_limit",
@@ -269,6 +618,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "limit",
@@ -277,6 +627,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Number,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "limit_reset",
@@ -285,6 +636,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "name",
@@ -293,6 +645,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "workspace_id",
@@ -301,12 +654,67 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
         ],
         list: OperationId::List,
         create: OperationId::CreateKeys,
         update: OperationId::UpdateKeys,
         delete: OperationId::DeleteKeys,
+    },
+    KindSpec {
+        name: "scim_mapping",
+        table: "scim_mappings",
+        id: "id",
+        id_param: "id",
+        natural: &["scim_group_id", "workspace_id"],
+        address_field: "scim_group_id",
+        scope_param: None,
+        list_query: &[],
+        references: &[
+            Reference {
+                attribute: "workspace",
+                field: "workspace_id",
+                kind: "workspace",
+                many: false,
+            },
+        ],
+        assignment: None,
+        secret_output: None,
+        secret_keys: &[],
+        fields: &[
+            FieldSpec {
+                name: "role",
+                create: true,
+                update: true,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "scim_group_id",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "workspace_id",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+        ],
+        list: OperationId::ListScimGroupMappings,
+        create: OperationId::CreateScimGroupMapping,
+        update: OperationId::UpdateScimGroupMapping,
+        delete: OperationId::DeleteScimGroupMapping,
     },
     KindSpec {
         name: "workspace",
@@ -320,6 +728,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
         references: &[],
         assignment: None,
         secret_output: None,
+        secret_keys: &[],
         fields: &[
             FieldSpec {
                 name: "default_image_model",
@@ -328,6 +737,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "default_provider_sort",
@@ -336,6 +746,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "default_text_model",
@@ -344,6 +755,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "description",
@@ -352,6 +764,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "disabled_server_tools",
@@ -360,6 +773,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Set,
                 nullable: true,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "io_logging_sampling_rate",
@@ -368,6 +782,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Number,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "is_data_discount_logging_enabled",
@@ -376,6 +791,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "is_observability_broadcast_enabled",
@@ -384,6 +800,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "is_observability_io_logging_enabled",
@@ -392,6 +809,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Bool,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "name",
@@ -400,6 +818,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
             FieldSpec {
                 name: "slug",
@@ -408,6 +827,7 @@ pub(crate) static KINDS: [KindSpec; 3usize] = [
                 compare: Compare::Text,
                 nullable: false,
                 secret: false,
+                masked_by: None,
             },
         ],
         list: OperationId::ListWorkspaces,
@@ -424,6 +844,61 @@ pub(crate) async fn call(
     input: &Input,
 ) -> Result<Answer, CallError> {
     match (kind, verb) {
+        ("byok", Verb::List) => {
+            let operation = ops::ListByokKeys {
+                offset: Default::default(),
+                limit: Default::default(),
+                workspace_id: input.optional("workspace_id")?,
+                provider: input.optional("provider")?,
+            };
+            walk(client, operation).await
+        }
+        ("byok", Verb::Create) => {
+            let operation = ops::CreateByokKey {
+                body: input.body()?,
+            };
+            send(client, operation).await
+        }
+        ("byok", Verb::Update) => {
+            let operation = ops::UpdateByokKey {
+                id: input.required("id")?,
+                body: input.body()?,
+            };
+            send(client, operation).await
+        }
+        ("byok", Verb::Delete) => {
+            let operation = ops::DeleteByokKey {
+                id: input.required("id")?,
+            };
+            send(client, operation).await
+        }
+        ("destination", Verb::List) => {
+            let operation = ops::ListObservabilityDestinations {
+                offset: Default::default(),
+                limit: Default::default(),
+                workspace_id: input.optional("workspace_id")?,
+            };
+            walk(client, operation).await
+        }
+        ("destination", Verb::Create) => {
+            let operation = ops::CreateObservabilityDestination {
+                body: input.body()?,
+            };
+            send(client, operation).await
+        }
+        ("destination", Verb::Update) => {
+            let operation = ops::UpdateObservabilityDestination {
+                id: input.required("id")?,
+                body: input.body()?,
+            };
+            send(client, operation).await
+        }
+        ("destination", Verb::Delete) => {
+            let operation = ops::DeleteObservabilityDestination {
+                id: input.required("id")?,
+            };
+            send(client, operation).await
+        }
         ("guardrail", Verb::List) => {
             let operation = ops::ListGuardrails {
                 offset: Default::default(),
@@ -479,6 +954,33 @@ pub(crate) async fn call(
             };
             send(client, operation).await
         }
+        ("scim_mapping", Verb::List) => {
+            let operation = ops::ListScimGroupMappings {
+                offset: Default::default(),
+                limit: Default::default(),
+            };
+            walk(client, operation).await
+        }
+        ("scim_mapping", Verb::Create) => {
+            let operation = ops::CreateScimGroupMapping {
+                body: input.body()?,
+            };
+            send(client, operation).await
+        }
+        ("scim_mapping", Verb::Update) => {
+            let operation = ops::UpdateScimGroupMapping {
+                id: input.required("id")?,
+                body: input.body()?,
+            };
+            send(client, operation).await
+        }
+        ("scim_mapping", Verb::Delete) => {
+            let operation = ops::DeleteScimGroupMapping {
+                id: input.required("id")?,
+                keep_members: input.required("keep_members")?,
+            };
+            send(client, operation).await
+        }
         ("workspace", Verb::List) => {
             let operation = ops::ListWorkspaces {
                 offset: Default::default(),
@@ -513,6 +1015,36 @@ pub(crate) async fn call(
 /// Builds `verb` of `kind` with `input` and checks it against the spec's constraints, sending nothing.
 pub(crate) fn validate(kind: &str, verb: Verb, input: &Input) -> Result<(), CallError> {
     match (kind, verb) {
+        ("byok", Verb::Create) => {
+            check(
+                &ops::CreateByokKey {
+                    body: input.body()?,
+                },
+            )
+        }
+        ("byok", Verb::Update) => {
+            check(
+                &ops::UpdateByokKey {
+                    id: input.required("id")?,
+                    body: input.body()?,
+                },
+            )
+        }
+        ("destination", Verb::Create) => {
+            check(
+                &ops::CreateObservabilityDestination {
+                    body: input.body()?,
+                },
+            )
+        }
+        ("destination", Verb::Update) => {
+            check(
+                &ops::UpdateObservabilityDestination {
+                    id: input.required("id")?,
+                    body: input.body()?,
+                },
+            )
+        }
         ("guardrail", Verb::Create) => {
             check(
                 &ops::CreateGuardrail {
@@ -539,6 +1071,21 @@ pub(crate) fn validate(kind: &str, verb: Verb, input: &Input) -> Result<(), Call
             check(
                 &ops::UpdateKeys {
                     hash: input.required("hash")?,
+                    body: input.body()?,
+                },
+            )
+        }
+        ("scim_mapping", Verb::Create) => {
+            check(
+                &ops::CreateScimGroupMapping {
+                    body: input.body()?,
+                },
+            )
+        }
+        ("scim_mapping", Verb::Update) => {
+            check(
+                &ops::UpdateScimGroupMapping {
+                    id: input.required("id")?,
                     body: input.body()?,
                 },
             )

@@ -112,6 +112,8 @@ async fn export_then_plan_is_empty_on_a_seeded_account() {
         .keys(40)
         .guardrails(6)
         .assigned_keys(12)
+        .byok_keys(4)
+        .destinations(4)
         .start()
         .await
         .unwrap();

@@ -3,4 +3,5 @@
 
 mod converge;
 mod refusals;
+mod secrets;
 mod support;
