@@ -141,6 +141,10 @@ pub async fn apply(
     if !plan.assignments.is_empty() {
         run.guarded("assignments", run.assignments(plan)).await;
     }
+    for change in &plan.attributes {
+        let label = format!("{}.{}", change.address, change.attribute.name);
+        run.guarded(&label, run.attribute(change)).await;
+    }
     let mut deletes: Vec<&Action> = plan
         .actions
         .iter()
@@ -418,6 +422,25 @@ impl Run<'_> {
             Some(id) => self.delete(action.kind, id).await,
             None => Ok(()),
         }
+    }
+
+    async fn attribute(&self, change: &crate::plan::AttributeChange) -> Result<(), String> {
+        let id = self
+            .ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&change.address)
+            .cloned()
+            .ok_or_else(|| format!("{} does not exist", change.address))?;
+        crate::attributes::apply(
+            self.client,
+            change.attribute,
+            &id,
+            &change.before,
+            &change.after,
+        )
+        .await
+        .map_err(|e| e.to_string())
     }
 
     async fn assignments(&self, plan: &Plan) -> Result<(), String> {

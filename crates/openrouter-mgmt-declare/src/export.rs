@@ -105,6 +105,22 @@ pub fn export(live: &Live, name: &str, slugs: &BTreeSet<String>) -> String {
                     entry.insert(field.name.into(), v);
                 }
             }
+            for spec in crate::attributes::ATTRIBUTES
+                .iter()
+                .filter(|a| a.kind == kind.name)
+            {
+                let value = live
+                    .attributes
+                    .get(&object.id)
+                    .and_then(|a| a.get(spec.name));
+                let empty = value.is_none_or(|v| {
+                    v.as_array().is_some_and(Vec::is_empty)
+                        || v.as_object().is_some_and(serde_json::Map::is_empty)
+                });
+                if !empty && let Some(v) = value.and_then(to_toml) {
+                    entry.insert(spec.name.into(), v);
+                }
+            }
             if let Some(a) = &kind.assignment {
                 let target = live
                     .assignments

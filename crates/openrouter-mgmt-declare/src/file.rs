@@ -92,6 +92,8 @@ pub struct DesiredObject {
     pub list_references: BTreeMap<&'static str, Vec<String>>,
     /// The assignment: `Some(None)` is declared unassigned, `None` is not managed.
     pub assignment: Option<Option<String>>,
+    /// Attributes kept as sub-resources (`budgets`, `members`), by name.
+    pub attributes: BTreeMap<&'static str, Value>,
 }
 
 impl DesiredObject {
@@ -216,6 +218,7 @@ fn parse_object(
         references: BTreeMap::new(),
         list_references: BTreeMap::new(),
         assignment: None,
+        attributes: BTreeMap::new(),
     };
     for (key, value) in table {
         let at = || format!("`{address}.{key}`");
@@ -252,6 +255,10 @@ fn parse_object(
                 .as_str()
                 .ok_or_else(|| format!("{} names a {} and must be a string", at(), a.kind))?;
             object.assignment = Some((target != NONE).then(|| target.to_owned()));
+        } else if let Some(spec) = crate::attributes::attribute(kind.name, key) {
+            let json = to_json(value);
+            crate::attributes::check(spec, &json).map_err(|m| format!("{}: {m}", at()))?;
+            object.attributes.insert(spec.name, json);
         } else if let Some(field) = kind.field(key) {
             if kind.reference_for_field(key).is_some() {
                 return Err(format!(
@@ -274,6 +281,12 @@ fn parse_object(
             known.retain(|f| kind.reference_for_field(f).is_none());
             known.extend(kind.references.iter().map(|r| r.attribute));
             known.extend(kind.assignment.iter().map(|a| a.attribute));
+            known.extend(
+                crate::attributes::ATTRIBUTES
+                    .iter()
+                    .filter(|a| a.kind == kind.name)
+                    .map(|a| a.name),
+            );
             known.extend(["protect", kind.id]);
             known.sort_unstable();
             return Err(format!(

@@ -6,6 +6,7 @@
 
 mod apply;
 mod assign;
+mod attributes;
 mod call;
 mod compare;
 mod error;
@@ -25,6 +26,7 @@ mod table;
 mod validate;
 
 pub use apply::{ApplyOptions, ApplyReport, Outcome, apply};
+pub use attributes::{ATTRIBUTES, AttributeSpec};
 pub use compare::same;
 pub use error::DeclareError;
 pub use export::export;
@@ -34,7 +36,8 @@ pub use file::{
 pub use fmt::format;
 pub use live::{DEFAULT_WORKSPACE_SLUG, Live, LiveObject};
 pub use plan::{
-    Action, AssignmentChange, Change, Op, Plan, PlanOptions, fingerprint, plan, plan_with,
+    Action, AssignmentChange, AttributeChange, Change, Op, Plan, PlanOptions, fingerprint, plan,
+    plan_with,
 };
 pub use render::{FORMAT_VERSION, json, text};
 pub use safety::{Allow, check};

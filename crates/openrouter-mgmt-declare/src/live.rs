@@ -43,6 +43,8 @@ pub struct Live {
     pub read_workspaces: BTreeSet<String>,
     /// The assignment of each assigned object, by the object's id (a key's hash → its guardrail's id).
     pub assignments: BTreeMap<String, String>,
+    /// Attributes kept as sub-resources (`budgets`, `members`), by object id.
+    pub attributes: BTreeMap<String, Map<String, Value>>,
 }
 
 impl Live {
@@ -125,6 +127,23 @@ pub(crate) async fn read(client: &Client, slugs: &BTreeSet<String>) -> Result<Li
     live.read_workspaces = ids.into_iter().collect();
     if kinds.iter().any(|k| k.assignment.is_some()) {
         live.assignments = crate::assign::read(client).await?;
+    }
+    let guardrail_members = crate::attributes::read_member_assignments(client).await?;
+    let mut owners: Vec<(&'static str, String)> = Vec::new();
+    for kind in ["workspace", "guardrail"] {
+        for object in live.of(kind) {
+            let in_scope = match kind {
+                "workspace" => live.read_workspaces.contains(&object.id),
+                _ => true,
+            };
+            if in_scope {
+                owners.push((object.kind.name, object.id.clone()));
+            }
+        }
+    }
+    for (kind, id) in owners {
+        let values = crate::attributes::read(client, kind, &id, &guardrail_members).await?;
+        live.attributes.insert(id, values);
     }
     Ok(live)
 }

@@ -95,6 +95,19 @@ impl Action {
     }
 }
 
+/// An attribute kept as a sub-resource that differs (a workspace's budgets or members, a guardrail's members).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttributeChange {
+    /// The object's address.
+    pub address: String,
+    /// The attribute.
+    pub attribute: &'static crate::attributes::AttributeSpec,
+    /// The live value (`null` for an object the apply creates).
+    pub before: Value,
+    /// The declared value.
+    pub after: Value,
+}
+
 /// An assignment to change: the object (by address) moves to the named target (or to none).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssignmentChange {
@@ -119,6 +132,8 @@ pub struct Plan {
     pub actions: Vec<Action>,
     /// Assignment changes.
     pub assignments: Vec<AssignmentChange>,
+    /// Attribute changes.
+    pub attributes: Vec<AttributeChange>,
     /// Live objects in scope that the file does not declare and may not delete (outside owned scopes).
     pub unmanaged: usize,
     /// Live objects matched, by address, with their ids (for references and `--write-ids`).
@@ -137,7 +152,7 @@ pub struct PlanOptions {
 impl Plan {
     /// Whether applying would change nothing.
     pub fn is_empty(&self) -> bool {
-        self.actions.is_empty() && self.assignments.is_empty()
+        self.actions.is_empty() && self.assignments.is_empty() && self.attributes.is_empty()
     }
 
     /// How many actions of each kind of op.
@@ -181,6 +196,7 @@ pub fn plan_with(
         }
     }
     assignments(desired, live, &mut plan);
+    attributes(desired, live, &mut plan);
     if desired.stack.sink.is_none()
         && let Some(a) = plan.actions.iter().find(|a| a.issues_secret())
     {
@@ -499,6 +515,39 @@ fn assignments(desired: &Desired, live: &Live, plan: &mut Plan) {
                 before,
                 after: assigned.clone(),
             });
+        }
+    }
+}
+
+/// Attributes that differ from the live object's (every declared one for an object the apply creates).
+fn attributes(desired: &Desired, live: &Live, plan: &mut Plan) {
+    for object in &desired.objects {
+        let address = object.address();
+        let recreated = plan
+            .actions
+            .iter()
+            .any(|x| x.address == address && matches!(x.op, Op::Create | Op::Replace));
+        for (name, after) in &object.attributes {
+            let Some(spec) = crate::attributes::attribute(object.kind.name, name) else {
+                continue;
+            };
+            let before = match (recreated, plan.matched.get(&address)) {
+                (false, Some(id)) => live
+                    .attributes
+                    .get(id)
+                    .and_then(|a| a.get(*name))
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                _ => Value::Null,
+            };
+            if !crate::attributes::same_value(spec, after, &before) {
+                plan.attributes.push(AttributeChange {
+                    address: address.clone(),
+                    attribute: spec,
+                    before,
+                    after: after.clone(),
+                });
+            }
         }
     }
 }

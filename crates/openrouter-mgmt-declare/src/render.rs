@@ -54,6 +54,13 @@ pub fn text(plan: &Plan) -> String {
             out.push_str(&format!("      ~ {}: {before} → {after}\n", c.address));
         }
     }
+    for c in &plan.attributes {
+        out.push_str(&format!(
+            "  ~ {:<40} {}\n",
+            format!("{}.{}", c.address, c.attribute.name),
+            attribute_change(c)
+        ));
+    }
     out.push_str(&format!(
         "\nPlan: {} to create, {} to update, {} to replace, {} to delete, {} assignments to move.\n",
         plan.count(Op::Create),
@@ -72,6 +79,25 @@ pub fn text(plan: &Plan) -> String {
         ));
     }
     out
+}
+
+fn attribute_change(c: &crate::plan::AttributeChange) -> String {
+    match (&c.before, &c.after) {
+        (Value::Array(_) | Value::Null, Value::Array(_)) => {
+            let set = |v: &Value| -> Vec<String> {
+                v.as_array().into_iter().flatten().map(show).collect()
+            };
+            let (b, a) = (set(&c.before), set(&c.after));
+            let added: Vec<&String> = a.iter().filter(|x| !b.contains(x)).collect();
+            let removed: Vec<&String> = b.iter().filter(|x| !a.contains(x)).collect();
+            format!(
+                "add {}: {added:?}; remove {}: {removed:?}",
+                added.len(),
+                removed.len()
+            )
+        }
+        (before, after) => format!("{} → {}", show(before), show(after)),
+    }
 }
 
 fn change_line(a: &Action, c: &Change) -> String {
@@ -154,6 +180,7 @@ pub fn json(plan: &Plan) -> Value {
         "stack": plan.stack,
         "actions": actions,
         "assignments": assignments,
+        "attributes": plan.attributes.iter().map(|c| json!({"address": c.address, "attribute": c.attribute.name, "before": c.before, "after": c.after})).collect::<Vec<_>>(),
         "unmanaged": plan.unmanaged,
         "warnings": plan.warnings,
         "summary": {

@@ -53,6 +53,28 @@ pub fn json_schema() -> Value {
                 json!({"type": "string", "description": format!("the {} this object is assigned to (its name in this file), or \"{NONE}\"", a.kind)}),
             );
         }
+        for spec in crate::attributes::ATTRIBUTES
+            .iter()
+            .filter(|a| a.kind == kind.name)
+        {
+            let schema = match spec.name {
+                "budgets" => json!({
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                        "daily": {"type": "number", "exclusiveMinimum": 0},
+                        "weekly": {"type": "number", "exclusiveMinimum": 0},
+                        "monthly": {"type": "number", "exclusiveMinimum": 0},
+                        "lifetime": {"type": "number", "exclusiveMinimum": 0}
+                    },
+                    "description": spec.about,
+                }),
+                _ => {
+                    json!({"type": "array", "items": {"type": "string"}, "description": spec.about})
+                }
+            };
+            fields.insert(spec.name.into(), schema);
+        }
         fields.insert(
             kind.id.into(),
             json!({"type": "string", "description": "the id pin (written by export)"}),

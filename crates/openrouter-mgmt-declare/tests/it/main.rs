@@ -1,6 +1,7 @@
 //! Integration tests of the declarative engine against the embedded mock: apply converges, exports round-trip,
 //! safety rules refuse before any write, and lost answers and failures leave a state the next apply finishes.
 
+mod attributes;
 mod converge;
 mod refusals;
 mod secrets;

@@ -1,0 +1,266 @@
+//! Attributes an object declares that the API keeps as separate sub-resources: a workspace's `budgets` (one per
+//! interval, upserted with PUT) and `members` (a set of user ids, added and removed in bulk), and a guardrail's
+//! `members` (member assignments, moved in bulk). Each is read per object, compared as a whole (a declared attribute
+//! is the complete set), and changed with the fewest calls: only the intervals and members that differ.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::StreamExt;
+use openrouter_mgmt::{Client, Error, GuardrailId, UserId, ops, types};
+use openrouter_mgmt_gen::open_enums::WorkspaceBudgetInterval;
+use serde_json::{Map, Value, json};
+
+use crate::compare::same;
+use crate::error::DeclareError;
+use crate::table::Compare;
+
+/// One attribute kept as a sub-resource.
+#[derive(Debug, PartialEq, Eq)]
+pub struct AttributeSpec {
+    /// The kind that declares it.
+    pub kind: &'static str,
+    /// Its name in the file.
+    pub name: &'static str,
+    /// What it holds, for errors and the schema.
+    pub about: &'static str,
+}
+
+/// Every such attribute.
+pub const ATTRIBUTES: [AttributeSpec; 3] = [
+    AttributeSpec {
+        kind: "workspace",
+        name: "budgets",
+        about: "a table of interval (daily, weekly, monthly, lifetime) to limit in USD; intervals left out are removed",
+    },
+    AttributeSpec {
+        kind: "workspace",
+        name: "members",
+        about: "the user ids of the workspace's members (the complete set)",
+    },
+    AttributeSpec {
+        kind: "guardrail",
+        name: "members",
+        about: "the user ids assigned to the guardrail (the complete set; a member holds one guardrail)",
+    },
+];
+
+/// The attribute of `kind` called `name`.
+pub(crate) fn attribute(kind: &str, name: &str) -> Option<&'static AttributeSpec> {
+    ATTRIBUTES.iter().find(|a| a.kind == kind && a.name == name)
+}
+
+/// Checks a declared value's shape.
+pub(crate) fn check(spec: &AttributeSpec, value: &Value) -> Result<(), String> {
+    match spec.name {
+        "budgets" => {
+            let table = value
+                .as_object()
+                .ok_or("must be a table of interval = limit")?;
+            for (interval, limit) in table {
+                if !matches!(
+                    interval.as_str(),
+                    "daily" | "weekly" | "monthly" | "lifetime"
+                ) {
+                    return Err(format!(
+                        "`{interval}` is not daily, weekly, monthly or lifetime"
+                    ));
+                }
+                if !limit.as_f64().is_some_and(|l| l > 0.0) {
+                    return Err(format!("the {interval} limit must be a number above 0"));
+                }
+            }
+            Ok(())
+        }
+        _ => {
+            let ok = value
+                .as_array()
+                .is_some_and(|a| a.iter().all(Value::is_string));
+            if ok {
+                Ok(())
+            } else {
+                Err("must be a list of user ids".into())
+            }
+        }
+    }
+}
+
+/// Whether a declared value and the live one are the same.
+pub(crate) fn same_value(spec: &AttributeSpec, desired: &Value, live: &Value) -> bool {
+    match spec.name {
+        "budgets" => {
+            let (d, l) = (desired.as_object(), live.as_object());
+            match (d, l) {
+                (Some(d), Some(l)) => {
+                    d.len() == l.len()
+                        && d.iter()
+                            .all(|(k, v)| l.get(k).is_some_and(|lv| same(Compare::Number, v, lv)))
+                }
+                (Some(d), None) => d.is_empty(),
+                _ => false,
+            }
+        }
+        _ => same(Compare::Set, desired, live),
+    }
+}
+
+/// The live values of the attributes of one object (`id`) of `kind`.
+pub(crate) async fn read(
+    client: &Client,
+    kind: &str,
+    id: &str,
+    guardrail_members: &BTreeMap<String, Vec<String>>,
+) -> Result<Map<String, Value>, DeclareError> {
+    let fail = |what: &str, e: Error| DeclareError::Read(format!("{what} of {kind} {id}: {e}"));
+    let mut out = Map::new();
+    match kind {
+        "workspace" => {
+            let budgets = client
+                .workspaces()
+                .budgets(id)
+                .await
+                .map_err(|e| fail("budgets", e))?;
+            let table: Map<String, Value> = budgets
+                .data
+                .iter()
+                .map(|b| {
+                    let interval = b
+                        .reset_interval
+                        .as_ref()
+                        .and_then(|i| serde_json::to_value(i).ok())
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_else(|| "lifetime".to_owned());
+                    (interval, json!(b.limit_usd))
+                })
+                .collect();
+            out.insert("budgets".into(), Value::Object(table));
+            let members = client.workspaces().members(id).items();
+            futures::pin_mut!(members);
+            let mut ids = Vec::new();
+            while let Some(m) = members.next().await {
+                ids.push(Value::String(
+                    m.map_err(|e| fail("members", e))?.user_id.to_string(),
+                ));
+            }
+            out.insert("members".into(), Value::Array(ids));
+        }
+        "guardrail" => {
+            let members = guardrail_members.get(id).cloned().unwrap_or_default();
+            out.insert("members".into(), Value::from(members));
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// Every member assignment of the organization: guardrail id → user ids.
+pub(crate) async fn read_member_assignments(
+    client: &Client,
+) -> Result<BTreeMap<String, Vec<String>>, DeclareError> {
+    let items = client.guardrails().member_assignments().items();
+    futures::pin_mut!(items);
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    while let Some(item) = items.next().await {
+        let item =
+            item.map_err(|e| DeclareError::Read(format!("listing member assignments: {e}")))?;
+        out.entry(item.guardrail_id.to_string())
+            .or_default()
+            .push(item.user_id.to_string());
+    }
+    Ok(out)
+}
+
+/// Makes one attribute of the object `id` go from `before` to `after`.
+pub(crate) async fn apply(
+    client: &Client,
+    spec: &AttributeSpec,
+    id: &str,
+    before: &Value,
+    after: &Value,
+) -> Result<(), Error> {
+    match (spec.kind, spec.name) {
+        ("workspace", "budgets") => {
+            let empty = Map::new();
+            let (b, a) = (
+                before.as_object().unwrap_or(&empty),
+                after.as_object().unwrap_or(&empty),
+            );
+            for (interval, limit) in a {
+                if b.get(interval)
+                    .is_some_and(|l| same(Compare::Number, l, limit))
+                {
+                    continue;
+                }
+                let body: types::UpsertWorkspaceBudgetRequest =
+                    serde_json::from_value(json!({ "limit_usd": limit })).map_err(invalid)?;
+                let interval: WorkspaceBudgetInterval =
+                    serde_json::from_value(json!(interval)).map_err(invalid)?;
+                client
+                    .send(&ops::UpsertWorkspaceBudget::new(id, interval, body))
+                    .await?;
+            }
+            for interval in b.keys().filter(|i| !a.contains_key(*i)) {
+                let interval: WorkspaceBudgetInterval =
+                    serde_json::from_value(json!(interval)).map_err(invalid)?;
+                client
+                    .send(&ops::DeleteWorkspaceBudget::new(id, interval))
+                    .await?;
+            }
+        }
+        ("workspace", "members") => {
+            let (add, remove) = difference(before, after);
+            if !add.is_empty() {
+                client.workspaces().add_members(id, users(&add)?).await?;
+            }
+            if !remove.is_empty() {
+                client
+                    .workspaces()
+                    .remove_members(id, users(&remove)?)
+                    .await?;
+            }
+        }
+        ("guardrail", "members") => {
+            let (add, remove) = difference(before, after);
+            let guardrail: GuardrailId = id.parse()?;
+            if !remove.is_empty() {
+                client
+                    .guardrails()
+                    .unassign_members(guardrail, users(&remove)?)
+                    .await?;
+            }
+            if !add.is_empty() {
+                client
+                    .guardrails()
+                    .assign_members(guardrail, users(&add)?)
+                    .await?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn invalid(e: serde_json::Error) -> Error {
+    Error::from(openrouter_mgmt::Invalid::new("budgets", e.to_string()))
+}
+
+/// Members in `after` but not `before`, and in `before` but not `after`.
+fn difference(before: &Value, after: &Value) -> (Vec<String>, Vec<String>) {
+    let set = |v: &Value| -> BTreeSet<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect()
+    };
+    let (b, a) = (set(before), set(after));
+    (
+        a.difference(&b).cloned().collect(),
+        b.difference(&a).cloned().collect(),
+    )
+}
+
+fn users(ids: &[String]) -> Result<Vec<UserId>, Error> {
+    ids.iter()
+        .map(|i| i.parse::<UserId>().map_err(Error::from))
+        .collect()
+}

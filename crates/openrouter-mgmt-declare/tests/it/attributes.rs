@@ -1,0 +1,111 @@
+//! Attributes kept as sub-resources: a workspace's budgets and members and a guardrail's members converge, change
+//! with only the calls that differ, and export back to a file that plans empty.
+
+use openrouter_mgmt_declare::{Allow, export, plan, read_workspaces};
+use openrouter_mgmt_mock::MockServer;
+
+use crate::support::{apply_file, client, desired, plan_for, writes};
+
+fn file(budgets: &str, members: &[String], guarded: &[String]) -> String {
+    format!(
+        r#"version = 1
+[stack]
+name = "teams"
+owns = ["workspace:team"]
+
+[workspaces.team]
+name = "Team"
+budgets = {budgets}
+members = {members:?}
+
+[guardrails.cap]
+workspace = "team"
+limit_usd = 10
+reset_interval = "daily"
+members = {guarded:?}
+"#
+    )
+}
+
+#[tokio::test]
+async fn budgets_and_members_converge_with_only_the_calls_that_differ() {
+    let mock = MockServer::builder().members(6).start().await.unwrap();
+    let users: Vec<String> = mock.members().iter().map(ToString::to_string).collect();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let first = desired(
+        dir.path(),
+        &file("{ monthly = 500.0, daily = 20 }", &users[..3], &users[..2]),
+    );
+    let report = apply_file(&client, &first, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 0, "{report:?}");
+    let again = plan_for(&client, &first).await.unwrap();
+    assert!(
+        again.is_empty(),
+        "{}",
+        openrouter_mgmt_declare::text(&again)
+    );
+    assert_eq!(
+        mock.member_guardrail(&users[0]).map(|g| g.to_string()),
+        again.matched.get("guardrail.cap").cloned()
+    );
+
+    // One budget changes, one goes; one member joins, one leaves; the guardrail's members swap one.
+    let second = desired(
+        dir.path(),
+        &file(
+            "{ monthly = 450 }",
+            &[users[1].clone(), users[2].clone(), users[3].clone()],
+            &[users[1].clone(), users[4].clone()],
+        ),
+    );
+    let planned = plan_for(&client, &second).await.unwrap();
+    assert_eq!(
+        planned.attributes.len(),
+        3,
+        "{}",
+        openrouter_mgmt_declare::text(&planned)
+    );
+    mock.clear_requests();
+    let report = apply_file(&client, &second, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 0, "{report:?}");
+    let sent = writes(&mock);
+    assert_eq!(
+        sent.len(),
+        6,
+        "PUT monthly, DELETE daily, add, remove, unassign, assign: {sent:?}"
+    );
+    assert!(plan_for(&client, &second).await.unwrap().is_empty());
+
+    // Export writes the attributes back; the exported file plans empty.
+    let slugs = ["team".to_owned()].into_iter().collect();
+    let live = read_workspaces(&client, &slugs).await.unwrap();
+    let text = export(&live, "teams", &slugs);
+    assert!(
+        text.contains("budgets") && text.contains("members"),
+        "{text}"
+    );
+    let exported = desired(dir.path(), &text);
+    let planned = plan(&exported, &live).unwrap();
+    assert!(
+        planned.is_empty(),
+        "{}\n{text}",
+        openrouter_mgmt_declare::text(&planned)
+    );
+}
+
+#[test]
+fn a_malformed_attribute_names_its_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stack.toml");
+    let bad = openrouter_mgmt_declare::parse(&path, &file("{ hourly = 5 }", &[], &[])).unwrap_err();
+    assert!(
+        bad.to_string().contains("`workspace.team.budgets`"),
+        "{bad}"
+    );
+    assert!(bad.to_string().contains("hourly"), "{bad}");
+}
