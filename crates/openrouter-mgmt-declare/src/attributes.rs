@@ -26,7 +26,7 @@ pub struct AttributeSpec {
 }
 
 /// Every such attribute.
-pub const ATTRIBUTES: [AttributeSpec; 3] = [
+pub const ATTRIBUTES: [AttributeSpec; 4] = [
     AttributeSpec {
         kind: "workspace",
         name: "budgets",
@@ -36,6 +36,11 @@ pub const ATTRIBUTES: [AttributeSpec; 3] = [
         kind: "workspace",
         name: "members",
         about: "the user ids of the workspace's members (the complete set)",
+    },
+    AttributeSpec {
+        kind: "workspace",
+        name: "default_guardrail",
+        about: "settings of the workspace's default guardrail (a table of guardrail fields; only those declared are managed)",
     },
     AttributeSpec {
         kind: "guardrail",
@@ -49,9 +54,66 @@ pub(crate) fn attribute(kind: &str, name: &str) -> Option<&'static AttributeSpec
     ATTRIBUTES.iter().find(|a| a.kind == kind && a.name == name)
 }
 
+/// The guardrail fields a default guardrail's settings may declare (not its name or workspace, which the
+/// workspace owns).
+fn default_guardrail_field(name: &str) -> Option<&'static crate::table::FieldSpec> {
+    crate::table::kind("guardrail")?
+        .field(name)
+        .filter(|f| f.update && !matches!(f.name, "name" | "workspace_id"))
+}
+
+/// Reads a declared value: the `none` sentinel clears a nullable default-guardrail setting.
+pub(crate) fn from_file(spec: &AttributeSpec, mut value: Value) -> Value {
+    if spec.name == "default_guardrail"
+        && let Some(table) = value.as_object_mut()
+    {
+        for (k, v) in table.iter_mut() {
+            if v.as_str() == Some(crate::file::NONE)
+                && default_guardrail_field(k).is_some_and(|f| f.nullable)
+            {
+                *v = Value::Null;
+            }
+        }
+    }
+    value
+}
+
+/// What an export writes for a live value: nothing when it is empty; a default guardrail's settable fields that
+/// hold a value.
+pub(crate) fn exported(spec: &AttributeSpec, value: &Value) -> Option<Value> {
+    let value = match (spec.name, value) {
+        ("default_guardrail", Value::Object(m)) => Value::Object(
+            m.iter()
+                .filter(|(k, v)| {
+                    default_guardrail_field(k).is_some()
+                        && !v.is_null()
+                        && !v.as_array().is_some_and(Vec::is_empty)
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        (_, v) => v.clone(),
+    };
+    let empty = value.is_null()
+        || value.as_array().is_some_and(Vec::is_empty)
+        || value.as_object().is_some_and(Map::is_empty);
+    (!empty).then_some(value)
+}
+
 /// Checks a declared value's shape.
 pub(crate) fn check(spec: &AttributeSpec, value: &Value) -> Result<(), String> {
     match spec.name {
+        "default_guardrail" => {
+            let table = value
+                .as_object()
+                .ok_or("must be a table of guardrail settings")?;
+            for k in table.keys() {
+                if default_guardrail_field(k).is_none() {
+                    return Err(format!("`{k}` is not a setting of a default guardrail"));
+                }
+            }
+            Ok(())
+        }
         "budgets" => {
             let table = value
                 .as_object()
@@ -87,6 +149,12 @@ pub(crate) fn check(spec: &AttributeSpec, value: &Value) -> Result<(), String> {
 /// Whether a declared value and the live one are the same.
 pub(crate) fn same_value(spec: &AttributeSpec, desired: &Value, live: &Value) -> bool {
     match spec.name {
+        "default_guardrail" => desired.as_object().is_none_or(|d| {
+            d.iter().all(|(k, v)| {
+                let live = live.get(k).unwrap_or(&Value::Null);
+                default_guardrail_field(k).is_some_and(|f| same(f.compare, v, live))
+            })
+        }),
         "budgets" => {
             let (d, l) = (desired.as_object(), live.as_object());
             match (d, l) {
@@ -103,9 +171,11 @@ pub(crate) fn same_value(spec: &AttributeSpec, desired: &Value, live: &Value) ->
     }
 }
 
-/// The live values of the attributes of one object (`id`) of `kind`.
+/// The live values of the attributes of one object (`id`) of `kind`; `live` holds the objects already read (a
+/// workspace's default guardrail is among its guardrails once it was first configured).
 pub(crate) async fn read(
     client: &Client,
+    live: &crate::live::Live,
     kind: &str,
     id: &str,
     guardrail_members: &BTreeMap<String, Vec<String>>,
@@ -142,6 +212,17 @@ pub(crate) async fn read(
                 ));
             }
             out.insert("members".into(), Value::Array(ids));
+            let default_id = live
+                .of("workspace")
+                .iter()
+                .find(|w| w.id == id)
+                .and_then(|w| w.get("default_guardrail_id").as_str().map(str::to_owned));
+            let default = live
+                .of("guardrail")
+                .iter()
+                .find(|g| Some(&g.id) == default_id.as_ref())
+                .map_or(Value::Null, |g| Value::Object(g.value.clone()));
+            out.insert("default_guardrail".into(), default);
         }
         "guardrail" => {
             let members = guardrail_members.get(id).cloned().unwrap_or_default();
@@ -178,6 +259,27 @@ pub(crate) async fn apply(
     after: &Value,
 ) -> Result<(), Error> {
     match (spec.kind, spec.name) {
+        ("workspace", "default_guardrail") => {
+            let workspace = client.workspaces().get(id).await?;
+            let changed: Map<String, Value> = after
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(k, v)| {
+                    let live = before.get(k.as_str()).unwrap_or(&Value::Null);
+                    default_guardrail_field(k).is_none_or(|f| !same(f.compare, v, live))
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let body: types::UpdateGuardrailRequest =
+                serde_json::from_value(Value::Object(changed)).map_err(invalid)?;
+            client
+                .send(&ops::UpdateGuardrail::new(
+                    workspace.default_guardrail_id,
+                    body,
+                ))
+                .await?;
+        }
         ("workspace", "budgets") => {
             let empty = Map::new();
             let (b, a) = (

@@ -113,11 +113,10 @@ pub fn export(live: &Live, name: &str, slugs: &BTreeSet<String>) -> String {
                     .attributes
                     .get(&object.id)
                     .and_then(|a| a.get(spec.name));
-                let empty = value.is_none_or(|v| {
-                    v.as_array().is_some_and(Vec::is_empty)
-                        || v.as_object().is_some_and(serde_json::Map::is_empty)
-                });
-                if !empty && let Some(v) = value.and_then(to_toml) {
+                if let Some(v) = value
+                    .and_then(|v| crate::attributes::exported(spec, v))
+                    .and_then(|v| to_toml(&v))
+                {
                     entry.insert(spec.name.into(), v);
                 }
             }

@@ -256,7 +256,7 @@ fn parse_object(
                 .ok_or_else(|| format!("{} names a {} and must be a string", at(), a.kind))?;
             object.assignment = Some((target != NONE).then(|| target.to_owned()));
         } else if let Some(spec) = crate::attributes::attribute(kind.name, key) {
-            let json = to_json(value);
+            let json = crate::attributes::from_file(spec, to_json(value));
             crate::attributes::check(spec, &json).map_err(|m| format!("{}: {m}", at()))?;
             object.attributes.insert(spec.name, json);
         } else if let Some(field) = kind.field(key) {

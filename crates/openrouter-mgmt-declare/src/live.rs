@@ -142,7 +142,7 @@ pub(crate) async fn read(client: &Client, slugs: &BTreeSet<String>) -> Result<Li
         }
     }
     for (kind, id) in owners {
-        let values = crate::attributes::read(client, kind, &id, &guardrail_members).await?;
+        let values = crate::attributes::read(client, &live, kind, &id, &guardrail_members).await?;
         live.attributes.insert(id, values);
     }
     Ok(live)

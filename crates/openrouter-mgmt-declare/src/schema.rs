@@ -69,6 +69,7 @@ pub fn json_schema() -> Value {
                     },
                     "description": spec.about,
                 }),
+                "default_guardrail" => json!({"type": "object", "description": spec.about}),
                 _ => {
                     json!({"type": "array", "items": {"type": "string"}, "description": spec.about})
                 }

@@ -17,6 +17,7 @@ owns = ["workspace:team"]
 name = "Team"
 budgets = {budgets}
 members = {members:?}
+default_guardrail = {{ allowed_data_regions = ["eu"], enforce_zdr_other = true }}
 
 [guardrails.cap]
 workspace = "team"
@@ -96,6 +97,63 @@ async fn budgets_and_members_converge_with_only_the_calls_that_differ() {
         "{}\n{text}",
         openrouter_mgmt_declare::text(&planned)
     );
+}
+
+#[tokio::test]
+async fn the_default_guardrail_is_configured_in_place_never_created_or_deleted() {
+    let mock = MockServer::start().await.unwrap();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let first = desired(dir.path(), &file("{}", &[], &[]));
+    assert_eq!(
+        apply_file(&client, &first, &Allow::default(), dir.path())
+            .await
+            .unwrap()
+            .exit_code(),
+        0
+    );
+    assert!(plan_for(&client, &first).await.unwrap().is_empty());
+    // Two guardrails now live in the workspace (its default one and `cap`); dropping `cap` deletes only `cap`.
+    assert_eq!(mock.guardrail_count(), 2);
+    let text = file("{}", &[], &[]).replace(
+        "[guardrails.cap]\nworkspace = \"team\"\nlimit_usd = 10\nreset_interval = \"daily\"\nmembers = []\n",
+        "",
+    );
+    let without_cap = desired(dir.path(), &text);
+    let allow = Allow {
+        delete: true,
+        ..Allow::default()
+    };
+    let planned = plan_for(&client, &without_cap).await.unwrap();
+    assert_eq!(
+        planned.count(openrouter_mgmt_declare::Op::Delete),
+        1,
+        "{}",
+        openrouter_mgmt_declare::text(&planned)
+    );
+    assert_eq!(
+        apply_file(&client, &without_cap, &allow, dir.path())
+            .await
+            .unwrap()
+            .exit_code(),
+        0
+    );
+    assert_eq!(mock.guardrail_count(), 1, "the default guardrail stays");
+    // A changed setting is one update of the default guardrail.
+    let changed = desired(
+        dir.path(),
+        &text.replace("enforce_zdr_other = true", "enforce_zdr_other = false"),
+    );
+    mock.clear_requests();
+    assert_eq!(
+        apply_file(&client, &changed, &Allow::default(), dir.path())
+            .await
+            .unwrap()
+            .exit_code(),
+        0
+    );
+    assert_eq!(writes(&mock).len(), 1, "{:?}", writes(&mock));
+    assert!(plan_for(&client, &changed).await.unwrap().is_empty());
 }
 
 #[test]
