@@ -53,12 +53,6 @@ pub fn resources(
         let create = find(kind, &entry.create)?;
         let update = find(kind, &entry.update)?;
         let delete = find(kind, &entry.delete)?;
-        if list.paging.is_none() {
-            return Err(SpecError::new(format!(
-                "declare.{kind}: `{}` is not a paged list",
-                entry.list
-            )));
-        }
         let fields = fields(kind, entry, create, update, merged, overlay)?;
         let id_param = match (update.path_params.as_slice(), delete.path_params.as_slice()) {
             ([u], [d]) if u.wire == d.wire => u.wire.clone(),
@@ -98,7 +92,7 @@ pub fn resources(
 
         use openrouter_mgmt::{Client, OperationId, ops};
 
-        use crate::call::{Answer, CallError, Input, check, send, walk};
+        use crate::call::{Answer, CallError, Input, check, send, send_list, walk};
         use crate::table::{Assignment, Compare, FieldSpec, KindSpec, Reference, Verb};
 
         /// Every declarable kind, by name.
@@ -549,8 +543,10 @@ fn dispatch_arm(kind: &str, verb: &str, op: &OperationModel) -> TokenStream {
     let variant = format_ident!("{}", op.type_name);
     let verb_ident = format_ident!("{}", verb);
     let fields = crate::emit_cli::operation_fields(op);
-    let call = if verb == "List" {
+    let call = if verb == "List" && op.paging.is_some() {
         quote!(walk(client, operation).await)
+    } else if verb == "List" {
+        quote!(send_list(client, operation).await)
     } else {
         quote!(send(client, operation).await)
     };

@@ -103,6 +103,22 @@ where
     Ok(Answer { value, secrets })
 }
 
+/// Sends a list that does not page (it answers every item at once, under `data`).
+pub(crate) async fn send_list<O: Operation>(
+    client: &Client,
+    operation: O,
+) -> Result<Answer, CallError>
+where
+    O::Response: Serialize,
+{
+    let mut answer = send(client, operation).await?;
+    answer.value = match answer.value {
+        Value::Object(mut m) => m.remove("data").unwrap_or(Value::Array(Vec::new())),
+        other => other,
+    };
+    Ok(answer)
+}
+
 /// Walks a list to its end (the walker's guarantee: every item present throughout, once).
 pub(crate) async fn walk<L: ListOperation>(
     client: &Client,

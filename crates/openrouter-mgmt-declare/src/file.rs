@@ -55,12 +55,32 @@ pub struct Stack {
 pub enum Scope {
     /// `workspace:<slug>`: the workspace and everything in it.
     Workspace(String),
+    /// `kind:<kind>`: every object of a kind that lives outside workspaces (e.g. `kind:private_provider`).
+    Kind(String),
+}
+
+impl Stack {
+    /// The slugs of the owned workspaces.
+    pub fn owned_workspaces(&self) -> impl Iterator<Item = &str> {
+        self.owns.iter().filter_map(|s| match s {
+            Scope::Workspace(slug) => Some(slug.as_str()),
+            Scope::Kind(_) => None,
+        })
+    }
+
+    /// Whether every object of `kind` is owned.
+    pub fn owns_kind(&self, kind: &str) -> bool {
+        self.owns
+            .iter()
+            .any(|s| matches!(s, Scope::Kind(k) if k == kind))
+    }
 }
 
 impl std::fmt::Display for Scope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Workspace(slug) => write!(f, "workspace:{slug}"),
+            Self::Kind(kind) => write!(f, "kind:{kind}"),
         }
     }
 }
@@ -175,7 +195,18 @@ fn parse_stack(value: &toml::Value) -> Result<Stack, String> {
                         Some(("workspace", slug)) if !slug.is_empty() => {
                             stack.owns.push(Scope::Workspace(slug.to_owned()));
                         }
-                        _ => return Err(format!("scope `{s}` is not `workspace:<slug>`")),
+                        Some(("kind", kind))
+                            if table::kind(kind).is_some_and(|k| {
+                                k.references.iter().all(|r| r.kind != "workspace")
+                            }) =>
+                        {
+                            stack.owns.push(Scope::Kind(kind.to_owned()));
+                        }
+                        _ => {
+                            return Err(format!(
+                                "scope `{s}` is not `workspace:<slug>` or `kind:<kind>` (of a kind outside workspaces)"
+                            ));
+                        }
                     }
                 }
             }

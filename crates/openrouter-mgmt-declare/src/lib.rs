@@ -77,18 +77,14 @@ pub fn readable_secrets(desired: &Desired) -> Vec<openrouter_mgmt::SecretString>
 
 /// How many live objects the desired state's owned scopes hold (the "empties a whole scope" rule).
 pub fn live_in_owned_scopes(desired: &Desired, live: &Live) -> usize {
-    let slugs: BTreeSet<&str> = desired
-        .stack
-        .owns
-        .iter()
-        .map(|Scope::Workspace(s)| s.as_str())
-        .collect();
+    let slugs: BTreeSet<&str> = desired.stack.owned_workspaces().collect();
     let ids: BTreeSet<&str> = slugs.iter().filter_map(|s| live.workspace_id(s)).collect();
     live.objects
         .values()
         .flatten()
         .filter(|o| match o.kind.name {
             "workspace" => o.get("slug").as_str().is_some_and(|s| slugs.contains(s)),
+            kind if desired.stack.owns_kind(kind) => true,
             _ => {
                 o.get("workspace_id")
                     .as_str()

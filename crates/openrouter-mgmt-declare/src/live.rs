@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::call::Input;
 use crate::error::DeclareError;
-use crate::file::{Desired, Scope};
+use crate::file::Desired;
 use crate::generated::resources::call;
 use crate::table::{self, KindSpec, Verb};
 
@@ -73,9 +73,8 @@ impl Live {
 pub(crate) fn workspace_slugs(desired: &Desired) -> BTreeSet<String> {
     let mut slugs: BTreeSet<String> = desired
         .stack
-        .owns
-        .iter()
-        .map(|Scope::Workspace(s)| s.clone())
+        .owned_workspaces()
+        .map(str::to_owned)
         .collect();
     for object in &desired.objects {
         if object.kind.reference("workspace").is_some() {

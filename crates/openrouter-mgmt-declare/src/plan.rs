@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::compare::same;
 use crate::error::DeclareError;
-use crate::file::{Desired, DesiredObject, Scope};
+use crate::file::{Desired, DesiredObject};
 use crate::live::{DEFAULT_WORKSPACE_SLUG, Live, LiveObject, workspace_slug};
 use crate::table::KindSpec;
 
@@ -554,12 +554,7 @@ fn attributes(desired: &Desired, live: &Live, plan: &mut Plan) {
 
 /// Live objects in owned scopes that the file does not declare.
 fn deletes(desired: &Desired, live: &Live, claimed: &BTreeSet<(&str, &str)>, plan: &mut Plan) {
-    let owned_slugs: BTreeSet<&str> = desired
-        .stack
-        .owns
-        .iter()
-        .map(|Scope::Workspace(s)| s.as_str())
-        .collect();
+    let owned_slugs: BTreeSet<&str> = desired.stack.owned_workspaces().collect();
     let owned_ids: BTreeSet<&str> = owned_slugs
         .iter()
         .filter_map(|s| live.workspace_id(s))
@@ -580,7 +575,7 @@ fn deletes(desired: &Desired, live: &Live, claimed: &BTreeSet<(&str, &str)>, pla
                     .get("slug")
                     .as_str()
                     .is_some_and(|s| owned_slugs.contains(s) && s != DEFAULT_WORKSPACE_SLUG),
-                None => false,
+                None => desired.stack.owns_kind(kind.name),
             };
             if !owned || live.is_default_guardrail(&object.id) {
                 plan.unmanaged += 1;

@@ -3,10 +3,10 @@
 //! references and managed fields (from the create and update bodies of the spec, and the overlay's
 //! `declare:` section), and the typed dispatch that sends each kind's operations through the facade.
 use openrouter_mgmt::{Client, OperationId, ops};
-use crate::call::{Answer, CallError, Input, check, send, walk};
+use crate::call::{Answer, CallError, Input, check, send, send_list, walk};
 use crate::table::{Assignment, Compare, FieldSpec, KindSpec, Reference, Verb};
 /// Every declarable kind, by name.
-pub(crate) static KINDS: [KindSpec; 6usize] = [
+pub(crate) static KINDS: [KindSpec; 7usize] = [
     KindSpec {
         name: "byok",
         table: "byok",
@@ -663,6 +663,71 @@ pub(crate) static KINDS: [KindSpec; 6usize] = [
         delete: OperationId::DeleteKeys,
     },
     KindSpec {
+        name: "private_provider",
+        table: "private_providers",
+        id: "slug",
+        id_param: "slug",
+        natural: &["slug"],
+        address_field: "slug",
+        scope_param: None,
+        list_query: &[],
+        references: &[],
+        assignment: None,
+        secret_output: None,
+        secret_keys: &[],
+        fields: &[
+            FieldSpec {
+                name: "base_url",
+                create: true,
+                update: true,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "data_policy",
+                create: true,
+                update: true,
+                compare: Compare::Json,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "display_name",
+                create: true,
+                update: true,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "name",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "slug",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+        ],
+        list: OperationId::ListPrivateProviders,
+        create: OperationId::CreatePrivateProvider,
+        update: OperationId::UpdatePrivateProvider,
+        delete: OperationId::DeletePrivateProvider,
+    },
+    KindSpec {
         name: "scim_mapping",
         table: "scim_mappings",
         id: "id",
@@ -954,6 +1019,29 @@ pub(crate) async fn call(
             };
             send(client, operation).await
         }
+        ("private_provider", Verb::List) => {
+            let operation = ops::ListPrivateProviders {};
+            send_list(client, operation).await
+        }
+        ("private_provider", Verb::Create) => {
+            let operation = ops::CreatePrivateProvider {
+                body: input.body()?,
+            };
+            send(client, operation).await
+        }
+        ("private_provider", Verb::Update) => {
+            let operation = ops::UpdatePrivateProvider {
+                slug: input.required("slug")?,
+                body: input.body()?,
+            };
+            send(client, operation).await
+        }
+        ("private_provider", Verb::Delete) => {
+            let operation = ops::DeletePrivateProvider {
+                slug: input.required("slug")?,
+            };
+            send(client, operation).await
+        }
         ("scim_mapping", Verb::List) => {
             let operation = ops::ListScimGroupMappings {
                 offset: Default::default(),
@@ -1071,6 +1159,21 @@ pub(crate) fn validate(kind: &str, verb: Verb, input: &Input) -> Result<(), Call
             check(
                 &ops::UpdateKeys {
                     hash: input.required("hash")?,
+                    body: input.body()?,
+                },
+            )
+        }
+        ("private_provider", Verb::Create) => {
+            check(
+                &ops::CreatePrivateProvider {
+                    body: input.body()?,
+                },
+            )
+        }
+        ("private_provider", Verb::Update) => {
+            check(
+                &ops::UpdatePrivateProvider {
+                    slug: input.required("slug")?,
                     body: input.body()?,
                 },
             )

@@ -185,3 +185,62 @@ async fn a_failure_mid_apply_exits_4_schedules_nothing_new_and_the_next_apply_co
     assert!(plan_for(&client, &desired).await.unwrap().is_empty());
     assert_eq!(mock.key_count(), 3);
 }
+
+#[tokio::test]
+async fn private_providers_are_owned_by_kind_and_converge() {
+    let mock = MockServer::start().await.unwrap();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let file = |display: &str| {
+        format!(
+            "version = 1\n[stack]\nname = \"p\"\nowns = [\"kind:private_provider\"]\n\n[private_providers.acme-ai]\nname = \"acme-ai\"\ndisplay_name = \"{display}\"\nbase_url = \"https://llm.acme.example/v1\"\n"
+        )
+    };
+    let first = desired(dir.path(), &file("Acme"));
+    assert_eq!(
+        apply_file(&client, &first, &Allow::default(), dir.path())
+            .await
+            .unwrap()
+            .exit_code(),
+        0
+    );
+    assert!(plan_for(&client, &first).await.unwrap().is_empty());
+    let renamed = desired(dir.path(), &file("Acme AI"));
+    let planned = plan_for(&client, &renamed).await.unwrap();
+    assert_eq!(
+        planned.count(Op::Update),
+        1,
+        "{}",
+        openrouter_mgmt_declare::text(&planned)
+    );
+    assert_eq!(
+        apply_file(&client, &renamed, &Allow::default(), dir.path())
+            .await
+            .unwrap()
+            .exit_code(),
+        0
+    );
+    assert!(plan_for(&client, &renamed).await.unwrap().is_empty());
+    // Owned by kind: a provider the file drops is deleted (with --allow-delete and --allow-empty-scope).
+    let empty = desired(
+        dir.path(),
+        "version = 1\n[stack]\nname = \"p\"\nowns = [\"kind:private_provider\"]\n",
+    );
+    let allow = Allow {
+        delete: true,
+        empty_scope: true,
+        ..Allow::default()
+    };
+    assert_eq!(
+        plan_for(&client, &empty).await.unwrap().count(Op::Delete),
+        1
+    );
+    assert_eq!(
+        apply_file(&client, &empty, &allow, dir.path())
+            .await
+            .unwrap()
+            .exit_code(),
+        0
+    );
+    assert!(plan_for(&client, &empty).await.unwrap().is_empty());
+}
