@@ -141,6 +141,15 @@ pub async fn apply(
     if !plan.assignments.is_empty() {
         run.guarded("assignments", run.assignments(plan)).await;
     }
+    if !plan.organization.is_empty() {
+        let changed = &plan.organization;
+        run.guarded(crate::organization::ADDRESS, async {
+            crate::organization::apply(client, changed)
+                .await
+                .map_err(|e| e.to_string())
+        })
+        .await;
+    }
     for change in &plan.attributes {
         let label = format!("{}.{}", change.address, change.attribute.name);
         run.guarded(&label, run.attribute(change)).await;

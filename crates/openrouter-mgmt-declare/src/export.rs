@@ -136,6 +136,20 @@ pub fn export(live: &Live, name: &str, slugs: &BTreeSet<String>) -> String {
                 .insert(name, toml::Value::Table(entry));
         }
     }
+    if let Some(settings) = &live.organization {
+        let declared: toml::Table = settings
+            .iter()
+            .filter(|(k, v)| {
+                let one: serde_json::Map<String, Value> =
+                    [((*k).clone(), (*v).clone())].into_iter().collect();
+                crate::organization::check(&one).is_ok()
+            })
+            .filter_map(|(k, v)| to_toml(v).map(|v| (k.clone(), v)))
+            .collect();
+        if !declared.is_empty() {
+            doc.insert("organization".into(), toml::Value::Table(declared));
+        }
+    }
     for (t, entries) in tables {
         doc.insert(t.into(), toml::Value::Table(entries));
     }

@@ -27,6 +27,8 @@ pub struct Desired {
     pub objects: Vec<DesiredObject>,
     /// Where `{ env = … }` secret sources are read (the process's environment when `None`).
     pub env: Option<SecretEnv>,
+    /// The organization's settings (`[organization]`), when declared.
+    pub organization: Option<Map<String, Value>>,
 }
 
 /// An environment to read secret sources from; its `Debug` shows the names only.
@@ -139,10 +141,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Desired, DeclareError> {
     let mut stack = None;
     let mut objects = Vec::new();
     let mut version = None;
+    let mut organization = None;
     for (key, value) in &doc {
         match key.as_str() {
             "version" => version = value.as_integer(),
             "stack" => stack = Some(parse_stack(value).map_err(bad)?),
+            "organization" => {
+                let Value::Object(settings) = to_json(value) else {
+                    return Err(bad("`organization` must be a table of settings".into()));
+                };
+                crate::organization::check(&settings).map_err(bad)?;
+                organization = Some(settings);
+            }
             table => {
                 let kind = table::kind_of_table(table).ok_or_else(|| {
                     bad(format!(
@@ -172,6 +182,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Desired, DeclareError> {
         stack,
         objects,
         env: None,
+        organization,
     };
     check_references(&desired).map_err(bad)?;
     Ok(desired)

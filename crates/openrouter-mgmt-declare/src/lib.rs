@@ -15,6 +15,7 @@ mod file;
 mod fmt;
 mod generated;
 mod live;
+mod organization;
 mod plan;
 mod render;
 mod safety;
@@ -52,7 +53,12 @@ use openrouter_mgmt::Client;
 
 /// Reads the live state `desired` needs: every workspace, and each scoped kind in the workspaces it owns or names.
 pub async fn read_live(client: &Client, desired: &Desired) -> Result<Live, DeclareError> {
-    live::read(client, &live::workspace_slugs(desired)).await
+    live::read(
+        client,
+        &live::workspace_slugs(desired),
+        desired.organization.is_some(),
+    )
+    .await
 }
 
 /// Reads the live state of the workspaces with these slugs (for `export`).
@@ -60,7 +66,7 @@ pub async fn read_workspaces(
     client: &Client,
     slugs: &BTreeSet<String>,
 ) -> Result<Live, DeclareError> {
-    live::read(client, slugs).await
+    live::read(client, slugs, true).await
 }
 
 /// Checks a file offline, as if the account were empty: every object's create body against the spec's

@@ -45,6 +45,8 @@ pub struct Live {
     pub assignments: BTreeMap<String, String>,
     /// Attributes kept as sub-resources (`budgets`, `members`), by object id.
     pub attributes: BTreeMap<String, Map<String, Value>>,
+    /// The organization's settings, when the file declares them.
+    pub organization: Option<Map<String, Value>>,
 }
 
 impl Live {
@@ -104,9 +106,16 @@ pub(crate) fn workspace_slug(desired: &Desired, name: &str) -> String {
         .unwrap_or_else(|| name.to_owned())
 }
 
-/// Reads the live state for the workspaces with these slugs.
-pub(crate) async fn read(client: &Client, slugs: &BTreeSet<String>) -> Result<Live, DeclareError> {
+/// Reads the live state for the workspaces with these slugs (and the organization's settings when asked).
+pub(crate) async fn read(
+    client: &Client,
+    slugs: &BTreeSet<String>,
+    organization: bool,
+) -> Result<Live, DeclareError> {
     let mut live = Live::default();
+    if organization {
+        live.organization = Some(crate::organization::read(client).await?);
+    }
     let kinds = table::in_creation_order();
     for kind in kinds.iter().filter(|k| k.scope_param.is_none()) {
         let items = list(client, kind, None).await?;

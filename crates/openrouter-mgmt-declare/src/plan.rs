@@ -134,6 +134,8 @@ pub struct Plan {
     pub assignments: Vec<AssignmentChange>,
     /// Attribute changes.
     pub attributes: Vec<AttributeChange>,
+    /// The organization's settings that differ (empty when none do or none are declared).
+    pub organization: Map<String, Value>,
     /// Live objects in scope that the file does not declare and may not delete (outside owned scopes).
     pub unmanaged: usize,
     /// Live objects matched, by address, with their ids (for references and `--write-ids`).
@@ -152,7 +154,10 @@ pub struct PlanOptions {
 impl Plan {
     /// Whether applying would change nothing.
     pub fn is_empty(&self) -> bool {
-        self.actions.is_empty() && self.assignments.is_empty() && self.attributes.is_empty()
+        self.actions.is_empty()
+            && self.assignments.is_empty()
+            && self.attributes.is_empty()
+            && self.organization.is_empty()
     }
 
     /// How many actions of each kind of op.
@@ -197,6 +202,11 @@ pub fn plan_with(
     }
     assignments(desired, live, &mut plan);
     attributes(desired, live, &mut plan);
+    if let Some(declared) = &desired.organization {
+        let empty = Map::new();
+        plan.organization =
+            crate::organization::changed(declared, live.organization.as_ref().unwrap_or(&empty));
+    }
     if desired.stack.sink.is_none()
         && let Some(a) = plan.actions.iter().find(|a| a.issues_secret())
     {

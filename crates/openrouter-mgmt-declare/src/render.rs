@@ -54,6 +54,13 @@ pub fn text(plan: &Plan) -> String {
             out.push_str(&format!("      ~ {}: {before} → {after}\n", c.address));
         }
     }
+    for (setting, value) in &plan.organization {
+        out.push_str(&format!(
+            "  ~ {:<40} {setting} → {}\n",
+            crate::organization::ADDRESS,
+            show(value)
+        ));
+    }
     for c in &plan.attributes {
         out.push_str(&format!(
             "  ~ {:<40} {}\n",
@@ -181,6 +188,7 @@ pub fn json(plan: &Plan) -> Value {
         "actions": actions,
         "assignments": assignments,
         "attributes": plan.attributes.iter().map(|c| json!({"address": c.address, "attribute": c.attribute.name, "before": c.before, "after": c.after})).collect::<Vec<_>>(),
+        "organization": plan.organization,
         "unmanaged": plan.unmanaged,
         "warnings": plan.warnings,
         "summary": {

@@ -244,3 +244,37 @@ async fn private_providers_are_owned_by_kind_and_converge() {
     );
     assert!(plan_for(&client, &empty).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn organization_settings_are_updated_in_place_and_unknown_ones_refused() {
+    let mock = MockServer::start().await.unwrap();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let file = |on: bool| {
+        format!(
+            "version = 1\n[stack]\nname = \"o\"\n[organization]\nis_filtered_model_catalog_enabled = {on}\n"
+        )
+    };
+    for on in [true, false] {
+        let desired = desired(dir.path(), &file(on));
+        mock.clear_requests();
+        assert_eq!(
+            apply_file(&client, &desired, &Allow::default(), dir.path())
+                .await
+                .unwrap()
+                .exit_code(),
+            0
+        );
+        assert!(writes(&mock).len() <= 1, "{:?}", writes(&mock));
+        assert!(plan_for(&client, &desired).await.unwrap().is_empty());
+    }
+    let unknown = openrouter_mgmt_declare::parse(
+        &dir.path().join("s.toml"),
+        &format!("{}colour = \"blue\"\n", file(true)),
+    )
+    .unwrap_err();
+    assert!(
+        unknown.to_string().contains("organization.colour"),
+        "{unknown}"
+    );
+}
