@@ -34,3 +34,29 @@ pub fn format(path: &Path, text: &str) -> Result<String, DeclareError> {
     }
     Ok(doc.to_string())
 }
+
+/// The file's text with id pins added for `created` objects (address → id), comments and layout kept: what
+/// `apply --write-ids` writes after an apply, so the next plan matches them by id.
+pub fn write_ids(
+    path: &Path,
+    text: &str,
+    created: &std::collections::BTreeMap<String, String>,
+) -> Result<String, DeclareError> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| DeclareError::invalid(path, e.to_string()))?;
+    for (address, id) in created {
+        let Some((kind, name)) = address.split_once('.') else {
+            continue;
+        };
+        let Some(kind) = crate::table::kind(kind) else {
+            continue;
+        };
+        if let Some(Item::Table(object)) = doc.get_mut(kind.table).and_then(|t| t.get_mut(name))
+            && !object.contains_key(kind.id)
+        {
+            object.insert(kind.id, toml_edit::value(id.as_str()));
+        }
+    }
+    Ok(doc.to_string())
+}

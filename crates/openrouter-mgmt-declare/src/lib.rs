@@ -34,7 +34,7 @@ pub use export::export;
 pub use file::{
     Desired, DesiredObject, NONE, Scope, SecretEnv, SinkSpec, Stack, VERSION, load, parse,
 };
-pub use fmt::format;
+pub use fmt::{format, write_ids};
 pub use live::{DEFAULT_WORKSPACE_SLUG, Live, LiveObject};
 pub use plan::{
     Action, AssignmentChange, AttributeChange, Change, Op, Plan, PlanOptions, fingerprint, plan,

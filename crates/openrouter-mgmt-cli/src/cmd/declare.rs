@@ -97,6 +97,12 @@ pub(crate) fn commands() -> Vec<Command> {
                     .help("Allow a plan that deletes every object of an owned scope"),
             )
             .arg(
+                Arg::new("write-ids")
+                    .long("write-ids")
+                    .action(ArgAction::SetTrue)
+                    .help("Pin the objects this apply created by writing their ids into the file (comments kept)"),
+            )
+            .arg(
                 Arg::new("parallelism")
                     .long("parallelism")
                     .value_name("N")
@@ -340,6 +346,20 @@ async fn apply(ctx: &Ctx<'_>) -> Result<(), CliError> {
         ctx.out.stderr(&format!("{line}\n"));
     };
     let report = declare::apply(&client, &desired, &live, &plan, &options, &on_event).await;
+    if ctx.leaf.get_flag("write-ids") && !report.created.is_empty() {
+        let text = std::fs::read_to_string(&desired.file).map_err(|e| {
+            CliError::Failed(format!("cannot read {}: {e}", desired.file.display()))
+        })?;
+        let pinned = declare::write_ids(&desired.file, &text, &report.created).map_err(invalid)?;
+        std::fs::write(&desired.file, pinned).map_err(|e| {
+            CliError::Failed(format!("cannot write {}: {e}", desired.file.display()))
+        })?;
+        ctx.out.stderr(&format!(
+            "pinned {} created objects in {}\n",
+            report.created.len(),
+            desired.file.display()
+        ));
+    }
     for path in &report.secrets_written {
         ctx.out.stderr(&format!(
             "new secret written to {} (mode 0600)\n",

@@ -35,7 +35,15 @@ async fn plan_apply_drift_and_a_stale_saved_plan() {
     let drift = run(&["drift", "-f", "eu.toml"]).await;
     assert_eq!(drift.code, 2, "{}", drift.stderr);
 
-    let apply = run(&["apply", "-f", "eu.toml", "--plan", "saved.json"]).await;
+    let apply = run(&[
+        "apply",
+        "-f",
+        "eu.toml",
+        "--plan",
+        "saved.json",
+        "--write-ids",
+    ])
+    .await;
     assert_eq!(apply.code, 0, "{}", apply.stderr);
     assert_eq!(mock.key_count(), 3);
     let secrets: Vec<_> = std::fs::read_dir(dir.path().join(".secrets/eu-prod"))
@@ -53,6 +61,13 @@ async fn plan_apply_drift_and_a_stale_saved_plan() {
         }
     }
 
+    let pinned = std::fs::read_to_string(dir.path().join("eu.toml")).unwrap();
+    assert_eq!(pinned.matches("\nhash = ").count(), 3, "{pinned}");
+    assert_eq!(pinned.matches("\nid = ").count(), 3, "{pinned}");
+    assert!(
+        pinned.contains("# Where the plaintext of every newly created key goes"),
+        "comments kept"
+    );
     let in_sync = run(&["drift", "-f", "eu.toml"]).await;
     assert_eq!(in_sync.code, 0, "{}{}", in_sync.stdout, in_sync.stderr);
 
