@@ -278,3 +278,33 @@ async fn organization_settings_are_updated_in_place_and_unknown_ones_refused() {
         "{unknown}"
     );
 }
+
+#[test]
+fn the_readme_and_every_example_file_validate() {
+    let readme = include_str!("../../README.md");
+    let start = readme.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("README.md", &readme[start..end]),
+        ("eu-team.toml", EXAMPLE),
+        (
+            "byok-and-traces.toml",
+            include_str!("../../examples/byok-and-traces.toml"),
+        ),
+    ];
+    let examples = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        examples,
+        files.len() - 1,
+        "every example file is listed here"
+    );
+    for (name, text) in files {
+        let desired = openrouter_mgmt_declare::parse(&dir.path().join(name), text)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        openrouter_mgmt_declare::validate_offline(&desired)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
