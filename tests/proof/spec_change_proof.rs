@@ -151,6 +151,7 @@ async fn a_field_the_update_body_gained_is_updated_in_place_not_replaced() {
     let options = ApplyOptions {
         parallelism: 2,
         base: dir.path().to_path_buf(),
+        discard_secrets: false,
     };
     for at in ["2030-01-01T00:00:00Z", "2031-01-01T00:00:00Z"] {
         let desired = file(at);

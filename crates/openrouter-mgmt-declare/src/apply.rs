@@ -28,6 +28,8 @@ pub struct ApplyOptions {
     pub parallelism: usize,
     /// The folder relative sink paths are resolved against (the file's folder).
     pub base: PathBuf,
+    /// Created secrets are dropped instead of written to the sink (a rehearsal's are mock values).
+    pub discard_secrets: bool,
 }
 
 impl Default for ApplyOptions {
@@ -35,6 +37,7 @@ impl Default for ApplyOptions {
         Self {
             parallelism: 4,
             base: PathBuf::from("."),
+            discard_secrets: false,
         }
     }
 }
@@ -337,7 +340,7 @@ impl Run<'_> {
             .and_then(Value::as_str)
             .ok_or_else(|| format!("the create answer has no `{}`", kind.id))?
             .to_owned();
-        if kind.secret_output.is_some() {
+        if kind.secret_output.is_some() && !self.options.discard_secrets {
             let secret = answer
                 .secrets
                 .first()

@@ -17,6 +17,7 @@ mod generated;
 mod live;
 mod organization;
 mod plan;
+mod rehearse;
 mod render;
 mod safety;
 mod saved;
@@ -40,6 +41,7 @@ pub use plan::{
     Action, AssignmentChange, AttributeChange, Change, Op, Plan, PlanOptions, fingerprint, plan,
     plan_with,
 };
+pub use rehearse::{Rehearsal, rehearse};
 pub use render::{FORMAT_VERSION, json, text};
 pub use safety::{Allow, check};
 pub use saved::{check_saved, target};

@@ -60,6 +60,11 @@ fn mask_config(config: &mut Map<String, Value>) {
     }
 }
 
+/// A stored destination as reads show it (credentials masked); the stored form if it no longer fits its type.
+pub(crate) fn as_shown(stored: &Value) -> Value {
+    shown(stored).unwrap_or_else(|_| stored.clone())
+}
+
 /// A stored destination as answers show it: credentials masked, checked against the spec's union (a mock bug is a
 /// 500).
 fn shown(stored: &Value) -> Result<Value, ApiError> {

@@ -47,6 +47,11 @@ fn data_with_nulls<'de, T: Deserialize<'de>>(body: &impl Serialize) -> Value {
 
 /// A stored key as the API's key objects show it (the same fields in `get_key`, `list`, `create_keys` and
 /// `update_keys`).
+/// A key as the list and get operations show it.
+pub(crate) fn key_item(k: &ApiKeyRecord) -> Value {
+    key_json(k)
+}
+
 fn key_json(k: &ApiKeyRecord) -> Value {
     json!({
         "byok_usage": k.byok_usage,

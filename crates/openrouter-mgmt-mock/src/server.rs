@@ -41,6 +41,7 @@ pub struct MockServerBuilder {
     rules: Vec<FaultRule>,
     churn: Vec<(Route, Churn)>,
     jitter: Option<Duration>,
+    snapshot: Option<crate::Snapshot>,
 }
 
 impl MockServer {
@@ -60,6 +61,7 @@ impl MockServer {
             rules: Vec::new(),
             churn: Vec::new(),
             jitter: None,
+            snapshot: None,
         }
     }
 
@@ -101,6 +103,12 @@ impl MockServer {
     /// otherwise; each list in the scope its requests asked for (e.g. the default workspace).
     pub fn lifetimes(&self, route: impl Into<Route>) -> Vec<ItemLifetime> {
         self.shared.state().churn.lifetimes(&route.into())
+    }
+
+    /// The organization's objects as a snapshot (secrets as reads show them), to load into another mock with
+    /// [`MockServerBuilder::snapshot`].
+    pub fn snapshot(&self) -> crate::Snapshot {
+        self.shared.state().snapshot()
     }
 
     /// Every request received so far, oldest first.
@@ -275,15 +283,26 @@ impl MockServerBuilder {
         self
     }
 
+    /// Loads these objects (their ids kept) after seeding: a copy of an account to rehearse changes against.
+    pub fn snapshot(mut self, snapshot: crate::Snapshot) -> Self {
+        self.snapshot = Some(snapshot);
+        self
+    }
+
     /// Binds `127.0.0.1:<port>` and starts serving. Must be called inside a Tokio runtime.
     ///
     /// # Errors
-    /// If the port cannot be bound.
+    /// If the port cannot be bound, or a snapshot does not load.
     pub async fn start(self) -> io::Result<MockServer> {
         let listener =
             TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
         let address = listener.local_addr()?;
         let mut state = seed::build(&self.config);
+        if let Some(snapshot) = &self.snapshot {
+            state
+                .load_snapshot(snapshot)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        }
         for (route, churn) in self.churn {
             state.churn.set(route, Some(churn));
         }

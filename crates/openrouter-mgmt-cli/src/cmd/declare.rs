@@ -97,6 +97,20 @@ pub(crate) fn commands() -> Vec<Command> {
                     .help("Allow a plan that deletes every object of an owned scope"),
             )
             .arg(
+                Arg::new("rehearse")
+                    .long("rehearse")
+                    .action(ArgAction::SetTrue)
+                    .help("Apply to a copy of the account in the embedded mock instead (reads only; nothing is sent to the account), plan again there, and print the requests"),
+            )
+            .arg(
+                Arg::new("rehearse-faults")
+                    .long("rehearse-faults")
+                    .value_name("RULE")
+                    .action(ArgAction::Append)
+                    .requires("rehearse")
+                    .help("A mock fault rule for the rehearsal, e.g. 'POST /keys=500x1' or '*=429x3'"),
+            )
+            .arg(
                 Arg::new("write-ids")
                     .long("write-ids")
                     .action(ArgAction::SetTrue)
@@ -301,6 +315,16 @@ async fn apply(ctx: &Ctx<'_>) -> Result<(), CliError> {
             .unwrap_or_default(),
         empty_scope: ctx.leaf.get_flag("allow-empty-scope"),
     };
+    if ctx.leaf.get_flag("rehearse") {
+        allow.delete |= ctx.io.stdin_is_terminal;
+        declare::check(
+            &plan,
+            &allow,
+            declare::live_in_owned_scopes(&desired, &live),
+        )
+        .map_err(invalid)?;
+        return rehearse(ctx, &desired, &live, &plan).await;
+    }
     if ctx.io.stdin_is_terminal && !ctx.root.get_flag(ids::YES) {
         ctx.out
             .stderr("Apply these changes (deletes included)? [y/N] ");
@@ -326,6 +350,7 @@ async fn apply(ctx: &Ctx<'_>) -> Result<(), CliError> {
             .file
             .parent()
             .map_or_else(|| ctx.io.cwd.clone(), PathBuf::from),
+        discard_secrets: false,
     };
     let json_lines = wants_json(ctx);
     let on_event = |address: &str, outcome: &declare::Outcome| {
@@ -378,6 +403,64 @@ async fn apply(ctx: &Ctx<'_>) -> Result<(), CliError> {
     } else {
         Err(CliError::Partial(format!(
             "{summary} Run apply again: the next plan shows exactly what remains."
+        )))
+    }
+}
+
+/// `apply --rehearse`: the plan applied to a copy of the account in the embedded mock.
+async fn rehearse(
+    ctx: &Ctx<'_>,
+    desired: &declare::Desired,
+    live: &declare::Live,
+    plan: &declare::Plan,
+) -> Result<(), CliError> {
+    let mut faults = Vec::new();
+    for rule in ctx
+        .leaf
+        .get_many::<String>("rehearse-faults")
+        .into_iter()
+        .flatten()
+    {
+        faults.push(
+            rule.parse::<openrouter_mgmt_mock::FaultRule>()
+                .map_err(|e| CliError::Invalid(format!("--rehearse-faults `{rule}`: {e}")))?,
+        );
+    }
+    let parallelism = ctx
+        .leaf
+        .get_one::<u16>("parallelism")
+        .copied()
+        .unwrap_or(4)
+        .into();
+    let rehearsal = declare::rehearse(desired, live, plan, &faults, parallelism)
+        .await
+        .map_err(invalid)?;
+    let mut text = format!(
+        "\nRehearsal against a copy of the account in the embedded mock (nothing was sent to the account): {} requests\n",
+        rehearsal.requests.len()
+    );
+    for request in &rehearsal.requests {
+        text.push_str(&format!("  {request}\n"));
+    }
+    for (address, outcome) in &rehearsal.report.outcomes {
+        text.push_str(&format!("  {outcome:?} {address}\n"));
+    }
+    ctx.out.stderr(&text);
+    if rehearsal.converges() {
+        ctx.out
+            .stderr("Rehearsal: applied, and the plan after it is empty.\n");
+        Ok(())
+    } else if rehearsal.report.exit_code() != 0 {
+        Err(CliError::Partial(format!(
+            "rehearsal: {} applied, {} failed, {} skipped",
+            rehearsal.report.applied(),
+            rehearsal.report.failed(),
+            rehearsal.report.skipped()
+        )))
+    } else {
+        Err(CliError::Failed(format!(
+            "rehearsal: this plan does not converge; after it the plan still shows:\n{}",
+            declare::text(&rehearsal.replan)
         )))
     }
 }

@@ -141,6 +141,65 @@ async fn export_plans_empty_and_fmt_and_schema_work() {
 }
 
 #[tokio::test]
+async fn a_rehearsal_sends_only_reads_to_the_account_and_converges_on_the_copy() {
+    let mock = MockServer::builder()
+        .seed(9)
+        .workspaces(1)
+        .keys(5)
+        .guardrails(2)
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("eu.toml"), FILE).unwrap();
+    let env = env_for(&mock);
+    let rehearsal = run_with(
+        &["apply", "-f", "eu.toml", "--rehearse"],
+        env.clone(),
+        dir.path(),
+        "",
+    )
+    .await;
+    assert_eq!(rehearsal.code, 0, "{}", rehearsal.stderr);
+    assert!(
+        rehearsal.stderr.contains("POST /api/v1/keys"),
+        "{}",
+        rehearsal.stderr
+    );
+    assert!(
+        rehearsal.stderr.contains("the plan after it is empty"),
+        "{}",
+        rehearsal.stderr
+    );
+    assert!(
+        mock.requests().iter().all(|r| r.method == "GET"),
+        "the account got only reads"
+    );
+    assert_eq!(mock.key_count(), 5);
+    assert!(
+        !dir.path().join(".secrets").exists(),
+        "a rehearsal writes no secret"
+    );
+    // With a fault that fails a create for good, the rehearsal reports the partial apply (exit 4).
+    let faulty = run_with(
+        &[
+            "apply",
+            "-f",
+            "eu.toml",
+            "--rehearse",
+            "--rehearse-faults",
+            "POST /guardrails=400x1",
+        ],
+        env,
+        dir.path(),
+        "",
+    )
+    .await;
+    assert_eq!(faulty.code, 4, "{}", faulty.stderr);
+    assert!(mock.requests().iter().all(|r| r.method == "GET"));
+}
+
+#[tokio::test]
 async fn refusals_and_invalid_files_send_no_write() {
     let mock = MockServer::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -55,6 +55,7 @@ pub(crate) async fn apply_file(
     let options = ApplyOptions {
         parallelism: 4,
         base: dir.to_path_buf(),
+        discard_secrets: false,
     };
     Ok(apply(client, desired, &live, &plan, &options, &|_, _| {}).await)
 }

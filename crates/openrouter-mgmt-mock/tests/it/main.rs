@@ -10,3 +10,4 @@ mod guardrails;
 mod keys;
 mod log_and_seed;
 mod pagination;
+mod snapshot;
