@@ -114,6 +114,8 @@ async fn export_then_plan_is_empty_on_a_seeded_account() {
         .assigned_keys(12)
         .byok_keys(4)
         .destinations(4)
+        .private_providers(2)
+        .assigned_members(3)
         .start()
         .await
         .unwrap();
@@ -129,6 +131,24 @@ async fn export_then_plan_is_empty_on_a_seeded_account() {
     let text = export(&live, "exported", &slugs);
     let desired = desired(dir.path(), &text);
     assert!(desired.objects.len() >= 40, "{}", desired.objects.len());
+    for table in [
+        "[workspaces.",
+        "[guardrails.",
+        "[keys.",
+        "[byok.",
+        "[destinations.",
+        "[private_providers.",
+        "[organization]",
+    ] {
+        assert!(
+            text.contains(table),
+            "{table} missing from the export:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("members = ["),
+        "member assignments exported:\n{text}"
+    );
     let plan = plan(&desired, &live).unwrap();
     assert!(
         plan.is_empty(),
