@@ -1,5 +1,5 @@
-//! The hand-written commands (`api`, `auth`, `config`, `completion`, `docs`, `mock`), each in its own module,
-//! and the dispatch to them.
+//! The hand-written commands (`api`, `auth`, `config`, `completion`, `docs`, `mock`, and `keys rotate` grafted
+//! into a generated group), each in its own module, and the dispatch to them.
 
 mod api;
 mod auth;
@@ -7,6 +7,7 @@ mod completion;
 mod config;
 mod docs;
 mod mock;
+mod rotate;
 
 use clap::Command;
 
@@ -25,6 +26,11 @@ pub(crate) fn hand_written() -> Vec<Command> {
     ]
 }
 
+/// Hand-written commands that live in a generated group: (group, command).
+pub(crate) fn grafted() -> Vec<(&'static str, Command)> {
+    vec![("keys", rotate::command())]
+}
+
 /// Runs the hand-written command at `ctx.path`.
 pub(crate) async fn run(ctx: &Ctx<'_>) -> Result<(), CliError> {
     match ctx.path.first().copied() {
@@ -34,6 +40,7 @@ pub(crate) async fn run(ctx: &Ctx<'_>) -> Result<(), CliError> {
         Some("completion") => completion::run(ctx),
         Some("docs") => docs::run(ctx),
         Some("mock") => mock::run(ctx).await,
+        Some("keys") if ctx.path.get(1) == Some(&"rotate") => rotate::run(ctx).await,
         _ => Err(CliError::Usage(format!(
             "unknown command `{}`",
             ctx.path.join(" ")
