@@ -246,9 +246,7 @@ impl Cx<'_> {
                     break;
                 }
                 Some(Ok(page)) => {
-                    let pages_total = page
-                        .total_count
-                        .map(|t| t.div_ceil(self.page_size.unwrap_or(100).max(1)));
+                    let total = page.total_count;
                     for item in page.items {
                         if self.limit.is_some_and(|limit| count >= limit) {
                             break 'walk;
@@ -259,8 +257,12 @@ impl Cx<'_> {
                         renderer.item(value, &id)?;
                         count += 1;
                     }
-                    progress.set_total(pages_total);
-                    progress.step(&format!("{count} items"));
+                    // Pages may overlap, so the step count has no known end: the items have, when the server
+                    // says how many there are.
+                    progress.step(&match total {
+                        Some(total) => format!("{count}/{total} items"),
+                        None => format!("{count} items"),
+                    });
                 }
             }
         }

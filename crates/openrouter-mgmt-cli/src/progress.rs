@@ -73,14 +73,6 @@ impl Progress {
         }
     }
 
-    /// Sets (or corrects) the number of steps.
-    pub(crate) fn set_total(&mut self, total: Option<u64>) {
-        self.total = total;
-        if let (Some(bar), Some(total)) = (&self.bar, total) {
-            bar.set_length(total);
-        }
-    }
-
     /// One more step finished; `what` says which (it must hold no secret; it is scrubbed all the same).
     pub(crate) fn step(&mut self, what: &str) {
         self.done += 1;

@@ -118,7 +118,9 @@ fn globals() -> Vec<Arg> {
             .long("no-progress")
             .action(ArgAction::SetTrue)
             .global(true)
-            .help("No progress lines on stderr"),
+            .help(
+                "No progress on stderr (a bar on a terminal, one line per finished step otherwise)",
+            ),
     ]
 }
 

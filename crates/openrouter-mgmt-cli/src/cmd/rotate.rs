@@ -44,10 +44,10 @@ otherwise by the next one, and the old key is then untouched.
   - Safe to re-run: after a failure or an interrupt at any step, running the same command again resumes from \
 the markers (a `delivered` replacement is kept and the rotation finished; a `pending` one is deleted and the \
 rotation started again) and ends as a clean run does, with one replacement.
-  - Both keys are usable only between step 3 and step 6 (the window --grace widens). A run that fails in it \
-exits 4 (partially applied) and says so: re-run to finish.
-Do not run two rotations of the same key at once. A disabled key is not rotated (exit 3), unless it is the old \
-key of a rotation in progress. Asks for confirmation on a terminal; needs --yes otherwise. --dry-run prints the \
+  - Both keys are usable only between step 3 and step 6 (the window --grace widens). A run that stops in it \
+exits 4 (partially applied; 130 if interrupted) and says so: re-run to finish.
+Do not run two rotations of the same key at once. A disabled or expired key is not rotated (exit 3) unless it is \
+the old key of a rotation in progress. Re-running a finished rotation changes nothing. Asks for confirmation on a terminal; needs --yes otherwise. --dry-run prints the \
 steps and sends nothing.";
 
 /// The command (`keys rotate`, grafted into the generated `keys` group).
