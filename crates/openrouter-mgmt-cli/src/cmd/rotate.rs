@@ -382,10 +382,10 @@ impl Rotation<'_> {
                     "resuming: the replacement {} was delivered by an earlier run\n",
                     r.hash
                 ));
-                self.progress
-                    .step("the replacement was created by an earlier run");
-                self.progress
-                    .step("its plaintext was delivered by an earlier run");
+                for done in ["created", "delivered", "marked delivered"] {
+                    self.progress
+                        .step(&format!("the replacement was {done} by an earlier run"));
+                }
                 (r.hash.clone(), "delivered by an earlier run".to_owned())
             }
             None => {

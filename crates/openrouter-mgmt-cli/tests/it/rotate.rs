@@ -91,20 +91,23 @@ async fn rotate(s: &Setup, dir: &Path, extra: &[&str]) -> Outcome {
     out
 }
 
+/// Every key of the rotated key's workspace, disabled ones included.
+async fn workspace_keys(s: &Setup) -> Vec<openrouter_mgmt::types::ListResponseDataItem> {
+    let filter = KeyFilter::new()
+        .include_disabled(true)
+        .workspace_id(s.workspace);
+    s.client
+        .keys()
+        .list_with(filter)
+        .collect_all()
+        .await
+        .unwrap()
+}
+
 /// Every plaintext of the test (the old key's and every file the runs wrote) that still authenticates, with the
 /// hash of the key it authenticates as (found by the key's label, which `GET /key` returns).
 async fn usable(s: &Setup, dir: &Path) -> Vec<(String, KeyHash)> {
-    let keys = s
-        .client
-        .keys()
-        .list_with(
-            KeyFilter::new()
-                .include_disabled(true)
-                .workspace_id(s.workspace),
-        )
-        .collect_all()
-        .await
-        .unwrap();
+    let keys = workspace_keys(s).await;
     let mut plaintexts = vec![s.old_plaintext.clone()];
     for entry in std::fs::read_dir(dir).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
@@ -138,17 +141,7 @@ async fn assert_converged(s: &Setup, dir: &Path, deleted: bool) -> KeyHash {
     );
     let new = usable[0].1.clone();
     assert_ne!(new, s.old);
-    let keys = s
-        .client
-        .keys()
-        .list_with(
-            KeyFilter::new()
-                .include_disabled(true)
-                .workspace_id(s.workspace),
-        )
-        .collect_all()
-        .await
-        .unwrap();
+    let keys = workspace_keys(s).await;
     assert!(
         keys.iter().all(|k| !k.name.contains("[rotating:")),
         "no marker left: {:?}",

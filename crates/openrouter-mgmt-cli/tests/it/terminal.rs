@@ -73,6 +73,14 @@ fn wait_for(text: &Mutex<String>, needle: &str) {
     }
 }
 
+/// The hash of the mock's first key, as the binary lists it.
+async fn first_key(mock: &MockServer) -> String {
+    let mut c = bin(mock);
+    c.args(["keys", "list", "-o", "id", "--limit", "1"]);
+    let out = blocking(move || c.output().unwrap()).await;
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
 fn sigint(child: &Child) {
     kill(Pid::from_raw(child.id() as i32), Signal::SIGINT).unwrap();
 }
@@ -116,12 +124,7 @@ async fn an_interrupted_rotation_exits_130_and_a_rerun_finishes_it() {
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let hash = {
-        let mut c = bin(&mock);
-        c.args(["keys", "list", "-o", "id", "--limit", "1"]);
-        let out = blocking(move || c.output().unwrap()).await;
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    };
+    let hash = first_key(&mock).await;
     // SIGINT during the grace period: the replacement is delivered, the old key still enabled.
     let mut rotate = bin(&mock);
     rotate
@@ -214,12 +217,7 @@ async fn a_delete_on_a_terminal_asks_and_n_refuses_while_y_deletes() {
         .start()
         .await
         .unwrap();
-    let hash = {
-        let mut c = bin(&mock);
-        c.args(["keys", "list", "-o", "id", "--limit", "1"]);
-        let out = blocking(move || c.output().unwrap()).await;
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    };
+    let hash = first_key(&mock).await;
     let mut no = bin(&mock);
     no.args(["keys", "delete", &hash]);
     let (status, shown) = blocking(move || on_a_terminal(no, "n\n")).await;
