@@ -96,11 +96,19 @@ impl Progress {
                 if self.done < self.quiet_below {
                     return;
                 }
-                let bar = self
-                    .bar
-                    .get_or_insert_with(|| bar(&self.settings.out, &self.label, self.total));
-                bar.set_position(self.done);
-                bar.set_message(what.to_owned());
+                match &self.bar {
+                    Some(bar) => {
+                        bar.set_position(self.done);
+                        bar.set_message(what.to_owned());
+                    }
+                    None => {
+                        let bar = bar(&self.settings.out, &self.label, self.total, self.done, what);
+                        // While it is shown, stdout writes clear it first and redraw it after.
+                        self.settings.out.set_bar(Some(bar.clone()));
+                        bar.tick();
+                        self.bar = Some(bar);
+                    }
+                }
             }
         }
     }
@@ -108,26 +116,27 @@ impl Progress {
     /// The work is over: the bar is cleared (the lines stay).
     pub(crate) fn finish(self) {
         if let Some(bar) = self.bar {
+            self.settings.out.set_bar(None);
             bar.finish_and_clear();
         }
     }
 }
 
-fn bar(out: &Arc<Out>, label: &str, total: Option<u64>) -> ProgressBar {
+fn bar(out: &Arc<Out>, label: &str, total: Option<u64>, done: u64, what: &str) -> ProgressBar {
     let target = ProgressDrawTarget::term_like(Box::new(Stderr(Arc::clone(out))));
-    let bar = match total {
-        Some(total) => ProgressBar::with_draw_target(Some(total), target).with_style(
-            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        ),
-        None => ProgressBar::with_draw_target(None, target).with_style(
-            ProgressStyle::with_template("{prefix} {spinner} {pos} {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        ),
+    let style = match total {
+        Some(_) => ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}")
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        None => ProgressStyle::with_template("{prefix} {spinner} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     };
-    bar.set_prefix(label.to_owned());
-    bar
+    // Built whole before the first draw, so that it never shows an empty state.
+    ProgressBar::with_draw_target(total, target)
+        .with_style(style)
+        .with_prefix(label.to_owned())
+        .with_position(done)
+        .with_message(what.to_owned())
 }
 
 /// stderr, through the choke point, as a terminal for `indicatif`.
