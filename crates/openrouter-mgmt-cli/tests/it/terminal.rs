@@ -1,6 +1,6 @@
 //! The real binary on a terminal and under signals (Unix only): SIGINT ends a run with exit 130 (and an
-//! interrupted rotation is finished by a re-run), and a destructive command on a pseudo-terminal asks, refusing
-//! on "n" with nothing sent and deleting on "y". Every wait is bounded.
+//! interrupted rotation is finished by a re-run), and destructive commands on a pseudo-terminal ask, refusing on
+//! "n" with nothing sent and deleting on "y". Every wait is bounded.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Stdio};
@@ -228,6 +228,15 @@ async fn a_delete_on_a_terminal_asks_and_n_refuses_while_y_deletes() {
         0,
         "nothing sent"
     );
+
+    // `keys rotate` asks before it sends anything at all.
+    let before = mock.requests().len();
+    let mut rotate = bin(&mock);
+    rotate.args(["keys", "rotate", &hash]);
+    let (status, shown) = blocking(move || on_a_terminal(rotate, "n\n")).await;
+    assert_eq!(status.code(), Some(3), "{shown}");
+    assert!(shown.contains("rotate key"), "{shown}");
+    assert_eq!(mock.requests().len(), before, "nothing sent");
 
     let mut yes = bin(&mock);
     yes.args(["keys", "delete", &hash]);
