@@ -44,6 +44,8 @@ pub(crate) struct IoRest {
     pub(crate) stdout_is_terminal: bool,
     /// stdin is a terminal.
     pub(crate) stdin_is_terminal: bool,
+    /// stderr is a terminal.
+    pub(crate) stderr_is_terminal: bool,
     /// The environment.
     pub(crate) env: std::collections::BTreeMap<String, String>,
     /// The working directory.
@@ -60,6 +62,17 @@ impl Ctx<'_> {
             out: self.out,
         }
     }
+
+    /// Where and how progress is shown (`--no-progress`, stderr a terminal or not).
+    pub(crate) fn progress(&self) -> crate::progress::Settings {
+        crate::progress::Settings {
+            mode: crate::progress::Mode::new(
+                self.root.get_flag(ids::NO_PROGRESS),
+                self.io.stderr_is_terminal,
+            ),
+            out: Arc::clone(self.out),
+        }
+    }
 }
 
 /// Runs the tool with `args` (the program name first) and returns its exit code.
@@ -72,6 +85,7 @@ where
     let rest = IoRest {
         stdout_is_terminal: io.stdout_is_terminal,
         stdin_is_terminal: io.stdin_is_terminal,
+        stderr_is_terminal: io.stderr_is_terminal,
         env: io.env,
         cwd: io.cwd,
     };
@@ -233,6 +247,7 @@ pub(crate) async fn send(
             None
         },
         sink: Mutex::new(sink),
+        progress: ctx.progress(),
     };
     generated::commands::dispatch(spec.operation, input, &cx).await
 }

@@ -14,10 +14,34 @@ use serde_json::{Value, json};
 
 use crate::error::CliError;
 use crate::output::{Format, Out, Renderer};
+use crate::progress::Progress;
 use crate::sink::Sink;
 use crate::table::CommandSpec;
 
 pub(crate) use crate::input::Input;
+
+/// Asks `question` on stderr and reads the answer from stdin (a terminal): only `y` or `yes` proceeds; anything
+/// else is [`CliError::Refused`] with nothing sent.
+pub(crate) fn ask(
+    out: &Out,
+    stdin: &Mutex<Box<dyn Read + Send>>,
+    question: &str,
+) -> Result<(), CliError> {
+    out.stderr(&format!("{question}. Proceed? [y/N] "));
+    let mut answer = Vec::new();
+    let mut stdin = stdin.lock().unwrap_or_else(|e| e.into_inner());
+    let mut byte = [0u8; 1];
+    while stdin.read(&mut byte).map(|n| n == 1).unwrap_or(false) && byte[0] != b'\n' {
+        answer.push(byte[0]);
+        if answer.len() > 64 {
+            break;
+        }
+    }
+    match String::from_utf8_lossy(&answer).trim() {
+        "y" | "Y" | "yes" | "YES" | "Yes" => Ok(()),
+        _ => Err(CliError::Refused("not confirmed; nothing was sent".into())),
+    }
+}
 
 /// What every operation command shares: the client, the output, and the global and list flags.
 pub(crate) struct Cx<'a> {
@@ -51,6 +75,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) concurrency: Option<usize>,
     /// Where a secret answer goes (prepared before sending).
     pub(crate) sink: Mutex<Option<Sink>>,
+    /// How the progress of a long walk is shown.
+    pub(crate) progress: crate::progress::Settings,
 }
 
 impl Cx<'_> {
@@ -104,21 +130,11 @@ impl Cx<'_> {
                 self.spec.command()
             )));
         }
-        self.out
-            .stderr(&format!("{}: {what}. Proceed? [y/N] ", self.spec.about));
-        let mut answer = Vec::new();
-        let mut stdin = self.stdin.lock().unwrap_or_else(|e| e.into_inner());
-        let mut byte = [0u8; 1];
-        while stdin.read(&mut byte).map(|n| n == 1).unwrap_or(false) && byte[0] != b'\n' {
-            answer.push(byte[0]);
-            if answer.len() > 64 {
-                break;
-            }
-        }
-        match String::from_utf8_lossy(&answer).trim() {
-            "y" | "Y" | "yes" | "YES" | "Yes" => Ok(()),
-            _ => Err(CliError::Refused("not confirmed; nothing was sent".into())),
-        }
+        ask(
+            self.out,
+            self.stdin,
+            &format!("{}: {what}", self.spec.about),
+        )
     }
 
     fn client(&self) -> Result<&Client, CliError> {
@@ -215,26 +231,42 @@ impl Cx<'_> {
             self.spec.columns,
             self.spec.id_field,
         );
-        let items = pager.items();
-        futures::pin_mut!(items);
+        // Pages, not items, so that each finished page is a step of the progress (a walk of one page shows
+        // nothing).
+        let pages = pager.pages();
+        futures::pin_mut!(pages);
+        let mut progress = Progress::new(&self.progress, &self.spec.command(), None, 2);
         let mut count: u64 = 0;
         let mut failure = None;
-        while self.limit.is_none_or(|limit| count < limit) {
-            match items.next().await {
+        'walk: while self.limit.is_none_or(|limit| count < limit) {
+            match pages.next().await {
                 None => break,
                 Some(Err(e)) => {
                     failure = Some(CliError::from(e));
                     break;
                 }
-                Some(Ok(item)) => {
-                    let id = L::item_id(&item);
-                    let value = serde_json::to_value(&item)
-                        .map_err(|e| CliError::Failed(format!("cannot render an item: {e}")))?;
-                    renderer.item(value, &id)?;
-                    count += 1;
+                Some(Ok(page)) => {
+                    let total = page.total_count;
+                    for item in page.items {
+                        if self.limit.is_some_and(|limit| count >= limit) {
+                            break 'walk;
+                        }
+                        let id = L::item_id(&item);
+                        let value = serde_json::to_value(&item)
+                            .map_err(|e| CliError::Failed(format!("cannot render an item: {e}")))?;
+                        renderer.item(value, &id)?;
+                        count += 1;
+                    }
+                    // Pages may overlap, so the step count has no known end: the items have, when the server
+                    // says how many there are.
+                    progress.step(&match total {
+                        Some(total) => format!("{count}/{total} items"),
+                        None => format!("{count} items"),
+                    });
                 }
             }
         }
+        progress.finish();
         renderer.finish()?;
         match failure {
             Some(e) => Err(e),

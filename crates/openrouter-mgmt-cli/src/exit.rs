@@ -19,6 +19,9 @@ pub const AUTH: u8 = 5;
 pub const USAGE: u8 = 64;
 /// Invalid input: an argument or body the spec's constraints refuse; nothing was sent.
 pub const INVALID: u8 = 65;
+/// Interrupted by SIGINT (Ctrl-C), as shells report 128 + 2. What was sent before the signal may have been
+/// applied; `keys rotate` can be re-run to finish.
+pub const INTERRUPTED: u8 = 130;
 
 /// Every code with its meaning, for `docs` and the README.
 pub const TABLE: [(u8, &str); 9] = [
@@ -39,5 +42,5 @@ pub const TABLE: [(u8, &str); 9] = [
     ),
     (USAGE, "usage error (the command line does not parse)"),
     (INVALID, "invalid input; nothing was sent"),
-    (130, "interrupted"),
+    (INTERRUPTED, "interrupted (SIGINT, Ctrl-C)"),
 ];

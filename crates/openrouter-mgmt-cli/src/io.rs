@@ -18,6 +18,8 @@ pub struct Io {
     pub stdout_is_terminal: bool,
     /// stdin is a terminal (destructive commands then ask instead of requiring `--yes`).
     pub stdin_is_terminal: bool,
+    /// stderr is a terminal (progress is then a bar, otherwise one line per finished step).
+    pub stderr_is_terminal: bool,
     /// The environment variables the tool reads.
     pub env: BTreeMap<String, String>,
     /// The working directory (where a created key's plaintext file goes by default).
@@ -33,6 +35,7 @@ impl Io {
             stdin: Box::new(std::io::stdin()),
             stdout_is_terminal: std::io::stdout().is_terminal(),
             stdin_is_terminal: std::io::stdin().is_terminal(),
+            stderr_is_terminal: std::io::stderr().is_terminal(),
             env: std::env::vars().collect(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
         }
@@ -52,6 +55,7 @@ impl Io {
             stdin: Box::new(std::io::Cursor::new(stdin.into())),
             stdout_is_terminal: false,
             stdin_is_terminal: false,
+            stderr_is_terminal: false,
             env,
             cwd,
         };

@@ -17,6 +17,7 @@ mod generated;
 mod input;
 mod io;
 mod output;
+mod progress;
 mod sink;
 mod table;
 mod tree;

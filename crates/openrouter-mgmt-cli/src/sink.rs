@@ -41,26 +41,45 @@ impl Sink {
         if let Some(command) = command {
             return Ok(Self::Command(command.to_owned(), cwd.to_path_buf()));
         }
-        let (path, named) = match out_file {
-            Some(p) => (cwd.join(p), true),
+        let (path, named, file) = match out_file {
+            Some(p) => {
+                let path = cwd.join(p);
+                let file = create_private(&path).map_err(|e| cannot_create(&path, &e))?;
+                (path, true, file)
+            }
             None => {
                 let secs = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .map(|d| d.as_secs())
                     .unwrap_or_default();
-                (
-                    cwd.join(format!("openrouter-key-{secs}-{}.txt", std::process::id())),
-                    false,
-                )
+                let stem = format!("openrouter-key-{secs}-{}", std::process::id());
+                // Two runs in one process and second (tests, embedders) get `-1`, `-2`, ...: a bounded search.
+                let mut n = 0;
+                loop {
+                    let path = cwd.join(if n == 0 {
+                        format!("{stem}.txt")
+                    } else {
+                        format!("{stem}-{n}.txt")
+                    });
+                    match create_private(&path) {
+                        Ok(file) => break (path, false, file),
+                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => {
+                            n += 1
+                        }
+                        Err(e) => return Err(cannot_create(&path, &e)),
+                    }
+                }
             }
         };
-        let file = create_private(&path).map_err(|e| {
-            CliError::Invalid(format!(
-                "cannot create the secret file {}: {e} (it must not exist yet)",
-                path.display()
-            ))
-        })?;
         Ok(Self::File { path, file, named })
+    }
+
+    /// The file the secret goes to, for a file sink.
+    pub(crate) fn path(&self) -> Option<PathBuf> {
+        match self {
+            Self::File { path, .. } => Some(path.clone()),
+            _ => None,
+        }
     }
 
     /// Delivers the secret; returns a notice for stderr (never containing the secret).
@@ -132,6 +151,13 @@ impl Sink {
             let _ = std::fs::remove_file(path);
         }
     }
+}
+
+fn cannot_create(path: &Path, e: &std::io::Error) -> CliError {
+    CliError::Invalid(format!(
+        "cannot create the secret file {}: {e} (it must not exist yet)",
+        path.display()
+    ))
 }
 
 fn shell(command: &str) -> Command {

@@ -41,7 +41,7 @@ const ABOUT: &str = "Manage OpenRouter from a terminal or a CI job: every manage
 const AFTER_HELP: &str = "The management key is read from OPENROUTER_MANAGEMENT_KEY, --management-key-file PATH, \
 --management-key-stdin or a profile's key source; never from the command line. OPENROUTER_BASE_URL sets the API's \
 base URL. Exit codes: 0 ok, 1 error, 2 changes present, 3 refused by a safety rule, 4 partially applied, 5 auth, \
-64 usage, 65 invalid input (nothing sent).";
+64 usage, 65 invalid input (nothing sent), 130 interrupted (Ctrl-C).";
 
 /// The whole tree.
 pub(crate) fn build() -> Command {
@@ -54,6 +54,9 @@ pub(crate) fn build() -> Command {
         .args(globals());
     for spec in COMMANDS.iter() {
         root = insert(root, spec.path, spec);
+    }
+    for (group, command) in crate::cmd::grafted() {
+        root = root.mut_subcommand(group, |g| g.subcommand(command));
     }
     root.subcommands(crate::cmd::hand_written())
 }
@@ -115,7 +118,9 @@ fn globals() -> Vec<Arg> {
             .long("no-progress")
             .action(ArgAction::SetTrue)
             .global(true)
-            .help("No progress lines on stderr"),
+            .help(
+                "No progress on stderr (a bar on a terminal, one line per finished step otherwise)",
+            ),
     ]
 }
 

@@ -1,5 +1,6 @@
 //! `docs`: every command with the operation it sends, as Markdown (default), JSON (`--format json`, what checks
-//! and scripts read) or a tree (`--format tree`), and the exit codes.
+//! and scripts read) or a tree (`--format tree`), and the exit codes; man pages (`--format man` prints the
+//! top-level page, `--man-dir DIR` writes one page per command) with `clap_mangen`.
 
 use clap::{Arg, Command};
 use serde_json::{Value, json};
@@ -12,18 +13,48 @@ use crate::table::{CommandSpec, Location};
 /// The command.
 pub(crate) fn command() -> Command {
     Command::new("docs")
-        .about("Document every command: markdown, json (command → operationId) or tree")
-        .arg(
+        .about("Document every command: markdown, json (command → operationId), tree or man pages")
+        .args([
             Arg::new("format")
                 .long("format")
-                .value_parser(["markdown", "json", "tree"])
+                .value_parser(["markdown", "json", "tree", "man"])
                 .default_value("markdown"),
-        )
+            Arg::new("man-dir")
+                .long("man-dir")
+                .value_name("DIR")
+                .conflicts_with("format")
+                .help("Write one man page per command (openrouter-mgmt-keys-list.1, ...) into DIR"),
+        ])
 }
 
 /// Runs it.
 pub(crate) fn run(ctx: &Ctx<'_>) -> Result<(), CliError> {
+    if let Some(dir) = ctx.leaf.get_one::<String>("man-dir") {
+        let dir = ctx.io.cwd.join(dir);
+        let failed = |e: std::io::Error| {
+            CliError::Failed(format!("cannot write man pages to {}: {e}", dir.display()))
+        };
+        std::fs::create_dir_all(&dir).map_err(failed)?;
+        clap_mangen::generate_to(crate::tree::build(), &dir).map_err(failed)?;
+        let pages = std::fs::read_dir(&dir)
+            .map_err(failed)?
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "1"))
+            })
+            .count();
+        ctx.out
+            .stderr(&format!("{pages} man pages in {}\n", dir.display()));
+        return Ok(());
+    }
     let text = match ctx.leaf.get_one::<String>("format").map(String::as_str) {
+        Some("man") => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(crate::tree::build())
+                .render(&mut page)
+                .map_err(|e| CliError::Failed(format!("cannot render the man page: {e}")))?;
+            String::from_utf8_lossy(&page).into_owned()
+        }
         Some("json") => format!(
             "{}\n",
             serde_json::to_string_pretty(&json_doc()).unwrap_or_default()
@@ -44,6 +75,17 @@ fn usage(spec: &CommandSpec) -> String {
         }
     }
     parts.join(" ")
+}
+
+/// The hand-written commands with their paths (`api`, ..., `keys rotate`).
+fn hand_written_by_path() -> Vec<(String, Command)> {
+    let top = crate::cmd::hand_written()
+        .into_iter()
+        .map(|c| (c.get_name().to_owned(), c));
+    let grafted = crate::cmd::grafted()
+        .into_iter()
+        .map(|(group, c)| (format!("{group} {}", c.get_name()), c));
+    top.chain(grafted).collect()
 }
 
 fn json_doc() -> Value {
@@ -76,9 +118,9 @@ fn json_doc() -> Value {
             })
         })
         .collect();
-    let hand_written: Vec<Value> = crate::cmd::hand_written()
-        .iter()
-        .map(|c| json!({"command": c.get_name(), "summary": c.get_about().map(|a| a.to_string())}))
+    let hand_written: Vec<Value> = hand_written_by_path()
+        .into_iter()
+        .map(|(name, c)| json!({"command": name, "summary": c.get_about().map(|a| a.to_string())}))
         .collect();
     json!({
         "commands": commands,
@@ -114,10 +156,10 @@ fn tree() -> String {
         }
         previous = spec.path.to_vec();
     }
-    for c in crate::cmd::hand_written() {
+    for (name, c) in hand_written_by_path() {
         out.push_str(&format!(
             "  {:<22} {}\n",
-            c.get_name(),
+            name,
             c.get_about().map(|a| a.to_string()).unwrap_or_default()
         ));
     }

@@ -1,5 +1,6 @@
-//! The hand-written commands (`api`, `auth`, `config`, `completion`, `docs`, `mock`, and the declarative `plan`,
-//! `apply`, `drift`, `export`, `validate`, `fmt`, `schema`), each group in its own module, and the dispatch to them.
+//! The hand-written commands (`api`, `auth`, `config`, `completion`, `docs`, `mock`, the declarative `plan`,
+//! `apply`, `drift`, `export`, `validate`, `fmt`, `schema`, and `keys rotate` grafted into a generated group), each
+//! group in its own module, and the dispatch to them.
 
 mod api;
 mod auth;
@@ -8,6 +9,7 @@ mod config;
 mod declare;
 mod docs;
 mod mock;
+mod rotate;
 
 use clap::Command;
 
@@ -29,6 +31,11 @@ pub(crate) fn hand_written() -> Vec<Command> {
     .collect()
 }
 
+/// Hand-written commands that live in a generated group: (group, command).
+pub(crate) fn grafted() -> Vec<(&'static str, Command)> {
+    vec![("keys", rotate::command())]
+}
+
 /// Runs the hand-written command at `ctx.path`.
 pub(crate) async fn run(ctx: &Ctx<'_>) -> Result<(), CliError> {
     match ctx.path.first().copied() {
@@ -39,6 +46,7 @@ pub(crate) async fn run(ctx: &Ctx<'_>) -> Result<(), CliError> {
         Some("docs") => docs::run(ctx),
         Some("mock") => mock::run(ctx).await,
         Some(name) if declare::NAMES.contains(&name) => declare::run(ctx).await,
+        Some("keys") if ctx.path.get(1) == Some(&"rotate") => rotate::run(ctx).await,
         _ => Err(CliError::Usage(format!(
             "unknown command `{}`",
             ctx.path.join(" ")

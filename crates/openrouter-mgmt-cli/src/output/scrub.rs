@@ -19,6 +19,9 @@ pub(crate) struct Out {
     stderr: Mutex<Box<dyn Write + Send>>,
     secrets: Mutex<Vec<String>>,
     allowed_on_stdout: Mutex<Vec<String>>,
+    /// The progress bar on stderr, if one is shown: stdout writes suspend it (when both streams are one
+    /// terminal, an answer is never drawn into the bar's line).
+    bar: Mutex<Option<indicatif::ProgressBar>>,
 }
 
 impl Out {
@@ -29,6 +32,7 @@ impl Out {
             stderr: Mutex::new(stderr),
             secrets: Mutex::new(Vec::new()),
             allowed_on_stdout: Mutex::new(Vec::new()),
+            bar: Mutex::new(None),
         }
     }
 
@@ -68,8 +72,21 @@ impl Out {
         out
     }
 
+    /// Shows (`Some`) or forgets (`None`) the progress bar that stdout writes suspend.
+    pub(crate) fn set_bar(&self, bar: Option<indicatif::ProgressBar>) {
+        *self.bar.lock().unwrap_or_else(|e| e.into_inner()) = bar;
+    }
+
     /// Writes to stdout. A closed pipe is [`CliError::BrokenPipe`]: the command ends quietly.
     pub(crate) fn stdout(&self, text: &str) -> Result<(), CliError> {
+        let bar = self.bar.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        match bar {
+            Some(bar) => bar.suspend(|| self.write_stdout(text)),
+            None => self.write_stdout(text),
+        }
+    }
+
+    fn write_stdout(&self, text: &str) -> Result<(), CliError> {
         let allowed = self
             .allowed_on_stdout
             .lock()

@@ -1,6 +1,6 @@
 //! Integration tests of the command, in one binary: every operation reachable and dispatched (in-process against
 //! the embedded mock), the secret canary over every command, output and input, exit codes of the real binary,
-//! and golden help.
+//! golden help, `keys rotate` with a fault at every step, and (Unix) SIGINT and a pseudo-terminal.
 
 mod declarative;
 mod every_operation;
@@ -8,5 +8,8 @@ mod exit_codes;
 mod golden;
 mod output;
 mod profiles;
+mod rotate;
 mod secrets;
 mod support;
+#[cfg(unix)]
+mod terminal;

@@ -1,6 +1,6 @@
 //! Output and input in-process against the mock: the formats, `--fields`, `--limit`, bodies from `--json-body -`,
 //! `--set` and `--clear`, the `api` command, bad input refused with exit 65 and zero requests, and retries
-//! without a duplicated create.
+//! without a duplicated create; progress lines of walks of several pages.
 
 use openrouter_mgmt::OperationId;
 use openrouter_mgmt_mock::{Fault, FaultRule, MockServer};
@@ -195,4 +195,65 @@ async fn retries_show_in_verbose_logs_and_a_create_is_never_duplicated() {
         "never replayed"
     );
     mock.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_walk_of_several_pages_shows_one_line_per_page_unless_no_progress() {
+    let mock = MockServer::builder()
+        .seed(12)
+        .keys(250)
+        .start()
+        .await
+        .unwrap();
+    let all = ["keys", "list", "-o", "id", "--include-disabled"];
+    let out = run_on(&mock, &all).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 250);
+    // One line per page, counting the items so far (pages of GET /keys overlap, so a page may add fewer than
+    // 100), ending at the whole list.
+    let counts: Vec<u64> = out
+        .stderr
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let rest = line
+                .strip_prefix(&format!("keys list: [{}] ", i + 1))
+                .unwrap_or_else(|| panic!("{line:?}"));
+            rest.strip_suffix(" items").unwrap().parse().unwrap()
+        })
+        .collect();
+    assert!(counts.len() >= 3, "{}", out.stderr);
+    assert!(counts.windows(2).all(|w| w[0] < w[1]), "{counts:?}");
+    assert_eq!(counts.first(), Some(&100));
+    assert_eq!(counts.last(), Some(&250));
+    // A list whose pages carry total_count says how many items there are.
+    let seeded = MockServer::builder()
+        .seed(12)
+        .keys(3)
+        .guardrails(5)
+        .start()
+        .await
+        .unwrap();
+    let out = run_on(
+        &seeded,
+        &["guardrails", "list", "--page-size", "2", "-o", "id"],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("guardrails list: [1] 2/5 items\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.ends_with("] 5/5 items\n"), "{}", out.stderr);
+    // One page: nothing; --no-progress: nothing.
+    let out = run_on(&mock, &["keys", "list", "-o", "id", "--limit", "5"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    let out = run_on(&mock, &[&all[..], &["--no-progress"]].concat()).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.lines().count(), 250);
+    assert_eq!(out.stderr, "");
+    mock.shutdown().await;
+    seeded.shutdown().await;
 }

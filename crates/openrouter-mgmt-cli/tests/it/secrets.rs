@@ -39,6 +39,76 @@ async fn the_management_key_never_appears_in_any_commands_output() {
         }
     }
     assert_eq!(runs, 2 * 78);
+    // The hand-written `keys rotate` too: its plan, a rotation with -vv (plaintext to a file), one that prints the
+    // plaintext on stdout (never on stderr), and its errors (a re-run on the retired key, a failing sink).
+    let hash = run_with(
+        &["keys", "list", "-o", "id", "--limit", "1"],
+        env_for(&mock),
+        dir.path(),
+        "",
+    )
+    .await
+    .stdout
+    .trim()
+    .to_owned();
+    let second = run_with(
+        &["keys", "list", "-o", "id"],
+        env_for(&mock),
+        dir.path(),
+        "",
+    )
+    .await
+    .stdout
+    .lines()
+    .nth(1)
+    .unwrap()
+    .to_owned();
+    let rotations: [&[&str]; 5] = [
+        &["-vv", "--dry-run", "keys", "rotate", &hash],
+        &[
+            "-vv",
+            "keys",
+            "rotate",
+            &hash,
+            "--yes",
+            "--secret-out",
+            "rotated.key",
+        ],
+        &["-vv", "keys", "rotate", &hash, "--yes", "--delete-old"],
+        &[
+            "-vv",
+            "keys",
+            "rotate",
+            &second,
+            "--yes",
+            "--secret-command",
+            "exit 3",
+        ],
+        &["-vv", "keys", "rotate", &second, "--yes", "--show-secret"],
+    ];
+    for args in rotations {
+        let out = run_with(args, env_for(&mock), dir.path(), "").await;
+        let plaintext = std::fs::read_to_string(dir.path().join("rotated.key")).unwrap_or_default();
+        for (stream, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            assert!(
+                !text.contains("canary0000management"),
+                "`{}` printed the management key on {stream}",
+                args.join(" ")
+            );
+            assert!(
+                plaintext.is_empty() || !text.contains(plaintext.trim()),
+                "`{}` printed the new plaintext",
+                args.join(" ")
+            );
+        }
+        if args.contains(&"--show-secret") {
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            let shown = out.stdout.lines().next().unwrap();
+            assert!(shown.starts_with("sk-or-") && !out.stderr.contains(shown));
+        }
+        runs += 1;
+    }
+    assert_eq!(runs, 2 * 78 + 5);
     // The key also comes from a file and from stdin, and a wrong one fails with exit 5 without quoting it.
     let wrong = "sk-or-v1-canary1111wrong1111key11111111111111111111111111111111111111";
     std::fs::write(dir.path().join("key.txt"), format!("{wrong}\n")).unwrap();
