@@ -353,24 +353,45 @@ async fn apply(ctx: &Ctx<'_>) -> Result<(), CliError> {
         discard_secrets: false,
     };
     let json_lines = wants_json(ctx);
+    // One step per finished action: the old halves of replacements, the assignment moves, each attribute and the
+    // organization's settings are steps too.
+    let steps = plan.actions.len()
+        + plan.count(declare::Op::Replace)
+        + usize::from(!plan.assignments.is_empty())
+        + plan.attributes.len()
+        + usize::from(!plan.organization.is_empty());
+    let progress = std::sync::Mutex::new(crate::progress::Progress::new(
+        &ctx.progress(),
+        "apply",
+        Some(steps as u64),
+        1,
+    ));
     let on_event = |address: &str, outcome: &declare::Outcome| {
         let (status, error) = match outcome {
             declare::Outcome::Applied => ("applied", None),
             declare::Outcome::Failed(e) => ("failed", Some(e.as_str())),
             declare::Outcome::Skipped => ("skipped", None),
         };
-        let line = if json_lines {
-            json!({"type": "action", "address": address, "status": status, "error": error})
-                .to_string()
-        } else {
-            match error {
-                Some(e) => format!("{status:>8} {address}: {e}"),
-                None => format!("{status:>8} {address}"),
-            }
-        };
-        ctx.out.stderr(&format!("{line}\n"));
+        if json_lines {
+            let line =
+                json!({"type": "action", "address": address, "status": status, "error": error});
+            ctx.out.stderr(&format!("{line}\n"));
+            return;
+        }
+        if let Some(e) = error {
+            // A failure is always said, whatever the progress mode.
+            ctx.out.stderr(&format!("{status:>8} {address}: {e}\n"));
+        }
+        progress
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .step(&format!("{status} {address}"));
     };
     let report = declare::apply(&client, &desired, &live, &plan, &options, &on_event).await;
+    progress
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .finish();
     if ctx.leaf.get_flag("write-ids") && !report.created.is_empty() {
         let text = std::fs::read_to_string(&desired.file).map_err(|e| {
             CliError::Failed(format!("cannot read {}: {e}", desired.file.display()))

@@ -45,6 +45,17 @@ async fn plan_apply_drift_and_a_stale_saved_plan() {
     ])
     .await;
     assert_eq!(apply.code, 0, "{}", apply.stderr);
+    // Not a terminal: one progress line per finished action (6 creates, the assignment moves).
+    assert!(
+        apply.stderr.contains("apply: [1/7] applied "),
+        "{}",
+        apply.stderr
+    );
+    assert!(
+        apply.stderr.contains("apply: [7/7] applied assignments"),
+        "{}",
+        apply.stderr
+    );
     assert_eq!(mock.key_count(), 3);
     let secrets: Vec<_> = std::fs::read_dir(dir.path().join(".secrets/eu-prod"))
         .unwrap()
