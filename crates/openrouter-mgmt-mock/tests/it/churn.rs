@@ -151,9 +151,15 @@ async fn lifetimes_are_the_ground_truth_of_every_answer() {
         seen.sort_unstable();
         assert_eq!(seen, alive, "tick {tick}");
     }
-    // The churn before the first request came before the first look: 2 in and 2 out before each later one.
-    assert_eq!(lifetimes.iter().filter(|l| l.born > 0).count(), 6);
-    assert_eq!(lifetimes.iter().filter(|l| l.died.is_some()).count(), 6);
+    // 2 in and 2 out before each of the 4 requests, at its tick; the seeded keys were born at 0.
+    for tick in &ticks {
+        assert_eq!(lifetimes.iter().filter(|l| l.born == *tick).count(), 2);
+        assert_eq!(
+            lifetimes.iter().filter(|l| l.died == Some(*tick)).count(),
+            2
+        );
+    }
+    assert_eq!(lifetimes.iter().filter(|l| l.born > 0).count(), 8);
     let mut throughout: Vec<&str> = lifetimes
         .iter()
         .filter(|l| l.present_throughout(ticks[0], ticks[3]))
