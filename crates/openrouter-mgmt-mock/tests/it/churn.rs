@@ -240,11 +240,9 @@ async fn lifetimes_are_kept_without_churn_from_the_requests_that_create_and_dele
     let deleted_at = api.mock.requests().last().unwrap().tick;
     assert!(created_at > 0 && deleted_at > created_at);
 
-    let lifetimes = api.mock.lifetimes(
-        "GET /guardrails"
-            .parse::<openrouter_mgmt_mock::Route>()
-            .unwrap(),
-    );
+    let lifetimes = api
+        .mock
+        .lifetimes("GET /guardrails".parse::<Route>().unwrap());
     let of = |id: &str| lifetimes.iter().find(|l| l.id == id).unwrap().clone();
     assert_eq!((of(&created).born, of(&created).died), (created_at, None));
     assert_eq!((of(&doomed).born, of(&doomed).died), (0, Some(deleted_at)));
