@@ -447,7 +447,7 @@ impl Faults {
 
     /// Holds each answer back, after the request was served, for a random time up to `max` (`None` to stop),
     /// drawn from the server's seed: answers to concurrent requests then arrive in another order than the one
-    /// they were served in. Added to any latency.
+    /// they were served in. Added to any latency, and waited on tokio's clock (a test on a paused clock drives it).
     pub fn set_jitter(&self, max: Option<Duration>) {
         self.book().jitter = max;
     }
