@@ -225,15 +225,6 @@ impl Route {
             }
         }
     }
-
-    /// Whether a recorded request matches this route.
-    pub fn matches_request(&self, request: &crate::RecordedRequest) -> bool {
-        let relative = request
-            .path
-            .strip_prefix(routes::BASE_PATH)
-            .unwrap_or(&request.path);
-        self.matches(&request.method, relative, request.operation)
-    }
 }
 
 impl From<OperationId> for Route {
