@@ -1,6 +1,7 @@
 //! What happens around serving a request, under the lock that serves it: the list churn due before a list
 //! request, and afterwards the lifetimes of whatever the request (or the churn) created or deleted.
 
+use openrouter_mgmt_gen::OperationId;
 use uuid::Uuid;
 
 use crate::churn::{Churn, ChurnPosition};
@@ -24,24 +25,29 @@ pub(crate) fn before_serving(
     };
     if let Some(churn) = state.churn.due(method, relative_path, request.operation) {
         apply(state, kind, request, &churn);
-        observe_all(state);
+        observe(state, kind.touched_by_churn());
     }
 }
 
-/// After serving a request: records the lifetimes it changed. Only a request that can write (not a `GET`) is
-/// looked at, so reading a long list costs nothing more.
-pub(crate) fn after_serving(state: &mut State, method: &str) {
-    if method != "GET" {
+/// After serving a request: records the lifetimes it changed. Only a request that can change a list is looked
+/// at (see [`ListKind::may_change_lists`]), so reading a long list costs nothing more.
+pub(crate) fn after_serving(state: &mut State, operation: OperationId) {
+    if ListKind::may_change_lists(operation) {
         observe_all(state);
     }
 }
 
 /// Records what every list kind holds at the current tick.
 pub(crate) fn observe_all(state: &mut State) {
+    observe(state, &ListKind::ALL);
+}
+
+/// Records what these list kinds hold at the current tick.
+fn observe(state: &mut State, kinds: &[ListKind]) {
     let tick = state.tick;
-    for kind in ListKind::ALL {
+    for kind in kinds {
         let items = kind.everything(state);
-        state.lifetimes.observe(kind, tick, items);
+        state.lifetimes.observe(*kind, tick, items);
     }
 }
 

@@ -111,6 +111,52 @@ impl ListKind {
         })
     }
 
+    /// The kinds churn on this kind can change: itself, the kinds its deletes cascade to, and the kinds its
+    /// inserts make items of (a key assignment churns in a new key).
+    pub(crate) fn touched_by_churn(self) -> &'static [ListKind] {
+        use ListKind as K;
+        match self {
+            K::Keys => &[K::Keys, K::KeyAssignments],
+            K::Guardrails => &[K::Guardrails, K::KeyAssignments, K::MemberAssignments],
+            K::KeyAssignments => &[K::KeyAssignments, K::Keys],
+            K::MemberAssignments => &[K::MemberAssignments, K::OrganizationMembers],
+            K::Workspaces => &[
+                K::Workspaces,
+                K::WorkspaceMembers,
+                K::Guardrails,
+                K::KeyAssignments,
+                K::MemberAssignments,
+            ],
+            K::WorkspaceMembers => &[K::WorkspaceMembers, K::OrganizationMembers],
+            K::OrganizationMembers => &[
+                K::OrganizationMembers,
+                K::MemberAssignments,
+                K::WorkspaceMembers,
+            ],
+            K::ByokKeys => &[K::ByokKeys],
+            K::ExternalUsers => &[K::ExternalUsers],
+            K::PrivateProviders => &[K::PrivateProviders],
+            K::Destinations => &[K::Destinations],
+            K::ScimGroups => &[K::ScimGroups, K::ScimGroupMappings],
+            K::ScimGroupMappings => &[K::ScimGroupMappings, K::Workspaces],
+        }
+    }
+
+    /// Whether a request to this operation can change a list: not the reads, and not the writes that touch no
+    /// list (analytics queries, feedback, organization settings, SCIM sync jobs, private endpoints, which no
+    /// churnable list shows).
+    pub(crate) fn may_change_lists(operation: OperationId) -> bool {
+        let info = operation.info();
+        let untouched = [
+            "/analytics",
+            "/generation",
+            "/organization/settings",
+            "/scim/sync-jobs",
+            "/private-endpoints",
+        ];
+        info.method != "GET" && !untouched.iter().any(|p| info.path_template.starts_with(p))
+    }
+
     /// The part of its kind a list operation shows, given the value of its path's `{id}` (`None`: not given).
     fn scope(operation: OperationId, id: Option<&str>) -> Scope {
         use OperationId as Op;

@@ -225,7 +225,7 @@ fn execute(shared: &Shared, call: &Call) -> Reply {
         crate::churning::before_serving(&mut state, &request, &call.method, &call.relative_path);
         dispatch::run(&mut state, &request)
     });
-    crate::churning::after_serving(&mut state, &call.method);
+    crate::churning::after_serving(&mut state, resolved.operation);
     result.unwrap_or_else(Reply::from)
 }
 

@@ -297,6 +297,30 @@ fn gone_positions(c: &Churned) -> Vec<usize> {
         .collect()
 }
 
+/// Asserts that every list holds exactly the items its lifetimes say were present at `tick` (a later change
+/// would be a request, and only reads came after it): the churn's cascades (a deleted guardrail's assignments, a
+/// deleted member's memberships) were recorded at the tick they happened.
+async fn check_every_list(api: &Api, lists: &[Listed], tick: u64, after: &str) {
+    for list in lists {
+        let (status, _) = api.get(&list.path).await;
+        let mut holds = if status.is_success() {
+            whole(api, list).await
+        } else {
+            Vec::new() // the guardrail whose assignments these were is gone
+        };
+        let mut alive: Vec<String> = api
+            .mock
+            .lifetimes(list.route())
+            .into_iter()
+            .filter(|l| l.present_at(tick))
+            .map(|l| l.id)
+            .collect();
+        alive.sort_unstable();
+        holds.sort_unstable();
+        assert_eq!(alive, holds, "{} after churn on {after}", list.path);
+    }
+}
+
 #[tokio::test]
 async fn every_list_churns_at_every_position() {
     let (api, lists) = every_list().await;
@@ -315,6 +339,7 @@ async fn every_list_churns_at_every_position() {
         // Anywhere: one new, one gone.
         let c = churn_once(&api, list, at(ChurnPosition::Anywhere), offset, limit).await;
         check_common(list, &c, offset, limit);
+        check_every_list(&api, &lists, c.tick, &list.path).await;
         assert_eq!(
             (new_positions(&c).len(), gone_positions(&c).len()),
             (1, 1),
@@ -325,6 +350,7 @@ async fn every_list_churns_at_every_position() {
         // Head: the new item first, the first item gone unless the mock needs it.
         let c = churn_once(&api, list, at(ChurnPosition::Head), offset, limit).await;
         check_common(list, &c, offset, limit);
+        check_every_list(&api, &lists, c.tick, &list.path).await;
         assert_eq!(new_positions(&c), [0], "{}", list.path);
         if list.protected_head() {
             assert_eq!(c.after[1..], c.before[..], "{}", list.path);
@@ -336,6 +362,7 @@ async fn every_list_churns_at_every_position() {
         // Behind: only before the offset; nothing at all at offset 0 (a list served whole).
         let c = churn_once(&api, list, at(ChurnPosition::Behind), offset, limit).await;
         check_common(list, &c, offset, limit);
+        check_every_list(&api, &lists, c.tick, &list.path).await;
         if offset == 0 {
             assert_eq!(c.after, c.before, "{}", list.path);
         } else {
@@ -350,6 +377,7 @@ async fn every_list_churns_at_every_position() {
         // whole, where there is nothing after the page to delete).
         let c = churn_once(&api, list, at(ChurnPosition::Ahead), offset, limit).await;
         check_common(list, &c, offset, limit);
+        check_every_list(&api, &lists, c.tick, &list.path).await;
         let end = offset.saturating_add(limit).min(c.before.len());
         assert_eq!(c.after[..end], c.before[..end], "{}", list.path);
         assert_eq!(new_positions(&c).len(), 1, "{}", list.path);
