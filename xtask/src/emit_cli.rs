@@ -262,13 +262,7 @@ impl CommandModel {
             let schema = crate::spec_query::schema_after_hoisting(merged, body_type)
                 .map(|s| resolve(merged, s))
                 .ok_or_else(|| format!("no schema for request body `{body_type}`"))?;
-            let required: BTreeSet<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let required = crate::spec_query::required(schema);
             for (name, prop) in schema
                 .get("properties")
                 .and_then(Value::as_object)
@@ -673,13 +667,7 @@ fn synthesize(merged: &Value, schema: &Value, depth: usize) -> Value {
     }
     match schema.get("type").and_then(Value::as_str) {
         Some("object") | None if schema.get("properties").is_some() => {
-            let required: BTreeSet<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let required = crate::spec_query::required(schema);
             let mut out = serde_json::Map::new();
             for (name, prop) in schema
                 .get("properties")

@@ -190,7 +190,7 @@ fn body_schema(merged: &Value, body: &str) -> Result<Value> {
 
 /// The properties of an object schema that may be left out and may be `null`.
 fn nullable_optional(merged: &Value, schema: &Value) -> Vec<String> {
-    let required = required(schema);
+    let required = crate::spec_query::required(schema);
     schema
         .get("properties")
         .and_then(Value::as_object)
@@ -200,16 +200,6 @@ fn nullable_optional(merged: &Value, schema: &Value) -> Vec<String> {
             !required.contains(name.as_str()) && crate::spec_query::accepts_null(merged, s)
         })
         .map(|(name, _)| name.clone())
-        .collect()
-}
-
-fn required(schema: &Value) -> BTreeSet<&str> {
-    schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
         .collect()
 }
 

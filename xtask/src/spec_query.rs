@@ -158,6 +158,17 @@ pub fn referenced_component(schema: &Value) -> Option<String> {
     }
 }
 
+/// The names a schema's `required` lists.
+pub fn required(schema: &Value) -> BTreeSet<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

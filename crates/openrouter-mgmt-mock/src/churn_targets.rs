@@ -2,14 +2,12 @@
 //! order as its operation), every item of the kind with its scope, and how to delete an item as the API would,
 //! create one as the API would, and move an item to another place in the order.
 
-use axum::http::HeaderMap;
 use openrouter_mgmt_gen::OperationId;
 use openrouter_mgmt_gen::ids::{GuardrailId, UserId};
 use openrouter_mgmt_gen::types;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::auth::Caller;
 use crate::list_kind::ListKind;
 use crate::pagination::Query;
 use crate::request::Request;
@@ -241,12 +239,15 @@ impl ListKind {
             }
             Self::Workspaces => {
                 let query = Query::parse(Some("confirm_default_workspace_deletion=true"));
-                run_with(
+                crate::dispatch::run_as_management_on(
                     state,
                     OperationId::DeleteWorkspace,
-                    PathParams::one("id", id),
+                    &PathParams::one("id", id),
                     &query,
-                    &Value::Null,
+                    None,
+                )
+                .expect(
+                    "a listed workspace can be deleted (churn keeps its copy of the ids in step)",
                 );
             }
             Self::WorkspaceMembers => {
@@ -685,40 +686,9 @@ fn assigned_member(state: &State, id: &str) -> Option<String> {
         .map(|a| a.user_id.to_string())
 }
 
-/// Runs a create operation with the management key, as seeding does; its answer, or `None` if it failed.
+/// Runs a create operation as seeding does; its answer, or `None` if it failed.
 fn run_create(state: &mut State, operation: OperationId, body: &Value) -> Option<Value> {
-    run_with(
-        state,
-        operation,
-        PathParams::default(),
-        &Query::parse(None),
-        body,
-    )
-}
-
-/// Runs an operation with the management key; its answer, or `None` if it failed.
-fn run_with(
-    state: &mut State,
-    operation: OperationId,
-    params: PathParams,
-    query: &Query,
-    body: &Value,
-) -> Option<Value> {
-    let bytes = if body.is_null() {
-        Vec::new()
-    } else {
-        serde_json::to_vec(body).expect("a JSON body")
-    };
-    let headers = HeaderMap::new();
-    let request = Request {
-        operation,
-        caller: &Caller::Management,
-        params: &params,
-        query,
-        headers: &headers,
-        body: &bytes,
-    };
-    crate::dispatch::run(state, &request)
+    crate::dispatch::run_as_management(state, operation, body)
         .ok()
         .map(|reply| reply.body)
 }

@@ -85,26 +85,33 @@ fn apply(state: &mut State, kind: ListKind, request: &Request<'_>, churn: &Churn
     } else {
         (0, usize::MAX)
     };
-    // `offset` follows the item the request starts at, so "behind" stays the items the walk has passed.
+    // `offset` follows the item the request starts at, so "behind" stays the items the walk has passed. The list
+    // is read once; `ids` is kept in step with each change instead of being read again (O(n) each time).
+    let mut ids = kind.ids(state, request);
+    // The one item churn leaves alone (if the list holds one), found once and kept in step through the deletes.
+    let mut protected = ids.iter().position(|id| kind.protected(state, id));
     for _ in 0..churn.deletes {
-        let ids = kind.ids(state, request);
         let Some((from, to)) = span(churn.position, offset, limit, ids.len(), false) else {
             break;
         };
-        let candidates: Vec<usize> = (from..to)
-            .filter(|&i| !kind.protected(state, &ids[i]))
-            .collect();
-        if candidates.is_empty() {
+        let skip = protected.filter(|p| (from..to).contains(p));
+        let candidates = to - from - usize::from(skip.is_some());
+        if candidates == 0 {
             break;
         }
-        let pick = candidates[below(state, candidates.len())];
-        kind.remove(state, &ids[pick]);
+        let mut pick = from + below(state, candidates);
+        if skip.is_some_and(|p| pick >= p) {
+            pick += 1;
+        }
+        kind.remove(state, &ids.remove(pick));
+        if let Some(p) = protected.as_mut().filter(|p| pick < **p) {
+            *p -= 1;
+        }
         if pick < offset {
             offset -= 1;
         }
     }
     for _ in 0..churn.inserts {
-        let ids = kind.ids(state, request);
         let Some((from, to)) = span(churn.position, offset, limit, ids.len(), true) else {
             break;
         };
@@ -113,18 +120,16 @@ fn apply(state: &mut State, kind: ListKind, request: &Request<'_>, churn: &Churn
             break;
         };
         kind.place(state, &new, ids.get(at).map(String::as_str));
+        ids.insert(at, new);
         if at < offset {
             offset += 1;
         }
     }
-    if churn.reorder {
-        let ids = kind.ids(state, request);
-        if ids.len() >= 2 {
-            let a = below(state, ids.len());
-            // A different item, so that the order changes.
-            let b = (a + 1 + below(state, ids.len() - 1)) % ids.len();
-            kind.swap(state, &ids[a], &ids[b]);
-        }
+    if churn.reorder && ids.len() >= 2 {
+        let a = below(state, ids.len());
+        // A different item, so that the order changes.
+        let b = (a + 1 + below(state, ids.len() - 1)) % ids.len();
+        kind.swap(state, &ids[a], &ids[b]);
     }
 }
 

@@ -126,6 +126,46 @@ pub(crate) fn run(state: &mut State, request: &Request<'_>) -> Result<Reply, Api
     Ok(reply)
 }
 
+/// Runs an operation as a management-key request with this JSON body and no parameters would (seeding and
+/// churn make resources this way, so that they are exactly what the API would have stored).
+pub(crate) fn run_as_management(
+    state: &mut State,
+    operation: OperationId,
+    body: &Value,
+) -> Result<Reply, ApiError> {
+    run_as_management_on(
+        state,
+        operation,
+        &crate::routes::PathParams::default(),
+        &crate::pagination::Query::parse(None),
+        Some(body),
+    )
+}
+
+/// Runs an operation as a management-key request with these path parameters, this query and this JSON body (none:
+/// an empty body) would; [`run_as_management`] for one with a body only (churn deletes workspaces this way).
+pub(crate) fn run_as_management_on(
+    state: &mut State,
+    operation: OperationId,
+    params: &crate::routes::PathParams,
+    query: &crate::pagination::Query,
+    body: Option<&Value>,
+) -> Result<Reply, ApiError> {
+    let bytes = body.map_or_else(Vec::new, |body| {
+        serde_json::to_vec(body).expect("a JSON value always serializes")
+    });
+    let headers = axum::http::HeaderMap::new();
+    let request = Request {
+        operation,
+        caller: &crate::auth::Caller::Management,
+        params,
+        query,
+        headers: &headers,
+        body: &bytes,
+    };
+    run(state, &request)
+}
+
 /// The 501 an operation without behaviour answers, in the error envelope.
 pub(crate) fn no_behaviour(operation: OperationId) -> ApiError {
     ApiError::new(

@@ -9,12 +9,8 @@ use openrouter_mgmt_gen::ids::{GuardrailId, UserId};
 use openrouter_mgmt_gen::OperationId;
 use serde_json::{Value, json};
 
-use crate::auth::Caller;
 use crate::guardrails;
-use crate::pagination::Query;
-use crate::request::Request;
 use crate::rng::Rng;
-use crate::routes::PathParams;
 use crate::state::{ApiKeyRecord, State};
 
 /// What to put in the mock before it serves its first request.
@@ -155,23 +151,9 @@ fn seed_resources(state: &mut State, counts: &ResourceCounts) {
             },
         ),
     ];
-    let (params, query, headers) = (
-        PathParams::default(),
-        Query::parse(None),
-        axum::http::HeaderMap::new(),
-    );
     for (operation, count, body) in bodies {
         for n in 1..=count {
-            let bytes = serde_json::to_vec(&body(n)).expect("a JSON body");
-            let request = Request {
-                operation,
-                caller: &Caller::Management,
-                params: &params,
-                query: &query,
-                headers: &headers,
-                body: &bytes,
-            };
-            if let Err(e) = crate::dispatch::run(state, &request) {
+            if let Err(e) = crate::dispatch::run_as_management(state, operation, &body(n)) {
                 panic!("seeding {operation} {n} failed: {}", e.message);
             }
         }
