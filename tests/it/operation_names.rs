@@ -67,7 +67,14 @@ fn every_published_operation_id_names_its_operation_in_fault_rules() {
             (method.as_str(), path.as_str()),
             "{id} named another operation"
         );
+        assert_eq!(
+            info.published_operation_id, id,
+            "the generated table holds the operationId as published"
+        );
+        assert_eq!(OperationId::from_name(&id), Some(op), "{id}");
         for spelling in [id.as_str(), info.name, info.operation_id] {
+            let route = Route::from_str(spelling).unwrap_or_else(|e| panic!("{spelling}: {}", e.0));
+            assert_eq!(route, Route::Operation(op), "{spelling}");
             let rule = FaultRule::from_str(&format!("{spelling}=500"))
                 .unwrap_or_else(|e| panic!("{spelling}=500: {}", e.0));
             assert_eq!(rule.route(), &Route::Operation(op), "{spelling}");

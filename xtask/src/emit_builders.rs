@@ -15,13 +15,7 @@ pub fn builder(name: &str, schema: &Value, structs: &Structs) -> TokenStream {
         return TokenStream::new();
     };
     let ident = format_ident!("{}", name);
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required = crate::spec_query::required(schema);
     let mut args = Vec::new();
     let mut inits = Vec::new();
     let mut setters = Vec::new();

@@ -52,7 +52,12 @@ pub fn operations(
         .map(|o| {
             format!(
                 "`{} {}` (`{}`): {}",
-                o.method, o.path, o.operation_id, o.summary
+                o.method,
+                o.path,
+                o.published_operation_id
+                    .as_deref()
+                    .unwrap_or(&o.operation_id),
+                o.summary
             )
         })
         .collect();
@@ -131,6 +136,10 @@ fn info(op: &OperationModel, structs: &Structs) -> Result<(TokenStream, bool)> {
         secret_in_response,
         ..
     } = op;
+    let published_operation_id = op
+        .published_operation_id
+        .as_deref()
+        .unwrap_or(operation_id.as_str());
     let path_params: Vec<&str> = op.path_params.iter().map(|p| p.wire.as_str()).collect();
     let query_params: Vec<&str> = op.query_params.iter().map(|p| p.wire.as_str()).collect();
     let header_params: Vec<&str> = op.header_params.iter().map(|p| p.wire.as_str()).collect();
@@ -167,6 +176,7 @@ fn info(op: &OperationModel, structs: &Structs) -> Result<(TokenStream, bool)> {
             OperationInfo {
                 name: #name,
                 operation_id: #operation_id,
+                published_operation_id: #published_operation_id,
                 tag: #tag,
                 summary: #summary,
                 method: #method,
@@ -249,7 +259,13 @@ fn operation(
     let ident = format_ident!("{}", op.type_name);
     let doc = format!(
         "`{} {}` (`{}`): {}\n\n{}",
-        op.method, op.path, op.operation_id, op.summary, op.description
+        op.method,
+        op.path,
+        op.published_operation_id
+            .as_deref()
+            .unwrap_or(&op.operation_id),
+        op.summary,
+        op.description
     );
     let params: Vec<&Param> = op
         .path_params

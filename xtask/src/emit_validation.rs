@@ -83,6 +83,7 @@ impl<'a> Validation<'a> {
         let ident = format_ident!("{}", name);
         let schema = self.resolve(schema);
         let fields = self.structs.get(name).cloned().unwrap_or_default();
+        let required = crate::spec_query::required(&schema);
         let mut blocks = Vec::new();
         for field in &fields {
             let Some(fschema) = schema.pointer(&format!(
@@ -98,11 +99,7 @@ impl<'a> Validation<'a> {
             }
             // An optional array is a plain `Vec` left out of the JSON when empty: empty means absent (the server's
             // default or the current value), so its constraints (`minItems`) apply only to a list that is sent.
-            let required = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(field.json.as_str())));
-            if !required && vec_inner(&field.ty).is_some() {
+            if !required.contains(field.json.as_str()) && vec_inner(&field.ty).is_some() {
                 checks = quote!(if !self.#fident.is_empty() { #checks });
             }
             let json = &field.json;

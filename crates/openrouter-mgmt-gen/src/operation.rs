@@ -33,8 +33,11 @@ pub struct Paging {
 pub struct OperationInfo {
     /// The spec's operationId in snake_case: the operation's name everywhere (errors, logs, tests).
     pub name: &'static str,
-    /// The spec's operationId as published.
+    /// The spec's operationId in the camelCase form the generated names come from (`listByokKeys`); the same as
+    /// [`OperationInfo::published_operation_id`] unless the published one is not in that form.
     pub operation_id: &'static str,
+    /// The operationId exactly as the spec under `openapi/` publishes it (`listBYOKKeys`).
+    pub published_operation_id: &'static str,
     /// The operation's first tag.
     pub tag: &'static str,
     /// The spec's one-line summary.

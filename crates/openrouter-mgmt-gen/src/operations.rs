@@ -13,15 +13,15 @@ pub enum OperationId {
     GetAnalyticsMeta,
     ///`POST /analytics/query` (`queryAnalytics`): Query analytics data
     QueryAnalytics,
-    ///`GET /byok` (`listByokKeys`): List BYOK provider credentials
+    ///`GET /byok` (`listBYOKKeys`): List BYOK provider credentials
     ListByokKeys,
-    ///`POST /byok` (`createByokKey`): Create a BYOK provider credential
+    ///`POST /byok` (`createBYOKKey`): Create a BYOK provider credential
     CreateByokKey,
-    ///`GET /byok/{id}` (`getByokKey`): Get a BYOK provider credential
+    ///`GET /byok/{id}` (`getBYOKKey`): Get a BYOK provider credential
     GetByokKey,
-    ///`DELETE /byok/{id}` (`deleteByokKey`): Delete a BYOK provider credential
+    ///`DELETE /byok/{id}` (`deleteBYOKKey`): Delete a BYOK provider credential
     DeleteByokKey,
-    ///`PATCH /byok/{id}` (`updateByokKey`): Update a BYOK provider credential
+    ///`PATCH /byok/{id}` (`updateBYOKKey`): Update a BYOK provider credential
     UpdateByokKey,
     ///`GET /credits` (`getCredits`): Get remaining credits
     GetCredits,
@@ -644,6 +644,7 @@ pub const OPERATIONS: [OperationInfo; 78usize] = [
 const INFO_GET_USER_ACTIVITY: OperationInfo = OperationInfo {
     name: "get_user_activity",
     operation_id: "getUserActivity",
+    published_operation_id: "getUserActivity",
     tag: "Analytics",
     summary: "Get user activity grouped by endpoint",
     method: "GET",
@@ -665,6 +666,7 @@ const INFO_GET_USER_ACTIVITY: OperationInfo = OperationInfo {
 const INFO_GET_ANALYTICS_META: OperationInfo = OperationInfo {
     name: "get_analytics_meta",
     operation_id: "getAnalyticsMeta",
+    published_operation_id: "getAnalyticsMeta",
     tag: "Analytics",
     summary: "Get available analytics metrics and dimensions",
     method: "GET",
@@ -686,6 +688,7 @@ const INFO_GET_ANALYTICS_META: OperationInfo = OperationInfo {
 const INFO_QUERY_ANALYTICS: OperationInfo = OperationInfo {
     name: "query_analytics",
     operation_id: "queryAnalytics",
+    published_operation_id: "queryAnalytics",
     tag: "Analytics",
     summary: "Query analytics data",
     method: "POST",
@@ -707,6 +710,7 @@ const INFO_QUERY_ANALYTICS: OperationInfo = OperationInfo {
 const INFO_LIST_BYOK_KEYS: OperationInfo = OperationInfo {
     name: "list_byok_keys",
     operation_id: "listByokKeys",
+    published_operation_id: "listBYOKKeys",
     tag: "BYOK",
     summary: "List BYOK provider credentials",
     method: "GET",
@@ -732,6 +736,7 @@ const INFO_LIST_BYOK_KEYS: OperationInfo = OperationInfo {
 const INFO_CREATE_BYOK_KEY: OperationInfo = OperationInfo {
     name: "create_byok_key",
     operation_id: "createByokKey",
+    published_operation_id: "createBYOKKey",
     tag: "BYOK",
     summary: "Create a BYOK provider credential",
     method: "POST",
@@ -753,6 +758,7 @@ const INFO_CREATE_BYOK_KEY: OperationInfo = OperationInfo {
 const INFO_GET_BYOK_KEY: OperationInfo = OperationInfo {
     name: "get_byok_key",
     operation_id: "getByokKey",
+    published_operation_id: "getBYOKKey",
     tag: "BYOK",
     summary: "Get a BYOK provider credential",
     method: "GET",
@@ -774,6 +780,7 @@ const INFO_GET_BYOK_KEY: OperationInfo = OperationInfo {
 const INFO_DELETE_BYOK_KEY: OperationInfo = OperationInfo {
     name: "delete_byok_key",
     operation_id: "deleteByokKey",
+    published_operation_id: "deleteBYOKKey",
     tag: "BYOK",
     summary: "Delete a BYOK provider credential",
     method: "DELETE",
@@ -795,6 +802,7 @@ const INFO_DELETE_BYOK_KEY: OperationInfo = OperationInfo {
 const INFO_UPDATE_BYOK_KEY: OperationInfo = OperationInfo {
     name: "update_byok_key",
     operation_id: "updateByokKey",
+    published_operation_id: "updateBYOKKey",
     tag: "BYOK",
     summary: "Update a BYOK provider credential",
     method: "PATCH",
@@ -816,6 +824,7 @@ const INFO_UPDATE_BYOK_KEY: OperationInfo = OperationInfo {
 const INFO_GET_CREDITS: OperationInfo = OperationInfo {
     name: "get_credits",
     operation_id: "getCredits",
+    published_operation_id: "getCredits",
     tag: "Credits",
     summary: "Get remaining credits",
     method: "GET",
@@ -837,6 +846,7 @@ const INFO_GET_CREDITS: OperationInfo = OperationInfo {
 const INFO_LIST_EXTERNAL_USERS: OperationInfo = OperationInfo {
     name: "list_external_users",
     operation_id: "listExternalUsers",
+    published_operation_id: "listExternalUsers",
     tag: "External Users",
     summary: "List registered external users",
     method: "GET",
@@ -862,6 +872,7 @@ const INFO_LIST_EXTERNAL_USERS: OperationInfo = OperationInfo {
 const INFO_CREATE_EXTERNAL_USER: OperationInfo = OperationInfo {
     name: "create_external_user",
     operation_id: "createExternalUser",
+    published_operation_id: "createExternalUser",
     tag: "External Users",
     summary: "Register an external user",
     method: "POST",
@@ -883,6 +894,7 @@ const INFO_CREATE_EXTERNAL_USER: OperationInfo = OperationInfo {
 const INFO_GET_EXTERNAL_USER: OperationInfo = OperationInfo {
     name: "get_external_user",
     operation_id: "getExternalUser",
+    published_operation_id: "getExternalUser",
     tag: "External Users",
     summary: "Get a registered external user",
     method: "GET",
@@ -904,6 +916,7 @@ const INFO_GET_EXTERNAL_USER: OperationInfo = OperationInfo {
 const INFO_DELETE_EXTERNAL_USER: OperationInfo = OperationInfo {
     name: "delete_external_user",
     operation_id: "deleteExternalUser",
+    published_operation_id: "deleteExternalUser",
     tag: "External Users",
     summary: "Deactivate a registered external user",
     method: "DELETE",
@@ -925,6 +938,7 @@ const INFO_DELETE_EXTERNAL_USER: OperationInfo = OperationInfo {
 const INFO_UPDATE_EXTERNAL_USER: OperationInfo = OperationInfo {
     name: "update_external_user",
     operation_id: "updateExternalUser",
+    published_operation_id: "updateExternalUser",
     tag: "External Users",
     summary: "Update a registered external user",
     method: "PATCH",
@@ -946,6 +960,7 @@ const INFO_UPDATE_EXTERNAL_USER: OperationInfo = OperationInfo {
 const INFO_SUBMIT_GENERATION_FEEDBACK: OperationInfo = OperationInfo {
     name: "submit_generation_feedback",
     operation_id: "submitGenerationFeedback",
+    published_operation_id: "submitGenerationFeedback",
     tag: "Generations",
     summary: "Submit feedback for a generation",
     method: "POST",
@@ -967,6 +982,7 @@ const INFO_SUBMIT_GENERATION_FEEDBACK: OperationInfo = OperationInfo {
 const INFO_LIST_GUARDRAILS: OperationInfo = OperationInfo {
     name: "list_guardrails",
     operation_id: "listGuardrails",
+    published_operation_id: "listGuardrails",
     tag: "Guardrails",
     summary: "List guardrails",
     method: "GET",
@@ -992,6 +1008,7 @@ const INFO_LIST_GUARDRAILS: OperationInfo = OperationInfo {
 const INFO_CREATE_GUARDRAIL: OperationInfo = OperationInfo {
     name: "create_guardrail",
     operation_id: "createGuardrail",
+    published_operation_id: "createGuardrail",
     tag: "Guardrails",
     summary: "Create a guardrail",
     method: "POST",
@@ -1013,6 +1030,7 @@ const INFO_CREATE_GUARDRAIL: OperationInfo = OperationInfo {
 const INFO_LIST_KEY_ASSIGNMENTS: OperationInfo = OperationInfo {
     name: "list_key_assignments",
     operation_id: "listKeyAssignments",
+    published_operation_id: "listKeyAssignments",
     tag: "Guardrails",
     summary: "List all key assignments",
     method: "GET",
@@ -1038,6 +1056,7 @@ const INFO_LIST_KEY_ASSIGNMENTS: OperationInfo = OperationInfo {
 const INFO_LIST_MEMBER_ASSIGNMENTS: OperationInfo = OperationInfo {
     name: "list_member_assignments",
     operation_id: "listMemberAssignments",
+    published_operation_id: "listMemberAssignments",
     tag: "Guardrails",
     summary: "List all member assignments",
     method: "GET",
@@ -1063,6 +1082,7 @@ const INFO_LIST_MEMBER_ASSIGNMENTS: OperationInfo = OperationInfo {
 const INFO_GET_GUARDRAIL: OperationInfo = OperationInfo {
     name: "get_guardrail",
     operation_id: "getGuardrail",
+    published_operation_id: "getGuardrail",
     tag: "Guardrails",
     summary: "Get a guardrail",
     method: "GET",
@@ -1084,6 +1104,7 @@ const INFO_GET_GUARDRAIL: OperationInfo = OperationInfo {
 const INFO_DELETE_GUARDRAIL: OperationInfo = OperationInfo {
     name: "delete_guardrail",
     operation_id: "deleteGuardrail",
+    published_operation_id: "deleteGuardrail",
     tag: "Guardrails",
     summary: "Delete a guardrail",
     method: "DELETE",
@@ -1105,6 +1126,7 @@ const INFO_DELETE_GUARDRAIL: OperationInfo = OperationInfo {
 const INFO_UPDATE_GUARDRAIL: OperationInfo = OperationInfo {
     name: "update_guardrail",
     operation_id: "updateGuardrail",
+    published_operation_id: "updateGuardrail",
     tag: "Guardrails",
     summary: "Update a guardrail",
     method: "PATCH",
@@ -1126,6 +1148,7 @@ const INFO_UPDATE_GUARDRAIL: OperationInfo = OperationInfo {
 const INFO_LIST_GUARDRAIL_KEY_ASSIGNMENTS: OperationInfo = OperationInfo {
     name: "list_guardrail_key_assignments",
     operation_id: "listGuardrailKeyAssignments",
+    published_operation_id: "listGuardrailKeyAssignments",
     tag: "Guardrails",
     summary: "List key assignments for a guardrail",
     method: "GET",
@@ -1151,6 +1174,7 @@ const INFO_LIST_GUARDRAIL_KEY_ASSIGNMENTS: OperationInfo = OperationInfo {
 const INFO_BULK_ASSIGN_KEYS_TO_GUARDRAIL: OperationInfo = OperationInfo {
     name: "bulk_assign_keys_to_guardrail",
     operation_id: "bulkAssignKeysToGuardrail",
+    published_operation_id: "bulkAssignKeysToGuardrail",
     tag: "Guardrails",
     summary: "Bulk assign keys to a guardrail",
     method: "POST",
@@ -1172,6 +1196,7 @@ const INFO_BULK_ASSIGN_KEYS_TO_GUARDRAIL: OperationInfo = OperationInfo {
 const INFO_BULK_UNASSIGN_KEYS_FROM_GUARDRAIL: OperationInfo = OperationInfo {
     name: "bulk_unassign_keys_from_guardrail",
     operation_id: "bulkUnassignKeysFromGuardrail",
+    published_operation_id: "bulkUnassignKeysFromGuardrail",
     tag: "Guardrails",
     summary: "Bulk unassign keys from a guardrail",
     method: "POST",
@@ -1193,6 +1218,7 @@ const INFO_BULK_UNASSIGN_KEYS_FROM_GUARDRAIL: OperationInfo = OperationInfo {
 const INFO_LIST_GUARDRAIL_MEMBER_ASSIGNMENTS: OperationInfo = OperationInfo {
     name: "list_guardrail_member_assignments",
     operation_id: "listGuardrailMemberAssignments",
+    published_operation_id: "listGuardrailMemberAssignments",
     tag: "Guardrails",
     summary: "List member assignments for a guardrail",
     method: "GET",
@@ -1218,6 +1244,7 @@ const INFO_LIST_GUARDRAIL_MEMBER_ASSIGNMENTS: OperationInfo = OperationInfo {
 const INFO_BULK_ASSIGN_MEMBERS_TO_GUARDRAIL: OperationInfo = OperationInfo {
     name: "bulk_assign_members_to_guardrail",
     operation_id: "bulkAssignMembersToGuardrail",
+    published_operation_id: "bulkAssignMembersToGuardrail",
     tag: "Guardrails",
     summary: "Bulk assign members to a guardrail",
     method: "POST",
@@ -1239,6 +1266,7 @@ const INFO_BULK_ASSIGN_MEMBERS_TO_GUARDRAIL: OperationInfo = OperationInfo {
 const INFO_BULK_UNASSIGN_MEMBERS_FROM_GUARDRAIL: OperationInfo = OperationInfo {
     name: "bulk_unassign_members_from_guardrail",
     operation_id: "bulkUnassignMembersFromGuardrail",
+    published_operation_id: "bulkUnassignMembersFromGuardrail",
     tag: "Guardrails",
     summary: "Bulk unassign members from a guardrail",
     method: "POST",
@@ -1260,6 +1288,7 @@ const INFO_BULK_UNASSIGN_MEMBERS_FROM_GUARDRAIL: OperationInfo = OperationInfo {
 const INFO_GET_CURRENT_KEY: OperationInfo = OperationInfo {
     name: "get_current_key",
     operation_id: "getCurrentKey",
+    published_operation_id: "getCurrentKey",
     tag: "API Keys",
     summary: "Get current API key",
     method: "GET",
@@ -1281,6 +1310,7 @@ const INFO_GET_CURRENT_KEY: OperationInfo = OperationInfo {
 const INFO_LIST: OperationInfo = OperationInfo {
     name: "list",
     operation_id: "list",
+    published_operation_id: "list",
     tag: "API Keys",
     summary: "List API keys",
     method: "GET",
@@ -1306,6 +1336,7 @@ const INFO_LIST: OperationInfo = OperationInfo {
 const INFO_CREATE_KEYS: OperationInfo = OperationInfo {
     name: "create_keys",
     operation_id: "createKeys",
+    published_operation_id: "createKeys",
     tag: "API Keys",
     summary: "Create a new API key",
     method: "POST",
@@ -1327,6 +1358,7 @@ const INFO_CREATE_KEYS: OperationInfo = OperationInfo {
 const INFO_GET_KEY: OperationInfo = OperationInfo {
     name: "get_key",
     operation_id: "getKey",
+    published_operation_id: "getKey",
     tag: "API Keys",
     summary: "Get a single API key",
     method: "GET",
@@ -1348,6 +1380,7 @@ const INFO_GET_KEY: OperationInfo = OperationInfo {
 const INFO_DELETE_KEYS: OperationInfo = OperationInfo {
     name: "delete_keys",
     operation_id: "deleteKeys",
+    published_operation_id: "deleteKeys",
     tag: "API Keys",
     summary: "Delete an API key",
     method: "DELETE",
@@ -1369,6 +1402,7 @@ const INFO_DELETE_KEYS: OperationInfo = OperationInfo {
 const INFO_UPDATE_KEYS: OperationInfo = OperationInfo {
     name: "update_keys",
     operation_id: "updateKeys",
+    published_operation_id: "updateKeys",
     tag: "API Keys",
     summary: "Update an API key",
     method: "PATCH",
@@ -1390,6 +1424,7 @@ const INFO_UPDATE_KEYS: OperationInfo = OperationInfo {
 const INFO_LIST_OBSERVABILITY_DESTINATIONS: OperationInfo = OperationInfo {
     name: "list_observability_destinations",
     operation_id: "listObservabilityDestinations",
+    published_operation_id: "listObservabilityDestinations",
     tag: "Observability",
     summary: "List observability destinations",
     method: "GET",
@@ -1415,6 +1450,7 @@ const INFO_LIST_OBSERVABILITY_DESTINATIONS: OperationInfo = OperationInfo {
 const INFO_CREATE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
     name: "create_observability_destination",
     operation_id: "createObservabilityDestination",
+    published_operation_id: "createObservabilityDestination",
     tag: "Observability",
     summary: "Create an observability destination",
     method: "POST",
@@ -1436,6 +1472,7 @@ const INFO_CREATE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
 const INFO_GET_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
     name: "get_observability_destination",
     operation_id: "getObservabilityDestination",
+    published_operation_id: "getObservabilityDestination",
     tag: "Observability",
     summary: "Get an observability destination",
     method: "GET",
@@ -1457,6 +1494,7 @@ const INFO_GET_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
 const INFO_DELETE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
     name: "delete_observability_destination",
     operation_id: "deleteObservabilityDestination",
+    published_operation_id: "deleteObservabilityDestination",
     tag: "Observability",
     summary: "Delete an observability destination",
     method: "DELETE",
@@ -1478,6 +1516,7 @@ const INFO_DELETE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
 const INFO_UPDATE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
     name: "update_observability_destination",
     operation_id: "updateObservabilityDestination",
+    published_operation_id: "updateObservabilityDestination",
     tag: "Observability",
     summary: "Update an observability destination",
     method: "PATCH",
@@ -1499,6 +1538,7 @@ const INFO_UPDATE_OBSERVABILITY_DESTINATION: OperationInfo = OperationInfo {
 const INFO_LIST_ORGANIZATION_MEMBERS: OperationInfo = OperationInfo {
     name: "list_organization_members",
     operation_id: "listOrganizationMembers",
+    published_operation_id: "listOrganizationMembers",
     tag: "Organization",
     summary: "List organization members",
     method: "GET",
@@ -1524,6 +1564,7 @@ const INFO_LIST_ORGANIZATION_MEMBERS: OperationInfo = OperationInfo {
 const INFO_GET_ORGANIZATION_SETTINGS: OperationInfo = OperationInfo {
     name: "get_organization_settings",
     operation_id: "getOrganizationSettings",
+    published_operation_id: "getOrganizationSettings",
     tag: "Organization",
     summary: "Get organization settings",
     method: "GET",
@@ -1545,6 +1586,7 @@ const INFO_GET_ORGANIZATION_SETTINGS: OperationInfo = OperationInfo {
 const INFO_UPDATE_ORGANIZATION_SETTINGS: OperationInfo = OperationInfo {
     name: "update_organization_settings",
     operation_id: "updateOrganizationSettings",
+    published_operation_id: "updateOrganizationSettings",
     tag: "Organization",
     summary: "Update organization settings",
     method: "PATCH",
@@ -1566,6 +1608,7 @@ const INFO_UPDATE_ORGANIZATION_SETTINGS: OperationInfo = OperationInfo {
 const INFO_LIST_PRIVATE_ENDPOINTS: OperationInfo = OperationInfo {
     name: "list_private_endpoints",
     operation_id: "listPrivateEndpoints",
+    published_operation_id: "listPrivateEndpoints",
     tag: "Private Endpoints",
     summary: "List private endpoints",
     method: "GET",
@@ -1587,6 +1630,7 @@ const INFO_LIST_PRIVATE_ENDPOINTS: OperationInfo = OperationInfo {
 const INFO_CREATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     name: "create_private_endpoint",
     operation_id: "createPrivateEndpoint",
+    published_operation_id: "createPrivateEndpoint",
     tag: "Private Endpoints",
     summary: "Create a private endpoint",
     method: "POST",
@@ -1608,6 +1652,7 @@ const INFO_CREATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
 const INFO_GET_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     name: "get_private_endpoint",
     operation_id: "getPrivateEndpoint",
+    published_operation_id: "getPrivateEndpoint",
     tag: "Private Endpoints",
     summary: "Get a private endpoint",
     method: "GET",
@@ -1629,6 +1674,7 @@ const INFO_GET_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
 const INFO_DELETE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     name: "delete_private_endpoint",
     operation_id: "deletePrivateEndpoint",
+    published_operation_id: "deletePrivateEndpoint",
     tag: "Private Endpoints",
     summary: "Delete a private endpoint",
     method: "DELETE",
@@ -1650,6 +1696,7 @@ const INFO_DELETE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
 const INFO_UPDATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     name: "update_private_endpoint",
     operation_id: "updatePrivateEndpoint",
+    published_operation_id: "updatePrivateEndpoint",
     tag: "Private Endpoints",
     summary: "Update a private endpoint",
     method: "PATCH",
@@ -1671,6 +1718,7 @@ const INFO_UPDATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
 const INFO_ACTIVATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     name: "activate_private_endpoint",
     operation_id: "activatePrivateEndpoint",
+    published_operation_id: "activatePrivateEndpoint",
     tag: "Private Endpoints",
     summary: "Activate a validated private endpoint",
     method: "POST",
@@ -1692,6 +1740,7 @@ const INFO_ACTIVATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
 const INFO_DISABLE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     name: "disable_private_endpoint",
     operation_id: "disablePrivateEndpoint",
+    published_operation_id: "disablePrivateEndpoint",
     tag: "Private Endpoints",
     summary: "Disable a private endpoint",
     method: "POST",
@@ -1713,6 +1762,7 @@ const INFO_DISABLE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
 const INFO_ENABLE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     name: "enable_private_endpoint",
     operation_id: "enablePrivateEndpoint",
+    published_operation_id: "enablePrivateEndpoint",
     tag: "Private Endpoints",
     summary: "Enable a private endpoint",
     method: "POST",
@@ -1734,6 +1784,7 @@ const INFO_ENABLE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
 const INFO_UPDATE_PRIVATE_ENDPOINT_PARAMETERS: OperationInfo = OperationInfo {
     name: "update_private_endpoint_parameters",
     operation_id: "updatePrivateEndpointParameters",
+    published_operation_id: "updatePrivateEndpointParameters",
     tag: "Private Endpoints",
     summary: "Set private endpoint supported parameters (deprecated)",
     method: "PUT",
@@ -1755,6 +1806,7 @@ const INFO_UPDATE_PRIVATE_ENDPOINT_PARAMETERS: OperationInfo = OperationInfo {
 const INFO_UPDATE_PRIVATE_ENDPOINT_PRICING: OperationInfo = OperationInfo {
     name: "update_private_endpoint_pricing",
     operation_id: "updatePrivateEndpointPricing",
+    published_operation_id: "updatePrivateEndpointPricing",
     tag: "Private Endpoints",
     summary: "Set private endpoint pricing (deprecated)",
     method: "PUT",
@@ -1776,6 +1828,7 @@ const INFO_UPDATE_PRIVATE_ENDPOINT_PRICING: OperationInfo = OperationInfo {
 const INFO_VALIDATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
     name: "validate_private_endpoint",
     operation_id: "validatePrivateEndpoint",
+    published_operation_id: "validatePrivateEndpoint",
     tag: "Private Endpoints",
     summary: "Validate a draft private endpoint",
     method: "POST",
@@ -1797,6 +1850,7 @@ const INFO_VALIDATE_PRIVATE_ENDPOINT: OperationInfo = OperationInfo {
 const INFO_LIST_PRIVATE_PROVIDERS: OperationInfo = OperationInfo {
     name: "list_private_providers",
     operation_id: "listPrivateProviders",
+    published_operation_id: "listPrivateProviders",
     tag: "Private Providers",
     summary: "List private providers",
     method: "GET",
@@ -1818,6 +1872,7 @@ const INFO_LIST_PRIVATE_PROVIDERS: OperationInfo = OperationInfo {
 const INFO_CREATE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
     name: "create_private_provider",
     operation_id: "createPrivateProvider",
+    published_operation_id: "createPrivateProvider",
     tag: "Private Providers",
     summary: "Create a private provider",
     method: "POST",
@@ -1839,6 +1894,7 @@ const INFO_CREATE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
 const INFO_GET_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
     name: "get_private_provider",
     operation_id: "getPrivateProvider",
+    published_operation_id: "getPrivateProvider",
     tag: "Private Providers",
     summary: "Get a private provider",
     method: "GET",
@@ -1860,6 +1916,7 @@ const INFO_GET_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
 const INFO_DELETE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
     name: "delete_private_provider",
     operation_id: "deletePrivateProvider",
+    published_operation_id: "deletePrivateProvider",
     tag: "Private Providers",
     summary: "Delete a private provider",
     method: "DELETE",
@@ -1881,6 +1938,7 @@ const INFO_DELETE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
 const INFO_UPDATE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
     name: "update_private_provider",
     operation_id: "updatePrivateProvider",
+    published_operation_id: "updatePrivateProvider",
     tag: "Private Providers",
     summary: "Update a private provider",
     method: "PATCH",
@@ -1902,6 +1960,7 @@ const INFO_UPDATE_PRIVATE_PROVIDER: OperationInfo = OperationInfo {
 const INFO_LIST_SCIM_GROUP_MAPPINGS: OperationInfo = OperationInfo {
     name: "list_scim_group_mappings",
     operation_id: "listScimGroupMappings",
+    published_operation_id: "listScimGroupMappings",
     tag: "SCIM",
     summary: "List SCIM group mappings",
     method: "GET",
@@ -1927,6 +1986,7 @@ const INFO_LIST_SCIM_GROUP_MAPPINGS: OperationInfo = OperationInfo {
 const INFO_CREATE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
     name: "create_scim_group_mapping",
     operation_id: "createScimGroupMapping",
+    published_operation_id: "createScimGroupMapping",
     tag: "SCIM",
     summary: "Create a SCIM group mapping",
     method: "POST",
@@ -1948,6 +2008,7 @@ const INFO_CREATE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
 const INFO_GET_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
     name: "get_scim_group_mapping",
     operation_id: "getScimGroupMapping",
+    published_operation_id: "getScimGroupMapping",
     tag: "SCIM",
     summary: "Get a SCIM group mapping",
     method: "GET",
@@ -1969,6 +2030,7 @@ const INFO_GET_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
 const INFO_DELETE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
     name: "delete_scim_group_mapping",
     operation_id: "deleteScimGroupMapping",
+    published_operation_id: "deleteScimGroupMapping",
     tag: "SCIM",
     summary: "Delete a SCIM group mapping",
     method: "DELETE",
@@ -1990,6 +2052,7 @@ const INFO_DELETE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
 const INFO_UPDATE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
     name: "update_scim_group_mapping",
     operation_id: "updateScimGroupMapping",
+    published_operation_id: "updateScimGroupMapping",
     tag: "SCIM",
     summary: "Update a SCIM group mapping",
     method: "PATCH",
@@ -2011,6 +2074,7 @@ const INFO_UPDATE_SCIM_GROUP_MAPPING: OperationInfo = OperationInfo {
 const INFO_LIST_SCIM_GROUPS: OperationInfo = OperationInfo {
     name: "list_scim_groups",
     operation_id: "listScimGroups",
+    published_operation_id: "listScimGroups",
     tag: "SCIM",
     summary: "List SCIM groups",
     method: "GET",
@@ -2036,6 +2100,7 @@ const INFO_LIST_SCIM_GROUPS: OperationInfo = OperationInfo {
 const INFO_CREATE_SCIM_SYNC_JOB: OperationInfo = OperationInfo {
     name: "create_scim_sync_job",
     operation_id: "createScimSyncJob",
+    published_operation_id: "createScimSyncJob",
     tag: "SCIM",
     summary: "Start a SCIM directory sync",
     method: "POST",
@@ -2057,6 +2122,7 @@ const INFO_CREATE_SCIM_SYNC_JOB: OperationInfo = OperationInfo {
 const INFO_GET_SCIM_SYNC_JOB: OperationInfo = OperationInfo {
     name: "get_scim_sync_job",
     operation_id: "getScimSyncJob",
+    published_operation_id: "getScimSyncJob",
     tag: "SCIM",
     summary: "Get SCIM directory sync status",
     method: "GET",
@@ -2078,6 +2144,7 @@ const INFO_GET_SCIM_SYNC_JOB: OperationInfo = OperationInfo {
 const INFO_LIST_WORKSPACES: OperationInfo = OperationInfo {
     name: "list_workspaces",
     operation_id: "listWorkspaces",
+    published_operation_id: "listWorkspaces",
     tag: "Workspaces",
     summary: "List workspaces",
     method: "GET",
@@ -2103,6 +2170,7 @@ const INFO_LIST_WORKSPACES: OperationInfo = OperationInfo {
 const INFO_CREATE_WORKSPACE: OperationInfo = OperationInfo {
     name: "create_workspace",
     operation_id: "createWorkspace",
+    published_operation_id: "createWorkspace",
     tag: "Workspaces",
     summary: "Create a workspace",
     method: "POST",
@@ -2124,6 +2192,7 @@ const INFO_CREATE_WORKSPACE: OperationInfo = OperationInfo {
 const INFO_GET_WORKSPACE: OperationInfo = OperationInfo {
     name: "get_workspace",
     operation_id: "getWorkspace",
+    published_operation_id: "getWorkspace",
     tag: "Workspaces",
     summary: "Get a workspace",
     method: "GET",
@@ -2145,6 +2214,7 @@ const INFO_GET_WORKSPACE: OperationInfo = OperationInfo {
 const INFO_DELETE_WORKSPACE: OperationInfo = OperationInfo {
     name: "delete_workspace",
     operation_id: "deleteWorkspace",
+    published_operation_id: "deleteWorkspace",
     tag: "Workspaces",
     summary: "Delete a workspace",
     method: "DELETE",
@@ -2166,6 +2236,7 @@ const INFO_DELETE_WORKSPACE: OperationInfo = OperationInfo {
 const INFO_UPDATE_WORKSPACE: OperationInfo = OperationInfo {
     name: "update_workspace",
     operation_id: "updateWorkspace",
+    published_operation_id: "updateWorkspace",
     tag: "Workspaces",
     summary: "Update a workspace",
     method: "PATCH",
@@ -2187,6 +2258,7 @@ const INFO_UPDATE_WORKSPACE: OperationInfo = OperationInfo {
 const INFO_LIST_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
     name: "list_workspace_members",
     operation_id: "listWorkspaceMembers",
+    published_operation_id: "listWorkspaceMembers",
     tag: "Workspaces",
     summary: "List workspace members",
     method: "GET",
@@ -2212,6 +2284,7 @@ const INFO_LIST_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
 const INFO_BULK_ADD_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
     name: "bulk_add_workspace_members",
     operation_id: "bulkAddWorkspaceMembers",
+    published_operation_id: "bulkAddWorkspaceMembers",
     tag: "Workspaces",
     summary: "Bulk add members to a workspace",
     method: "POST",
@@ -2233,6 +2306,7 @@ const INFO_BULK_ADD_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
 const INFO_BULK_REMOVE_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
     name: "bulk_remove_workspace_members",
     operation_id: "bulkRemoveWorkspaceMembers",
+    published_operation_id: "bulkRemoveWorkspaceMembers",
     tag: "Workspaces",
     summary: "Bulk remove members from a workspace",
     method: "POST",
@@ -2254,6 +2328,7 @@ const INFO_BULK_REMOVE_WORKSPACE_MEMBERS: OperationInfo = OperationInfo {
 const INFO_LIST_WORKSPACE_BUDGETS: OperationInfo = OperationInfo {
     name: "list_workspace_budgets",
     operation_id: "listWorkspaceBudgets",
+    published_operation_id: "listWorkspaceBudgets",
     tag: "Workspaces",
     summary: "List workspace budgets",
     method: "GET",
@@ -2275,6 +2350,7 @@ const INFO_LIST_WORKSPACE_BUDGETS: OperationInfo = OperationInfo {
 const INFO_GET_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
     name: "get_workspace_budget",
     operation_id: "getWorkspaceBudget",
+    published_operation_id: "getWorkspaceBudget",
     tag: "Workspaces",
     summary: "Get a workspace budget",
     method: "GET",
@@ -2296,6 +2372,7 @@ const INFO_GET_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
 const INFO_UPSERT_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
     name: "upsert_workspace_budget",
     operation_id: "upsertWorkspaceBudget",
+    published_operation_id: "upsertWorkspaceBudget",
     tag: "Workspaces",
     summary: "Create or update a workspace budget",
     method: "PUT",
@@ -2317,6 +2394,7 @@ const INFO_UPSERT_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
 const INFO_DELETE_WORKSPACE_BUDGET: OperationInfo = OperationInfo {
     name: "delete_workspace_budget",
     operation_id: "deleteWorkspaceBudget",
+    published_operation_id: "deleteWorkspaceBudget",
     tag: "Workspaces",
     summary: "Delete a workspace budget",
     method: "DELETE",
@@ -2484,7 +2562,7 @@ impl crate::Operation for QueryAnalytics {
         Ok(())
     }
 }
-/**`GET /byok` (`listByokKeys`): List BYOK provider credentials
+/**`GET /byok` (`listBYOKKeys`): List BYOK provider credentials
 
 List the bring-your-own-key (BYOK) provider credentials for the authenticated entity's default workspace. Use the `workspace_id` query parameter to scope the result to a different workspace, or the `provider` query parameter to filter by upstream provider. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
 #[derive(Debug, Clone, PartialEq)]
@@ -2604,7 +2682,7 @@ impl crate::ListOperation for ListByokKeys {
         item.id.to_string()
     }
 }
-/**`POST /byok` (`createByokKey`): Create a BYOK provider credential
+/**`POST /byok` (`createBYOKKey`): Create a BYOK provider credential
 
 Create a new bring-your-own-key (BYOK) provider credential. The raw key is encrypted at rest and never returned in API responses. When `workspace_id` is omitted, the credential is created in the default workspace; if that default has been deleted, the request returns a 400 and you must pass `workspace_id` explicitly. Treat the raw key as write-only; it is never returned after creation. Use `allowed_api_key_hashes` to restrict the credential to specific OpenRouter API keys. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
 #[derive(Debug, Clone, PartialEq)]
@@ -2636,7 +2714,7 @@ impl crate::Operation for CreateByokKey {
         Ok(())
     }
 }
-/**`GET /byok/{id}` (`getByokKey`): Get a BYOK provider credential
+/**`GET /byok/{id}` (`getBYOKKey`): Get a BYOK provider credential
 
 Get a single bring-your-own-key (BYOK) provider credential by its `id`. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
 #[derive(Debug, Clone, PartialEq)]
@@ -2672,7 +2750,7 @@ impl crate::Operation for GetByokKey {
         Ok(())
     }
 }
-/**`DELETE /byok/{id}` (`deleteByokKey`): Delete a BYOK provider credential
+/**`DELETE /byok/{id}` (`deleteBYOKKey`): Delete a BYOK provider credential
 
 Delete (soft-delete) a bring-your-own-key (BYOK) provider credential by its `id`. The encrypted key material is wiped and the record is marked as deleted. [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
 #[derive(Debug, Clone, PartialEq)]
@@ -2713,7 +2791,7 @@ impl crate::Operation for DeleteByokKey {
         })
     }
 }
-/**`PATCH /byok/{id}` (`updateByokKey`): Update a BYOK provider credential
+/**`PATCH /byok/{id}` (`updateBYOKKey`): Update a BYOK provider credential
 
 Update an existing bring-your-own-key (BYOK) provider credential by its `id`. Include the `key` field to rotate the raw provider API key in-place (the previous key material is overwritten). Use `allowed_api_key_hashes` to restrict the credential to specific OpenRouter API keys (`null` clears the restriction). [Management key](/docs/guides/overview/auth/management-api-keys) required.*/
 #[derive(Debug, Clone, PartialEq)]

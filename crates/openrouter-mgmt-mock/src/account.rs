@@ -26,12 +26,20 @@ pub(crate) fn credits(state: &mut State, _: &Request<'_>) -> Result<Value, ApiEr
 }
 
 /// `list_organization_members`: the owner (`org:admin`) first, then the members (`org:member`) in the order they
-/// joined; e-mail addresses are made from the user ids.
+/// joined (unless churn moved them); e-mail addresses are made from the user ids.
 pub(crate) fn members(state: &mut State, request: &Request<'_>) -> Result<Value, ApiError> {
     let (offset, limit) = request.page()?;
-    let owner = std::iter::once((&state.owner_user_id, "org:admin"));
-    let everyone: Vec<Value> = owner
-        .chain(state.members().iter().map(|m| (m, "org:member")))
+    let everyone: Vec<Value> = state
+        .organization_members()
+        .iter()
+        .map(|user| {
+            let role = if *user == state.owner_user_id {
+                "org:admin"
+            } else {
+                "org:member"
+            };
+            (user, role)
+        })
         .map(|(user, role)| {
             json!({
                 "email": format!("{}@example.com", user.as_str()),

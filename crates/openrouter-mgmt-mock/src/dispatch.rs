@@ -133,17 +133,33 @@ pub(crate) fn run_as_management(
     operation: OperationId,
     body: &Value,
 ) -> Result<Reply, ApiError> {
-    let bytes = serde_json::to_vec(body).expect("a JSON value always serializes");
-    let (params, query, headers) = (
-        crate::routes::PathParams::default(),
-        crate::pagination::Query::parse(None),
-        axum::http::HeaderMap::new(),
-    );
+    run_as_management_on(
+        state,
+        operation,
+        &crate::routes::PathParams::default(),
+        &crate::pagination::Query::parse(None),
+        Some(body),
+    )
+}
+
+/// Runs an operation as a management-key request with these path parameters, this query and this JSON body (none:
+/// an empty body) would; [`run_as_management`] for one with a body only (churn deletes workspaces this way).
+pub(crate) fn run_as_management_on(
+    state: &mut State,
+    operation: OperationId,
+    params: &crate::routes::PathParams,
+    query: &crate::pagination::Query,
+    body: Option<&Value>,
+) -> Result<Reply, ApiError> {
+    let bytes = body.map_or_else(Vec::new, |body| {
+        serde_json::to_vec(body).expect("a JSON value always serializes")
+    });
+    let headers = axum::http::HeaderMap::new();
     let request = Request {
         operation,
         caller: &crate::auth::Caller::Management,
-        params: &params,
-        query: &query,
+        params,
+        query,
         headers: &headers,
         body: &bytes,
     };

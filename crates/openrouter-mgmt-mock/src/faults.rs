@@ -225,15 +225,6 @@ impl Route {
             }
         }
     }
-
-    /// Whether a recorded request matches this route.
-    pub fn matches_request(&self, request: &crate::RecordedRequest) -> bool {
-        let relative = request
-            .path
-            .strip_prefix(routes::BASE_PATH)
-            .unwrap_or(&request.path);
-        self.matches(&request.method, relative, request.operation)
-    }
 }
 
 impl From<OperationId> for Route {
@@ -447,7 +438,7 @@ impl Faults {
 
     /// Holds each answer back, after the request was served, for a random time up to `max` (`None` to stop),
     /// drawn from the server's seed: answers to concurrent requests then arrive in another order than the one
-    /// they were served in. Added to any latency.
+    /// they were served in. Added to any latency, and waited on tokio's clock (a test on a paused clock drives it).
     pub fn set_jitter(&self, max: Option<Duration>) {
         self.book().jitter = max;
     }

@@ -11,6 +11,7 @@ mod body;
 mod byok;
 mod churn;
 mod churn_targets;
+mod churning;
 mod dispatch;
 mod errors;
 mod external_users;
@@ -18,6 +19,8 @@ mod faults;
 mod fields;
 mod guardrails;
 mod keys;
+mod lifetimes;
+mod list_kind;
 mod merge;
 mod observability;
 mod pagination;
@@ -39,9 +42,10 @@ mod state;
 mod workspace_store;
 mod workspaces;
 
-pub use churn::{Churn, ChurnPosition, ChurnRule, ItemLifetime};
+pub use churn::{Churn, ChurnPosition, ChurnRule};
 pub use dispatch::operations_without_behaviour;
 pub use faults::{Fault, FaultParseError, FaultRule, Faults, Route};
+pub use lifetimes::ItemLifetime;
 /// Every operation of the spec, generated from `openapi/`: what [`Route`]s, fault rules and
 /// [`RecordedRequest::operation`] name.
 pub use openrouter_mgmt_gen::OperationId;

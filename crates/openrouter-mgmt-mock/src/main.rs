@@ -68,17 +68,40 @@ struct Args {
     /// Answer every request this many milliseconds after it arrived (the mock's own work included).
     #[arg(long)]
     latency_ms: Option<u64>,
-    /// Hold each answer back for a random 0..=N milliseconds after it was served, drawn from the seed, so that
-    /// answers to concurrent requests arrive out of order.
-    #[arg(long, value_name = "N")]
+    /// Hold each answer back for a further random 0..=MAX after it was served (and after any latency), drawn
+    /// from the seed, so that answers to concurrent requests arrive out of order. MAX is a duration: `20ms`,
+    /// `1s`, `500us`, or bare milliseconds.
+    #[arg(long, value_name = "MAX", value_parser = duration)]
+    jitter: Option<Duration>,
+    /// The same as `--jitter N` in milliseconds (kept for older scripts).
+    #[arg(long, value_name = "N", hide = true, conflicts_with = "jitter")]
     jitter_ms: Option<u64>,
-    /// Change a list before its requests, repeatable: `ROUTE@ins=N,del=N,at=anywhere|behind|head|ahead[,every=N]
-    /// [,reorder]`. ROUTE names a list operation (`listGuardrails`, `list_byok_keys`) or `GET /keys`. Example:
-    /// `--churn 'listGuardrails@ins=5,del=5,at=behind'` (5 inserts and 5 deletes before the requested offset,
-    /// before every request). Lists: keys, guardrails, key assignments, BYOK keys, external users, observability
-    /// destinations.
-    #[arg(long = "churn", value_name = "RULE")]
+    /// Change a list before its requests, repeatable: `ROUTE@SPEC`, split at the last `@`. ROUTE names a list by
+    /// operationId, snake_case name or `METHOD /path` (`listGuardrails`, `list_byok_keys`, `GET /keys`,
+    /// `GET /guardrails/{id}/assignments/keys`); SPEC is `ins=N,del=N,at=anywhere|behind|head|ahead[,every=N]
+    /// [,reorder]` in any order (`behind`: before the requested offset; `head`: index 0; `ahead`: after the
+    /// requested page; `every=N`: before every N-th request; `reorder`: also swap two items). Example:
+    /// `--churn 'listGuardrails@ins=5,del=5,at=behind'`. Lists: every paged list (keys, guardrails, key and
+    /// member assignments, workspaces and their members, organization members, BYOK keys, external users,
+    /// observability destinations, SCIM groups and group mappings) and private providers.
+    #[arg(long = "churn", value_name = "ROUTE@SPEC")]
     churn: Vec<ChurnRule>,
+}
+
+/// A duration flag's value: `20ms`, `1s`, `500us`, or bare milliseconds.
+fn duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let bad = || format!("{s:?} is not a duration like 20ms, 1s or 500us");
+    let (number, unit): (&str, fn(u64) -> Duration) = if let Some(n) = s.strip_suffix("us") {
+        (n, Duration::from_micros)
+    } else if let Some(n) = s.strip_suffix("ms") {
+        (n, Duration::from_millis)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, Duration::from_secs)
+    } else {
+        (s, Duration::from_millis)
+    };
+    number.trim().parse().map(unit).map_err(|_| bad())
 }
 
 #[tokio::main]
@@ -110,8 +133,8 @@ async fn main() -> ExitCode {
     for rule in args.churn {
         builder = builder.churn(rule.route, rule.churn);
     }
-    if let Some(ms) = args.jitter_ms {
-        builder = builder.jitter(Duration::from_millis(ms));
+    if let Some(max) = args.jitter.or(args.jitter_ms.map(Duration::from_millis)) {
+        builder = builder.jitter(max);
     }
     let server = match builder.start().await {
         Ok(server) => server,
@@ -135,4 +158,44 @@ async fn main() -> ExitCode {
     }
     server.shutdown().await;
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jitter_and_churn_flags_parse() {
+        let args = Args::try_parse_from([
+            "openrouter-mgmt-mock",
+            "--jitter",
+            "20ms",
+            "--churn",
+            "listGuardrails@ins=5,del=5,at=anywhere",
+            "--churn",
+            "GET /keys@del=1,at=behind,every=2,reorder",
+        ])
+        .unwrap();
+        assert_eq!(args.jitter, Some(Duration::from_millis(20)));
+        assert_eq!(args.churn.len(), 2);
+        assert_eq!(args.churn[1].churn.every, 2);
+        for (text, expected) in [
+            ("1s", Duration::from_secs(1)),
+            ("500us", Duration::from_micros(500)),
+            ("7", Duration::from_millis(7)),
+        ] {
+            assert_eq!(duration(text), Ok(expected));
+        }
+        assert!(duration("fast").unwrap_err().contains("not a duration"));
+        for bad in [
+            ["--jitter", "soon"],
+            ["--churn", "listGuardrails=ins=5"],
+            ["--churn", "createKeys@ins=1"],
+        ] {
+            assert!(
+                Args::try_parse_from(["openrouter-mgmt-mock", bad[0], bad[1]]).is_err(),
+                "{bad:?}"
+            );
+        }
+    }
 }

@@ -92,7 +92,9 @@ struct Call {
 /// Serves one request. `kill` closes the request's connection (for the faults that hang up).
 ///
 /// With a latency set ([`Faults::set_latency`]), the answer (or the hang-up) leaves no earlier than that long
-/// after the request arrived, the mock's own work included, as it would from a server whose latency that is.
+/// after the request arrived, the mock's own work included, as it would from a server whose latency that is. With
+/// a jitter set ([`Faults::set_jitter`]), it then waits a further random share of the jitter, so that answers to
+/// concurrent requests leave in another order than they were served in.
 pub(crate) async fn handle(
     shared: Arc<Shared>,
     kill: Arc<Notify>,
@@ -103,15 +105,16 @@ pub(crate) async fn handle(
         .latency()
         .map(|latency| (std::time::Instant::now(), latency));
     let answer = answer(&shared, request).await;
-    if let Some(jitter) = shared.faults.jitter()
-        && !shared.sleep(jitter).await
-    {
-        return hang_up(&kill).await;
-    }
     if let Some((arrived, latency)) = due
         && !shared
             .wait_precisely(latency.saturating_sub(arrived.elapsed()))
             .await
+    {
+        return hang_up(&kill).await;
+    }
+    // Drawn once the request was served, and waited on tokio's clock (so a paused clock in a test drives it).
+    if let Some(jitter) = shared.faults.jitter()
+        && !shared.sleep(jitter).await
     {
         return hang_up(&kill).await;
     }
@@ -219,9 +222,10 @@ fn execute(shared: &Shared, call: &Call) -> Reply {
             headers: &call.headers,
             body: &call.body[..],
         };
-        crate::churn::before_serving(&mut state, &request, &call.method, &call.relative_path);
+        crate::churning::before_serving(&mut state, &request, &call.method, &call.relative_path);
         dispatch::run(&mut state, &request)
     });
+    crate::churning::after_serving(&mut state, resolved.operation);
     result.unwrap_or_else(Reply::from)
 }
 

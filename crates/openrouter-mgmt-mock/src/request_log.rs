@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use openrouter_mgmt_gen::OperationId;
 
-use crate::faults::Fault;
+use crate::faults::{Fault, Route};
+use crate::routes;
 
 /// One request as the mock saw it.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +32,18 @@ pub struct RecordedRequest {
     pub tick: u64,
     /// The request's number in the log (to find it again once served).
     pub(crate) serial: u64,
+}
+
+// Here rather than in `faults.rs`, so that the fault rules do not reach back into the log that records them.
+impl Route {
+    /// Whether a recorded request matches this route.
+    pub fn matches_request(&self, request: &RecordedRequest) -> bool {
+        let relative = request
+            .path
+            .strip_prefix(routes::BASE_PATH)
+            .unwrap_or(&request.path);
+        self.matches(&request.method, relative, request.operation)
+    }
 }
 
 impl RecordedRequest {

@@ -12,6 +12,11 @@ pub const BASE_PATH: &str = "/api/v1";
 pub(crate) struct PathParams(Vec<(&'static str, String)>);
 
 impl PathParams {
+    /// The parameters of a template with one `{name}` segment (for a request the mock makes itself).
+    pub(crate) fn one(name: &'static str, value: impl Into<String>) -> Self {
+        Self(vec![(name, value.into())])
+    }
+
     /// The value of the `{name}` segment, if the template has one.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0

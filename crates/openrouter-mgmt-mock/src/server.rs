@@ -14,8 +14,9 @@ use tokio::sync::{Notify, watch};
 use tokio::task::{JoinHandle, JoinSet};
 use uuid::Uuid;
 
-use crate::churn::{Churn, ItemLifetime};
+use crate::churn::Churn;
 use crate::faults::{FaultRule, Faults, Route};
+use crate::lifetimes::ItemLifetime;
 use crate::pipeline::{self, Shared};
 use crate::request_log::{RecordedRequest, RequestLog};
 use crate::routes::BASE_PATH;
@@ -90,19 +91,41 @@ impl MockServer {
         &self.shared.faults
     }
 
-    /// Sets (or with `None` stops) the churn of the list behind `route`; the list is watched from now on (see
-    /// [`MockServerBuilder::churn`]).
+    /// Sets (or with `None` removes) the churn of the list requests that match `route` (see
+    /// [`MockServerBuilder::churn`]), replacing the churn it had and restarting its count of requests.
+    ///
+    /// # Panics
+    /// If `churn.every` is 0.
     pub fn set_churn(&self, route: impl Into<Route>, churn: Option<Churn>) {
         self.shared.state().churn.set(route.into(), churn);
     }
 
-    /// The lifetime of every item the lists behind `route` held while watched (from the first request served
-    /// after churn was set on them), in ticks of [`RecordedRequest::tick`]: the ground truth of a walk. An item
-    /// was in a list for the whole walk when [`ItemLifetime::present_throughout`] the first and last ticks of the
-    /// walk's requests. Ids as the list spells them: `hash` for `GET /keys`, `user` for external users, `id`
-    /// otherwise; each list in the scope its requests asked for (e.g. the default workspace).
+    /// Every item the list behind `route` has ever held, with the ticks ([`RecordedRequest::tick`]) it was
+    /// born and died at: the ground truth of a walk. The items a walk must yield are those
+    /// [`ItemLifetime::present_throughout`] the first and last ticks of its requests. Tracked for every list from
+    /// the start, with churn or without: seeded items are born at 0, an item created or deleted by a request at
+    /// that request's tick, by churn at the tick of the request it came before.
+    ///
+    /// Ids and scopes, per list (ids as the list's items spell their identity, i.e. the generated
+    /// `ListOperation::item_id`):
+    ///
+    /// | route | id | scope |
+    /// |---|---|---|
+    /// | `GET /keys` | `hash` | the default workspace's keys, enabled ones only (a disabled key is dead until enabled again) |
+    /// | `GET /guardrails`, `GET /byok`, `GET /observability/destinations` | `id` | the default workspace's |
+    /// | `GET /guardrails/assignments/keys` (`…/members`) | `id` | every assignment |
+    /// | `GET /guardrails/{id}/assignments/keys` (`…/members`) | `id` | the guardrail a concrete path names; every assignment for a wildcard (`{id}`, `*`) or the operation's name |
+    /// | `GET /workspaces` | `id` | every workspace |
+    /// | `GET /workspaces/{id}/members` | `id` (the membership's) | the workspace a concrete path names (id or slug); the default workspace for a wildcard or the operation's name |
+    /// | `GET /organization/members` | `id` (the user id) | the owner and every member |
+    /// | `GET /external-users` | `user` | active users (deleting one deactivates it: it dies) |
+    /// | `GET /private-providers` | `slug` | every provider |
+    /// | `GET /scim/groups`, `GET /scim/group-mappings` | `id` | every one |
+    ///
+    /// A route that names several lists (`*`) gives all their lifetimes; one that names no list, none. An id that
+    /// comes back (an external user registered again) has one lifetime per life.
     pub fn lifetimes(&self, route: impl Into<Route>) -> Vec<ItemLifetime> {
-        self.shared.state().churn.lifetimes(&route.into())
+        crate::churning::lifetimes(&self.shared.state(), &route.into())
     }
 
     /// The organization's objects as a snapshot (secrets as reads show them), to load into another mock with
@@ -271,8 +294,16 @@ impl MockServerBuilder {
     }
 
     /// Changes the list behind `route` before its requests (see [`Churn`]; the lists it can change are
-    /// [`Churn::OPERATIONS`]), and watches it: [`MockServer::lifetimes`] gives every item's lifetime.
+    /// [`Churn::OPERATIONS`]; the first matching rule counts a request). [`MockServer::lifetimes`] gives every
+    /// item's lifetime, with churn or without.
+    ///
+    /// # Panics
+    /// If `churn.every` is 0.
     pub fn churn(mut self, route: impl Into<Route>, churn: Churn) -> Self {
+        assert!(
+            churn.every >= 1,
+            "a churn's `every` must be at least 1 (1 = every request)"
+        );
         self.churn.push((route.into(), churn));
         self
     }
@@ -306,6 +337,8 @@ impl MockServerBuilder {
         for (route, churn) in self.churn {
             state.churn.set(route, Some(churn));
         }
+        // Everything seeded is born at tick 0.
+        crate::churning::observe_all(&mut state);
         let (management_key, non_management_key) = (
             state.management_key.clone(),
             state.non_management_key.clone(),

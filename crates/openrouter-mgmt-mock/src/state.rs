@@ -84,8 +84,10 @@ pub(crate) struct State {
     next_seq: u64,
     /// Requests served so far: the tick of the one being served (see [`crate::RecordedRequest::tick`]).
     pub(crate) tick: u64,
-    /// The churn configured per list route, and the lifetimes of the items of the lists it watches.
+    /// The churn configured per list route.
     pub(crate) churn: crate::churn::ChurnBook,
+    /// Every list item's lifetime in ticks.
+    pub(crate) lifetimes: crate::lifetimes::LifetimeBook,
     pub(crate) management_key: String,
     pub(crate) non_management_key: String,
     pub(crate) default_workspace_id: Uuid,
@@ -107,6 +109,9 @@ pub(crate) struct State {
     member_assignment_seq: HashMap<String, u64>,
     members: Vec<UserId>,
     member_set: HashSet<String>,
+    /// The organization's members as `GET /organization/members` lists them: the owner, then the members in the
+    /// order they joined (churn may move them).
+    organization: Vec<UserId>,
     /// Workspaces, their members and budgets (the default workspace from the start).
     pub(crate) workspaces: WorkspaceStore,
     /// The organization's one setting, `is_filtered_model_catalog_enabled`.
@@ -145,6 +150,7 @@ impl State {
             next_seq: FIRST_SEQ,
             tick: 0,
             churn: crate::churn::ChurnBook::default(),
+            lifetimes: crate::lifetimes::LifetimeBook::default(),
             management_key: management_key.unwrap_or(generated_management_key),
             non_management_key,
             default_workspace_id,
@@ -161,6 +167,7 @@ impl State {
             member_assignment_seq: HashMap::new(),
             members: Vec::new(),
             member_set: HashSet::new(),
+            organization: Vec::new(),
             workspaces: WorkspaceStore::default(),
             filtered_model_catalog: false,
             feedback: HashSet::new(),
@@ -174,6 +181,7 @@ impl State {
             private_endpoint_keys: HashMap::new(),
             destinations: Vec::new(),
         };
+        state.organization.push(state.owner_user_id.clone());
         state.scim_groups =
             crate::scim_directory::directory(default_workspace_id, &state.organization_id);
         let origin = DateTime::from_timestamp(CLOCK_ORIGIN, 0)
@@ -321,6 +329,7 @@ impl State {
     /// Adds an organization member (ignored if already present).
     pub(crate) fn add_member(&mut self, user_id: UserId) {
         if self.member_set.insert(user_id.to_string()) {
+            self.organization.push(user_id.clone());
             self.members.push(user_id);
         }
     }
@@ -328,6 +337,32 @@ impl State {
     /// Every member, in the order they joined.
     pub(crate) fn members(&self) -> &[UserId] {
         &self.members
+    }
+
+    /// The organization's members as its list shows them: the owner first, then the members (in another order
+    /// once churn moved them).
+    pub(crate) fn organization_members(&self) -> &[UserId] {
+        &self.organization
+    }
+
+    /// The organization list, to reorder.
+    pub(crate) fn organization_members_mut(&mut self) -> &mut [UserId] {
+        &mut self.organization
+    }
+
+    /// Removes a member (never the owner) with their guardrail assignment and workspace memberships. False if
+    /// there was no such member.
+    pub(crate) fn remove_member(&mut self, user_id: &str) -> bool {
+        if !self.member_set.remove(user_id) {
+            return false;
+        }
+        self.members.retain(|m| m.as_str() != user_id);
+        self.organization.retain(|m| m.as_str() != user_id);
+        if let Some(seq) = self.member_assignment_seq.remove(user_id) {
+            self.member_assignments.remove(&seq);
+        }
+        self.workspaces.remove_user(user_id);
+        true
     }
 
     // ---- assignments ----
@@ -484,6 +519,33 @@ impl State {
             a,
             b,
         );
+    }
+
+    /// Moves the assignment of member `user_id` to just before the assignment of member `before`.
+    pub(crate) fn place_member_assignment(&mut self, user_id: &str, before: Option<&str>) {
+        place(
+            &mut self.member_assignments,
+            &mut self.member_assignment_seq,
+            user_id,
+            before,
+        );
+    }
+
+    /// Swaps the places of two members' assignments.
+    pub(crate) fn swap_member_assignments(&mut self, a: &str, b: &str) {
+        swap(
+            &mut self.member_assignments,
+            &mut self.member_assignment_seq,
+            a,
+            b,
+        );
+    }
+
+    /// The assignment of member `user_id`, if they have one.
+    pub(crate) fn member_assignment(&self, user_id: &str) -> Option<&MemberAssignmentRecord> {
+        self.member_assignment_seq
+            .get(user_id)
+            .and_then(|seq| self.member_assignments.get(seq))
     }
 
     /// The assignment of key `hash`, if it has one.

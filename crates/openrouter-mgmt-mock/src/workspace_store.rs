@@ -105,6 +105,23 @@ impl WorkspaceStore {
         self.position(reference).map(|i| &mut self.records[i])
     }
 
+    /// Every workspace, to reorder (churn); adding and removing go through [`Self::insert`] and [`Self::remove`].
+    pub(crate) fn records_mut(&mut self) -> &mut [WorkspaceRecord] {
+        &mut self.records
+    }
+
+    /// Every workspace with its members, in creation order.
+    pub(crate) fn records(&self) -> &[WorkspaceRecord] {
+        &self.records
+    }
+
+    /// Removes a user from every workspace they are a member of.
+    pub(crate) fn remove_user(&mut self, user_id: &str) {
+        for record in &mut self.records {
+            record.members.retain(|m| m.user_id.as_str() != user_id);
+        }
+    }
+
     /// The workspace with this id.
     pub(crate) fn by_id(&self, id: Uuid) -> Option<&WorkspaceRecord> {
         self.records.iter().find(|r| r.workspace.id == id)

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use openrouter_mgmt_mock::{Churn, ChurnPosition, MockServer, OperationId};
+use openrouter_mgmt_mock::{Churn, ChurnPosition, MockServer, OperationId, Route};
 use serde_json::Value;
 
 use crate::common::Api;
@@ -151,9 +151,15 @@ async fn lifetimes_are_the_ground_truth_of_every_answer() {
         seen.sort_unstable();
         assert_eq!(seen, alive, "tick {tick}");
     }
-    // The churn before the first request came before the first look: 2 in and 2 out before each later one.
-    assert_eq!(lifetimes.iter().filter(|l| l.born > 0).count(), 6);
-    assert_eq!(lifetimes.iter().filter(|l| l.died.is_some()).count(), 6);
+    // 2 in and 2 out before each of the 4 requests, at its tick; the seeded keys were born at 0.
+    for tick in &ticks {
+        assert_eq!(lifetimes.iter().filter(|l| l.born == *tick).count(), 2);
+        assert_eq!(
+            lifetimes.iter().filter(|l| l.died == Some(*tick)).count(),
+            2
+        );
+    }
+    assert_eq!(lifetimes.iter().filter(|l| l.born > 0).count(), 8);
     let mut throughout: Vec<&str> = lifetimes
         .iter()
         .filter(|l| l.present_throughout(ticks[0], ticks[3]))
@@ -211,4 +217,120 @@ async fn jitter_makes_answers_to_concurrent_requests_arrive_out_of_order() {
     );
     let sorted: Vec<usize> = (0..20).collect();
     assert_ne!(arrival, sorted, "answered in another order than served");
+}
+
+#[tokio::test]
+async fn lifetimes_are_kept_without_churn_from_the_requests_that_create_and_delete() {
+    let api = Api::with(
+        MockServer::builder()
+            .seed(4)
+            .guardrails(3)
+            .external_users(2),
+    )
+    .await;
+    let seeded = api.mock.lifetimes(OperationId::ListGuardrails);
+    assert_eq!(seeded.len(), 3);
+    assert!(seeded.iter().all(|l| l.born == 0 && l.died.is_none()));
+
+    let created = api.create_guardrail("made by a request").await;
+    let created_at = api.mock.requests().last().unwrap().tick;
+    let doomed = seeded[1].id.clone();
+    let (status, _) = api.delete(&format!("/guardrails/{doomed}")).await;
+    assert!(status.is_success());
+    let deleted_at = api.mock.requests().last().unwrap().tick;
+    assert!(created_at > 0 && deleted_at > created_at);
+
+    let lifetimes = api
+        .mock
+        .lifetimes("GET /guardrails".parse::<Route>().unwrap());
+    let of = |id: &str| lifetimes.iter().find(|l| l.id == id).unwrap().clone();
+    assert_eq!((of(&created).born, of(&created).died), (created_at, None));
+    assert_eq!((of(&doomed).born, of(&doomed).died), (0, Some(deleted_at)));
+    assert!(!of(&doomed).present_at(deleted_at) && of(&doomed).present_at(deleted_at - 1));
+
+    // Deleting an external user deactivates it: it leaves the list, so its life ends.
+    let key = api.mock.management_key().to_owned();
+    let response = api
+        .raw(
+            reqwest::Method::DELETE,
+            "/external-users/seed-user-1",
+            Some(&key),
+            None,
+        )
+        .await;
+    assert!(response.status().is_success());
+    let tick = api.mock.requests().last().unwrap().tick;
+    let users = api.mock.lifetimes(OperationId::ListExternalUsers);
+    let user = users.iter().find(|l| l.id == "seed-user-1").unwrap();
+    assert_eq!(user.died, Some(tick));
+
+    // A route that names no list has no lifetimes.
+    assert!(api.mock.lifetimes(OperationId::CreateGuardrail).is_empty());
+}
+
+#[test]
+#[should_panic(expected = "at least 1")]
+fn a_churn_that_never_comes_is_refused() {
+    let churn = Churn {
+        every: 0,
+        ..Churn::new(1, 1, ChurnPosition::Anywhere)
+    };
+    let _ = MockServer::builder().churn(OperationId::ListGuardrails, churn);
+}
+
+/// Sends `n` guardrail list requests at once (request `i` asks for `limit=i+1`, to tell them apart) and answers
+/// the ticks they were served at, in the order their answers arrived.
+async fn ticks_in_order_of_arrival(api: &Api, n: usize) -> Vec<u64> {
+    let mut in_flight = futures::stream::FuturesUnordered::new();
+    for i in 0..n {
+        let http = api.http.clone();
+        let url = api.url(&format!("/guardrails?limit={}", i + 1));
+        let key = api.mock.management_key().to_owned();
+        in_flight.push(async move {
+            let response = http.get(url).bearer_auth(key).send().await.unwrap();
+            let _: Value = response.json().await.unwrap();
+            i
+        });
+    }
+    let mut arrived = Vec::new();
+    while let Some(i) = futures::StreamExt::next(&mut in_flight).await {
+        arrived.push(i);
+    }
+    let log = api.mock.requests();
+    arrived
+        .iter()
+        .map(|i| {
+            let query = format!("limit={}", i + 1);
+            log.iter()
+                .find(|r| r.query.as_deref() == Some(query.as_str()))
+                .expect("served")
+                .tick
+        })
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn jitter_reorders_answers_on_a_paused_clock() {
+    // On a paused clock the answers leave exactly when their seeded jitter says: deterministic.
+    let still = Api::with(MockServer::builder().seed(1).guardrails(2)).await;
+    let ticks = ticks_in_order_of_arrival(&still, 12).await;
+    assert!(
+        ticks.windows(2).all(|w| w[0] < w[1]),
+        "no jitter: answered in the order served, {ticks:?}"
+    );
+
+    let jittery = Api::with(
+        MockServer::builder()
+            .seed(1)
+            .guardrails(2)
+            .jitter(Duration::from_millis(50)),
+    )
+    .await;
+    let started = tokio::time::Instant::now();
+    let ticks = ticks_in_order_of_arrival(&jittery, 12).await;
+    let mut sorted = ticks.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (1..=12).collect::<Vec<u64>>(), "each served once");
+    assert_ne!(ticks, sorted, "answered in another order than served");
+    assert!(started.elapsed() <= Duration::from_millis(50 + 10));
 }

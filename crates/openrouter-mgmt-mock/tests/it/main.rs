@@ -3,6 +3,7 @@
 mod assignments;
 mod auth;
 mod churn;
+mod churn_lists;
 mod common;
 mod coverage;
 mod faults;
