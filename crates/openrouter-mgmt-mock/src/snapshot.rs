@@ -186,7 +186,7 @@ impl State {
     /// The organization's objects as a snapshot.
     pub(crate) fn snapshot(&self) -> Snapshot {
         let workspaces: Vec<&crate::workspace_store::WorkspaceRecord> =
-            self.workspaces.records().collect();
+            self.workspaces.records().iter().collect();
         Snapshot {
             members: self.members().iter().map(ToString::to_string).collect(),
             workspaces: workspaces.iter().map(|r| json_of(&r.workspace)).collect(),

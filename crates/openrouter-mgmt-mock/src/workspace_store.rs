@@ -77,11 +77,6 @@ impl WorkspaceStore {
         });
     }
 
-    /// Every workspace's record, in creation order.
-    pub(crate) fn records(&self) -> impl Iterator<Item = &WorkspaceRecord> {
-        self.records.iter()
-    }
-
     /// Every workspace, in creation order.
     pub(crate) fn all(&self) -> impl Iterator<Item = &types::Workspace> {
         self.records.iter().map(|r| &r.workspace)
