@@ -1,4 +1,4 @@
-//! The hand-written commands (`api`, `auth`, `config`, `completion`, `docs`, `mock`), each in its own module,
+//! The hand-written commands (`api`, `auth`, `config`, `completion`, `docs`, `mock`, `usage`), each in its own module,
 //! and the dispatch to them.
 
 mod api;
@@ -7,6 +7,7 @@ mod completion;
 mod config;
 mod docs;
 mod mock;
+mod usage;
 
 use clap::Command;
 
@@ -22,6 +23,7 @@ pub(crate) fn hand_written() -> Vec<Command> {
         completion::command(),
         docs::command(),
         mock::command(),
+        usage::command(),
     ]
 }
 
@@ -34,6 +36,7 @@ pub(crate) async fn run(ctx: &Ctx<'_>) -> Result<(), CliError> {
         Some("completion") => completion::run(ctx),
         Some("docs") => docs::run(ctx),
         Some("mock") => mock::run(ctx).await,
+        Some("usage") => usage::run(ctx).await,
         _ => Err(CliError::Usage(format!(
             "unknown command `{}`",
             ctx.path.join(" ")

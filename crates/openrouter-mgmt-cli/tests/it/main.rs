@@ -9,3 +9,4 @@ mod output;
 mod profiles;
 mod secrets;
 mod support;
+mod usage;
