@@ -7,6 +7,7 @@ mod exit_codes;
 mod golden;
 mod output;
 mod profiles;
+mod readme;
 mod secrets;
 mod support;
 mod usage;
