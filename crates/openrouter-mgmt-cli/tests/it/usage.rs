@@ -275,3 +275,37 @@ async fn a_bad_period_is_refused_before_anything_is_sent() {
     let out = run_on(&mock, &["usage", "--period", "7d", "--from", "2025-01-01"]).await;
     assert_eq!(out.code, 64, "--period and --from conflict");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_management_key_never_appears_in_usage_output() {
+    let mock = seeded().await;
+    let key = mock.management_key().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &[
+            "-vv",
+            "usage",
+            "--by",
+            "key",
+            "--html",
+            "page.html",
+            "-o",
+            "table",
+            "--daily",
+        ][..],
+        &["-vv", "usage", "--by", "workspace", "-o", "json"],
+        &["-vv", "--dry-run", "usage", "--by", "model"],
+        &["-vv", "usage", "--period", "99d"],
+    ] {
+        let out = run_with(args, env_for(&mock), dir.path(), "").await;
+        assert!(
+            !out.stdout.is_empty() || !out.stderr.is_empty(),
+            "{args:?} says something"
+        );
+        for (stream, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            assert!(!text.contains(&key), "{args:?}: the key on {stream}");
+        }
+    }
+    let page = std::fs::read_to_string(dir.path().join("page.html")).unwrap();
+    assert!(!page.contains(&key));
+}
