@@ -1,6 +1,6 @@
-//! The hand-written commands (`api`, `auth`, `config`, `completion`, `docs`, `mock`, the declarative `plan`,
-//! `apply`, `drift`, `export`, `validate`, `fmt`, `schema`, and `keys rotate` grafted into a generated group), each
-//! group in its own module, and the dispatch to them.
+//! The hand-written commands (`api`, `auth`, `config`, `completion`, `docs`, `mock`, `usage`, the declarative
+//! `plan`, `apply`, `drift`, `export`, `validate`, `fmt`, `schema`, and `keys rotate` grafted into a generated
+//! group), each group in its own module, and the dispatch to them.
 
 mod api;
 mod auth;
@@ -10,6 +10,7 @@ mod declare;
 mod docs;
 mod mock;
 mod rotate;
+mod usage;
 
 use clap::Command;
 
@@ -25,6 +26,7 @@ pub(crate) fn hand_written() -> Vec<Command> {
         completion::command(),
         docs::command(),
         mock::command(),
+        usage::command(),
     ]
     .into_iter()
     .chain(declare::commands())
@@ -47,6 +49,7 @@ pub(crate) async fn run(ctx: &Ctx<'_>) -> Result<(), CliError> {
         Some("mock") => mock::run(ctx).await,
         Some(name) if declare::NAMES.contains(&name) => declare::run(ctx).await,
         Some("keys") if ctx.path.get(1) == Some(&"rotate") => rotate::run(ctx).await,
+        Some("usage") => usage::run(ctx).await,
         _ => Err(CliError::Usage(format!(
             "unknown command `{}`",
             ctx.path.join(" ")

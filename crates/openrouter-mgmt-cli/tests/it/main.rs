@@ -8,8 +8,10 @@ mod exit_codes;
 mod golden;
 mod output;
 mod profiles;
+mod readme;
 mod rotate;
 mod secrets;
 mod support;
 #[cfg(unix)]
 mod terminal;
+mod usage;
