@@ -257,6 +257,7 @@ impl Cx<'_> {
                         renderer.item(value, &id)?;
                         count += 1;
                     }
+                    renderer.flush()?;
                     // Pages may overlap, so the step count has no known end: the items have, when the server
                     // says how many there are.
                     progress.step(&match total {

@@ -48,6 +48,9 @@ pub(crate) struct Renderer<'a> {
     id_field: &'a str,
     rows: Vec<Value>,
     items: usize,
+    /// Rendered items not yet written: [`Renderer::flush`] writes them in one go (once per page of a list), so a
+    /// long walk costs one scrub and one write per page, not per item.
+    pending: String,
 }
 
 impl<'a> Renderer<'a> {
@@ -67,6 +70,7 @@ impl<'a> Renderer<'a> {
             id_field,
             rows: Vec::new(),
             items: 0,
+            pending: String::new(),
         }
     }
 
@@ -98,7 +102,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders one item of a list (`id` is the item's identifier). `json` and `jsonl` write it at once.
+    /// Renders one item of a list (`id` is the item's identifier). `json`, `jsonl` and `id` keep it for the next
+    /// [`Renderer::flush`]; a table waits for the end.
     pub(crate) fn item(&mut self, item: Value, id: &str) -> Result<(), CliError> {
         let item = match &self.fields {
             Some(fields) => project(&item, fields),
@@ -107,12 +112,21 @@ impl<'a> Renderer<'a> {
         self.items += 1;
         match self.format {
             Format::None => Ok(()),
-            Format::Jsonl => self.out.stdout(&format!("{item}\n")),
-            Format::Id => self.out.stdout(&format!("{id}\n")),
+            Format::Jsonl => {
+                self.pending.push_str(&item.to_string());
+                self.pending.push('\n');
+                Ok(())
+            }
+            Format::Id => {
+                self.pending.push_str(id);
+                self.pending.push('\n');
+                Ok(())
+            }
             Format::Json => {
                 let lead = if self.items == 1 { "[\n" } else { ",\n" };
-                self.out
-                    .stdout(&format!("{lead}{}", indent(&pretty(&item))))
+                self.pending.push_str(lead);
+                self.pending.push_str(&indent(&pretty(&item)));
+                Ok(())
             }
             Format::Table => {
                 self.rows.push(item);
@@ -121,8 +135,19 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Ends a list: closes the JSON array, or prints the table.
-    pub(crate) fn finish(self) -> Result<(), CliError> {
+    /// Writes the items rendered since the last flush (a list calls it after each page, so output streams page
+    /// by page).
+    pub(crate) fn flush(&mut self) -> Result<(), CliError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let text = std::mem::take(&mut self.pending);
+        self.out.stdout(&text)
+    }
+
+    /// Ends a list: writes what is pending, closes the JSON array, or prints the table.
+    pub(crate) fn finish(mut self) -> Result<(), CliError> {
+        self.flush()?;
         match self.format {
             Format::Json if self.items == 0 => self.out.stdout("[]\n"),
             Format::Json => self.out.stdout("\n]\n"),
