@@ -2,5 +2,6 @@
 //! safety rules refuse before any write, and lost answers and failures leave a state the next apply finishes.
 
 mod converge;
+mod random_states;
 mod refusals;
 mod support;
