@@ -21,6 +21,11 @@ use crate::live::{DEFAULT_WORKSPACE_SLUG, Live, workspace_slug};
 use crate::plan::{Action, Op, Plan};
 use crate::table::{KindSpec, Verb};
 
+/// How many times a create whose answer may have been lost is resolved and sent again before the action fails: a
+/// create is never replayed by the retry policy once it may have reached the server, so under a failure rate `p`
+/// per request one round leaves `p²` of the creates failed, and five leave `p⁶` (6.4e-5 at 20 %).
+const LOST_ANSWER_ROUNDS: usize = 5;
+
 /// How to apply.
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
@@ -276,25 +281,25 @@ impl Run<'_> {
             .partition(|(f, _)| kind.field(f).is_none_or(|s| s.create));
         let input = Input::with(Map::new(), Some(Value::Object(create_body.clone())));
         let mut answer = call(self.client, kind.name, Verb::Create, &input).await;
-        if let Err(CallError::Api(e)) = &answer
-            && e.may_have_been_applied()
-        {
-            // The create may have happened with its answer lost: look for it.
+        // A create is not replayed blindly: each time it may have happened with its answer lost, look for it, and
+        // send it again only when nothing was made (or what was made, a key without its plaintext, was deleted).
+        for _ in 0..LOST_ANSWER_ROUNDS {
+            match &answer {
+                Err(CallError::Api(e)) if e.may_have_been_applied() => {}
+                _ => break,
+            }
             if let Some(orphan) = self.find_created(kind, &create_body).await? {
-                if kind.secret_output.is_some() {
-                    self.delete(kind, &orphan).await?;
-                    self.report
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .orphans_deleted
-                        .push(format!("{} {orphan}", action.address));
-                    answer = call(self.client, kind.name, Verb::Create, &input).await;
-                } else {
+                if kind.secret_output.is_none() {
                     return self.created(action, orphan, later).await;
                 }
-            } else {
-                answer = call(self.client, kind.name, Verb::Create, &input).await;
+                self.delete(kind, &orphan).await?;
+                self.report
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .orphans_deleted
+                    .push(format!("{} {orphan}", action.address));
             }
+            answer = call(self.client, kind.name, Verb::Create, &input).await;
         }
         let answer = answer.map_err(|e| e.to_string())?;
         let data = answer

@@ -4,4 +4,5 @@
 mod converge;
 mod random_states;
 mod refusals;
+mod reliability;
 mod support;
