@@ -435,9 +435,14 @@ impl Run<'_> {
                 }
             }
         }
-        crate::assign::apply(self.client, &to, &off)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        crate::assign::apply(
+            self.client,
+            &to,
+            &off,
+            self.options.parallelism.clamp(1, 32),
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
     }
 }
