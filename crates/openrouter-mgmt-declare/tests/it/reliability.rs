@@ -12,12 +12,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use openrouter_mgmt::Client;
+use openrouter_mgmt::OperationId;
 use openrouter_mgmt_declare::{
     Allow, ApplyOptions, Desired, Live, apply, check, live_in_owned_scopes, plan, read_live,
 };
-use openrouter_mgmt_mock::{Fault, MockServer};
+use openrouter_mgmt_mock::{Fault, FaultRule, MockServer};
 
-use crate::support::{client_with_retries, desired};
+use crate::support::{apply_file, client_with_retries, desired};
 
 const KEYS: usize = 1_000;
 const GUARDRAILS: usize = 50;
@@ -272,16 +273,10 @@ async fn a_key_create_whose_answer_is_lost_three_times_in_a_row_still_ends_with_
     let mock = MockServer::start().await.unwrap();
     let client = crate::support::client(&mock);
     let dir = tempfile::tempdir().unwrap();
-    let file = "version = 1\n[stack]\nname = \"s\"\nsecrets = { sink = { dir = \"out\" } }\n[keys.one]\nlimit = 5\n";
-    let desired = desired(dir.path(), file);
-    mock.faults().add(
-        openrouter_mgmt_mock::FaultRule::new(
-            openrouter_mgmt::OperationId::CreateKeys,
-            Fault::ApplyThenClose,
-        )
-        .times(3),
-    );
-    let report = crate::support::apply_file(&client, &desired, &Allow::default(), dir.path())
+    let desired = desired(dir.path(), ONE_KEY);
+    mock.faults()
+        .add(FaultRule::new(OperationId::CreateKeys, Fault::ApplyThenClose).times(3));
+    let report = apply_file(&client, &desired, &Allow::default(), dir.path())
         .await
         .unwrap();
     assert_eq!(report.exit_code(), 0, "{report:?}");
@@ -297,5 +292,89 @@ async fn a_key_create_whose_answer_is_lost_three_times_in_a_row_still_ends_with_
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+/// A one-key file whose sink is `out`.
+const ONE_KEY: &str = "version = 1\n[stack]\nname = \"s\"\nsecrets = { sink = { dir = \"out\" } }\n[keys.one]\nlimit = 5\n";
+
+/// The sink files, and whether each is named for a live key.
+async fn sink_matches_live(client: &Client, desired: &Desired, dir: &Path) -> (usize, bool) {
+    let live = read_live(client, desired).await.unwrap();
+    let expected: BTreeSet<String> = live
+        .of("key")
+        .iter()
+        .map(|k| sink_name(&format!("key.{}", k.get("name").as_str().unwrap()), &k.id))
+        .collect();
+    let files: BTreeSet<String> = std::fs::read_dir(dir.join("out"))
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    (files.len(), files == expected)
+}
+
+#[tokio::test]
+async fn a_lost_key_create_whose_first_lookup_fails_is_looked_up_again_and_no_key_is_left_without_its_plaintext()
+ {
+    let mock = MockServer::start().await.unwrap();
+    let client = crate::support::client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let desired = desired(dir.path(), ONE_KEY);
+    mock.faults()
+        .add(FaultRule::new(
+            OperationId::CreateKeys,
+            Fault::ApplyThenClose,
+        ))
+        // The plan's read passes; the lookup after the lost answer is refused (400 is not retried).
+        .add(FaultRule::new(OperationId::List, Fault::Status(400)).skip(1));
+    let report = apply_file(&client, &desired, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 0, "{report:?}");
+    assert_eq!(mock.faults().pending(), 0, "both faults were met");
+    assert_eq!(report.orphans_deleted.len(), 1, "{report:?}");
+    assert_eq!(mock.key_count(), 1);
+    assert_eq!(
+        sink_matches_live(&client, &desired, dir.path()).await,
+        (1, true)
+    );
+}
+
+#[tokio::test]
+async fn a_key_create_lost_more_often_than_it_is_resent_fails_leaving_no_key_and_the_next_apply_creates_it()
+ {
+    let mock = MockServer::start().await.unwrap();
+    let client = crate::support::client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let desired = desired(dir.path(), ONE_KEY);
+    mock.faults()
+        .add(FaultRule::new(OperationId::CreateKeys, Fault::ApplyThenClose).times(50));
+    let report = apply_file(&client, &desired, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 4, "{report:?}");
+    let creates = mock.requests_to(OperationId::CreateKeys).len();
+    assert!(creates > 1, "the create was resent");
+    assert_eq!(
+        report.orphans_deleted.len(),
+        creates,
+        "every key a lost create made was deleted"
+    );
+    assert_eq!(mock.key_count(), 0);
+    assert_eq!(
+        sink_matches_live(&client, &desired, dir.path()).await,
+        (0, true)
+    );
+    mock.faults().clear();
+    let report = apply_file(&client, &desired, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 0, "{report:?}");
+    assert_eq!(mock.key_count(), 1);
+    assert_eq!(
+        sink_matches_live(&client, &desired, dir.path()).await,
+        (1, true)
     );
 }
