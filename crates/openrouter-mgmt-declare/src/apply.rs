@@ -329,7 +329,12 @@ impl Run<'_> {
                 .as_ref()
                 .ok_or("no secret sink is configured")?;
             let path = crate::sink::path_for(sink, &self.options.base, &action.address, &id);
-            crate::sink::deliver(&path, secret).map_err(|e| e.to_string())?;
+            // Blocking file I/O (create, write, fsync) runs off the async workers, which it would otherwise stall.
+            let (file, secret) = (path.clone(), secret.clone());
+            tokio::task::spawn_blocking(move || crate::sink::deliver(&file, &secret))
+                .await
+                .map_err(|e| format!("writing the secret of {}: {e}", action.address))?
+                .map_err(|e| e.to_string())?;
             self.report
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
