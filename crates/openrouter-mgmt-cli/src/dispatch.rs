@@ -252,9 +252,14 @@ impl Cx<'_> {
                             break 'walk;
                         }
                         let id = L::item_id(&item);
-                        let value = serde_json::to_value(&item)
-                            .map_err(|e| CliError::Failed(format!("cannot render an item: {e}")))?;
-                        renderer.item(value, &id)?;
+                        let failed = |e: serde_json::Error| {
+                            CliError::Failed(format!("cannot render an item: {e}"))
+                        };
+                        if renderer.takes_serialized() {
+                            renderer.item_json(&serde_json::to_string(&item).map_err(failed)?, &id);
+                        } else {
+                            renderer.item(serde_json::to_value(&item).map_err(failed)?, &id)?;
+                        }
                         count += 1;
                     }
                     renderer.flush()?;

@@ -21,6 +21,12 @@ use crate::live::{DEFAULT_WORKSPACE_SLUG, Live, workspace_slug};
 use crate::plan::{Action, Op, Plan};
 use crate::table::{KindSpec, Verb};
 
+/// How many times a create whose answer may have been lost is sent again (once what it made was looked for and
+/// adopted or deleted), and how many failed lookups are tried again, before the action fails: a create is never
+/// replayed by the retry policy once it may have reached the server, so under a failure rate `p` per request one
+/// round leaves about `p²` of the creates failed, and five about `p⁶` (6.4e-5 at 20 %).
+const LOST_ANSWER_ROUNDS: usize = 5;
+
 /// How to apply.
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
@@ -309,24 +315,28 @@ impl Run<'_> {
             .partition(|(f, _)| kind.field(f).is_none_or(|s| s.create));
         let input = Input::with(Map::new(), Some(Value::Object(create_body.clone())));
         let mut answer = call(self.client, kind.name, Verb::Create, &input).await;
-        if let Err(CallError::Api(e)) = &answer
+        // A create is not replayed blindly: each time it may have happened with its answer lost, look for what it
+        // made, and send it again only once nothing is left behind (a key without its plaintext is deleted). A
+        // lookup or clean-up that fails is tried again, never skipped: a key left behind would be adopted by the
+        // next plan with its plaintext lost for good.
+        let (mut sends, mut failed_lookups) = (1, 0);
+        while let Err(CallError::Api(e)) = &answer
             && e.may_have_been_applied()
         {
-            // The create may have happened with its answer lost: look for it.
-            if let Some(orphan) = self.find_created(kind, &create_body).await? {
-                if kind.secret_output.is_some() {
-                    self.delete(kind, &orphan).await?;
-                    self.report
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .orphans_deleted
-                        .push(format!("{} {orphan}", action.address));
+            match self.resolve_lost(action, &create_body).await {
+                Ok(Some(adopted)) => return self.created(action, adopted, later).await,
+                Ok(None) if sends <= LOST_ANSWER_ROUNDS => {
+                    sends += 1;
                     answer = call(self.client, kind.name, Verb::Create, &input).await;
-                } else {
-                    return self.created(action, orphan, later).await;
                 }
-            } else {
-                answer = call(self.client, kind.name, Verb::Create, &input).await;
+                Ok(None) => break,
+                Err(_) if failed_lookups < LOST_ANSWER_ROUNDS => failed_lookups += 1,
+                Err(e) => {
+                    return Err(format!(
+                        "{} may have been created, and looking for it failed: {e}",
+                        action.address
+                    ));
+                }
             }
         }
         let answer = answer.map_err(|e| e.to_string())?;
@@ -352,7 +362,12 @@ impl Run<'_> {
                 .as_ref()
                 .ok_or("no secret sink is configured")?;
             let path = crate::sink::path_for(sink, &self.options.base, &action.address, &id);
-            crate::sink::deliver(&path, secret).map_err(|e| e.to_string())?;
+            // Blocking file I/O (create, write, fsync) runs off the async workers, which it would otherwise stall.
+            let (file, secret) = (path.clone(), secret.clone());
+            tokio::task::spawn_blocking(move || crate::sink::deliver(&file, &secret))
+                .await
+                .map_err(|e| format!("writing the secret of {}: {e}", action.address))?
+                .map_err(|e| e.to_string())?;
             self.report
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -383,6 +398,29 @@ impl Run<'_> {
         } else {
             self.update(action.kind, &id, later).await
         }
+    }
+
+    /// After a lost create answer: the object the create made, to adopt (`Some`), or nothing left behind (`None`,
+    /// after deleting a key whose plaintext never arrived).
+    async fn resolve_lost(
+        &self,
+        action: &Action,
+        create_body: &Map<String, Value>,
+    ) -> Result<Option<String>, String> {
+        let kind = action.kind;
+        let Some(orphan) = self.find_created(kind, create_body).await? else {
+            return Ok(None);
+        };
+        if kind.secret_output.is_none() {
+            return Ok(Some(orphan));
+        }
+        self.delete(kind, &orphan).await?;
+        self.report
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .orphans_deleted
+            .push(format!("{} {orphan}", action.address));
+        Ok(None)
     }
 
     /// After a lost create answer: the live object the create made, matched by the natural key.
@@ -482,9 +520,14 @@ impl Run<'_> {
                 }
             }
         }
-        crate::assign::apply(self.client, &to, &off)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        crate::assign::apply(
+            self.client,
+            &to,
+            &off,
+            self.options.parallelism.clamp(1, 32),
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
     }
 }

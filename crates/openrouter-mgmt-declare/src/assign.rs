@@ -1,6 +1,6 @@
 //! Assignments (a key's guardrail): read once for the organization, and changed in bulk calls coalesced per
-//! target (every key moving to one guardrail in one chunked call), through the facade's deduplicating, chunked,
-//! retry-safe bulk operations.
+//! target (every key moving to one guardrail in one chunked call, the calls of different targets in parallel),
+//! through the facade's deduplicating, chunked, retry-safe bulk operations.
 
 use std::collections::BTreeMap;
 
@@ -22,28 +22,35 @@ pub(crate) async fn read(client: &Client) -> Result<BTreeMap<String, String>, De
 }
 
 /// Moves keys: `to` maps a guardrail id to the keys that must end on it; `off` maps a guardrail id to keys that
-/// must leave it and go nowhere. Returns the number of requests sent.
+/// must leave it and go nowhere. Every removal is done before any addition; the bulk calls of different guardrails
+/// are independent (a key is in at most one of them), so up to `parallelism` run at once. Returns the number of
+/// requests sent; on failure, the first error (the other calls still finish: each is a retry-safe set operation).
 pub(crate) async fn apply(
     client: &Client,
     to: &BTreeMap<String, Vec<String>>,
     off: &BTreeMap<String, Vec<String>>,
+    parallelism: usize,
 ) -> Result<usize, openrouter_mgmt::Error> {
     let mut requests = 0;
-    for (guardrail, hashes) in off {
-        let id = parse_guardrail(guardrail)?;
-        let outcome = client
-            .guardrails()
-            .unassign_keys(id, parse_hashes(hashes)?)
-            .await?;
-        requests += outcome.chunks;
-    }
-    for (guardrail, hashes) in to {
-        let id = parse_guardrail(guardrail)?;
-        let outcome = client
-            .guardrails()
-            .assign_keys(id, parse_hashes(hashes)?)
-            .await?;
-        requests += outcome.chunks;
+    for (assign, moves) in [(false, off), (true, to)] {
+        let outcomes: Vec<Result<usize, openrouter_mgmt::Error>> = futures::stream::iter(moves)
+            .map(|(guardrail, hashes)| async move {
+                let id = parse_guardrail(guardrail)?;
+                let hashes = parse_hashes(hashes)?;
+                let guardrails = client.guardrails();
+                let outcome = if assign {
+                    guardrails.assign_keys(id, hashes).await?
+                } else {
+                    guardrails.unassign_keys(id, hashes).await?
+                };
+                Ok(outcome.chunks)
+            })
+            .buffer_unordered(parallelism.max(1))
+            .collect()
+            .await;
+        for outcome in outcomes {
+            requests += outcome?;
+        }
     }
     Ok(requests)
 }

@@ -135,6 +135,24 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Whether [`Renderer::item_json`] can take an item's serialization as it is (JSON lines or ids, no
+    /// `--fields`): a long walk then skips building a JSON value per item.
+    pub(crate) fn takes_serialized(&self) -> bool {
+        self.fields.is_none() && matches!(self.format, Format::Jsonl | Format::Id | Format::None)
+    }
+
+    /// Renders one item of a list from its JSON serialization (only when [`Renderer::takes_serialized`]).
+    pub(crate) fn item_json(&mut self, json: &str, id: &str) {
+        self.items += 1;
+        let line = match self.format {
+            Format::Jsonl => json,
+            Format::Id => id,
+            _ => return,
+        };
+        self.pending.push_str(line);
+        self.pending.push('\n');
+    }
+
     /// Writes the items rendered since the last flush (a list calls it after each page, so output streams page
     /// by page).
     pub(crate) fn flush(&mut self) -> Result<(), CliError> {

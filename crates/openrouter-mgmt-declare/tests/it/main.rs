@@ -3,6 +3,8 @@
 
 mod attributes;
 mod converge;
+mod random_states;
 mod refusals;
+mod reliability;
 mod secrets;
 mod support;

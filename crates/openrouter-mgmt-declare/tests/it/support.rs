@@ -13,16 +13,23 @@ use openrouter_mgmt_mock::MockServer;
 
 /// A client for `mock` with millisecond backoff.
 pub(crate) fn client(mock: &MockServer) -> Client {
+    client_with_retries(mock, None)
+}
+
+/// A client for `mock` with millisecond backoff and this many retries per call (`None`: the default policy's).
+pub(crate) fn client_with_retries(mock: &MockServer, max_retries: Option<u32>) -> Client {
+    let policy = RetryPolicy::default()
+        .with_base_delay(Duration::from_millis(2))
+        .with_max_delay(Duration::from_millis(10))
+        .with_deadline(Some(Duration::from_secs(20)));
     Client::builder()
         .api_key(mock.management_key())
         .base_url(mock.base_url())
         .request_timeout(Some(Duration::from_secs(2)))
-        .retry_policy(
-            RetryPolicy::default()
-                .with_base_delay(Duration::from_millis(2))
-                .with_max_delay(Duration::from_millis(10))
-                .with_deadline(Some(Duration::from_secs(20))),
-        )
+        .retry_policy(match max_retries {
+            Some(n) => policy.with_max_retries(n),
+            None => policy,
+        })
         .jitter_seed(7)
         .build()
         .expect("client")
