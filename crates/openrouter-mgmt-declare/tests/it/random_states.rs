@@ -324,7 +324,19 @@ async fn apply_and_check_converged(
     dir: &Path,
     text: &str,
 ) -> Result<(), DeclareError> {
-    let desired = desired(dir, text);
+    let mut desired = desired(dir, text);
+    // Every `{ env = "NAME" }` source of the file gets a value of its own.
+    let names = text
+        .split("env = \"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|name| {
+            (
+                name.to_owned(),
+                format!("sk-test-{}-0123456789", name.to_lowercase()),
+            )
+        });
+    desired.env = Some(openrouter_mgmt_declare::SecretEnv(names.collect()));
     let report = apply_file(client, &desired, &allow_all(&desired), dir).await?;
     assert_eq!(report.exit_code(), 0, "{report:?}\n{text}");
     let next = plan_for(client, &desired).await.expect("plans");
