@@ -1,4 +1,5 @@
-//! Reliability, measured: a 1,000-key, 50-guardrail file (every key assigned) applied while a fifth of all requests
+//! Reliability, measured: a 1,000-key, 50-guardrail, 5,000-assignment file (every key assigned, and 4,000
+//! organization members assigned across the guardrails) applied while a fifth of all requests
 //! fail (429, 5xx, dropped connections, lost answers after the write) converges in at most two runs, with no
 //! duplicate object, no lost key (every live key has exactly one sink file, and every sink file a live key), and no
 //! secret in anything the engine prints.
@@ -22,19 +23,27 @@ use crate::support::{apply_file, client_with_retries, desired};
 
 const KEYS: usize = 1_000;
 const GUARDRAILS: usize = 50;
+/// Organization members assigned to the guardrails (with the keys' 1,000, 5,000 assignments).
+const MEMBERS: usize = 4_000;
 const FAULT_RATE: f64 = 0.2;
 const WORKSPACE: &str = "reliability";
 
-/// The file: one owned workspace, 50 guardrails, 1,000 keys each assigned to one of them.
-fn large_file(keys: usize, guardrails: usize) -> String {
+/// The file: one owned workspace, 50 guardrails each with its share of `members`, 1,000 keys each assigned to one
+/// of them.
+fn large_file(keys: usize, guardrails: usize, members: &[String]) -> String {
     let mut out = format!(
         "version = 1\n[stack]\nname = \"large\"\nowns = [\"workspace:{WORKSPACE}\"]\nsecrets = {{ sink = {{ dir = \"secrets\" }} }}\n\n[workspaces.{WORKSPACE}]\nname = \"Reliability\"\n"
     );
     for g in 0..guardrails {
         let _ = write!(
             out,
-            "\n[guardrails.g{g}]\nworkspace = \"{WORKSPACE}\"\nlimit_usd = {}\nreset_interval = \"monthly\"\n",
-            10 + g
+            "\n[guardrails.g{g}]\nworkspace = \"{WORKSPACE}\"\nlimit_usd = {}\nreset_interval = \"monthly\"\nmembers = {:?}\n",
+            10 + g,
+            members
+                .iter()
+                .skip(g)
+                .step_by(guardrails)
+                .collect::<Vec<_>>()
         );
     }
     for k in 0..keys {
@@ -156,15 +165,22 @@ fn sink_name(address: &str, hash: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_thousand_keys_under_twenty_percent_faults_converge_in_two_runs_with_no_duplicate_lost_key_or_secret()
+async fn a_thousand_keys_and_five_thousand_assignments_under_twenty_percent_faults_converge_in_two_runs()
  {
     let started = Instant::now();
-    let mock = MockServer::builder().seed(16).start().await.unwrap();
+    let mock = MockServer::builder()
+        .seed(16)
+        .members(MEMBERS)
+        .start()
+        .await
+        .unwrap();
+    let members: Vec<String> = mock.members().iter().map(ToString::to_string).collect();
+    assert_eq!(members.len(), MEMBERS);
     // Reads, updates, deletes and bulk calls are replayed up to 8 times (0.2⁹ ≈ 5e-7 of them fail); creates are
     // not replayed once they may have reached the server: the engine resolves those.
     let client = client_with_retries(&mock, Some(8));
     let dir = tempfile::tempdir().unwrap();
-    let desired = desired(dir.path(), &large_file(KEYS, GUARDRAILS));
+    let desired = desired(dir.path(), &large_file(KEYS, GUARDRAILS, &members));
     let output = Mutex::new(String::new());
 
     let mut runs = 0;
@@ -215,6 +231,14 @@ async fn a_thousand_keys_under_twenty_percent_faults_converge_in_two_runs_with_n
 
     // No duplicates: one live object per natural key.
     let live = read_live(&client, &desired).await.unwrap();
+    // Every assignment made: 1,000 keys and 4,000 members, each on its guardrail.
+    let assigned_members: usize = live
+        .of("guardrail")
+        .iter()
+        .filter_map(|g| live.attributes.get(&g.id))
+        .filter_map(|a| a.get("members").and_then(|m| m.as_array()).map(Vec::len))
+        .sum();
+    assert_eq!((live.assignments.len(), assigned_members), (KEYS, MEMBERS));
     for kind in ["workspace", "guardrail", "key"] {
         let twice: Vec<(String, usize)> = natural_counts(&live, kind)
             .into_iter()
