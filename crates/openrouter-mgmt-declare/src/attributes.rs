@@ -178,40 +178,32 @@ pub(crate) async fn read(
     live: &crate::live::Live,
     kind: &str,
     id: &str,
+    needs: &crate::live::Needs,
     guardrail_members: &BTreeMap<String, Vec<String>>,
 ) -> Result<Map<String, Value>, DeclareError> {
     let fail = |what: &str, e: Error| DeclareError::Read(format!("{what} of {kind} {id}: {e}"));
     let mut out = Map::new();
     match kind {
         "workspace" => {
-            let budgets = client
-                .workspaces()
-                .budgets(id)
-                .await
-                .map_err(|e| fail("budgets", e))?;
-            let table: Map<String, Value> = budgets
-                .data
-                .iter()
-                .map(|b| {
-                    let interval = b
-                        .reset_interval
-                        .as_ref()
-                        .and_then(|i| serde_json::to_value(i).ok())
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_else(|| "lifetime".to_owned());
-                    (interval, json!(b.limit_usd))
-                })
-                .collect();
-            out.insert("budgets".into(), Value::Object(table));
-            let members = client.workspaces().members(id).items();
-            futures::pin_mut!(members);
-            let mut ids = Vec::new();
-            while let Some(m) = members.next().await {
-                ids.push(Value::String(
-                    m.map_err(|e| fail("members", e))?.user_id.to_string(),
-                ));
+            if needs.attribute("workspace", "budgets") {
+                out.insert(
+                    "budgets".into(),
+                    read_budgets(client, id)
+                        .await
+                        .map_err(|e| fail("budgets", e))?,
+                );
             }
-            out.insert("members".into(), Value::Array(ids));
+            if needs.attribute("workspace", "members") {
+                let members = client.workspaces().members(id).items();
+                futures::pin_mut!(members);
+                let mut ids = Vec::new();
+                while let Some(m) = members.next().await {
+                    ids.push(Value::String(
+                        m.map_err(|e| fail("members", e))?.user_id.to_string(),
+                    ));
+                }
+                out.insert("members".into(), Value::Array(ids));
+            }
             let default_id = live
                 .of("workspace")
                 .iter()
@@ -231,6 +223,25 @@ pub(crate) async fn read(
         _ => {}
     }
     Ok(out)
+}
+
+/// A workspace's budgets as `interval = limit`.
+async fn read_budgets(client: &Client, id: &str) -> Result<Value, Error> {
+    let budgets = client.workspaces().budgets(id).await?;
+    let table: Map<String, Value> = budgets
+        .data
+        .iter()
+        .map(|b| {
+            let interval = b
+                .reset_interval
+                .as_ref()
+                .and_then(|i| serde_json::to_value(i).ok())
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_else(|| "lifetime".to_owned());
+            (interval, json!(b.limit_usd))
+        })
+        .collect();
+    Ok(Value::Object(table))
 }
 
 /// Every member assignment of the organization: guardrail id → user ids.

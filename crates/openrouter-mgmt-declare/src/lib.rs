@@ -53,12 +53,13 @@ use std::collections::BTreeSet;
 
 use openrouter_mgmt::Client;
 
-/// Reads the live state `desired` needs: every workspace, and each scoped kind in the workspaces it owns or names.
+/// Reads the live state `desired` needs: every workspace, and in the workspaces it owns or names each kind it
+/// declares or could delete from, and the attributes it declares.
 pub async fn read_live(client: &Client, desired: &Desired) -> Result<Live, DeclareError> {
     live::read(
         client,
         &live::workspace_slugs(desired),
-        desired.organization.is_some(),
+        &live::Needs::of(desired),
     )
     .await
 }
@@ -68,7 +69,7 @@ pub async fn read_workspaces(
     client: &Client,
     slugs: &BTreeSet<String>,
 ) -> Result<Live, DeclareError> {
-    live::read(client, slugs, true).await
+    live::read(client, slugs, &live::Needs::everything()).await
 }
 
 /// Checks a file offline, as if the account were empty: every object's create body against the spec's

@@ -106,17 +106,91 @@ pub(crate) fn workspace_slug(desired: &Desired, name: &str) -> String {
         .unwrap_or_else(|| name.to_owned())
 }
 
-/// Reads the live state for the workspaces with these slugs (and the organization's settings when asked).
+/// What a read must cover: which kinds and attributes, and whether the organization's settings. Only what the file
+/// declares, or what it owns (a kind it could delete from), is read; `export` reads everything.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Needs {
+    /// Everything (for `export`).
+    pub(crate) everything: bool,
+    /// Kinds to list.
+    pub(crate) kinds: BTreeSet<&'static str>,
+    /// Attributes to read, as (kind, attribute).
+    pub(crate) attributes: BTreeSet<(&'static str, &'static str)>,
+    /// The organization's settings.
+    pub(crate) organization: bool,
+}
+
+impl Needs {
+    /// What planning `desired` needs: the kinds it declares or owns (scoped kinds when it owns a workspace, a kind
+    /// it owns by name), the kinds its references and assignments name, the attributes it declares, and always the
+    /// workspaces (references resolve through them).
+    pub(crate) fn of(desired: &Desired) -> Self {
+        let mut needs = Self {
+            organization: desired.organization.is_some(),
+            ..Self::default()
+        };
+        needs.kinds.insert("workspace");
+        let owns_workspace = desired.stack.owned_workspaces().next().is_some();
+        for kind in table::kinds() {
+            let workspace_scoped = kind.references.iter().any(|r| r.kind == "workspace");
+            if (owns_workspace && workspace_scoped) || desired.stack.owns_kind(kind.name) {
+                needs.kinds.insert(kind.name);
+            }
+        }
+        for object in &desired.objects {
+            needs.kinds.insert(object.kind.name);
+            for r in object.kind.references {
+                needs.kinds.insert(r.kind);
+            }
+            if let Some(a) = &object.kind.assignment {
+                needs.kinds.insert(a.kind);
+            }
+            for name in object.attributes.keys() {
+                needs.attributes.insert((object.kind.name, *name));
+            }
+        }
+        if needs
+            .attributes
+            .contains(&("workspace", "default_guardrail"))
+        {
+            needs.kinds.insert("guardrail");
+        }
+        needs
+    }
+
+    /// Everything there is (for `export`).
+    pub(crate) fn everything() -> Self {
+        Self {
+            everything: true,
+            organization: true,
+            ..Self::default()
+        }
+    }
+
+    fn kind(&self, kind: &str) -> bool {
+        self.everything || self.kinds.contains(kind)
+    }
+
+    /// Whether `attribute` of `kind` is read.
+    pub(crate) fn attribute(&self, kind: &str, attribute: &str) -> bool {
+        self.everything || self.attributes.contains(&(kind, attribute))
+    }
+}
+
+/// Reads the live state for the workspaces with these slugs, as far as `needs` says.
 pub(crate) async fn read(
     client: &Client,
     slugs: &BTreeSet<String>,
-    organization: bool,
+    needs: &Needs,
 ) -> Result<Live, DeclareError> {
     let mut live = Live::default();
-    if organization {
+    if needs.organization {
         live.organization = Some(crate::organization::read(client).await?);
     }
-    let kinds = table::in_creation_order();
+    let kinds: Vec<&'static KindSpec> = table::in_creation_order()
+        .into_iter()
+        .filter(|k| needs.kind(k.name))
+        .collect();
     for kind in kinds.iter().filter(|k| k.scope_param.is_none()) {
         let items = list(client, kind, None).await?;
         live.objects.insert(kind.name, items);
@@ -136,7 +210,11 @@ pub(crate) async fn read(
     if kinds.iter().any(|k| k.assignment.is_some()) {
         live.assignments = crate::assign::read(client).await?;
     }
-    let guardrail_members = crate::attributes::read_member_assignments(client).await?;
+    let guardrail_members = if needs.attribute("guardrail", "members") {
+        crate::attributes::read_member_assignments(client).await?
+    } else {
+        BTreeMap::new()
+    };
     let mut owners: Vec<(&'static str, String)> = Vec::new();
     for kind in ["workspace", "guardrail"] {
         for object in live.of(kind) {
@@ -150,7 +228,8 @@ pub(crate) async fn read(
         }
     }
     for (kind, id) in owners {
-        let values = crate::attributes::read(client, &live, kind, &id, &guardrail_members).await?;
+        let values =
+            crate::attributes::read(client, &live, kind, &id, needs, &guardrail_members).await?;
         live.attributes.insert(id, values);
     }
     Ok(live)
