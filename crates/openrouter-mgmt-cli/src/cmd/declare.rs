@@ -352,7 +352,10 @@ async fn apply(ctx: &Ctx<'_>) -> Result<(), CliError> {
             .map_or_else(|| ctx.io.cwd.clone(), PathBuf::from),
         discard_secrets: false,
     };
-    let json_lines = wants_json(ctx);
+    // JSON lines for programs (`-o json`, or stderr not a terminal), a bar for people; `--no-progress` silences
+    // both (failures are always said).
+    let quiet = ctx.root.get_flag(ids::NO_PROGRESS);
+    let json_lines = !quiet && (wants_json(ctx) || !ctx.io.stderr_is_terminal);
     // One step per finished action: the old halves of replacements, the assignment moves, each attribute and the
     // organization's settings are steps too.
     let steps = plan.actions.len()
@@ -376,6 +379,9 @@ async fn apply(ctx: &Ctx<'_>) -> Result<(), CliError> {
             let line =
                 json!({"type": "action", "address": address, "status": status, "error": error});
             ctx.out.stderr(&format!("{line}\n"));
+            return;
+        }
+        if quiet && error.is_none() {
             return;
         }
         if let Some(e) = error {

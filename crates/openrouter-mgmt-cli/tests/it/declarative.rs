@@ -45,14 +45,21 @@ async fn plan_apply_drift_and_a_stale_saved_plan() {
     ])
     .await;
     assert_eq!(apply.code, 0, "{}", apply.stderr);
-    // Not a terminal: one progress line per finished action (6 creates, the assignment moves).
+    // Not a terminal: one JSON line per finished action (6 creates, the assignment moves).
+    let events: Vec<serde_json::Value> = apply
+        .stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|e: &serde_json::Value| e["type"] == "action")
+        .collect();
+    assert_eq!(events.len(), 7, "{}", apply.stderr);
     assert!(
-        apply.stderr.contains("apply: [1/7] applied "),
+        events.iter().all(|e| e["status"] == "applied"),
         "{}",
         apply.stderr
     );
     assert!(
-        apply.stderr.contains("apply: [7/7] applied assignments"),
+        events.iter().any(|e| e["address"] == "assignments"),
         "{}",
         apply.stderr
     );
