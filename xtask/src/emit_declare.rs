@@ -26,6 +26,7 @@ const COMPARATORS: &[(&str, &str)] = &[
     ("text", "Text"),
     ("bool", "Bool"),
     ("json", "Json"),
+    ("subset", "Subset"),
 ];
 
 /// The resource table, or `None` when the overlay has no `declare:` section.
@@ -72,12 +73,16 @@ pub fn resources(
             secret_keys: &nested_secret_keys(merged, overlay, create, list),
             secret_output: crate::emit_cli::secret_output(create, structs, overlay),
         }));
+        let get = entry.get.as_deref().map(|g| find(kind, g)).transpose()?;
         for (verb, op) in [
             ("List", list),
             ("Create", create),
             ("Update", update),
             ("Delete", delete),
-        ] {
+        ]
+        .into_iter()
+        .chain(get.map(|g| ("Get", g)))
+        {
             arms.push(dispatch_arm(kind, verb, op));
             if verb == "Create" || verb == "Update" {
                 check_arms.push(check_arm(kind, verb, op));
@@ -192,7 +197,7 @@ fn fields(
         out.push(Field {
             name: name.clone(),
             create: created.contains_key(name),
-            update: updated.contains_key(name),
+            update: updated.contains_key(name) && !entry.create_only.contains_key(name),
             compare,
             nullable,
             secret: overlay.is_secret(&create_body, name) || overlay.is_secret(&update_body, name),
@@ -209,6 +214,13 @@ fn check_names(kind: &str, entry: &DeclareKind, fields: &[Field], overlay: &Over
     for n in entry.natural.iter().chain([&entry.address_field]) {
         if !has(n) {
             return fail(format!("`{n}` is not a managed body field"));
+        }
+    }
+    for n in entry.create_only.keys() {
+        if !has(n) {
+            return fail(format!(
+                "create_only names `{n}`, which is not a managed body field"
+            ));
         }
     }
     for n in entry.masked.keys() {
@@ -436,6 +448,7 @@ fn kind_tokens(model: &KindModel<'_>) -> TokenStream {
     let natural = &entry.natural;
     let address_field = &entry.address_field;
     let scope_param = option_str(entry.scope_param.as_deref());
+    let detailed = entry.get.is_some();
     let variant = |op: &str| {
         let camel = heck::ToUpperCamelCase::to_upper_camel_case(op);
         format_ident!("{}", camel)
@@ -515,6 +528,7 @@ fn kind_tokens(model: &KindModel<'_>) -> TokenStream {
             secret_output: #secret_output,
             secret_keys: &[#(#secret_keys),*],
             fields: &[#(#fields),*],
+            detailed: #detailed,
             list: OperationId::#list,
             create: OperationId::#create_v,
             update: OperationId::#update,

@@ -54,6 +54,9 @@ pub struct DeclareKind {
     pub update: String,
     /// The delete operation.
     pub delete: String,
+    /// The operation that reads one whole object, when the list answers summaries only.
+    #[serde(default)]
+    pub get: Option<String>,
     /// The field that pins an object (its id).
     pub id: String,
     /// The identity without a pin, scope fields first.
@@ -78,6 +81,10 @@ pub struct DeclareKind {
     /// Comparator overrides, by field.
     #[serde(default)]
     pub compare: BTreeMap<String, DeclareCompare>,
+    /// Fields of the update body that the engine still treats as create-only (a change replaces the object), each
+    /// with its reason (the API refuses to change them in some states).
+    #[serde(default)]
+    pub create_only: BTreeMap<String, String>,
     /// Write-only secret fields that reads never return, by field: the read field that shows a masked form of the
     /// stored value (a BYOK key's `label`), which plans compare with the file's secret.
     #[serde(default)]
@@ -267,6 +274,12 @@ impl Overlay {
             );
             reasons.extend(
                 entry
+                    .create_only
+                    .iter()
+                    .map(|(f, r)| (format!("declare.{kind}.create_only.{f}"), r.as_str())),
+            );
+            reasons.extend(
+                entry
                     .compare
                     .iter()
                     .map(|(f, c)| (format!("declare.{kind}.compare.{f}"), c.reason.as_str())),
@@ -290,11 +303,11 @@ impl Overlay {
             .keys()
             .chain(self.paging.keys())
             .chain(self.cli.keys())
-            .chain(
-                self.declare
-                    .values()
-                    .flat_map(|k| [&k.list, &k.create, &k.update, &k.delete]),
-            )
+            .chain(self.declare.values().flat_map(|k| {
+                [&k.list, &k.create, &k.update, &k.delete]
+                    .into_iter()
+                    .chain(k.get.as_ref())
+            }))
         {
             if !ids.contains(name) {
                 return Err(SpecError::new(format!(

@@ -482,12 +482,14 @@ impl Run<'_> {
             .get(&change.address)
             .cloned()
             .ok_or_else(|| format!("{} does not exist", change.address))?;
+        let default_workspace = self.live.workspace_id(crate::live::DEFAULT_WORKSPACE_SLUG);
         crate::attributes::apply(
             self.client,
             change.attribute,
             &id,
             &change.before,
             &change.after,
+            default_workspace,
         )
         .await
         .map_err(|e| e.to_string())

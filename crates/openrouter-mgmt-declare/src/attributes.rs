@@ -26,7 +26,7 @@ pub struct AttributeSpec {
 }
 
 /// Every such attribute.
-pub const ATTRIBUTES: [AttributeSpec; 4] = [
+pub const ATTRIBUTES: [AttributeSpec; 5] = [
     AttributeSpec {
         kind: "workspace",
         name: "budgets",
@@ -41,6 +41,11 @@ pub const ATTRIBUTES: [AttributeSpec; 4] = [
         kind: "workspace",
         name: "default_guardrail",
         about: "settings of the workspace's default guardrail (a table of guardrail fields; only those declared are managed)",
+    },
+    AttributeSpec {
+        kind: "private_endpoint",
+        name: "status",
+        about: "draft, active or disabled; from draft to active the endpoint is validated (in the default workspace), then activated",
     },
     AttributeSpec {
         kind: "guardrail",
@@ -103,6 +108,10 @@ pub(crate) fn exported(spec: &AttributeSpec, value: &Value) -> Option<Value> {
 /// Checks a declared value's shape.
 pub(crate) fn check(spec: &AttributeSpec, value: &Value) -> Result<(), String> {
     match spec.name {
+        "status" => match value.as_str() {
+            Some("draft" | "active" | "disabled") => Ok(()),
+            _ => Err("must be \"draft\", \"active\" or \"disabled\"".into()),
+        },
         "default_guardrail" => {
             let table = value
                 .as_object()
@@ -149,6 +158,8 @@ pub(crate) fn check(spec: &AttributeSpec, value: &Value) -> Result<(), String> {
 /// Whether a declared value and the live one are the same.
 pub(crate) fn same_value(spec: &AttributeSpec, desired: &Value, live: &Value) -> bool {
     match spec.name {
+        // A new endpoint is a draft.
+        "status" => desired == live || (live.is_null() && desired == "draft"),
         "default_guardrail" => desired.as_object().is_none_or(|d| {
             d.iter().all(|(k, v)| {
                 let live = live.get(k).unwrap_or(&Value::Null);
@@ -220,6 +231,14 @@ pub(crate) async fn read(
             let members = guardrail_members.get(id).cloned().unwrap_or_default();
             out.insert("members".into(), Value::from(members));
         }
+        "private_endpoint" => {
+            let status = live
+                .of("private_endpoint")
+                .iter()
+                .find(|e| e.id == id)
+                .map_or(Value::Null, |e| e.get("status").clone());
+            out.insert("status".into(), status);
+        }
         _ => {}
     }
     Ok(out)
@@ -261,15 +280,60 @@ pub(crate) async fn read_member_assignments(
     Ok(out)
 }
 
-/// Makes one attribute of the object `id` go from `before` to `after`.
+/// Makes one attribute of the object `id` go from `before` to `after`; `default_workspace` is where a private
+/// endpoint is validated.
 pub(crate) async fn apply(
     client: &Client,
     spec: &AttributeSpec,
     id: &str,
     before: &Value,
     after: &Value,
+    default_workspace: Option<&str>,
 ) -> Result<(), Error> {
     match (spec.kind, spec.name) {
+        ("private_endpoint", "status") => {
+            let endpoint: uuid::Uuid = id.parse().map_err(|e| invalid_in("status", e))?;
+            let from = before.as_str().unwrap_or("draft");
+            let to = after.as_str().unwrap_or("draft");
+            if from == "draft" && to != "draft" {
+                let workspace = default_workspace.ok_or_else(|| {
+                    invalid_in("status", "no default workspace to validate the endpoint in")
+                })?;
+                let body: types::ValidatePrivateEndpointRequest =
+                    serde_json::from_value(json!({ "workspace_id": workspace }))
+                        .map_err(invalid)?;
+                let validation = client
+                    .send(&ops::ValidatePrivateEndpoint::new(endpoint, body))
+                    .await?;
+                if !validation.data.passed {
+                    return Err(invalid_in(
+                        "status",
+                        "the endpoint did not pass validation; it stays a draft",
+                    ));
+                }
+                client
+                    .send(&ops::ActivatePrivateEndpoint::new(endpoint))
+                    .await?;
+                if to == "disabled" {
+                    client
+                        .send(&ops::DisablePrivateEndpoint::new(endpoint))
+                        .await?;
+                }
+            } else if to == "draft" && from != "draft" {
+                return Err(invalid_in(
+                    "status",
+                    "an activated endpoint cannot become a draft again; replace it",
+                ));
+            } else if to == "disabled" {
+                client
+                    .send(&ops::DisablePrivateEndpoint::new(endpoint))
+                    .await?;
+            } else if to == "active" {
+                client
+                    .send(&ops::EnablePrivateEndpoint::new(endpoint))
+                    .await?;
+            }
+        }
         ("workspace", "default_guardrail") => {
             let workspace = client.workspaces().get(id).await?;
             let changed: Map<String, Value> = after
@@ -350,6 +414,10 @@ pub(crate) async fn apply(
         _ => {}
     }
     Ok(())
+}
+
+fn invalid_in(argument: &'static str, e: impl std::fmt::Display) -> Error {
+    Error::from(openrouter_mgmt::Invalid::new(argument, e.to_string()))
 }
 
 fn invalid(e: serde_json::Error) -> Error {

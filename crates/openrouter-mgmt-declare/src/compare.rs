@@ -29,6 +29,12 @@ pub fn same(compare: Compare, desired: &Value, live: &Value) -> bool {
         },
         Compare::Text | Compare::Bool => desired == live,
         Compare::Json => json_same(desired, live),
+        Compare::Subset => match (desired, live) {
+            (Value::Object(d), Value::Object(l)) => d
+                .iter()
+                .all(|(k, v)| json_same(v, l.get(k).unwrap_or(&Value::Null))),
+            _ => json_same(desired, live),
+        },
     }
 }
 

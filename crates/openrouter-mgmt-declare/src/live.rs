@@ -216,7 +216,7 @@ pub(crate) async fn read(
         BTreeMap::new()
     };
     let mut owners: Vec<(&'static str, String)> = Vec::new();
-    for kind in ["workspace", "guardrail"] {
+    for kind in ["workspace", "guardrail", "private_endpoint"] {
         for object in live.of(kind) {
             let in_scope = match kind {
                 "workspace" => live.read_workspaces.contains(&object.id),
@@ -254,9 +254,28 @@ pub(crate) async fn list(
     let answer = call(client, kind.name, Verb::List, &Input::with(values, None))
         .await
         .map_err(|e| DeclareError::Read(format!("listing {}s: {e}", kind.name)))?;
-    let Value::Array(items) = answer.value else {
+    let Value::Array(mut items) = answer.value else {
         return Ok(Vec::new());
     };
+    if kind.detailed {
+        // The list shows summaries: read each object whole (its id is the get operation's path parameter).
+        for item in &mut items {
+            let Some(id) = item.get(kind.id).and_then(Value::as_str).map(str::to_owned) else {
+                continue;
+            };
+            let mut params = Map::new();
+            params.insert(kind.id_param.to_owned(), Value::String(id));
+            let whole = call(client, kind.name, Verb::Get, &Input::with(params, None))
+                .await
+                .map_err(|e| DeclareError::Read(format!("reading a {}: {e}", kind.name)))?;
+            *item = match whole.value {
+                Value::Object(mut m) if m.contains_key("data") => {
+                    m.remove("data").unwrap_or(Value::Null)
+                }
+                other => other,
+            };
+        }
+    }
     Ok(items
         .into_iter()
         .filter_map(|item| match item {

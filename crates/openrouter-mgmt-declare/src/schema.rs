@@ -70,6 +70,9 @@ pub fn json_schema() -> Value {
                     "description": spec.about,
                 }),
                 "default_guardrail" => json!({"type": "object", "description": spec.about}),
+                "status" => {
+                    json!({"enum": ["draft", "active", "disabled"], "description": spec.about})
+                }
                 _ => {
                     json!({"type": "array", "items": {"type": "string"}, "description": spec.about})
                 }
@@ -113,7 +116,7 @@ fn field_schema(field: &FieldSpec) -> Value {
         Compare::Bool => json!({"type": "boolean"}),
         Compare::Text => json!({"type": "string"}),
         Compare::Instant => json!({"type": "string", "format": "date-time"}),
-        Compare::Json => json!({}),
+        Compare::Json | Compare::Subset => json!({}),
     };
     let mut schema = if field.nullable {
         json!({"anyOf": [base, {"const": NONE}]})

@@ -36,6 +36,8 @@ pub struct KindSpec {
     pub secret_keys: &'static [&'static str],
     /// The managed fields.
     pub fields: &'static [FieldSpec],
+    /// The list answers summaries: each item is read whole with the kind's get operation.
+    pub detailed: bool,
     /// The list operation.
     pub list: OperationId,
     /// The create operation.
@@ -111,6 +113,8 @@ pub enum Compare {
     Bool,
     /// Exact JSON.
     Json,
+    /// An object whose declared keys only are compared (the server fills in the rest with defaults).
+    Subset,
 }
 
 /// The operations of a kind.
@@ -124,6 +128,8 @@ pub enum Verb {
     Update,
     /// Delete.
     Delete,
+    /// Read one whole object.
+    Get,
 }
 
 impl KindSpec {

@@ -6,7 +6,7 @@ use openrouter_mgmt::{Client, OperationId, ops};
 use crate::call::{Answer, CallError, Input, check, send, send_list, walk};
 use crate::table::{Assignment, Compare, FieldSpec, KindSpec, Reference, Verb};
 /// Every declarable kind, by name.
-pub(crate) static KINDS: [KindSpec; 7usize] = [
+pub(crate) static KINDS: [KindSpec; 8usize] = [
     KindSpec {
         name: "byok",
         table: "byok",
@@ -152,6 +152,7 @@ pub(crate) static KINDS: [KindSpec; 7usize] = [
                 masked_by: None,
             },
         ],
+        detailed: false,
         list: OperationId::ListByokKeys,
         create: OperationId::CreateByokKey,
         update: OperationId::UpdateByokKey,
@@ -321,6 +322,7 @@ pub(crate) static KINDS: [KindSpec; 7usize] = [
                 masked_by: None,
             },
         ],
+        detailed: false,
         list: OperationId::ListObservabilityDestinations,
         create: OperationId::CreateObservabilityDestination,
         update: OperationId::UpdateObservabilityDestination,
@@ -564,6 +566,7 @@ pub(crate) static KINDS: [KindSpec; 7usize] = [
                 masked_by: None,
             },
         ],
+        detailed: false,
         list: OperationId::ListGuardrails,
         create: OperationId::CreateGuardrail,
         update: OperationId::UpdateGuardrail,
@@ -657,10 +660,122 @@ pub(crate) static KINDS: [KindSpec; 7usize] = [
                 masked_by: None,
             },
         ],
+        detailed: false,
         list: OperationId::List,
         create: OperationId::CreateKeys,
         update: OperationId::UpdateKeys,
         delete: OperationId::DeleteKeys,
+    },
+    KindSpec {
+        name: "private_endpoint",
+        table: "private_endpoints",
+        id: "id",
+        id_param: "id",
+        natural: &["provider_slug", "model_permaslug", "upstream_model_id"],
+        address_field: "upstream_model_id",
+        scope_param: None,
+        list_query: &[],
+        references: &[],
+        assignment: None,
+        secret_output: None,
+        secret_keys: &[],
+        fields: &[
+            FieldSpec {
+                name: "base_url",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "declared_parameters",
+                create: true,
+                update: true,
+                compare: Compare::Set,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "declared_region",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: true,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "declared_zdr",
+                create: true,
+                update: false,
+                compare: Compare::Bool,
+                nullable: true,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "max_completion_tokens",
+                create: true,
+                update: false,
+                compare: Compare::Number,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "model_permaslug",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "pricing",
+                create: true,
+                update: true,
+                compare: Compare::Subset,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "provider_slug",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "settings",
+                create: true,
+                update: true,
+                compare: Compare::Subset,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+            FieldSpec {
+                name: "upstream_model_id",
+                create: true,
+                update: false,
+                compare: Compare::Text,
+                nullable: false,
+                secret: false,
+                masked_by: None,
+            },
+        ],
+        detailed: true,
+        list: OperationId::ListPrivateEndpoints,
+        create: OperationId::CreatePrivateEndpoint,
+        update: OperationId::UpdatePrivateEndpoint,
+        delete: OperationId::DeletePrivateEndpoint,
     },
     KindSpec {
         name: "private_provider",
@@ -722,6 +837,7 @@ pub(crate) static KINDS: [KindSpec; 7usize] = [
                 masked_by: None,
             },
         ],
+        detailed: false,
         list: OperationId::ListPrivateProviders,
         create: OperationId::CreatePrivateProvider,
         update: OperationId::UpdatePrivateProvider,
@@ -776,6 +892,7 @@ pub(crate) static KINDS: [KindSpec; 7usize] = [
                 masked_by: None,
             },
         ],
+        detailed: false,
         list: OperationId::ListScimGroupMappings,
         create: OperationId::CreateScimGroupMapping,
         update: OperationId::UpdateScimGroupMapping,
@@ -895,6 +1012,7 @@ pub(crate) static KINDS: [KindSpec; 7usize] = [
                 masked_by: None,
             },
         ],
+        detailed: false,
         list: OperationId::ListWorkspaces,
         create: OperationId::CreateWorkspace,
         update: OperationId::UpdateWorkspace,
@@ -1016,6 +1134,37 @@ pub(crate) async fn call(
         ("key", Verb::Delete) => {
             let operation = ops::DeleteKeys {
                 hash: input.required("hash")?,
+            };
+            send(client, operation).await
+        }
+        ("private_endpoint", Verb::List) => {
+            let operation = ops::ListPrivateEndpoints {};
+            send_list(client, operation).await
+        }
+        ("private_endpoint", Verb::Create) => {
+            let operation = ops::CreatePrivateEndpoint {
+                idempotency_key: input.optional("idempotency-key")?,
+                body: input.body()?,
+            };
+            send(client, operation).await
+        }
+        ("private_endpoint", Verb::Update) => {
+            let operation = ops::UpdatePrivateEndpoint {
+                id: input.required("id")?,
+                body: input.body()?,
+            };
+            send(client, operation).await
+        }
+        ("private_endpoint", Verb::Delete) => {
+            let operation = ops::DeletePrivateEndpoint {
+                id: input.required("id")?,
+                draft_only: input.optional("draft_only")?,
+            };
+            send(client, operation).await
+        }
+        ("private_endpoint", Verb::Get) => {
+            let operation = ops::GetPrivateEndpoint {
+                id: input.required("id")?,
             };
             send(client, operation).await
         }
@@ -1159,6 +1308,22 @@ pub(crate) fn validate(kind: &str, verb: Verb, input: &Input) -> Result<(), Call
             check(
                 &ops::UpdateKeys {
                     hash: input.required("hash")?,
+                    body: input.body()?,
+                },
+            )
+        }
+        ("private_endpoint", Verb::Create) => {
+            check(
+                &ops::CreatePrivateEndpoint {
+                    idempotency_key: input.optional("idempotency-key")?,
+                    body: input.body()?,
+                },
+            )
+        }
+        ("private_endpoint", Verb::Update) => {
+            check(
+                &ops::UpdatePrivateEndpoint {
+                    id: input.required("id")?,
                     body: input.body()?,
                 },
             )

@@ -167,3 +167,70 @@ fn a_malformed_attribute_names_its_address() {
     );
     assert!(bad.to_string().contains("hourly"), "{bad}");
 }
+
+#[tokio::test]
+async fn a_private_endpoint_goes_through_its_lifecycle_and_an_upstream_change_replaces_it() {
+    let mock = MockServer::start().await.unwrap();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let file = |status: &str, url: &str| {
+        format!(
+            "version = 1\n[stack]\nname = \"pe\"\nowns = [\"kind:private_endpoint\"]\n\n[private_endpoints.llama]\nprovider_slug = \"acme\"\nmodel_permaslug = \"meta-llama/llama-3.1-8b-instruct\"\nupstream_model_id = \"llama-8b\"\nbase_url = \"{url}\"\nstatus = \"{status}\"\n"
+        )
+    };
+    let url = "https://llm.acme.example/v1";
+    // Created as a draft, then validated and activated; the plan after it is empty.
+    let active = desired(dir.path(), &file("active", url));
+    assert_eq!(
+        apply_file(&client, &active, &Allow::default(), dir.path())
+            .await
+            .unwrap()
+            .exit_code(),
+        0
+    );
+    let planned = plan_for(&client, &active).await.unwrap();
+    assert!(
+        planned.is_empty(),
+        "{}",
+        openrouter_mgmt_declare::text(&planned)
+    );
+    // Disabled: one write.
+    let disabled = desired(dir.path(), &file("disabled", url));
+    mock.clear_requests();
+    assert_eq!(
+        apply_file(&client, &disabled, &Allow::default(), dir.path())
+            .await
+            .unwrap()
+            .exit_code(),
+        0
+    );
+    assert_eq!(writes(&mock).len(), 1, "{:?}", writes(&mock));
+    assert!(plan_for(&client, &disabled).await.unwrap().is_empty());
+    // Back to draft is refused at apply (an activated endpoint cannot), and the file's upstream change replaces it.
+    let moved = desired(dir.path(), &file("active", "https://llm2.acme.example/v1"));
+    let planned = plan_for(&client, &moved).await.unwrap();
+    assert_eq!(
+        planned.count(openrouter_mgmt_declare::Op::Replace),
+        1,
+        "{}",
+        openrouter_mgmt_declare::text(&planned)
+    );
+    assert_eq!(
+        apply_file(&client, &moved, &Allow::default(), dir.path())
+            .await
+            .unwrap()
+            .exit_code(),
+        0
+    );
+    let after = plan_for(&client, &moved).await.unwrap();
+    assert!(
+        after.is_empty(),
+        "{}",
+        openrouter_mgmt_declare::text(&after)
+    );
+    let draft = desired(dir.path(), &file("draft", "https://llm2.acme.example/v1"));
+    let report = apply_file(&client, &draft, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 4, "{report:?}");
+}
