@@ -27,6 +27,7 @@ const COMPARATORS: &[(&str, &str)] = &[
     ("bool", "Bool"),
     ("json", "Json"),
     ("subset", "Subset"),
+    ("url", "Url"),
 ];
 
 /// The resource table, or `None` when the overlay has no `declare:` section.

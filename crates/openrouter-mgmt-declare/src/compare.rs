@@ -29,6 +29,10 @@ pub fn same(compare: Compare, desired: &Value, live: &Value) -> bool {
         },
         Compare::Text | Compare::Bool => desired == live,
         Compare::Json => json_same(desired, live),
+        Compare::Url => match (desired.as_str(), live.as_str()) {
+            (Some(a), Some(b)) => normal_url(a) == normal_url(b),
+            _ => desired == live,
+        },
         Compare::Subset => match (desired, live) {
             (Value::Object(d), Value::Object(l)) => d
                 .iter()
@@ -52,6 +56,22 @@ pub(crate) fn same_masked(desired: &Value, live: &Value) -> bool {
         }
         (Value::Number(_), Value::Number(_)) => same(Compare::Number, desired, live),
         _ => desired == live,
+    }
+}
+
+/// A URL with its scheme and host in lower case and no trailing `/` (the path keeps its case).
+fn normal_url(url: &str) -> String {
+    let url = url.trim().trim_end_matches('/');
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            format!(
+                "{}://{}{path}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase()
+            )
+        }
+        None => url.to_owned(),
     }
 }
 
@@ -140,6 +160,25 @@ mod tests {
             Compare::Instant,
             &json!("2027-12-31T23:59:59Z"),
             &json!("2027-12-31T23:59:58Z")
+        ));
+    }
+
+    #[test]
+    fn urls_ignore_the_case_of_scheme_and_host_and_a_trailing_slash() {
+        assert!(same(
+            Compare::Url,
+            &json!("HTTPS://LLM.Acme.example/v1/"),
+            &json!("https://llm.acme.example/v1")
+        ));
+        assert!(!same(
+            Compare::Url,
+            &json!("https://llm.acme.example/V1"),
+            &json!("https://llm.acme.example/v1")
+        ));
+        assert!(!same(
+            Compare::Url,
+            &json!("https://a.example"),
+            &json!("https://b.example")
         ));
     }
 }

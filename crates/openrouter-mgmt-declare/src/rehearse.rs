@@ -140,6 +140,7 @@ fn snapshot_of(desired: &Desired, live: &Live) -> Snapshot {
         byok_keys: values("byok"),
         destinations: values("destination"),
         private_providers: values("private_provider"),
+        private_endpoints: values("private_endpoint"),
         scim_mappings: values("scim_mapping"),
         filtered_model_catalog: live
             .organization

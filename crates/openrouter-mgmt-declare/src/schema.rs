@@ -114,7 +114,7 @@ fn field_schema(field: &FieldSpec) -> Value {
         Compare::Set | Compare::List => json!({"type": "array"}),
         Compare::Number => json!({"type": "number"}),
         Compare::Bool => json!({"type": "boolean"}),
-        Compare::Text => json!({"type": "string"}),
+        Compare::Text | Compare::Url => json!({"type": "string"}),
         Compare::Instant => json!({"type": "string", "format": "date-time"}),
         Compare::Json | Compare::Subset => json!({}),
     };

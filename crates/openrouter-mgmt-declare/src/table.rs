@@ -115,6 +115,8 @@ pub enum Compare {
     Json,
     /// An object whose declared keys only are compared (the server fills in the rest with defaults).
     Subset,
+    /// A URL: scheme and host in any case, with or without a trailing `/`.
+    Url,
 }
 
 /// The operations of a kind.

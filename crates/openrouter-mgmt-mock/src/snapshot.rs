@@ -38,6 +38,8 @@ pub struct Snapshot {
     pub destinations: Vec<Value>,
     /// Private providers (`GET /private-providers` items).
     pub private_providers: Vec<Value>,
+    /// Private endpoints, whole (`GET /private-endpoints/{id}` answers' `data`).
+    pub private_endpoints: Vec<Value>,
     /// SCIM group mappings (`GET /scim/group-mappings` items).
     pub scim_mappings: Vec<Value>,
     /// The organization's `is_filtered_model_catalog_enabled` setting.
@@ -176,6 +178,16 @@ impl State {
             self.private_providers
                 .push(typed("private provider", value)?);
         }
+        for value in &snapshot.private_endpoints {
+            let _: types::PrivateEndpoint = typed("private endpoint", value)?;
+            self.private_endpoints
+                .push(crate::private_endpoint_store::PrivateEndpointRecord {
+                    endpoint: value.clone(),
+                    created_at: "2025-01-01T00:00:00Z".to_owned(),
+                    // An endpoint past its draft was validated; a draft must be validated again.
+                    validated: value.get("status").and_then(Value::as_str) != Some("draft"),
+                });
+        }
         for value in &snapshot.scim_mappings {
             self.scim_mappings.push(typed("SCIM group mapping", value)?);
         }
@@ -223,6 +235,11 @@ impl State {
                 .map(crate::observability::as_shown)
                 .collect(),
             private_providers: self.private_providers.iter().map(json_of).collect(),
+            private_endpoints: self
+                .private_endpoints
+                .iter()
+                .map(|r| r.endpoint.clone())
+                .collect(),
             scim_mappings: self.scim_mappings.iter().map(json_of).collect(),
             filtered_model_catalog: self.filtered_model_catalog,
         }

@@ -684,7 +684,7 @@ pub(crate) static KINDS: [KindSpec; 8usize] = [
                 name: "base_url",
                 create: true,
                 update: false,
-                compare: Compare::Text,
+                compare: Compare::Url,
                 nullable: false,
                 secret: false,
                 masked_by: None,

@@ -328,3 +328,91 @@ fn the_readme_and_every_example_file_validate() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
+
+#[tokio::test]
+async fn private_endpoints_and_scim_mappings_export_and_plan_empty_and_rehearse() {
+    use futures::StreamExt;
+    let mock = MockServer::builder()
+        .seed(4)
+        .workspaces(1)
+        .start()
+        .await
+        .unwrap();
+    let client = client(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let groups = client.scim().groups().items();
+    futures::pin_mut!(groups);
+    let group = groups
+        .next()
+        .await
+        .expect("the mock's directory has groups")
+        .unwrap()
+        .id;
+    let file = format!(
+        "version = 1\n[stack]\nname = \"x\"\n\n[private_endpoints.llama]\nprovider_slug = \"acme\"\nmodel_permaslug = \"meta-llama/llama-3.1-8b-instruct\"\nupstream_model_id = \"llama-8b\"\nbase_url = \"https://LLM.acme.example/v1/\"\nstatus = \"active\"\n\n[scim_mappings.eng]\nscim_group_id = \"{group}\"\nrole = \"member\"\n"
+    );
+    let first = desired(dir.path(), &file);
+    let report = apply_file(&client, &first, &Allow::default(), dir.path())
+        .await
+        .unwrap();
+    assert_eq!(report.exit_code(), 0, "{report:?}");
+    let planned = plan_for(&client, &first).await.unwrap();
+    assert!(
+        planned.is_empty(),
+        "the URL compares without case or trailing slash: {}",
+        openrouter_mgmt_declare::text(&planned)
+    );
+    let all = read_workspaces(&client, &Default::default()).await.unwrap();
+    let slugs = all
+        .of("workspace")
+        .iter()
+        .filter_map(|w| w.get("slug").as_str().map(str::to_owned))
+        .collect();
+    let live = read_workspaces(&client, &slugs).await.unwrap();
+    let text = export(&live, "exported", &slugs);
+    assert!(
+        text.contains("[private_endpoints.") && text.contains("[scim_mappings."),
+        "{text}"
+    );
+    assert!(text.contains("status = \"active\""), "{text}");
+    let exported = desired(dir.path(), &text);
+    let planned = plan(&exported, &live).unwrap();
+    assert!(
+        planned.is_empty(),
+        "{}\n{text}",
+        openrouter_mgmt_declare::text(&planned)
+    );
+    // A rehearsal of disabling it, on a copy that holds the endpoint: one write there, none here.
+    let disable = desired(
+        dir.path(),
+        &file.replace("status = \"active\"", "status = \"disabled\""),
+    );
+    let live = openrouter_mgmt_declare::read_live(&client, &disable)
+        .await
+        .unwrap();
+    let planned = plan(&disable, &live).unwrap();
+    mock.clear_requests();
+    let rehearsal = openrouter_mgmt_declare::rehearse(&disable, &live, &planned, &[], 2)
+        .await
+        .unwrap();
+    assert!(
+        rehearsal.converges(),
+        "{:?}\n{}",
+        rehearsal.report,
+        openrouter_mgmt_declare::text(&rehearsal.replan)
+    );
+    assert_eq!(
+        rehearsal
+            .requests
+            .iter()
+            .filter(|r| !r.starts_with("GET"))
+            .count(),
+        1,
+        "{:?}",
+        rehearsal.requests
+    );
+    assert!(
+        mock.requests().is_empty(),
+        "the rehearsal sent nothing to the account"
+    );
+}
