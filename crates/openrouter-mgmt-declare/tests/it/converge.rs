@@ -2,10 +2,10 @@
 //! lost create answer leaves exactly one key; a failure mid-apply exits 4 and the next apply finishes the job.
 
 use openrouter_mgmt::OperationId;
-use openrouter_mgmt_declare::{Allow, Op, export, plan, read_workspaces};
+use openrouter_mgmt_declare::{Allow, Op, plan};
 use openrouter_mgmt_mock::{Fault, FaultRule, MockServer};
 
-use crate::support::{EXAMPLE, apply_file, client, desired, plan_for, writes};
+use crate::support::{EXAMPLE, apply_file, client, desired, export_everything, plan_for, writes};
 
 #[tokio::test]
 async fn the_example_applies_then_plans_empty_and_a_second_apply_sends_no_write() {
@@ -121,14 +121,7 @@ async fn export_then_plan_is_empty_on_a_seeded_account() {
         .unwrap();
     let client = client(&mock);
     let dir = tempfile::tempdir().unwrap();
-    let all = read_workspaces(&client, &Default::default()).await.unwrap();
-    let slugs = all
-        .of("workspace")
-        .iter()
-        .filter_map(|w| w.get("slug").as_str().map(str::to_owned))
-        .collect();
-    let live = read_workspaces(&client, &slugs).await.unwrap();
-    let text = export(&live, "exported", &slugs);
+    let (live, text) = export_everything(&client).await;
     let desired = desired(dir.path(), &text);
     assert!(desired.objects.len() >= 40, "{}", desired.objects.len());
     for table in [
@@ -362,14 +355,7 @@ async fn private_endpoints_and_scim_mappings_export_and_plan_empty_and_rehearse(
         "the URL compares without case or trailing slash: {}",
         openrouter_mgmt_declare::text(&planned)
     );
-    let all = read_workspaces(&client, &Default::default()).await.unwrap();
-    let slugs = all
-        .of("workspace")
-        .iter()
-        .filter_map(|w| w.get("slug").as_str().map(str::to_owned))
-        .collect();
-    let live = read_workspaces(&client, &slugs).await.unwrap();
-    let text = export(&live, "exported", &slugs);
+    let (live, text) = export_everything(&client).await;
     assert!(
         text.contains("[private_endpoints.") && text.contains("[scim_mappings."),
         "{text}"

@@ -75,3 +75,20 @@ pub(crate) fn writes(mock: &MockServer) -> Vec<String> {
         .map(|r| format!("{} {}", r.method, r.path))
         .collect()
 }
+
+/// Every workspace read whole and exported as stack `exported`: the live state and the file.
+pub(crate) async fn export_everything(client: &Client) -> (openrouter_mgmt_declare::Live, String) {
+    let all = openrouter_mgmt_declare::read_workspaces(client, &Default::default())
+        .await
+        .expect("reads");
+    let slugs = all
+        .of("workspace")
+        .iter()
+        .filter_map(|w| w.get("slug").as_str().map(str::to_owned))
+        .collect();
+    let live = openrouter_mgmt_declare::read_workspaces(client, &slugs)
+        .await
+        .expect("reads");
+    let text = openrouter_mgmt_declare::export(&live, "exported", &slugs);
+    (live, text)
+}
