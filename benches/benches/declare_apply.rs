@@ -88,7 +88,7 @@ fn minimum_pages(live: &Live) -> usize {
     // Every list the plan reads needs at least one page, and one per 100 items; `GET /keys` sends no
     // `total_count` (the overlay's `paging.list`), so a full last page needs an empty one after it to be known last.
     let pages = |kind: &str, items: usize| {
-        let closing = usize::from(kind == "key" && items > 0 && items % PAGE == 0);
+        let closing = usize::from(kind == "key" && items > 0 && items.is_multiple_of(PAGE));
         items.div_ceil(PAGE).max(1) + closing
     };
     let mut total = pages("assignment", live.assignments.len());
