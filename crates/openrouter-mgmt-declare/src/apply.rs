@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use futures::StreamExt;
 use openrouter_mgmt::Client;
@@ -183,6 +183,11 @@ pub async fn apply(
     run.report.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
+/// The data behind a mutex, also after a panic elsewhere poisoned it (the report must still be returned).
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Run<'_> {
     /// Runs `f` on each action, at most `parallelism` at once; in the delete phase (`old`), a replacement's action
     /// is labelled as deleting the old object.
@@ -225,16 +230,14 @@ impl Run<'_> {
             }
         };
         (self.on_event)(address, &outcome);
-        self.report
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        locked(&self.report)
             .outcomes
             .push((address.to_owned(), outcome));
     }
 
     /// The live id a reference names, from this run's creates or the live state.
     fn resolve(&self, kind: &str, name: &str) -> Option<String> {
-        let ids = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+        let ids = locked(&self.ids);
         if let Some(id) = ids.get(&format!("{kind}.{name}")) {
             return Some(id.clone());
         }
@@ -368,11 +371,7 @@ impl Run<'_> {
                 .await
                 .map_err(|e| format!("writing the secret of {}: {e}", action.address))?
                 .map_err(|e| e.to_string())?;
-            self.report
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .secrets_written
-                .push(path);
+            locked(&self.report).secrets_written.push(path);
         }
         self.created(action, id, later).await
     }
@@ -384,13 +383,8 @@ impl Run<'_> {
         id: String,
         later: Map<String, Value>,
     ) -> Result<(), String> {
-        self.ids
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(action.address.clone(), id.clone());
-        self.report
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        locked(&self.ids).insert(action.address.clone(), id.clone());
+        locked(&self.report)
             .created
             .insert(action.address.clone(), id.clone());
         if later.is_empty() {
@@ -415,9 +409,7 @@ impl Run<'_> {
             return Ok(Some(orphan));
         }
         self.delete(kind, &orphan).await?;
-        self.report
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        locked(&self.report)
             .orphans_deleted
             .push(format!("{} {orphan}", action.address));
         Ok(None)
@@ -475,10 +467,7 @@ impl Run<'_> {
     }
 
     async fn attribute(&self, change: &crate::plan::AttributeChange) -> Result<(), String> {
-        let id = self
-            .ids
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        let id = locked(&self.ids)
             .get(&change.address)
             .cloned()
             .ok_or_else(|| format!("{} does not exist", change.address))?;
@@ -499,13 +488,7 @@ impl Run<'_> {
         let mut to: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut off: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for change in &plan.assignments {
-            let Some(member) = self
-                .ids
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(&change.address)
-                .cloned()
-            else {
+            let Some(member) = locked(&self.ids).get(&change.address).cloned() else {
                 return Err(format!("{} does not exist", change.address));
             };
             match &change.after {

@@ -3,7 +3,6 @@
 //! 3 refused with nothing sent, 4 partially applied, 65 invalid file).
 
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, Command};
@@ -326,11 +325,7 @@ async fn apply(ctx: &Ctx<'_>) -> Result<(), CliError> {
         return rehearse(ctx, &desired, &live, &plan).await;
     }
     if ctx.io.stdin_is_terminal && !ctx.root.get_flag(ids::YES) {
-        ctx.out
-            .stderr("Apply these changes (deletes included)? [y/N] ");
-        if !confirmed(ctx) {
-            return Err(CliError::Refused("not confirmed; nothing was sent".into()));
-        }
+        crate::dispatch::ask(ctx.out, ctx.stdin, "Apply these changes (deletes included)")?;
         allow.delete = true;
     }
     declare::check(
@@ -490,22 +485,6 @@ async fn rehearse(
             declare::text(&rehearsal.replan)
         )))
     }
-}
-
-fn confirmed(ctx: &Ctx<'_>) -> bool {
-    let mut stdin = ctx.stdin.lock().unwrap_or_else(|e| e.into_inner());
-    let mut answer = Vec::new();
-    let mut byte = [0u8; 1];
-    while answer.len() < 64
-        && stdin.read(&mut byte).map(|n| n == 1).unwrap_or(false)
-        && byte[0] != b'\n'
-    {
-        answer.push(byte[0]);
-    }
-    matches!(
-        String::from_utf8_lossy(&answer).trim(),
-        "y" | "Y" | "yes" | "Yes" | "YES"
-    )
 }
 
 async fn export(ctx: &Ctx<'_>) -> Result<(), CliError> {
